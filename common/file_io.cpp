@@ -1,0 +1,55 @@
+#include "common/file_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "common/unique_fd.h"
+
+namespace isobench {
+
+Result<std::string> read_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return errno_error("cannot open " + path);
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno_error("cannot read " + path);
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  return text;
+}
+
+static Status write_all(int fd, const std::string& path, const std::string& text) {
+  ssize_t n = ::write(fd, text.data(), text.size());
+  if (n < 0) return errno_error("cannot write '" + trim(text) + "' to " + path);
+  if (static_cast<size_t>(n) != text.size()) return plain_error("short write to " + path);
+  return {};
+}
+
+Status write_kernel_file(const std::string& path, const std::string& text) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd) return errno_error("cannot open " + path);
+  return write_all(fd.get(), path, text);
+}
+
+Status write_regular_file(const std::string& path, const std::string& text) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) return errno_error("cannot create " + path);
+  return write_all(fd.get(), path, text);
+}
+
+std::string trim(std::string text) {
+  const char* space = " \t\r\n";
+  auto last = text.find_last_not_of(space);
+  if (last == std::string::npos) return {};
+  text.erase(last + 1);
+  text.erase(0, text.find_first_not_of(space));
+  return text;
+}
+
+}  // namespace isobench

@@ -1,0 +1,23 @@
+// Small whole-file helpers for procfs, sysfs and cgroupfs, where files are tiny and a
+// failed read or write must name the path.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+
+namespace isobench {
+
+/// Reads the whole file. Errors name the path.
+Result<std::string> read_file(const std::string& path);
+
+/// Writes `text` with a single write(2), as kernel interface files require; no O_CREAT.
+Status write_kernel_file(const std::string& path, const std::string& text);
+
+/// Creates or truncates a regular file and writes `text` to it.
+Status write_regular_file(const std::string& path, const std::string& text);
+
+/// Trims ASCII whitespace at both ends.
+std::string trim(std::string text);
+
+}  // namespace isobench

@@ -1,0 +1,87 @@
+// One interface for cgroups, whatever the host has: v2 (unified), v1, or hybrid (v1
+// controllers beside a mostly empty v2 mount, as on this project's CI host).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "runner/cgroup/cgroup_fs.h"
+#include "runner/spec.h"
+
+namespace isobench::runner {
+
+enum class CgroupMode { kNone, kV1, kHybrid, kV2 };
+std::string_view cgroup_mode_name(CgroupMode mode);
+
+/// Where the host mounted its cgroup hierarchies, read from /proc/self/mountinfo.
+struct CgroupLayout {
+  CgroupMode mode = CgroupMode::kNone;
+  std::string v2_mount;                           ///< empty when there is no cgroup2 mount
+  std::map<std::string, std::string> v1_mounts;   ///< controller -> mount point
+};
+
+/// Pure: parses mountinfo text. v2 alone -> kV2; v1 controllers and a cgroup2 mount ->
+/// kHybrid; v1 alone -> kV1. Named v1 hierarchies (name=systemd) are not controllers.
+CgroupLayout parse_cgroup_layout(const std::string& mountinfo);
+
+struct CgroupStats {
+  std::optional<uint64_t> memory_peak_bytes;
+  std::optional<uint64_t> cpu_user_ns;
+  std::optional<uint64_t> cpu_system_ns;
+  uint64_t oom_kills = 0;
+};
+
+/// The cgroup (one directory per v1 hierarchy, or one v2 directory) of one container.
+/// Destroying it kills what is left inside and removes the directories.
+class Cgroup {
+ public:
+  virtual ~Cgroup() = default;
+  /// Moves `pid` into the cgroup, in every hierarchy it spans.
+  virtual Status attach(pid_t pid) = 0;
+  /// Peak memory, CPU time and OOM kills so far; fields the host lacks stay empty.
+  virtual Result<CgroupStats> stats() = 0;
+  /// SIGKILLs every process inside until none is left (bounded wait).
+  virtual Status kill_all() = 0;
+  /// Kills what is left and removes the directories; idempotent. The destructor calls it.
+  virtual Status destroy() = 0;
+  /// The directories this cgroup owns, for messages and leak checks.
+  virtual std::vector<std::string> paths() const = 0;
+};
+
+class CgroupManager {
+ public:
+  virtual ~CgroupManager() = default;
+  virtual CgroupMode mode() const = 0;
+  /// Creates isobench/<name> with `limits` applied. Fails, leaving nothing behind, when a
+  /// limit's controller is missing or a write is refused.
+  virtual Result<std::unique_ptr<Cgroup>> create(const std::string& name, const ResourceLimits& limits) = 0;
+};
+
+/// Picks the v2 manager on v2 hosts and the v1 manager on v1 and hybrid hosts.
+/// `fs` must outlive the manager and every cgroup it creates.
+Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupLayout& layout, CgroupFs& fs);
+
+/// The name of the parent directory isobench creates its cgroups under.
+inline constexpr const char* kCgroupParent = "isobench";
+
+/// CFS bandwidth for a CPU fraction: period 100 ms, quota = cpus * period (min 1 ms).
+struct CpuBandwidth {
+  uint64_t quota_us;
+  uint64_t period_us;
+};
+CpuBandwidth cpu_bandwidth(double cpus);
+
+/// Reads "key value" lines (memory.events, cpu.stat, memory.oom_control) for `key`.
+std::optional<uint64_t> find_keyed_value(const std::string& text, const std::string& key);
+
+/// True when `word` is one of the whitespace-separated words of `text` ("cpu" is not in "cpuset").
+bool contains_word(const std::string& text, const std::string& word);
+
+}  // namespace isobench::runner

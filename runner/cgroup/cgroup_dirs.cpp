@@ -1,0 +1,69 @@
+#include "runner/cgroup/cgroup_dirs.h"
+
+#include <signal.h>
+#include <time.h>
+
+#include <sstream>
+
+#include "runner/cgroup/cgroup.h"
+
+namespace isobench::runner {
+namespace {
+
+void sleep_ms(long ms) {
+  timespec delay{0, ms * 1000000L};
+  nanosleep(&delay, nullptr);
+}
+
+std::string parent_of(const std::string& dir) { return dir.substr(0, dir.rfind('/')); }
+
+}  // namespace
+
+Result<std::string> create_cgroup_dir(CgroupFs& fs, const std::string& root, const std::string& name,
+                                      const std::function<Status(const std::string&)>& prepare_parent) {
+  std::string parent = root + "/" + kCgroupParent;
+  std::string dir = parent + "/" + name;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (auto made = fs.make_dir(parent); made) {
+      if (prepare_parent) ISOBENCH_TRY(prepare_parent(parent));
+    } else if (made.error().errno_value != EEXIST) {
+      return made.error();
+    }
+    auto made = fs.make_dir(dir);
+    if (made) return dir;
+    if (made.error().errno_value != ENOENT) return made.error();
+  }
+  return plain_error("cannot create cgroup " + dir + ": its parent keeps disappearing");
+}
+
+Status kill_cgroup_procs(CgroupFs& fs, const std::string& dir) {
+  for (int round = 0; round < 200; ++round) {
+    auto procs = fs.read(dir + "/cgroup.procs");
+    if (!procs) return procs.error().errno_value == ENOENT ? Status{} : Status{procs.error()};
+    std::istringstream pids(*procs);
+    pid_t pid = 0;
+    bool any = false;
+    while (pids >> pid) {
+      any = true;
+      ::kill(pid, SIGKILL);
+    }
+    if (!any) return {};
+    sleep_ms(5);
+  }
+  return plain_error("processes in " + dir + " survive SIGKILL");
+}
+
+Status remove_cgroup_dir(CgroupFs& fs, const std::string& dir) {
+  Status removed;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    removed = fs.remove_dir(dir);
+    if (removed || removed.error().errno_value == ENOENT) break;
+    if (removed.error().errno_value != EBUSY) return removed;
+    sleep_ms(5);
+  }
+  if (!removed && removed.error().errno_value != ENOENT) return removed;
+  (void)fs.remove_dir(parent_of(dir));  // busy while other containers run: fine
+  return {};
+}
+
+}  // namespace isobench::runner

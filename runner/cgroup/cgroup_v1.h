@@ -1,0 +1,24 @@
+// cgroup v1 (and hybrid hosts): one directory per controller hierarchy, each attached
+// and removed separately.
+#pragma once
+
+#include <map>
+
+#include "runner/cgroup/cgroup.h"
+
+namespace isobench::runner {
+
+class CgroupV1Manager final : public CgroupManager {
+ public:
+  CgroupV1Manager(std::map<std::string, std::string> mounts, CgroupMode mode, CgroupFs& fs)
+      : mounts_(std::move(mounts)), mode_(mode), fs_(fs) {}
+  CgroupMode mode() const override { return mode_; }
+  Result<std::unique_ptr<Cgroup>> create(const std::string& name, const ResourceLimits& limits) override;
+
+ private:
+  std::map<std::string, std::string> mounts_;  ///< controller -> mount point
+  CgroupMode mode_;
+  CgroupFs& fs_;
+};
+
+}  // namespace isobench::runner

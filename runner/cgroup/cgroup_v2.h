@@ -1,0 +1,20 @@
+// cgroup v2: one directory, controllers enabled top-down through cgroup.subtree_control.
+#pragma once
+
+#include "runner/cgroup/cgroup.h"
+
+namespace isobench::runner {
+
+class CgroupV2Manager final : public CgroupManager {
+ public:
+  CgroupV2Manager(std::string mount, CgroupFs& fs) : mount_(std::move(mount)), fs_(fs) {}
+  CgroupMode mode() const override { return CgroupMode::kV2; }
+  Result<std::unique_ptr<Cgroup>> create(const std::string& name, const ResourceLimits& limits) override;
+
+ private:
+  Status enable_controllers(const std::string& dir, const std::vector<std::string>& controllers);
+  std::string mount_;
+  CgroupFs& fs_;
+};
+
+}  // namespace isobench::runner

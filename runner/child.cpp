@@ -1,0 +1,113 @@
+#include "runner/child.h"
+
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runner/security/capabilities.h"
+
+namespace isobench::runner {
+
+const char* child_stage_name(ChildStage stage) {
+  switch (stage) {
+    case ChildStage::kWaitForParent: return "waiting for the runner";
+    case ChildStage::kCgroupNamespace: return "creating the cgroup namespace";
+    case ChildStage::kHostname: return "setting the hostname";
+    case ChildStage::kRootfs: return "setting up the root filesystem";
+    case ChildStage::kLoopback: return "bringing up the loopback interface";
+    case ChildStage::kWorkingDirectory: return "changing to the working directory";
+    case ChildStage::kBoundingSet: return "limiting the capability bounding set";
+    case ChildStage::kGroups: return "clearing supplementary groups";
+    case ChildStage::kUserIds: return "setting the user and group";
+    case ChildStage::kCapabilities: return "setting capabilities";
+    case ChildStage::kNoNewPrivileges: return "setting no_new_privs";
+    case ChildStage::kSeccomp: return "installing the seccomp filter";
+    case ChildStage::kExec: return "starting the command";
+  }
+  return "?";
+}
+
+namespace {
+
+[[noreturn]] void fail(const ChildConfig& config, ChildStage stage, int error, int32_t step = -1) noexcept {
+  ChildFailure failure{stage, step, error};
+  ssize_t ignored = write(config.error_fd, &failure, sizeof failure);
+  (void)ignored;
+  _exit(125);
+}
+
+int bring_loopback_up() noexcept {
+  int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) return errno;
+  ifreq request{};
+  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+  int error = 0;
+  if (ioctl(sock, SIOCGIFFLAGS, &request) != 0) {
+    error = errno;
+  } else {
+    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP);
+    if (ioctl(sock, SIOCSIFFLAGS, &request) != 0) error = errno;
+  }
+  close(sock);
+  return error;
+}
+
+}  // namespace
+
+void run_child(const ChildConfig& config) noexcept {
+  // If the runner dies, so does the container (the pid namespace takes the rest with it).
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  sigprocmask(SIG_SETMASK, &config.original_mask, nullptr);
+
+  char go = 0;
+  ssize_t got;
+  do got = read(config.sync_fd, &go, 1);
+  while (got < 0 && errno == EINTR);
+  if (got != 1) _exit(125);  // the runner gave up on us; it reports why
+  close(config.sync_fd);
+
+  // Only now are we inside our cgroup, which must become the namespace's root.
+  if (config.unshare_cgroup && unshare(CLONE_NEWCGROUP) != 0) fail(config, ChildStage::kCgroupNamespace, errno);
+  if (config.hostname && sethostname(config.hostname, std::strlen(config.hostname)) != 0)
+    fail(config, ChildStage::kHostname, errno);
+  if (config.rootfs) {
+    size_t step = 0;
+    if (int error = apply_rootfs_plan(*config.rootfs, &step))
+      fail(config, ChildStage::kRootfs, error, static_cast<int32_t>(step));
+  }
+  // The overlay holds its own reference; the workload must not get a handle on the host path.
+  if (config.rootfs_fd >= 0) close(config.rootfs_fd);
+  if (config.loopback_up)
+    if (int error = bring_loopback_up()) fail(config, ChildStage::kLoopback, error);
+  if (config.cwd && chdir(config.cwd) != 0) fail(config, ChildStage::kWorkingDirectory, errno);
+
+  if (config.limit_capabilities)
+    if (int error = limit_bounding_set(config.keep_capabilities, config.last_capability))
+      fail(config, ChildStage::kBoundingSet, error);
+  if (config.set_ids) {
+    if (config.clear_groups && setgroups(0, nullptr) != 0) fail(config, ChildStage::kGroups, errno);
+    if (setresgid(config.gid, config.gid, config.gid) != 0) fail(config, ChildStage::kUserIds, errno);
+    if (setresuid(config.uid, config.uid, config.uid) != 0) fail(config, ChildStage::kUserIds, errno);
+  }
+  if (config.limit_capabilities && config.uid == 0)
+    if (int error = set_process_capabilities(config.keep_capabilities)) fail(config, ChildStage::kCapabilities, error);
+  if (config.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    fail(config, ChildStage::kNoNewPrivileges, errno);
+  umask(022);
+  // Last: the filter forbids much of what the steps above needed.
+  if (config.seccomp)
+    if (int error = install_seccomp_program(*config.seccomp)) fail(config, ChildStage::kSeccomp, error);
+
+  execve(config.executable, config.argv, config.envp);
+  fail(config, ChildStage::kExec, errno);
+}
+
+}  // namespace isobench::runner

@@ -1,0 +1,66 @@
+// The container's first process between clone and exec. Everything it needs is prepared
+// by the parent; here nothing allocates, throws or logs: failures go back through a pipe
+// as a ChildFailure and the child _exits (crun's pattern).
+#pragma once
+
+#include <signal.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "runner/rootfs_plan.h"
+#include "runner/security/seccomp_filter.h"
+
+namespace isobench::runner {
+
+enum class ChildStage : int32_t {
+  kWaitForParent,
+  kCgroupNamespace,
+  kHostname,
+  kRootfs,
+  kLoopback,
+  kWorkingDirectory,
+  kBoundingSet,
+  kGroups,
+  kUserIds,
+  kCapabilities,
+  kNoNewPrivileges,
+  kSeccomp,
+  kExec,
+};
+const char* child_stage_name(ChildStage stage);
+
+/// What the child writes to the error pipe before it gives up.
+struct ChildFailure {
+  ChildStage stage;
+  int32_t step;  ///< index into the rootfs plan for kRootfs, else -1
+  int32_t error;
+};
+
+struct ChildConfig {
+  int sync_fd = -1;   ///< read end: one byte once the parent attached cgroups and id maps
+  int error_fd = -1;  ///< write end, close-on-exec: EOF tells the parent exec succeeded
+  sigset_t original_mask;
+  bool unshare_cgroup = false;  ///< after the parent has moved us into our cgroup
+  const char* hostname = nullptr;
+  const std::vector<RootfsStep>* rootfs = nullptr;  ///< null: keep the host's filesystem
+  int rootfs_fd = -1;  ///< the image's O_PATH fd the overlay plan names; closed before exec
+  bool loopback_up = false;
+  const char* cwd = nullptr;
+  bool set_ids = false;
+  bool clear_groups = true;  ///< false where setgroups is denied (rootless user namespace)
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  bool limit_capabilities = false;
+  uint64_t keep_capabilities = 0;
+  int last_capability = 0;
+  bool no_new_privs = false;
+  const SeccompProgram* seccomp = nullptr;
+  const char* executable = nullptr;
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+};
+
+[[noreturn]] void run_child(const ChildConfig& config) noexcept;
+
+}  // namespace isobench::runner

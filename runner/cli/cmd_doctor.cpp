@@ -1,0 +1,66 @@
+// `isobench doctor`: what this host supports, and why not.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "probes/bpf_features.h"
+#include "runner/cli/commands.h"
+#include "runner/host_checks.h"
+
+namespace isobench::cli {
+namespace {
+
+std::vector<HostCheck> all_checks() {
+  std::vector<HostCheck> checks;
+  for (auto part : {runner::check_kernel(), runner::check_namespaces(), runner::check_cgroups(),
+                    runner::check_filesystems_and_security(), probes::check_bpf_features(), runner::check_tools()})
+    checks.insert(checks.end(), part.begin(), part.end());
+  return checks;
+}
+
+std::string render_table(const std::vector<HostCheck>& checks) {
+  std::string out;
+  std::string area;
+  for (const HostCheck& check : checks) {
+    if (check.area != area) {
+      area = check.area;
+      out += "\n" + area + "\n";
+    }
+    char line[1024];
+    std::snprintf(line, sizeof line, "  %-34s %-12s %s\n", check.name.c_str(), verdict_name(check.verdict),
+                  check.detail.c_str());
+    out += line;
+  }
+  return out;
+}
+
+nlohmann::json render_json(const std::vector<HostCheck>& checks) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const HostCheck& check : checks)
+    out.push_back({{"area", check.area}, {"name", check.name}, {"verdict", verdict_name(check.verdict)},
+                   {"detail", check.detail}});
+  return {{"schema", "isobench-doctor/1"}, {"checks", out}};
+}
+
+}  // namespace
+
+void add_doctor_command(CLI::App& app, Action& action) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App* command = app.add_subcommand("doctor", "Show what this host supports for containers, cgroups, BPF and VMs");
+  command->add_flag("--json", *json, "Print JSON instead of a table");
+  command->callback([json, &action] {
+    action = [json]() -> Result<int> {
+      if (geteuid() != 0) std::cerr << "isobench: note: not root: some checks will fail for lack of privileges\n";
+      auto checks = all_checks();
+      if (*json)
+        std::cout << render_json(checks).dump(2) << "\n";
+      else
+        std::cout << "isobench doctor" << render_table(checks);
+      return 0;
+    };
+  });
+}
+
+}  // namespace isobench::cli

@@ -1,0 +1,19 @@
+// The subcommands of the isobench executable. Each registers itself on the root app and
+// sets `action` when chosen; main runs the action and prints errors once.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "common/result.h"
+
+namespace isobench::cli {
+
+/// What a chosen subcommand does: its exit code, or an Error for main to print.
+using Action = std::function<Result<int>()>;
+
+void add_run_command(CLI::App& app, Action& action);
+void add_doctor_command(CLI::App& app, Action& action);
+
+}  // namespace isobench::cli

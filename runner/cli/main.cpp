@@ -1,0 +1,47 @@
+// The isobench executable: parse, run the chosen subcommand, print an error once.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "runner/cli/commands.h"
+
+#ifndef ISOBENCH_VERSION
+#define ISOBENCH_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace isobench;
+  CLI::App app{"isobench: run workloads in containers and VMs, and measure what isolation costs"};
+  app.set_version_flag("--version", std::string("isobench ") + ISOBENCH_VERSION);
+  app.require_subcommand(1);
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  cli::Action action;
+  cli::add_run_command(app, action);
+  cli::add_doctor_command(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? 0 : 125;
+  }
+  auto logger = spdlog::stderr_color_st("isobench");
+  logger->set_pattern("isobench: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  try {
+    auto result = action();
+    if (!result) {
+      std::cerr << "isobench: error: " << result.error().text() << "\n";
+      return 125;
+    }
+    return *result;
+  } catch (const std::exception& error) {
+    std::cerr << "isobench: internal error: " << error.what() << "\n";
+    return 125;
+  }
+}

@@ -1,0 +1,330 @@
+#include "runner/container.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmath>
+
+#include "common/file_io.h"
+#include "common/unique_fd.h"
+#include "runner/child.h"
+#include "runner/rootfs_plan.h"
+#include "runner/security/capabilities.h"
+#include "runner/security/seccomp_filter.h"
+
+namespace isobench::runner {
+
+int64_t monotonic_ns() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+}
+
+namespace {
+
+constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+/// Blocks the forwarded signals for the life of the launch and restores the mask after.
+class SignalBlock {
+ public:
+  SignalBlock() {
+    sigemptyset(&blocked_);
+    for (int signal : kForwardedSignals) sigaddset(&blocked_, signal);
+    sigprocmask(SIG_BLOCK, &blocked_, &original_);
+  }
+  ~SignalBlock() { sigprocmask(SIG_SETMASK, &original_, nullptr); }
+  SignalBlock(const SignalBlock&) = delete;
+  SignalBlock& operator=(const SignalBlock&) = delete;
+  const sigset_t& blocked() const { return blocked_; }
+  const sigset_t& original() const { return original_; }
+
+ private:
+  sigset_t blocked_;
+  sigset_t original_;
+};
+
+/// The container's init until reaped: killed and reaped on early return.
+class ChildProcess {
+ public:
+  ChildProcess(pid_t pid, UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
+  ~ChildProcess() {
+    if (reaped_) return;
+    kill(SIGKILL);
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  int pidfd() const { return pidfd_.get(); }
+  void kill(int signal) const {
+    if (!reaped_) syscall(SYS_pidfd_send_signal, pidfd_.get(), signal, nullptr, 0);
+  }
+  /// Blocks until the child exits; fills status and resource usage.
+  void reap(int& status, rusage& usage) {
+    while (wait4(pid_, &status, 0, &usage) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+  }
+
+ private:
+  pid_t pid_;
+  UniqueFd pidfd_;
+  bool reaped_ = false;
+};
+
+Result<UniqueFd> arm_timer(double seconds) {
+  UniqueFd timer(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
+  if (!timer) return errno_error("timerfd_create");
+  itimerspec spec{};
+  double whole = std::floor(seconds);
+  spec.it_value.tv_sec = static_cast<time_t>(whole);
+  spec.it_value.tv_nsec = static_cast<long>((seconds - whole) * 1e9);
+  if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
+  if (timerfd_settime(timer.get(), 0, &spec, nullptr) != 0) return errno_error("timerfd_settime");
+  return timer;
+}
+
+Status write_id_maps(pid_t pid, const ContainerSpec& spec) {
+  std::string proc = "/proc/" + std::to_string(pid);
+  auto line = [](const IdMapping& map) {
+    return std::to_string(map.inside) + " " + std::to_string(map.outside) + " " + std::to_string(map.count) + "\n";
+  };
+  // The kernel insists on this order: setgroups must be denied before an unprivileged
+  // process may write gid_map.
+  if (spec.deny_setgroups) ISOBENCH_TRY(write_kernel_file(proc + "/setgroups", "deny"));
+  if (spec.uid_mapping) ISOBENCH_TRY(write_kernel_file(proc + "/uid_map", line(*spec.uid_mapping)));
+  if (spec.gid_mapping) ISOBENCH_TRY(write_kernel_file(proc + "/gid_map", line(*spec.gid_mapping)));
+  return {};
+}
+
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+ContainerOutcome setup_failure(const ChildFailure& failure, const std::vector<RootfsStep>& plan,
+                               const ContainerSpec& spec) {
+  ContainerOutcome outcome;
+  outcome.ending = ContainerOutcome::Ending::kSetupFailed;
+  std::string what = child_stage_name(failure.stage);
+  if (failure.stage == ChildStage::kRootfs && failure.step >= 0 && static_cast<size_t>(failure.step) < plan.size())
+    what += " (" + plan[static_cast<size_t>(failure.step)].describe() + ")";
+  if (failure.stage == ChildStage::kExec) {
+    what = "cannot run '" + spec.args[0] + "'";
+    outcome.exit_code = failure.error == ENOENT ? 127 : 126;
+  } else {
+    outcome.exit_code = 125;
+  }
+  outcome.message = what + ": " + std::strerror(failure.error);
+  return outcome;
+}
+
+}  // namespace
+
+Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
+  const int64_t launch_ns = monotonic_ns();
+
+  // 1. Everything the child needs, prepared while nothing exists yet to clean up.
+  const bool has_mount_ns = spec.namespaces.has(Namespace::kMount);
+  const bool has_user_ns = spec.namespaces.has(Namespace::kUser);
+  UniqueFd rootfs_fd;
+  std::vector<RootfsStep> plan;
+  if (has_mount_ns) {
+    // Reserves a descriptor number for the child, which reopens the image on it.
+    rootfs_fd.reset(open(spec.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!rootfs_fd) return errno_error("rootfs '" + spec.rootfs + "'");
+    RootfsPlanInput input;
+    input.rootfs = spec.rootfs;
+    input.rootfs_fd = rootfs_fd.get();
+    input.mode = spec.rootfs_mode;
+    input.user_namespace = has_user_ns;
+    input.net_namespace = spec.namespaces.has(Namespace::kNet);
+    input.ipc_namespace = spec.namespaces.has(Namespace::kIpc);
+    plan = plan_rootfs(input);
+  }
+  std::optional<SeccompProgram> seccomp;
+  int last_cap = 0;
+  if (spec.security == SecurityMode::kDefault) {
+    auto program = build_default_seccomp_program();
+    if (!program) return program.error();
+    seccomp = std::move(*program);
+    auto cap = last_capability();
+    if (!cap) return cap.error();
+    last_cap = *cap;
+  }
+  std::vector<std::string> argv_storage = spec.args;
+  std::vector<char*> argv = c_strings(argv_storage);
+  std::vector<char*> envp = c_strings(spec.env);
+
+  // 2. Host-side objects, each owned so that an early return undoes it.
+  std::unique_ptr<Cgroup> cgroup;
+  if (spec.use_cgroup && cgroups_) {
+    auto created = cgroups_->create(spec.id, spec.limits);
+    if (!created) return created.error();
+    cgroup = std::move(*created);
+  } else if (spec.limits.any()) {
+    return plain_error("resource limits need cgroups, which are not available here (run as root)");
+  }
+  int sync_pipe[2], error_pipe[2];
+  if (pipe2(sync_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
+  UniqueFd sync_read(sync_pipe[0]), sync_write(sync_pipe[1]);
+  if (pipe2(error_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
+  UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
+
+  SignalBlock signals;
+  UniqueFd signal_fd(signalfd(-1, &signals.blocked(), SFD_CLOEXEC));
+  if (!signal_fd) return errno_error("signalfd");
+
+  ChildConfig config;
+  config.sync_fd = sync_read.get();
+  config.error_fd = error_write.get();
+  config.original_mask = signals.original();
+  config.unshare_cgroup = spec.namespaces.has(Namespace::kCgroup);
+  config.hostname = spec.namespaces.has(Namespace::kUts) ? spec.hostname.c_str() : nullptr;
+  config.rootfs = has_mount_ns ? &plan : nullptr;
+  config.rootfs_fd = rootfs_fd.get();
+  config.loopback_up = spec.namespaces.has(Namespace::kNet);
+  config.cwd = spec.cwd.c_str();
+  config.set_ids = spec.uid != 0 || spec.gid != 0;
+  config.clear_groups = !spec.deny_setgroups;
+  config.uid = spec.uid;
+  config.gid = spec.gid;
+  config.limit_capabilities = spec.security == SecurityMode::kDefault;
+  config.keep_capabilities = docker_default_capabilities();
+  config.last_capability = last_cap;
+  config.no_new_privs = spec.security == SecurityMode::kDefault;
+  config.seccomp = seccomp ? &*seccomp : nullptr;
+  config.executable = spec.executable.c_str();
+  config.argv = argv.data();
+  config.envp = envp.data();
+
+  // 3. clone3 with fork semantics (no CLONE_VM, no new stack). The cgroup namespace comes
+  // later, from the child, once it is inside its cgroup.
+  int raw_pidfd = -1;
+  clone_args args{};
+  args.flags = (spec.namespaces.clone_flags() & ~uint64_t{CLONE_NEWCGROUP}) | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uintptr_t>(&raw_pidfd);
+  args.exit_signal = SIGCHLD;
+  long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) return errno_error("cannot create the container's namespaces (clone3 " + spec.namespaces.to_string() + ")");
+  if (pid == 0) run_child(config);
+
+  ChildProcess child(static_cast<pid_t>(pid), UniqueFd(raw_pidfd));
+  sync_read.reset();
+  error_write.reset();
+
+  // 4. Host-side setup the child waits for, then let it go.
+  if (has_user_ns) ISOBENCH_TRY(write_id_maps(child.pid(), spec));
+  if (cgroup) ISOBENCH_TRY(cgroup->attach(child.pid()));
+  char go = 1;
+  if (write(sync_write.get(), &go, 1) != 1) return errno_error("cannot release the container's init");
+  sync_write.reset();
+
+  // 5. Wait for exec, exit, signals and timers.
+  ContainerOutcome outcome;
+  outcome.launch_ns = launch_ns;
+  std::optional<ChildFailure> failure;
+  UniqueFd timeout_timer, grace_timer;
+  if (spec.timeout_seconds) {
+    auto timer = arm_timer(*spec.timeout_seconds);
+    if (!timer) return timer.error();
+    timeout_timer = std::move(*timer);
+  }
+  bool timed_out = false;
+  bool exited = false;
+  while (!exited) {
+    pollfd fds[] = {{child.pidfd(), POLLIN, 0},
+                    {error_read.get(), POLLIN, 0},
+                    {signal_fd.get(), POLLIN, 0},
+                    {timeout_timer.get(), POLLIN, 0},
+                    {grace_timer.get(), POLLIN, 0}};
+    if (poll(fds, std::size(fds), -1) < 0) {
+      if (errno == EINTR) continue;
+      return errno_error("poll");
+    }
+    if (fds[1].revents) {
+      ChildFailure record;
+      ssize_t got = read(error_read.get(), &record, sizeof record);
+      if (got == sizeof record)
+        failure = record;
+      else if (got == 0)
+        outcome.exec_ns = monotonic_ns();  // close-on-exec: the workload runs
+      error_read.reset();
+    }
+    if (fds[2].revents) {
+      signalfd_siginfo info;
+      if (read(signal_fd.get(), &info, sizeof info) == sizeof info) {
+        if (grace_timer) {
+          child.kill(SIGKILL);  // a second signal: stop waiting
+        } else {
+          child.kill(static_cast<int>(info.ssi_signo));
+          // An init without a handler ignores the signal (as in Docker without --init).
+          auto timer = arm_timer(spec.stop_grace_seconds);
+          if (timer) grace_timer = std::move(*timer);
+        }
+      }
+    }
+    if (fds[3].revents) {
+      timed_out = true;
+      timeout_timer.reset();
+      child.kill(SIGKILL);
+      if (cgroup) (void)cgroup->kill_all();
+    }
+    if (fds[4].revents) {
+      grace_timer.reset();
+      child.kill(SIGKILL);
+    }
+    if (fds[0].revents) exited = true;
+  }
+  int status = 0;
+  child.reap(status, outcome.usage);
+  outcome.exit_ns = monotonic_ns();
+  if (error_read) {  // the exit may have raced the pipe: drain it
+    ChildFailure record;
+    if (read(error_read.get(), &record, sizeof record) == sizeof record) failure = record;
+  }
+
+  // 6. Figures, then teardown in reverse order of setup.
+  if (cgroup) {
+    auto stats = cgroup->stats();
+    if (stats) outcome.cgroup = *stats;
+    outcome.cgroup_path = cgroup->paths().empty() ? "" : cgroup->paths().front();
+    ISOBENCH_TRY(cgroup->destroy());
+  }
+
+  if (failure) {
+    ContainerOutcome failed = setup_failure(*failure, plan, spec);
+    failed.launch_ns = outcome.launch_ns;
+    failed.exit_ns = outcome.exit_ns;
+    failed.usage = outcome.usage;
+    return failed;
+  }
+  if (timed_out) {
+    outcome.ending = ContainerOutcome::Ending::kTimedOut;
+    outcome.exit_code = 124;
+    outcome.signal = SIGKILL;
+  } else if (WIFSIGNALED(status)) {
+    outcome.signal = WTERMSIG(status);
+    outcome.exit_code = 128 + outcome.signal;
+    bool oom = outcome.signal == SIGKILL && outcome.cgroup && outcome.cgroup->oom_kills > 0;
+    outcome.ending = oom ? ContainerOutcome::Ending::kOomKilled : ContainerOutcome::Ending::kSignaled;
+  } else {
+    outcome.exit_code = WEXITSTATUS(status);
+    // A child of init may have been OOM-killed while init itself exited normally.
+    outcome.ending = ContainerOutcome::Ending::kExited;
+  }
+  return outcome;
+}
+
+}  // namespace isobench::runner

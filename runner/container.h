@@ -1,0 +1,57 @@
+// Starts one container from a ContainerSpec and waits for it: the parent's side of the
+// launch, from cgroup creation to cleanup.
+#pragma once
+
+#include <sys/resource.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "runner/cgroup/cgroup.h"
+#include "runner/spec.h"
+
+namespace isobench::runner {
+
+struct ContainerOutcome {
+  enum class Ending {
+    kExited,       ///< the workload exited by itself
+    kSignaled,     ///< killed by a signal (not the runner's timeout or an OOM kill)
+    kOomKilled,    ///< killed by the kernel's OOM killer inside the memory limit
+    kTimedOut,     ///< killed by the runner after --timeout
+    kSetupFailed,  ///< the container never ran the workload; see message
+  };
+  Ending ending = Ending::kExited;
+  int exit_code = 0;  ///< what `isobench run` exits with: status, 128+signal, 124, 125-127
+  int signal = 0;
+  std::string message;  ///< for kSetupFailed: the step and the reason
+
+  // CLOCK_MONOTONIC nanoseconds.
+  int64_t launch_ns = 0;
+  int64_t exec_ns = 0;  ///< 0 when exec never happened
+  int64_t exit_ns = 0;
+
+  std::optional<CgroupStats> cgroup;  ///< empty when the container had no cgroup
+  rusage usage{};                     ///< wait4's: the container's init and what it reaped
+  std::string cgroup_path;            ///< for --stats: where the figures came from
+};
+
+class ContainerLauncher {
+ public:
+  /// `cgroups` may be null (no cgroup support or rootless); it must outlive the launcher.
+  explicit ContainerLauncher(CgroupManager* cgroups) : cgroups_(cgroups) {}
+
+  /// Runs the container to completion, forwarding SIGINT, SIGTERM, SIGHUP and SIGQUIT to
+  /// it, and removes everything it created before returning. Errors are failures to set up
+  /// the host side (for example a refused cgroup limit); nothing is left behind after them.
+  Result<ContainerOutcome> run(const ContainerSpec& spec);
+
+ private:
+  CgroupManager* cgroups_;
+};
+
+/// CLOCK_MONOTONIC in nanoseconds.
+int64_t monotonic_ns();
+
+}  // namespace isobench::runner

@@ -1,0 +1,20 @@
+// What this host offers the runner, each fact found by trying, not by guessing: the
+// runner's half of `isobench doctor`.
+#pragma once
+
+#include <vector>
+
+#include "common/host_check.h"
+
+namespace isobench::runner {
+
+std::vector<HostCheck> check_kernel();
+/// Each namespace type, created for real in a throwaway child.
+std::vector<HostCheck> check_namespaces();
+std::vector<HostCheck> check_cgroups();
+/// overlayfs mounted for real in a throwaway mount namespace; the seccomp filter compiled.
+std::vector<HostCheck> check_filesystems_and_security();
+/// runc, crun, bwrap, qemu-system-x86_64 with versions; guest kernels; /dev/kvm.
+std::vector<HostCheck> check_tools();
+
+}  // namespace isobench::runner

@@ -1,0 +1,69 @@
+// What to run and how to isolate it: the plain data every launcher step reads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runner/namespaces.h"
+
+namespace isobench::runner {
+
+struct ResourceLimits {
+  std::optional<uint64_t> memory_bytes;
+  std::optional<double> cpus;  ///< CFS quota as a fraction of one CPU per period
+  std::optional<uint64_t> pids;
+  std::optional<std::string> cpuset_cpus;
+
+  bool any() const { return memory_bytes || cpus || pids || cpuset_cpus; }
+};
+
+enum class RootfsMode {
+  kOverlay,       ///< copy-on-write tmpfs layer over the read-only image; changes vanish
+  kReadOnlyBind,  ///< the image itself, bind-mounted read-only
+};
+
+enum class SecurityMode {
+  kDefault,  ///< Docker's default capabilities, no_new_privs, default seccomp filter
+  kNone,     ///< keep root's capabilities, no seccomp, no no_new_privs (to price them)
+};
+
+/// One uid or gid range mapping for a user namespace, as /proc/PID/uid_map takes it.
+struct IdMapping {
+  uint32_t inside = 0;
+  uint32_t outside = 0;
+  uint32_t count = 0;
+};
+
+struct ContainerSpec {
+  std::string id;                 ///< unique per container; names its cgroup
+  std::vector<std::string> args;  ///< argv; args[0] is the command as the user gave it
+  std::string executable;         ///< args[0] resolved inside the image ("/bin/noop")
+  std::string rootfs;             ///< absolute path of the image's root directory
+  RootfsMode rootfs_mode = RootfsMode::kOverlay;
+  NamespaceSet namespaces = NamespaceSet::container_default();
+  std::optional<IdMapping> uid_mapping;  ///< set when namespaces has user
+  std::optional<IdMapping> gid_mapping;
+  bool deny_setgroups = false;  ///< rootless single-id maps need setgroups denied
+  std::string hostname = "isobench";
+  std::vector<std::string> env;  ///< "KEY=VALUE", complete (defaults already merged)
+  std::string cwd = "/";
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  bool use_cgroup = true;  ///< off: no cgroup at all (no limits, stats from rusage)
+  ResourceLimits limits;
+  SecurityMode security = SecurityMode::kDefault;
+  std::optional<double> timeout_seconds;  ///< kill the container after this long
+  double stop_grace_seconds = 10;         ///< SIGTERM forwarded, then SIGKILL after this
+};
+
+/// The environment every container starts with; `-e` entries override by key.
+std::vector<std::string> default_environment(const std::string& hostname);
+/// Applies "KEY=VALUE" overrides (a bare "KEY" removes KEY) onto `base`.
+std::vector<std::string> merge_environment(std::vector<std::string> base, const std::vector<std::string>& overrides);
+
+/// A new random container id: 12 lowercase hex digits, as Docker shows them.
+std::string new_container_id();
+
+}  // namespace isobench::runner
