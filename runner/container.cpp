@@ -113,9 +113,8 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   return out;
 }
 
-ContainerOutcome setup_failure(const ChildFailure& failure, const std::vector<RootfsStep>& plan,
-                               const ContainerSpec& spec) {
-  ContainerOutcome outcome;
+void describe_setup_failure(const ChildFailure& failure, const std::vector<RootfsStep>& plan,
+                            const ContainerSpec& spec, ContainerOutcome& outcome) {
   outcome.ending = ContainerOutcome::Ending::kSetupFailed;
   std::string what = child_stage_name(failure.stage);
   if (failure.stage == ChildStage::kRootfs && failure.step >= 0 && static_cast<size_t>(failure.step) < plan.size())
@@ -127,7 +126,6 @@ ContainerOutcome setup_failure(const ChildFailure& failure, const std::vector<Ro
     outcome.exit_code = 125;
   }
   outcome.message = what + ": " + std::strerror(failure.error);
-  return outcome;
 }
 
 }  // namespace
@@ -166,6 +164,9 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   std::vector<std::string> argv_storage = spec.args;
   std::vector<char*> argv = c_strings(argv_storage);
   std::vector<char*> envp = c_strings(spec.env);
+  ContainerOutcome outcome;
+  outcome.launch_ns = launch_ns;
+  outcome.prepared_ns = monotonic_ns();
 
   // 2. Host-side objects, each owned so that an early return undoes it.
   std::unique_ptr<Cgroup> cgroup;
@@ -176,6 +177,7 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   } else if (spec.limits.any()) {
     return plain_error("resource limits need cgroups, which are not available here (run as root)");
   }
+  outcome.cgroup_ns = monotonic_ns();
   int sync_pipe[2], error_pipe[2];
   if (pipe2(sync_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
   UniqueFd sync_read(sync_pipe[0]), sync_write(sync_pipe[1]);
@@ -220,6 +222,7 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   if (pid < 0) return errno_error("cannot create the container's namespaces (clone3 " + spec.namespaces.to_string() + ")");
   if (pid == 0) run_child(config);
 
+  outcome.cloned_ns = monotonic_ns();
   ChildProcess child(static_cast<pid_t>(pid), UniqueFd(raw_pidfd));
   sync_read.reset();
   error_write.reset();
@@ -230,10 +233,9 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   char go = 1;
   if (write(sync_write.get(), &go, 1) != 1) return errno_error("cannot release the container's init");
   sync_write.reset();
+  outcome.released_ns = monotonic_ns();
 
   // 5. Wait for exec, exit, signals and timers.
-  ContainerOutcome outcome;
-  outcome.launch_ns = launch_ns;
   std::optional<ChildFailure> failure;
   UniqueFd timeout_timer, grace_timer;
   if (spec.timeout_seconds) {
@@ -302,13 +304,11 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
     outcome.cgroup_path = cgroup->paths().empty() ? "" : cgroup->paths().front();
     ISOBENCH_TRY(cgroup->destroy());
   }
+  outcome.cleaned_ns = monotonic_ns();
 
   if (failure) {
-    ContainerOutcome failed = setup_failure(*failure, plan, spec);
-    failed.launch_ns = outcome.launch_ns;
-    failed.exit_ns = outcome.exit_ns;
-    failed.usage = outcome.usage;
-    return failed;
+    describe_setup_failure(*failure, plan, spec, outcome);
+    return outcome;
   }
   if (timed_out) {
     outcome.ending = ContainerOutcome::Ending::kTimedOut;

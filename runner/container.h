@@ -27,10 +27,15 @@ struct ContainerOutcome {
   int signal = 0;
   std::string message;  ///< for kSetupFailed: the step and the reason
 
-  // CLOCK_MONOTONIC nanoseconds.
-  int64_t launch_ns = 0;
-  int64_t exec_ns = 0;  ///< 0 when exec never happened
-  int64_t exit_ns = 0;
+  // CLOCK_MONOTONIC nanoseconds, in the order they happen.
+  int64_t launch_ns = 0;    ///< run() called
+  int64_t prepared_ns = 0;  ///< rootfs plan and seccomp program built
+  int64_t cgroup_ns = 0;    ///< cgroup created with its limits (= prepared_ns without one)
+  int64_t cloned_ns = 0;    ///< clone3 returned: namespaces exist
+  int64_t released_ns = 0;  ///< id maps written and cgroup joined; the child sets itself up
+  int64_t exec_ns = 0;      ///< the workload's execve succeeded; 0 when it never did
+  int64_t exit_ns = 0;      ///< the container's init was reaped
+  int64_t cleaned_ns = 0;   ///< cgroup removed: nothing of the container remains
 
   std::optional<CgroupStats> cgroup;  ///< empty when the container had no cgroup
   rusage usage{};                     ///< wait4's: the container's init and what it reaped

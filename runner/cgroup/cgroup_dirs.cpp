@@ -15,8 +15,6 @@ void sleep_ms(long ms) {
   nanosleep(&delay, nullptr);
 }
 
-std::string parent_of(const std::string& dir) { return dir.substr(0, dir.rfind('/')); }
-
 }  // namespace
 
 Result<std::string> create_cgroup_dir(CgroupFs& fs, const std::string& root, const std::string& name,
@@ -62,7 +60,6 @@ Status remove_cgroup_dir(CgroupFs& fs, const std::string& dir) {
     sleep_ms(5);
   }
   if (!removed && removed.error().errno_value != ENOENT) return removed;
-  (void)fs.remove_dir(parent_of(dir));  // busy while other containers run: fine
   return {};
 }
 

@@ -1,5 +1,6 @@
 // Directory chores shared by the v1 and v2 managers: a container's cgroup lives at
-// <hierarchy>/isobench/<name>; the parent comes and goes with its last child.
+// <hierarchy>/isobench/<name>. The empty `isobench` parent stays, as Docker's `docker`
+// parent does: removing and re-creating it would double the kernfs work of every start.
 #pragma once
 
 #include <functional>
@@ -10,17 +11,16 @@
 
 namespace isobench::runner {
 
-/// Creates <root>/isobench/<name>. `prepare_parent` runs after the parent is newly made
-/// (v1 cpuset must copy cpus and mems into it). Retries when a concurrent container
-/// removes the parent between the two mkdirs.
+/// Creates <root>/isobench/<name>, and the parent first when missing. `prepare_parent` runs
+/// after the parent is newly made (v1 cpuset must copy cpus and mems into it). Retries when
+/// someone removes the parent between the two mkdirs.
 Result<std::string> create_cgroup_dir(CgroupFs& fs, const std::string& root, const std::string& name,
                                       const std::function<Status(const std::string& parent)>& prepare_parent);
 
 /// SIGKILLs every pid listed in <dir>/cgroup.procs until it reads empty (about 1 s at most).
 Status kill_cgroup_procs(CgroupFs& fs, const std::string& dir);
 
-/// rmdir <dir>, retrying while the last killed tasks leave (EBUSY), then tries to remove the
-/// isobench parent, which fails harmlessly while other containers use it.
+/// rmdir <dir>, retrying while the last killed tasks leave (EBUSY).
 Status remove_cgroup_dir(CgroupFs& fs, const std::string& dir);
 
 }  // namespace isobench::runner

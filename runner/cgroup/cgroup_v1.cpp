@@ -38,10 +38,9 @@ class CgroupV1 final : public Cgroup {
   }
 
   Status kill_all() override {
-    Status result;
-    for (const auto& [controller, dir] : dirs_)
-      if (Status killed = kill_cgroup_procs(fs_, dir); !killed && result) result = killed;
-    return result;
+    // Every hierarchy holds the same processes: one list is enough to kill them all.
+    if (dirs_.empty()) return {};
+    return kill_cgroup_procs(fs_, dirs_.front().second);
   }
 
   Status destroy() override {

@@ -62,7 +62,7 @@ Result<int> run_container(RunOptions& options) {
     case Ending::kExited: break;
   }
   if (options.stats || !options.stats_json.empty()) {
-    nlohmann::json stats = run_stats_json(*outcome, mode);
+    nlohmann::ordered_json stats = run_stats_json(*outcome, mode, own_peak_rss_bytes());
     if (options.stats) std::cerr << run_stats_text(stats) << "\n";
     if (!options.stats_json.empty()) ISOBENCH_TRY(write_regular_file(options.stats_json, stats.dump(2) + "\n"));
   }

@@ -1,6 +1,9 @@
 #include "runner/cli/run_stats.h"
 
 #include <cstdio>
+#include <cstdlib>
+
+#include "common/file_io.h"
 
 namespace isobench::cli {
 
@@ -17,14 +20,34 @@ std::string ending_name(Ending ending) {
   return "?";
 }
 
-nlohmann::json run_stats_json(const runner::ContainerOutcome& outcome, runner::CgroupMode mode) {
+uint64_t own_peak_rss_bytes() {
+  auto status = read_file("/proc/self/status");
+  if (!status) return 0;
+  size_t at = status->find("VmHWM:");
+  if (at == std::string::npos) return 0;
+  return std::strtoull(status->c_str() + at + 6, nullptr, 10) * 1024;
+}
+
+nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, runner::CgroupMode mode,
+                              uint64_t runner_peak_rss_bytes) {
   auto ms = [&](int64_t at) { return static_cast<double>(at - outcome.launch_ns) / 1e6; };
-  nlohmann::json stats;
+  nlohmann::ordered_json stats;
   stats["ending"] = ending_name(outcome.ending);
   stats["exit_code"] = outcome.exit_code;
   if (outcome.signal) stats["signal"] = outcome.signal;
-  stats["launch_to_exec_ms"] = outcome.exec_ns ? nlohmann::json(ms(outcome.exec_ns)) : nlohmann::json(nullptr);
+  stats["launch_to_exec_ms"] = outcome.exec_ns ? nlohmann::ordered_json(ms(outcome.exec_ns)) : nlohmann::ordered_json(nullptr);
   stats["launch_to_exit_ms"] = ms(outcome.exit_ns);
+  // Where the startup time went, as seen from the runner (milliseconds per phase).
+  auto span = [](int64_t from, int64_t to) {
+    return from && to ? nlohmann::ordered_json(static_cast<double>(to - from) / 1e6) : nlohmann::ordered_json(nullptr);
+  };
+  stats["phases_ms"] = {{"prepare", span(outcome.launch_ns, outcome.prepared_ns)},
+                        {"cgroup", span(outcome.prepared_ns, outcome.cgroup_ns)},
+                        {"clone", span(outcome.cgroup_ns, outcome.cloned_ns)},
+                        {"attach", span(outcome.cloned_ns, outcome.released_ns)},
+                        {"child_setup_and_exec", span(outcome.released_ns, outcome.exec_ns)},
+                        {"workload", span(outcome.exec_ns, outcome.exit_ns)},
+                        {"teardown", span(outcome.exit_ns, outcome.cleaned_ns)}};
 
   auto timeval_ns = [](const timeval& tv) { return static_cast<uint64_t>(tv.tv_sec) * 1000000000 + tv.tv_usec * 1000; };
   const std::string cgroup_source = "cgroup " + std::string(runner::cgroup_mode_name(mode));
@@ -43,11 +66,12 @@ nlohmann::json run_stats_json(const runner::ContainerOutcome& outcome, runner::C
     stats["memory_peak"] = {{"bytes", static_cast<uint64_t>(outcome.usage.ru_maxrss) * 1024}, {"source", "rusage"}};
   }
   stats["oom_kills"] = cgroup ? cgroup->oom_kills : 0;
+  if (runner_peak_rss_bytes) stats["runner_peak_rss_bytes"] = runner_peak_rss_bytes;
   if (!outcome.cgroup_path.empty()) stats["cgroup"] = outcome.cgroup_path;
   return stats;
 }
 
-std::string run_stats_text(const nlohmann::json& stats) {
+std::string run_stats_text(const nlohmann::ordered_json& stats) {
   char line[512];
   const auto& exec = stats["launch_to_exec_ms"];
   char exec_text[32] = "never";
@@ -63,7 +87,20 @@ std::string run_stats_text(const nlohmann::json& stats) {
                 stats["cpu"]["source"].get<std::string>().c_str(),
                 static_cast<unsigned long long>(stats["oom_kills"].get<uint64_t>()),
                 stats["ending"].get<std::string>().c_str(), stats["exit_code"].get<int>());
-  return line;
+  std::string text = line;
+  text += "\nisobench phases (ms):";
+  for (const auto& [phase, value] : stats["phases_ms"].items()) {
+    char item[64];
+    std::snprintf(item, sizeof item, " %s %.3f", phase.c_str(), value.is_null() ? 0.0 : value.get<double>());
+    text += item;
+  }
+  if (stats.contains("runner_peak_rss_bytes")) {
+    char item[64];
+    std::snprintf(item, sizeof item, "; isobench peak RSS %.2f MiB",
+                  static_cast<double>(stats["runner_peak_rss_bytes"].get<uint64_t>()) / (1 << 20));
+    text += item;
+  }
+  return text;
 }
 
 }  // namespace isobench::cli

@@ -1,0 +1,225 @@
+// First benchmark: container start-to-exit of the noop workload, side by side in one run.
+//   raw floor   clone3 with isobench's default namespace flags + exec noop + wait
+//   isobench    `isobench run -- /bin/noop` (default isolation)
+//   bwrap       `bwrap --unshare-all` on the same image, when installed
+//   runc        `runc run` on an OCI bundle of the same image, when installed
+// Runs are interleaved round-robin in a shuffled order so drift hits every target alike.
+// Usage: startup_compare [--runs N] [--warmup N] [--isobench PATH] [--json FILE]
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/sample_stats.h"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using isobench::bench::median;
+using isobench::bench::quantile;
+
+int64_t now_ns() {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
+}
+
+struct RunResult {
+  double ms = 0;
+  long max_rss_kib = 0;
+  bool ok = false;
+};
+
+/// posix_spawn + wait4, stdout and stderr to /dev/null.
+RunResult spawn_and_wait(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  RunResult result;
+  int64_t start = now_ns();
+  pid_t pid;
+  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) == 0) {
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    result.ms = static_cast<double>(now_ns() - start) / 1e6;
+    result.max_rss_kib = usage.ru_maxrss;
+    result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  return result;
+}
+
+/// The floor: what any runtime must at least do for these namespaces.
+RunResult raw_clone_exec(const std::string& noop) {
+  RunResult result;
+  int64_t start = now_ns();
+  clone_args args{};
+  args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+  args.exit_signal = SIGCHLD;
+  long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    char* argv[] = {const_cast<char*>(noop.c_str()), nullptr};
+    execve(argv[0], argv, environ);
+    _exit(127);
+  }
+  if (pid < 0) return result;
+  int status = 0;
+  rusage usage{};
+  wait4(static_cast<pid_t>(pid), &status, 0, &usage);
+  result.ms = static_cast<double>(now_ns() - start) / 1e6;
+  result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return result;
+}
+
+std::string find_tool(const std::string& name) {
+  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+    std::string path = std::string(dir) + "/" + name;
+    if (access(path.c_str(), X_OK) == 0) return path;
+  }
+  return {};
+}
+
+/// An OCI bundle for runc: `runc spec`'s default config, pointed at the image, running noop.
+bool write_runc_bundle(const std::string& runc, const fs::path& bundle, const std::string& rootfs) {
+  fs::create_directories(bundle);
+  std::string command = runc + " spec --bundle " + bundle.string();
+  if (std::system(command.c_str()) != 0) return false;
+  std::ifstream in(bundle / "config.json");
+  nlohmann::json config = nlohmann::json::parse(in);
+  config["root"] = {{"path", rootfs}, {"readonly", true}};
+  config["process"]["args"] = {"/bin/noop"};
+  config["process"]["terminal"] = false;
+  std::ofstream(bundle / "config.json") << config.dump(2);
+  return true;
+}
+
+struct Target {
+  std::string name;
+  std::function<RunResult(int run)> run;
+  std::vector<double> ms;
+  std::vector<double> rss_kib;
+  int failures = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 200, warmup = 10;
+  std::string isobench = "./isobench", json_path;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (arg == "--runs") runs = std::atoi(next().c_str());
+    else if (arg == "--warmup") warmup = std::atoi(next().c_str());
+    else if (arg == "--isobench") isobench = next();
+    else if (arg == "--json") json_path = next();
+    else {
+      std::fprintf(stderr, "usage: startup_compare [--runs N] [--warmup N] [--isobench PATH] [--json FILE]\n");
+      return 2;
+    }
+  }
+  if (runs < 1) {
+    std::fprintf(stderr, "startup_compare: --runs must be at least 1\n");
+    return 2;
+  }
+  isobench = fs::canonical(isobench).string();
+  const std::string rootfs = fs::canonical(fs::path(isobench).parent_path() / "image/rootfs").string();
+  const std::string noop = rootfs + "/bin/noop";
+
+  std::vector<Target> targets;
+  targets.push_back({"raw floor (clone+exec)", [&](int) { return raw_clone_exec(noop); }});
+  targets.push_back({"isobench run", [&](int) { return spawn_and_wait({isobench, "run", "--", "/bin/noop"}); }});
+  std::vector<std::string> skipped;
+  if (std::string bwrap = find_tool("bwrap"); !bwrap.empty()) {
+    targets.push_back({"bwrap --unshare-all", [=](int) {
+                         return spawn_and_wait({bwrap, "--unshare-all", "--ro-bind", rootfs, "/", "--proc", "/proc",
+                                                "--dev", "/dev", "--", "/bin/noop"});
+                       }});
+  } else {
+    skipped.push_back("bwrap: not installed (apt-get install bubblewrap)");
+  }
+  fs::path scratch = fs::temp_directory_path() / ("isobench-startup-" + std::to_string(getpid()));
+  if (std::string runc = find_tool("runc"); !runc.empty() && write_runc_bundle(runc, scratch / "bundle", rootfs)) {
+    std::string state = (scratch / "state").string();
+    std::string bundle = (scratch / "bundle").string();
+    targets.push_back({"runc run", [=](int run) {
+                         return spawn_and_wait({runc, "--root", state, "run", "--bundle", bundle,
+                                                "isobench-bench-" + std::to_string(getpid()) + "-" + std::to_string(run)});
+                       }});
+  } else {
+    skipped.push_back("runc: not installed or `runc spec` failed");
+  }
+
+  std::mt19937 shuffle_rng(42);
+  std::vector<size_t> order(targets.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (int run = -warmup; run < runs; ++run) {
+    std::shuffle(order.begin(), order.end(), shuffle_rng);
+    for (size_t index : order) {
+      Target& target = targets[index];
+      RunResult result = target.run(run + warmup);
+      if (run < 0) continue;
+      if (!result.ok) {
+        ++target.failures;
+        continue;
+      }
+      target.ms.push_back(result.ms);
+      if (result.max_rss_kib) target.rss_kib.push_back(static_cast<double>(result.max_rss_kib));
+    }
+    if (isatty(2) && (run + 1) % 20 == 0) std::fprintf(stderr, "\r%d/%d rounds", run + 1, runs);
+  }
+  if (isatty(2)) std::fprintf(stderr, "\n");
+  std::error_code ignored;
+  fs::remove_all(scratch, ignored);
+
+  const double floor_median = median(targets[0].ms);
+  const double isobench_median = median(targets[1].ms);
+  std::printf("startup: noop workload, start to exit, %d interleaved runs each (after %d warmup)\n", runs, warmup);
+  std::printf("%-24s %9s %9s %9s %10s %11s %9s\n", "target", "median", "p10", "p90", "vs floor", "vs isobench",
+              "peak RSS");
+  nlohmann::json json = {{"schema", "isobench-startup-compare/1"}, {"runs", runs}, {"warmup", warmup}};
+  for (const Target& target : targets) {
+    double m = median(target.ms);
+    std::string rss = target.rss_kib.empty() ? "-" : std::to_string(static_cast<int>(median(target.rss_kib))) + " KiB";
+    std::printf("%-24s %7.3fms %7.3fms %7.3fms %9.2fx %10.2fx %9s%s\n", target.name.c_str(), m,
+                quantile(target.ms, 0.1), quantile(target.ms, 0.9), m / floor_median, m / isobench_median,
+                rss.c_str(), target.failures ? (" (" + std::to_string(target.failures) + " failed)").c_str() : "");
+    json["targets"].push_back({{"name", target.name},
+                               {"median_ms", m},
+                               {"p10_ms", quantile(target.ms, 0.1)},
+                               {"p90_ms", quantile(target.ms, 0.9)},
+                               {"samples_ms", target.ms},
+                               {"peak_rss_kib_median", target.rss_kib.empty() ? 0.0 : median(target.rss_kib)},
+                               {"failures", target.failures}});
+  }
+  for (const std::string& reason : skipped) std::printf("skipped: %s\n", reason.c_str());
+  if (!json_path.empty()) std::ofstream(json_path) << json.dump(2) << "\n";
+  return 0;
+}
