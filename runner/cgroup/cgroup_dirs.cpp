@@ -22,11 +22,8 @@ Result<std::string> create_cgroup_dir(CgroupFs& fs, const std::string& root, con
   std::string parent = root + "/" + kCgroupParent;
   std::string dir = parent + "/" + name;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    if (auto made = fs.make_dir(parent); made) {
-      if (prepare_parent) ISOBENCH_TRY(prepare_parent(parent));
-    } else if (made.error().errno_value != EEXIST) {
-      return made.error();
-    }
+    if (auto made = fs.make_dir(parent); !made && made.error().errno_value != EEXIST) return made.error();
+    if (prepare_parent) ISOBENCH_TRY(prepare_parent(parent));
     auto made = fs.make_dir(dir);
     if (made) return dir;
     if (made.error().errno_value != ENOENT) return made.error();

@@ -12,8 +12,9 @@
 namespace isobench::runner {
 
 /// Creates <root>/isobench/<name>, and the parent first when missing. `prepare_parent` runs
-/// after the parent is newly made (v1 cpuset must copy cpus and mems into it). Retries when
-/// someone removes the parent between the two mkdirs.
+/// on the parent before the child is made, every time: the parent may predate this
+/// container's needs (v2 controllers to enable, v1 cpuset cpus and mems to copy in).
+/// Retries when someone removes the parent between the two mkdirs.
 Result<std::string> create_cgroup_dir(CgroupFs& fs, const std::string& root, const std::string& name,
                                       const std::function<Status(const std::string& parent)>& prepare_parent);
 

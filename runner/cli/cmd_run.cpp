@@ -71,14 +71,14 @@ Result<int> run_container(RunOptions& options) {
 
 }  // namespace
 
-void add_run_command(CLI::App& app, Action& action) {
+void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* command = app.add_subcommand("run", "Run a command in a new container");
-  command->prefix_command(false);
+  CLI::App* command = app.add_subcommand("run", "Run a command in a new container: isobench run [OPTIONS] [--] CMD [ARGS...]");
   add_run_options(*command, *options);
-  // Everything after the command belongs to the command, not to isobench.
-  command->positionals_at_end();
-  command->callback([options, &action] { action = [options] { return run_container(*options); }; });
+  command->callback([options, &action, &container_command] {
+    options->command = container_command;
+    action = [options] { return run_container(*options); };
+  });
 }
 
 }  // namespace isobench::cli

@@ -13,7 +13,8 @@ namespace isobench::cli {
 /// What a chosen subcommand does: its exit code, or an Error for main to print.
 using Action = std::function<Result<int>()>;
 
-void add_run_command(CLI::App& app, Action& action);
+/// `container_command` is filled by split_container_command before parsing.
+void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 void add_doctor_command(CLI::App& app, Action& action);
 
 }  // namespace isobench::cli

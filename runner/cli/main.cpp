@@ -2,8 +2,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 
+#include "runner/cli/command_line.h"
 #include "runner/cli/commands.h"
 
 #ifndef ISOBENCH_VERSION
@@ -20,10 +22,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
   cli::Action action;
-  cli::add_run_command(app, action);
+  std::vector<std::string> container_command;
+  cli::add_run_command(app, action, container_command);
   cli::add_doctor_command(app, action);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    container_command = cli::split_container_command(app, args);
+    std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
+    app.parse(args);
   } catch (const CLI::ParseError& error) {
     int code = app.exit(error);
     return code == 0 ? 0 : 125;

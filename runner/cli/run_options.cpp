@@ -38,7 +38,6 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->check(CLI::NonNegativeNumber);
   command.add_flag("--stats", options.stats, "Print startup time, peak memory and CPU time at exit");
   command.add_option("--stats-json", options.stats_json, "Write the same statistics as JSON to this file");
-  command.add_option("command", options.command, "Command and arguments to run in the container")->required();
 }
 
 namespace {

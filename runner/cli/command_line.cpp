@@ -1,0 +1,43 @@
+#include "runner/cli/command_line.h"
+
+#include <algorithm>
+
+namespace isobench::cli {
+
+std::vector<std::string> split_container_command(const CLI::App& app, std::vector<std::string>& args,
+                                                 const std::vector<std::string>& command_taking) {
+  const CLI::App* current = &app;
+  bool takes_command = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& token = args[i];
+    if (takes_command && token == "--") {
+      std::vector<std::string> command(args.begin() + static_cast<long>(i) + 1, args.end());
+      args.resize(i);
+      return command;
+    }
+    if (token.size() > 1 && token[0] == '-') {
+      std::string name = token.substr(0, token.find('='));
+      const CLI::Option* option = current->get_option_no_throw(name);
+      bool inline_value = token.find('=') != std::string::npos;
+      if (option && !inline_value && option->get_expected_min() > 0) ++i;  // skip its value
+      continue;
+    }
+    if (current == &app) {
+      auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(token); });
+      if (named.empty()) return {};
+      const CLI::App* sub = named.front();
+      current = sub;
+      takes_command = std::find(command_taking.begin(), command_taking.end(), token) != command_taking.end();
+      if (!takes_command) return {};
+      continue;
+    }
+    if (takes_command) {
+      std::vector<std::string> command(args.begin() + static_cast<long>(i), args.end());
+      args.resize(i);
+      return command;
+    }
+  }
+  return {};
+}
+
+}  // namespace isobench::cli

@@ -1,0 +1,20 @@
+// Docker's convention for `run`: the first argument that is not an isobench option starts
+// the container's command, and everything after it belongs to that command, options
+// included (`isobench run hello --stats` passes --stats to hello). CLI11 cannot express
+// that, so the command is split off before CLI11 sees the rest.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace isobench::cli {
+
+/// Removes the container command (and a "--" before it) from `args` (argv without the
+/// program name) and returns it. Uses `app`'s own option table to know which options take
+/// a value. Only subcommands in `command_taking` get this treatment.
+std::vector<std::string> split_container_command(const CLI::App& app, std::vector<std::string>& args,
+                                                 const std::vector<std::string>& command_taking = {"run"});
+
+}  // namespace isobench::cli

@@ -1,0 +1,72 @@
+// An in-memory cgroupfs: directories, files written or seeded, and the rules that matter
+// to the managers (mkdir needs the parent, rmdir refuses a cgroup with processes).
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runner/cgroup/cgroup_fs.h"
+
+namespace isobench::testing {
+
+class FakeCgroupFs final : public runner::CgroupFs {
+ public:
+  void add_dir(const std::string& path) { dirs_.insert(path); }
+  void seed(const std::string& path, const std::string& content) { files_[path] = content; }
+  /// Writes to this path fail with `error` (like a kernel refusing a limit).
+  void refuse(const std::string& path, int error) { refused_[path] = error; }
+
+  Status make_dir(const std::string& path) override {
+    if (dirs_.count(path)) return Error{EEXIST, "exists: " + path};
+    if (!dirs_.count(parent(path))) return Error{ENOENT, "no parent: " + path};
+    dirs_.insert(path);
+    // What the kernel puts in every new cgroup directory, as far as the managers read it.
+    files_[path + "/cgroup.procs"] = "";
+    files_[path + "/cgroup.subtree_control"] = "";
+    return {};
+  }
+  Status remove_dir(const std::string& path) override {
+    if (!dirs_.count(path)) return Error{ENOENT, "missing: " + path};
+    for (const std::string& dir : dirs_)
+      if (dir != path && dir.rfind(path + "/", 0) == 0) return Error{EBUSY, "has children: " + path};
+    auto procs = files_.find(path + "/cgroup.procs");
+    if (procs != files_.end() && !procs->second.empty()) return Error{EBUSY, "has tasks: " + path};
+    dirs_.erase(path);
+    for (auto it = files_.begin(); it != files_.end();)
+      it = parent(it->first) == path ? files_.erase(it) : std::next(it);
+    return {};
+  }
+  Result<std::string> read(const std::string& path) override {
+    auto it = files_.find(path);
+    if (it == files_.end()) return Error{ENOENT, "no file: " + path};
+    return it->second;
+  }
+  Status write(const std::string& path, const std::string& text) override {
+    if (auto refused = refused_.find(path); refused != refused_.end()) return Error{refused->second, "refused: " + path};
+    if (!dirs_.count(parent(path))) return Error{ENOENT, "no dir for: " + path};
+    writes_.push_back(path + "=" + text);
+    // cgroup.procs keeps no tasks here: attached fake pids "exit" at once.
+    files_[path] = path.ends_with("/cgroup.procs") ? "" : text;
+    return {};
+  }
+  bool exists(const std::string& path) override { return dirs_.count(path) || files_.count(path); }
+
+  bool has_dir(const std::string& path) const { return dirs_.count(path) > 0; }
+  std::string file(const std::string& path) const {
+    auto it = files_.find(path);
+    return it == files_.end() ? "<missing>" : it->second;
+  }
+  const std::vector<std::string>& writes() const { return writes_; }
+  const std::set<std::string>& dirs() const { return dirs_; }
+
+ private:
+  static std::string parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
+  std::set<std::string> dirs_;
+  std::map<std::string, std::string> files_;
+  std::map<std::string, int> refused_;
+  std::vector<std::string> writes_;
+};
+
+}  // namespace isobench::testing
