@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +20,7 @@ namespace isobench::runner {
 const char* child_stage_name(ChildStage stage) {
   switch (stage) {
     case ChildStage::kWaitForParent: return "waiting for the runner";
+    case ChildStage::kBecomeRoot: return "becoming root in the user namespace";
     case ChildStage::kCgroupNamespace: return "creating the cgroup namespace";
     case ChildStage::kHostname: return "setting the hostname";
     case ChildStage::kRootfs: return "setting up the root filesystem";
@@ -74,6 +76,14 @@ void run_child(const ChildConfig& config) noexcept {
   if (got != 1) _exit(125);  // the runner gave up on us; it reports why
   close(config.sync_fd);
 
+  // Our ids are still the host's, which the new maps may not contain: switch to the
+  // namespace's root so that files we create get a mapped owner. Raw syscalls: glibc's
+  // wrappers would try to synchronise threads that are not ours.
+  if (config.become_root) {
+    if (syscall(SYS_setresgid, 0, 0, 0) != 0) fail(config, ChildStage::kBecomeRoot, errno);
+    if (syscall(SYS_setresuid, 0, 0, 0) != 0) fail(config, ChildStage::kBecomeRoot, errno);
+  }
+
   // Only now are we inside our cgroup, which must become the namespace's root.
   if (config.unshare_cgroup && unshare(CLONE_NEWCGROUP) != 0) fail(config, ChildStage::kCgroupNamespace, errno);
   if (config.hostname && sethostname(config.hostname, std::strlen(config.hostname)) != 0)
@@ -93,9 +103,9 @@ void run_child(const ChildConfig& config) noexcept {
     if (int error = limit_bounding_set(config.keep_capabilities, config.last_capability))
       fail(config, ChildStage::kBoundingSet, error);
   if (config.set_ids) {
-    if (config.clear_groups && setgroups(0, nullptr) != 0) fail(config, ChildStage::kGroups, errno);
-    if (setresgid(config.gid, config.gid, config.gid) != 0) fail(config, ChildStage::kUserIds, errno);
-    if (setresuid(config.uid, config.uid, config.uid) != 0) fail(config, ChildStage::kUserIds, errno);
+    if (config.clear_groups && syscall(SYS_setgroups, 0, nullptr) != 0) fail(config, ChildStage::kGroups, errno);
+    if (syscall(SYS_setresgid, config.gid, config.gid, config.gid) != 0) fail(config, ChildStage::kUserIds, errno);
+    if (syscall(SYS_setresuid, config.uid, config.uid, config.uid) != 0) fail(config, ChildStage::kUserIds, errno);
   }
   if (config.limit_capabilities && config.uid == 0)
     if (int error = set_process_capabilities(config.keep_capabilities)) fail(config, ChildStage::kCapabilities, error);

@@ -15,6 +15,7 @@ namespace isobench::runner {
 
 enum class ChildStage : int32_t {
   kWaitForParent,
+  kBecomeRoot,
   kCgroupNamespace,
   kHostname,
   kRootfs,
@@ -41,6 +42,7 @@ struct ChildConfig {
   int sync_fd = -1;   ///< read end: one byte once the parent attached cgroups and id maps
   int error_fd = -1;  ///< write end, close-on-exec: EOF tells the parent exec succeeded
   sigset_t original_mask;
+  bool become_root = false;     ///< user namespace: take uid/gid 0 of the new namespace
   bool unshare_cgroup = false;  ///< after the parent has moved us into our cgroup
   const char* hostname = nullptr;
   const std::vector<RootfsStep>* rootfs = nullptr;  ///< null: keep the host's filesystem

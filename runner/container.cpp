@@ -192,6 +192,7 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   config.sync_fd = sync_read.get();
   config.error_fd = error_write.get();
   config.original_mask = signals.original();
+  config.become_root = has_user_ns;
   config.unshare_cgroup = spec.namespaces.has(Namespace::kCgroup);
   config.hostname = spec.namespaces.has(Namespace::kUts) ? spec.hostname.c_str() : nullptr;
   config.rootfs = has_mount_ns ? &plan : nullptr;

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# One-command set-up on a fresh Debian 12 machine, as root:
+#   ./scripts/setup.sh demo   install what is missing, build, and show isobench at work
+#   ./scripts/setup.sh test   install what is missing, build, and run the whole test suite
+# Environment: BUILD_DIR (default: build), JOBS (default: nproc).
+set -euo pipefail
+
+mode="${1:-demo}"
+case "$mode" in demo | test | build) ;; *)
+  echo "usage: $0 demo|test|build" >&2
+  exit 2
+  ;;
+esac
+
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${BUILD_DIR:-$top/build}"
+jobs="${JOBS:-$(nproc)}"
+
+# Everything isobench needs, from Debian's archive. The runtimes (runc, crun, bubblewrap)
+# and busybox-static are comparison targets and the image's shell; none is required to build.
+packages=(
+  build-essential cmake pkg-config git
+  libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libseccomp-dev
+  libbpf-dev libelf-dev zlib1g-dev bpftool clang
+  libgtest-dev libgmock-dev libbenchmark-dev
+  busybox-static runc crun bubblewrap hyperfine
+)
+
+install_missing() {
+  local missing=()
+  for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if ((${#missing[@]} == 0)); then
+    echo "setup: all ${#packages[@]} packages present"
+    return
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing packages: ${missing[*]}; run as root (sudo $0 $mode) to install them" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  cmake -S "$top" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build_dir" -j "$jobs"
+}
+
+demo() {
+  local isobench="$build_dir/isobench"
+  echo
+  echo "== isobench doctor: what this host supports"
+  "$isobench" doctor
+  echo
+  echo "== isobench run: a container from the built-in image (pid 1, own hostname, only lo)"
+  "$isobench" run --stats -- /bin/hello
+  "$isobench" run -- /bin/inspect status | head -c 600
+  echo
+  echo
+  echo "== a write to / vanishes with the container; the image is untouched"
+  "$isobench" run -- /bin/inspect write /scratch "written inside"
+  "$isobench" run -- /bin/inspect exists /scratch || echo "/scratch is gone in the next container"
+  echo
+  echo "== limits: 64 MiB of memory in a 32 MiB container is OOM-killed"
+  "$isobench" run --memory 32m -- /bin/mem --size 64m || echo "(exit code $?)"
+  echo
+  echo "== seccomp: keyctl is refused inside"
+  "$isobench" run -- /bin/inspect syscall keyctl
+  echo
+  echo "== startup: isobench versus the raw floor, bubblewrap and runc (noop workload)"
+  "$build_dir/startup_compare" --isobench "$isobench" --runs "${RUNS:-100}" --warmup 10
+}
+
+install_missing
+build
+case "$mode" in
+  demo) demo ;;
+  test)
+    cd "$build_dir"
+    ctest --output-on-failure -j "$jobs"
+    ;;
+  build) ;;
+esac
