@@ -121,6 +121,7 @@ bool write_runc_bundle(const std::string& runc, const fs::path& bundle, const st
 }
 
 struct Target {
+  Target(std::string name, std::function<RunResult(int run)> run) : name(std::move(name)), run(std::move(run)) {}
   std::string name;
   std::function<RunResult(int run)> run;
   std::vector<double> ms;
@@ -154,14 +155,14 @@ int main(int argc, char** argv) {
   const std::string noop = rootfs + "/bin/noop";
 
   std::vector<Target> targets;
-  targets.push_back({"raw floor (clone+exec)", [&](int) { return raw_clone_exec(noop); }});
-  targets.push_back({"isobench run", [&](int) { return spawn_and_wait({isobench, "run", "--", "/bin/noop"}); }});
+  targets.emplace_back("raw floor (clone+exec)", [&](int) { return raw_clone_exec(noop); });
+  targets.emplace_back("isobench run", [&](int) { return spawn_and_wait({isobench, "run", "--", "/bin/noop"}); });
   std::vector<std::string> skipped;
   if (std::string bwrap = find_tool("bwrap"); !bwrap.empty()) {
-    targets.push_back({"bwrap --unshare-all", [=](int) {
+    targets.emplace_back("bwrap --unshare-all", [=](int) {
                          return spawn_and_wait({bwrap, "--unshare-all", "--ro-bind", rootfs, "/", "--proc", "/proc",
                                                 "--dev", "/dev", "--", "/bin/noop"});
-                       }});
+                       });
   } else {
     skipped.push_back("bwrap: not installed (apt-get install bubblewrap)");
   }
@@ -169,10 +170,10 @@ int main(int argc, char** argv) {
   if (std::string runc = find_tool("runc"); !runc.empty() && write_runc_bundle(runc, scratch / "bundle", rootfs)) {
     std::string state = (scratch / "state").string();
     std::string bundle = (scratch / "bundle").string();
-    targets.push_back({"runc run", [=](int run) {
+    targets.emplace_back("runc run", [=](int run) {
                          return spawn_and_wait({runc, "--root", state, "run", "--bundle", bundle,
                                                 "isobench-bench-" + std::to_string(getpid()) + "-" + std::to_string(run)});
-                       }});
+                       });
   } else {
     skipped.push_back("runc: not installed or `runc spec` failed");
   }

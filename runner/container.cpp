@@ -168,7 +168,10 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   outcome.launch_ns = launch_ns;
   outcome.prepared_ns = monotonic_ns();
 
-  // 2. Host-side objects, each owned so that an early return undoes it.
+  // 2. Host-side objects, each owned so that an early return undoes it. Signals are held
+  // from before the first one exists: a SIGTERM must not kill us between creating a cgroup
+  // and owning it.
+  SignalBlock signals;
   std::unique_ptr<Cgroup> cgroup;
   if (spec.use_cgroup && cgroups_) {
     auto created = cgroups_->create(spec.id, spec.limits);
@@ -184,7 +187,6 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   if (pipe2(error_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
   UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
 
-  SignalBlock signals;
   UniqueFd signal_fd(signalfd(-1, &signals.blocked(), SFD_CLOEXEC));
   if (!signal_fd) return errno_error("signalfd");
 

@@ -15,7 +15,9 @@ struct BadInput {
   const char* message;  ///< stderr must contain this
 };
 
-void PrintTo(const BadInput& input, std::ostream* out) { *out << input.name; }
+void PrintTo(const BadInput& input, std::ostream* out) {
+  *out << input.name;
+}
 
 class RejectsBadInput : public IsobenchTest, public ::testing::WithParamInterface<BadInput> {};
 
@@ -23,8 +25,7 @@ TEST_P(RejectsBadInput, WithAMessageAndWithoutCreatingAnything) {
   const BadInput& input = GetParam();
   ProcessResult run = run_in_container(input.options, input.command);
   EXPECT_EQ(run.exit_code, input.exit_code) << run;
-  EXPECT_NE(run.err.find(input.message), std::string::npos) << "expected '" << input.message << "' in stderr\n"
-                                                             << run;
+  EXPECT_NE(run.err.find(input.message), std::string::npos) << "expected '" << input.message << "' in stderr\n" << run;
   EXPECT_TRUE(run.out.empty()) << run;
 }
 

@@ -179,7 +179,9 @@ std::string Leftovers::describe() const {
   return text.str();
 }
 
-void adopt_orphans() { prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+void adopt_orphans() {
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
 
 HostSnapshot take_host_snapshot(const std::string& image_path) {
   HostSnapshot snapshot;

@@ -36,7 +36,8 @@ ProcessResult run_isobench(const std::vector<std::string>& args, std::chrono::mi
 
 namespace {
 
-std::vector<std::string> run_arguments(const std::vector<std::string>& options, const std::vector<std::string>& command) {
+std::vector<std::string> run_arguments(const std::vector<std::string>& options,
+                                       const std::vector<std::string>& command) {
   std::vector<std::string> argv = {ISOBENCH_EXE, "run"};
   argv.insert(argv.end(), options.begin(), options.end());
   argv.push_back("--");

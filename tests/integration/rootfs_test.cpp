@@ -2,6 +2,8 @@
 // mode, any directory as the rootfs, and a /proc that hides or freezes what it must.
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include "common/file_io.h"
@@ -77,6 +79,37 @@ TEST_F(Rootfs, ProcKcoreIsMasked) {
   EXPECT_TRUE(read.exit_code != 0 || read.out.empty()) << read;
   EXPECT_FALSE(read.timed_out);
 }
+
+/// Paths that would leak host information are masked: files read as empty, directories
+/// hide what the host has in them. Checked for each path this host actually has.
+class MaskedPath : public IsobenchTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(MaskedPath, RevealsNothingOfTheHost) {
+  namespace fs = std::filesystem;
+  const fs::path path = GetParam();
+  std::error_code error;
+  if (!fs::exists(path, error)) GTEST_SKIP() << path << " does not exist on this host";
+
+  if (fs::is_directory(path, error)) {
+    fs::directory_iterator entries(path, error);
+    if (error || entries == fs::directory_iterator()) GTEST_SKIP() << path << " is empty on this host";
+    const std::string host_entry = entries->path().string();
+    ProcessResult exists = run_in_container({}, {"inspect", "exists", host_entry});
+    EXPECT_EQ(exists.exit_code, 1) << host_entry << " is visible inside\n" << exists;
+  } else {
+    ProcessResult read = run_in_container({}, {"inspect", "read", path.string()});
+    EXPECT_TRUE(read.exit_code != 0 || read.out.empty()) << read;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Rootfs, MaskedPath,
+                         ::testing::Values("/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
+                                           "/proc/acpi", "/proc/scsi", "/sys/firmware"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '/', '_');
+                           return name.substr(1);
+                         });
 
 TEST_F(Rootfs, ProcSysIsReadOnly) {
   ProcessResult write = run_in_container({}, {"inspect", "write", "/proc/sys/kernel/hostname", "hijacked"});

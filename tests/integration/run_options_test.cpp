@@ -23,9 +23,9 @@ TEST_F(RunOptions, EnvironmentHasADefaultPath) {
   Json status = container_status();
   ASSERT_TRUE(status.is_object());
   const Json& env = status["env"];
-  EXPECT_TRUE(std::any_of(env.begin(), env.end(),
-                          [](const Json& entry) { return entry.get<std::string>().rfind("PATH=", 0) == 0; }))
-      << env;
+  EXPECT_TRUE(std::any_of(env.begin(), env.end(), [](const Json& entry) {
+    return entry.get<std::string>().rfind("PATH=", 0) == 0;
+  })) << env;
 }
 
 TEST_F(RunOptions, WorkdirOptionSetsTheWorkingDirectory) {

@@ -52,8 +52,8 @@ TEST_F(StatsJson, HasPhases) {
   ASSERT_TRUE(stats["phases_ms"].is_object()) << stats;
   EXPECT_FALSE(stats["phases_ms"].empty()) << stats;
   for (const auto& [phase, ms] : stats["phases_ms"].items()) {
-    EXPECT_TRUE(ms.is_number()) << phase;
-    if (ms.is_number()) EXPECT_GE(ms.get<double>(), 0.0) << phase;
+    ASSERT_TRUE(ms.is_number()) << phase;
+    EXPECT_GE(ms.get<double>(), 0.0) << phase;
   }
 }
 
