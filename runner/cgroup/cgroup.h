@@ -33,7 +33,8 @@ CgroupLayout parse_cgroup_layout(const std::string& mountinfo);
 
 struct CgroupStats {
   std::optional<uint64_t> memory_peak_bytes;
-  std::optional<uint64_t> cpu_user_ns;
+  std::optional<uint64_t> cpu_total_ns;   ///< exact (scheduler clock)
+  std::optional<uint64_t> cpu_user_ns;    ///< on v1 sampled at timer ticks: coarse
   std::optional<uint64_t> cpu_system_ns;
   uint64_t oom_kills = 0;
 };

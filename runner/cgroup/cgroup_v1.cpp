@@ -31,6 +31,7 @@ class CgroupV1 final : public Cgroup {
         stats.oom_kills = find_keyed_value(*oom, "oom_kill").value_or(0);
     }
     if (const std::string* cpuacct = dir_of("cpuacct")) {
+      if (auto total = fs_.read(*cpuacct + "/cpuacct.usage")) stats.cpu_total_ns = std::stoull(*total);
       if (auto user = fs_.read(*cpuacct + "/cpuacct.usage_user")) stats.cpu_user_ns = std::stoull(*user);
       if (auto system = fs_.read(*cpuacct + "/cpuacct.usage_sys")) stats.cpu_system_ns = std::stoull(*system);
     }

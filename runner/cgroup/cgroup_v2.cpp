@@ -18,6 +18,7 @@ class CgroupV2 final : public Cgroup {
     if (auto events = fs_.read(dir_ + "/memory.events"))
       stats.oom_kills = find_keyed_value(*events, "oom_kill").value_or(0);
     if (auto cpu = fs_.read(dir_ + "/cpu.stat")) {
+      if (auto total = find_keyed_value(*cpu, "usage_usec")) stats.cpu_total_ns = *total * 1000;
       if (auto user = find_keyed_value(*cpu, "user_usec")) stats.cpu_user_ns = *user * 1000;
       if (auto system = find_keyed_value(*cpu, "system_usec")) stats.cpu_system_ns = *system * 1000;
     }

@@ -59,7 +59,12 @@ Result<int> run_container(RunOptions& options) {
       std::cerr << "isobench: the container was killed after --timeout " << *options.timeout << " s\n";
       break;
     case Ending::kSignaled:
-    case Ending::kExited: break;
+    case Ending::kExited:
+      // The init survived, but something inside hit the limit: say so rather than leave a bare 137.
+      if (outcome->cgroup && outcome->cgroup->oom_kills > 0)
+        std::cerr << "isobench: " << outcome->cgroup->oom_kills
+                  << " process(es) in the container were OOM-killed (memory limit " << options.memory << ")\n";
+      break;
   }
   if (options.stats || !options.stats_json.empty()) {
     nlohmann::ordered_json stats = run_stats_json(*outcome, mode, own_peak_rss_bytes());

@@ -53,10 +53,14 @@ nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, r
   const std::string cgroup_source = "cgroup " + std::string(runner::cgroup_mode_name(mode));
   const runner::CgroupStats* cgroup = outcome.cgroup ? &*outcome.cgroup : nullptr;
   if (cgroup && cgroup->cpu_user_ns && cgroup->cpu_system_ns) {
-    stats["cpu"] = {{"user_ns", *cgroup->cpu_user_ns}, {"system_ns", *cgroup->cpu_system_ns}, {"source", cgroup_source}};
+    stats["cpu"] = {{"user_ns", *cgroup->cpu_user_ns},
+                    {"system_ns", *cgroup->cpu_system_ns},
+                    {"total_ns", cgroup->cpu_total_ns.value_or(*cgroup->cpu_user_ns + *cgroup->cpu_system_ns)},
+                    {"source", cgroup_source}};
   } else {
     stats["cpu"] = {{"user_ns", timeval_ns(outcome.usage.ru_utime)},
                     {"system_ns", timeval_ns(outcome.usage.ru_stime)},
+                    {"total_ns", timeval_ns(outcome.usage.ru_utime) + timeval_ns(outcome.usage.ru_stime)},
                     {"source", "rusage"}};
   }
   if (cgroup && cgroup->memory_peak_bytes) {
@@ -78,10 +82,11 @@ std::string run_stats_text(const nlohmann::ordered_json& stats) {
   if (!exec.is_null()) std::snprintf(exec_text, sizeof exec_text, "%.3f ms", exec.get<double>());
   std::snprintf(line, sizeof line,
                 "isobench stats: exec after %s, exit after %.3f ms, peak memory %.2f MiB (%s), "
-                "cpu user %.3f ms system %.3f ms (%s), OOM kills %llu, %s (exit code %d)",
+                "cpu %.3f ms (user %.3f, system %.3f; %s), OOM kills %llu, %s (exit code %d)",
                 exec_text, stats["launch_to_exit_ms"].get<double>(),
                 static_cast<double>(stats["memory_peak"]["bytes"].get<uint64_t>()) / (1 << 20),
                 stats["memory_peak"]["source"].get<std::string>().c_str(),
+                static_cast<double>(stats["cpu"]["total_ns"].get<uint64_t>()) / 1e6,
                 static_cast<double>(stats["cpu"]["user_ns"].get<uint64_t>()) / 1e6,
                 static_cast<double>(stats["cpu"]["system_ns"].get<uint64_t>()) / 1e6,
                 stats["cpu"]["source"].get<std::string>().c_str(),

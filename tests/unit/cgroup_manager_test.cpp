@@ -116,12 +116,14 @@ TEST_F(CgroupV1ManagerTest, StatsReadPeakMemoryCpuAndOomKills) {
   ASSERT_TRUE(cgroup);
   fs_.seed("/cg/memory/isobench/abc/memory.max_usage_in_bytes", "1048576\n");
   fs_.seed("/cg/memory/isobench/abc/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+  fs_.seed("/cg/cpuacct/isobench/abc/cpuacct.usage", "7100\n");
   fs_.seed("/cg/cpuacct/isobench/abc/cpuacct.usage_user", "3000\n");
   fs_.seed("/cg/cpuacct/isobench/abc/cpuacct.usage_sys", "4000\n");
   auto stats = (*cgroup)->stats();
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->memory_peak_bytes, 1048576u);
   EXPECT_EQ(stats->oom_kills, 2u);
+  EXPECT_EQ(stats->cpu_total_ns, 7100u);
   EXPECT_EQ(stats->cpu_user_ns, 3000u);
   EXPECT_EQ(stats->cpu_system_ns, 4000u);
 }
@@ -167,6 +169,7 @@ TEST_F(CgroupV2ManagerTest, StatsComeFromMemoryPeakEventsAndCpuStat) {
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->memory_peak_bytes, 2097152u);
   EXPECT_EQ(stats->oom_kills, 1u);
+  EXPECT_EQ(stats->cpu_total_ns, 30000u);
   EXPECT_EQ(stats->cpu_user_ns, 10000u);
   EXPECT_EQ(stats->cpu_system_ns, 20000u);
   ASSERT_TRUE((*cgroup)->destroy());

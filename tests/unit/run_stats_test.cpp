@@ -44,7 +44,7 @@ TEST(RunStats, WithoutACgroupFiguresComeFromRusageAndSaySo) {
 
 TEST(RunStats, CgroupFiguresNameTheCgroupMode) {
   runner::ContainerOutcome outcome = sample_outcome();
-  outcome.cgroup = runner::CgroupStats{4096, 10, 20, 1};
+  outcome.cgroup = runner::CgroupStats{4096, 30, 10, 20, 1};
   outcome.ending = runner::ContainerOutcome::Ending::kOomKilled;
   auto stats = cli::run_stats_json(outcome, runner::CgroupMode::kHybrid, 2 << 20);
   EXPECT_EQ(stats["memory_peak"]["source"], "cgroup hybrid");
@@ -52,6 +52,7 @@ TEST(RunStats, CgroupFiguresNameTheCgroupMode) {
   EXPECT_EQ(stats["oom_kills"].get<uint64_t>(), 1u);
   EXPECT_EQ(stats["ending"], "oom-killed");
   EXPECT_EQ(stats["runner_peak_rss_bytes"].get<uint64_t>(), 2u << 20);
+  EXPECT_EQ(stats["cpu"]["total_ns"].get<uint64_t>(), 30u);
   EXPECT_NE(cli::run_stats_text(stats).find("OOM kills 1"), std::string::npos);
 }
 
