@@ -137,10 +137,14 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (arg == "--runs") runs = std::atoi(next().c_str());
-    else if (arg == "--warmup") warmup = std::atoi(next().c_str());
-    else if (arg == "--isobench") isobench = next();
-    else if (arg == "--json") json_path = next();
+    if (arg == "--runs")
+      runs = std::atoi(next().c_str());
+    else if (arg == "--warmup")
+      warmup = std::atoi(next().c_str());
+    else if (arg == "--isobench")
+      isobench = next();
+    else if (arg == "--json")
+      json_path = next();
     else {
       std::fprintf(stderr, "usage: startup_compare [--runs N] [--warmup N] [--isobench PATH] [--json FILE]\n");
       return 2;
@@ -160,9 +164,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> skipped;
   if (std::string bwrap = find_tool("bwrap"); !bwrap.empty()) {
     targets.emplace_back("bwrap --unshare-all", [=](int) {
-                         return spawn_and_wait({bwrap, "--unshare-all", "--ro-bind", rootfs, "/", "--proc", "/proc",
-                                                "--dev", "/dev", "--", "/bin/noop"});
-                       });
+      return spawn_and_wait(
+          {bwrap, "--unshare-all", "--ro-bind", rootfs, "/", "--proc", "/proc", "--dev", "/dev", "--", "/bin/noop"});
+    });
   } else {
     skipped.push_back("bwrap: not installed (apt-get install bubblewrap)");
   }
@@ -171,9 +175,9 @@ int main(int argc, char** argv) {
     std::string state = (scratch / "state").string();
     std::string bundle = (scratch / "bundle").string();
     targets.emplace_back("runc run", [=](int run) {
-                         return spawn_and_wait({runc, "--root", state, "run", "--bundle", bundle,
-                                                "isobench-bench-" + std::to_string(getpid()) + "-" + std::to_string(run)});
-                       });
+      return spawn_and_wait({runc, "--root", state, "run", "--bundle", bundle,
+                             "isobench-bench-" + std::to_string(getpid()) + "-" + std::to_string(run)});
+    });
   } else {
     skipped.push_back("runc: not installed or `runc spec` failed");
   }
@@ -210,8 +214,8 @@ int main(int argc, char** argv) {
     double m = median(target.ms);
     std::string rss = target.rss_kib.empty() ? "-" : std::to_string(static_cast<int>(median(target.rss_kib))) + " KiB";
     std::printf("%-24s %7.3fms %7.3fms %7.3fms %9.2fx %10.2fx %9s%s\n", target.name.c_str(), m,
-                quantile(target.ms, 0.1), quantile(target.ms, 0.9), m / floor_median, m / isobench_median,
-                rss.c_str(), target.failures ? (" (" + std::to_string(target.failures) + " failed)").c_str() : "");
+                quantile(target.ms, 0.1), quantile(target.ms, 0.9), m / floor_median, m / isobench_median, rss.c_str(),
+                target.failures ? (" (" + std::to_string(target.failures) + " failed)").c_str() : "");
     json["targets"].push_back({{"name", target.name},
                                {"median_ms", m},
                                {"p10_ms", quantile(target.ms, 0.1)},

@@ -22,13 +22,17 @@ struct Error {
 };
 
 /// An error carrying the current errno, for the line right after a failed system call.
-inline Error errno_error(std::string message) { return Error{errno, std::move(message)}; }
-inline Error plain_error(std::string message) { return Error{0, std::move(message)}; }
+inline Error errno_error(std::string message) {
+  return Error{errno, std::move(message)};
+}
+inline Error plain_error(std::string message) {
+  return Error{0, std::move(message)};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
@@ -69,8 +73,7 @@ using Status = Result<void>;
 }  // namespace isobench
 
 /// Propagate an Error from an expression returning Result<...> (a statement, not an expression).
-#define ISOBENCH_TRY(expr)                                     \
-  do {                                                         \
-    if (auto isobench_try_result_ = (expr); !isobench_try_result_) \
-      return isobench_try_result_.error();                     \
+#define ISOBENCH_TRY(expr)                                                                              \
+  do {                                                                                                  \
+    if (auto isobench_try_result_ = (expr); !isobench_try_result_) return isobench_try_result_.error(); \
   } while (0)

@@ -17,14 +17,15 @@ namespace {
 
 using Verdict = HostCheck::Verdict;
 
-bool exists(const char* path) { return access(path, F_OK) == 0; }
+bool exists(const char* path) {
+  return access(path, F_OK) == 0;
+}
 
 HostCheck check_tracefs() {
   if (exists("/sys/kernel/tracing/events")) return {"bpf", "tracefs", Verdict::kOk, "mounted at /sys/kernel/tracing"};
   if (exists("/sys/kernel/debug/tracing/events"))
     return {"bpf", "tracefs", Verdict::kOk, "mounted at /sys/kernel/debug/tracing"};
-  if (geteuid() != 0)
-    return {"bpf", "tracefs", Verdict::kUnavailable, "not mounted, and mounting it needs root"};
+  if (geteuid() != 0) return {"bpf", "tracefs", Verdict::kUnavailable, "not mounted, and mounting it needs root"};
   // Mountable? Try, and leave the host as it was.
   if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0)
     return {"bpf", "tracefs", Verdict::kUnavailable, std::string("not mounted; mount failed: ") + std::strerror(errno)};
@@ -57,7 +58,8 @@ std::vector<HostCheck> check_bpf_features() {
     checks.push_back({"bpf", probe.name, probe.result == 1 ? Verdict::kOk : Verdict::kUnavailable, detail});
   }
 #else
-  checks.push_back({"bpf", "programs", Verdict::kUnavailable, "isobench was built without BPF (ISOBENCH_WITH_BPF=OFF)"});
+  checks.push_back(
+      {"bpf", "programs", Verdict::kUnavailable, "isobench was built without BPF (ISOBENCH_WITH_BPF=OFF)"});
 #endif
   return checks;
 }

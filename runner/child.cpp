@@ -19,20 +19,34 @@ namespace isobench::runner {
 
 const char* child_stage_name(ChildStage stage) {
   switch (stage) {
-    case ChildStage::kWaitForParent: return "waiting for the runner";
-    case ChildStage::kBecomeRoot: return "becoming root in the user namespace";
-    case ChildStage::kCgroupNamespace: return "creating the cgroup namespace";
-    case ChildStage::kHostname: return "setting the hostname";
-    case ChildStage::kRootfs: return "setting up the root filesystem";
-    case ChildStage::kLoopback: return "bringing up the loopback interface";
-    case ChildStage::kWorkingDirectory: return "changing to the working directory";
-    case ChildStage::kBoundingSet: return "limiting the capability bounding set";
-    case ChildStage::kGroups: return "clearing supplementary groups";
-    case ChildStage::kUserIds: return "setting the user and group";
-    case ChildStage::kCapabilities: return "setting capabilities";
-    case ChildStage::kNoNewPrivileges: return "setting no_new_privs";
-    case ChildStage::kSeccomp: return "installing the seccomp filter";
-    case ChildStage::kExec: return "starting the command";
+    case ChildStage::kWaitForParent:
+      return "waiting for the runner";
+    case ChildStage::kBecomeRoot:
+      return "becoming root in the user namespace";
+    case ChildStage::kCgroupNamespace:
+      return "creating the cgroup namespace";
+    case ChildStage::kHostname:
+      return "setting the hostname";
+    case ChildStage::kRootfs:
+      return "setting up the root filesystem";
+    case ChildStage::kLoopback:
+      return "bringing up the loopback interface";
+    case ChildStage::kWorkingDirectory:
+      return "changing to the working directory";
+    case ChildStage::kBoundingSet:
+      return "limiting the capability bounding set";
+    case ChildStage::kGroups:
+      return "clearing supplementary groups";
+    case ChildStage::kUserIds:
+      return "setting the user and group";
+    case ChildStage::kCapabilities:
+      return "setting capabilities";
+    case ChildStage::kNoNewPrivileges:
+      return "setting no_new_privs";
+    case ChildStage::kSeccomp:
+      return "installing the seccomp filter";
+    case ChildStage::kExec:
+      return "starting the command";
   }
   return "?";
 }

@@ -113,8 +113,8 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   return out;
 }
 
-void describe_setup_failure(const ChildFailure& failure, const std::vector<RootfsStep>& plan,
-                            const ContainerSpec& spec, ContainerOutcome& outcome) {
+void describe_setup_failure(const ChildFailure& failure, const std::vector<RootfsStep>& plan, const ContainerSpec& spec,
+                            ContainerOutcome& outcome) {
   outcome.ending = ContainerOutcome::Ending::kSetupFailed;
   std::string what = child_stage_name(failure.stage);
   if (failure.stage == ChildStage::kRootfs && failure.step >= 0 && static_cast<size_t>(failure.step) < plan.size())
@@ -222,7 +222,8 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   args.pidfd = reinterpret_cast<uintptr_t>(&raw_pidfd);
   args.exit_signal = SIGCHLD;
   long pid = syscall(SYS_clone3, &args, sizeof args);
-  if (pid < 0) return errno_error("cannot create the container's namespaces (clone3 " + spec.namespaces.to_string() + ")");
+  if (pid < 0)
+    return errno_error("cannot create the container's namespaces (clone3 " + spec.namespaces.to_string() + ")");
   if (pid == 0) run_child(config);
 
   outcome.cloned_ns = monotonic_ns();

@@ -86,7 +86,8 @@ std::vector<HostCheck> check_cgroups() {
   CgroupLayout layout = mountinfo ? parse_cgroup_layout(*mountinfo) : CgroupLayout{};
   std::string detail = std::string(cgroup_mode_name(layout.mode));
   if (!layout.v2_mount.empty()) detail += ", v2 at " + layout.v2_mount;
-  checks.push_back({"cgroups", "mode", layout.mode == CgroupMode::kNone ? Verdict::kUnavailable : Verdict::kOk, detail});
+  checks.push_back(
+      {"cgroups", "mode", layout.mode == CgroupMode::kNone ? Verdict::kUnavailable : Verdict::kOk, detail});
   std::string v1;
   for (const auto& [controller, mount] : layout.v1_mounts) v1 += (v1.empty() ? "" : " ") + controller;
   if (!v1.empty()) checks.push_back({"cgroups", "v1 controllers", Verdict::kOk, v1});
@@ -97,7 +98,8 @@ std::vector<HostCheck> check_cgroups() {
   }
   for (const char* needed : {"memory", "cpu", "pids", "cpuset"}) {
     bool in_v1 = layout.v1_mounts.count(needed) > 0;
-    auto v2 = layout.v2_mount.empty() ? Result<std::string>(plain_error("")) : read_file(layout.v2_mount + "/cgroup.controllers");
+    auto v2 = layout.v2_mount.empty() ? Result<std::string>(plain_error(""))
+                                      : read_file(layout.v2_mount + "/cgroup.controllers");
     bool in_v2 = v2 && contains_word(*v2, needed);
     bool usable = layout.mode == CgroupMode::kV2 ? in_v2 : in_v1;
     checks.push_back({"cgroups", std::string(needed) + " limit", usable ? Verdict::kOk : Verdict::kUnavailable,
@@ -142,10 +144,12 @@ std::vector<HostCheck> check_tools() {
                            Tool{"qemu-system-x86_64", "qemu-system-x86"}}) {
     std::string path = find_in_path(tool.name);
     if (path.empty()) {
-      checks.push_back({"tools", tool.name, Verdict::kUnavailable, std::string("not installed (apt-get install ") + tool.package + ")"});
+      checks.push_back({"tools", tool.name, Verdict::kUnavailable,
+                        std::string("not installed (apt-get install ") + tool.package + ")"});
       continue;
     }
-    checks.push_back({"tools", tool.name, Verdict::kOk, first_line_of_command(path + " --version") + " (" + path + ")"});
+    checks.push_back(
+        {"tools", tool.name, Verdict::kOk, first_line_of_command(path + " --version") + " (" + path + ")"});
   }
   std::string kernels;
   std::error_code error;

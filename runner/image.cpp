@@ -36,8 +36,9 @@ Result<std::string> builtin_image_rootfs() {
   }
   std::string built = ISOBENCH_BUILD_IMAGE_DIR;
   if (!built.empty() && is_directory(built)) return canonical_rootfs(built);
-  return plain_error("the built-in image was not found next to the isobench executable; rebuild the project "
-                     "(it assembles image/rootfs) or pass --rootfs DIR");
+  return plain_error(
+      "the built-in image was not found next to the isobench executable; rebuild the project "
+      "(it assembles image/rootfs) or pass --rootfs DIR");
 }
 
 Result<std::string> canonical_rootfs(const std::string& rootfs) {

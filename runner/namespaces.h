@@ -14,9 +14,9 @@ namespace isobench::runner {
 
 enum class Namespace { kPid, kMount, kUts, kIpc, kNet, kCgroup, kUser, kTime };
 
-inline constexpr std::array<Namespace, 8> kAllNamespaces = {
-    Namespace::kPid, Namespace::kMount, Namespace::kUts,  Namespace::kIpc,
-    Namespace::kNet, Namespace::kCgroup, Namespace::kUser, Namespace::kTime};
+inline constexpr std::array<Namespace, 8> kAllNamespaces = {Namespace::kPid,  Namespace::kMount, Namespace::kUts,
+                                                            Namespace::kIpc,  Namespace::kNet,   Namespace::kCgroup,
+                                                            Namespace::kUser, Namespace::kTime};
 
 /// "pid", "mnt", "uts", "ipc", "net", "cgroup", "user", "time" (the names of /proc/PID/ns).
 std::string_view namespace_name(Namespace ns);

@@ -42,8 +42,8 @@ struct DeviceNode {
   unsigned major;
   unsigned minor;
 };
-constexpr DeviceNode kDevices[] = {{"null", 1, 3},    {"zero", 1, 5},     {"full", 1, 7},
-                                   {"random", 1, 8},  {"urandom", 1, 9}, {"tty", 5, 0}};
+constexpr DeviceNode kDevices[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+                                   {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
 
 void add_dev(std::vector<RootfsStep>& steps, const std::string& dev, const RootfsPlanInput& input) {
   steps.push_back(mount_step("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"));
@@ -60,8 +60,8 @@ void add_dev(std::vector<RootfsStep>& steps, const std::string& dev, const Rootf
     }
   }
   steps.push_back(dir_step(dev + "/pts"));
-  steps.push_back(mount_step("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                             "newinstance,ptmxmode=0666,mode=0620"));
+  steps.push_back(
+      mount_step("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"));
   steps.push_back(step_of(Kind::kSymlink, "pts/ptmx", dev + "/ptmx"));
   steps.push_back(dir_step(dev + "/shm", 01777));
   steps.push_back(mount_step("shm", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k"));
@@ -77,10 +77,17 @@ void add_dev(std::vector<RootfsStep>& steps, const std::string& dev, const Rootf
 }  // namespace
 
 const std::vector<std::string>& masked_paths() {
-  static const std::vector<std::string> paths = {
-      "/proc/acpi",        "/proc/asound",     "/proc/kcore",        "/proc/keys",
-      "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-      "/proc/scsi",        "/sys/firmware",    "/sys/devices/virtual/powercap"};
+  static const std::vector<std::string> paths = {"/proc/acpi",
+                                                 "/proc/asound",
+                                                 "/proc/kcore",
+                                                 "/proc/keys",
+                                                 "/proc/latency_stats",
+                                                 "/proc/timer_list",
+                                                 "/proc/timer_stats",
+                                                 "/proc/sched_debug",
+                                                 "/proc/scsi",
+                                                 "/sys/firmware",
+                                                 "/sys/devices/virtual/powercap"};
   return paths;
 }
 
@@ -97,14 +104,22 @@ std::string RootfsStep::describe() const {
       if (flags & MS_BIND) return "bind-mount " + source + " on " + target;
       if (fstype.empty()) return "change propagation of " + target;
       return "mount " + fstype + " on " + target;
-    case Kind::kMakeDir: return "create directory " + target;
-    case Kind::kMakeDevice: return "create device node " + target;
-    case Kind::kBindDevice: return "bind-mount device " + source + " on " + target;
-    case Kind::kSymlink: return "create symlink " + target + " -> " + source;
-    case Kind::kPivotRoot: return "pivot_root into " + target;
-    case Kind::kMask: return "mask " + target;
-    case Kind::kReadOnlyBind: return "make " + target + " read-only";
-    case Kind::kReopenAs: return "open " + source;
+    case Kind::kMakeDir:
+      return "create directory " + target;
+    case Kind::kMakeDevice:
+      return "create device node " + target;
+    case Kind::kBindDevice:
+      return "bind-mount device " + source + " on " + target;
+    case Kind::kSymlink:
+      return "create symlink " + target + " -> " + source;
+    case Kind::kPivotRoot:
+      return "pivot_root into " + target;
+    case Kind::kMask:
+      return "mask " + target;
+    case Kind::kReadOnlyBind:
+      return "make " + target + " read-only";
+    case Kind::kReopenAs:
+      return "open " + source;
   }
   return "?";
 }
@@ -145,7 +160,8 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
   } else {
     // sysfs may only be mounted by the owner of the network namespace: borrow the host's.
     steps.push_back(mount_step("/sys", root + "/sys", "", MS_BIND | MS_REC));
-    steps.push_back(mount_step("", root + "/sys", "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    steps.push_back(
+        mount_step("", root + "/sys", "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
   }
   add_dev(steps, root + "/dev", input);
   steps.push_back(step_of(Kind::kPivotRoot, {}, root));
@@ -167,7 +183,9 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
 
 namespace {
 
-const char* or_null(const std::string& text) { return text.empty() ? nullptr : text.c_str(); }
+const char* or_null(const std::string& text) {
+  return text.empty() ? nullptr : text.c_str();
+}
 
 int apply_step(const RootfsStep& step) noexcept {
   const char* target = step.target.c_str();
@@ -197,8 +215,7 @@ int apply_step(const RootfsStep& step) noexcept {
     case Kind::kMask: {
       struct stat info;
       if (stat(target, &info) != 0) return errno;
-      if (S_ISDIR(info.st_mode))
-        return mount("tmpfs", target, "tmpfs", MS_RDONLY, nullptr) == 0 ? 0 : errno;
+      if (S_ISDIR(info.st_mode)) return mount("tmpfs", target, "tmpfs", MS_RDONLY, nullptr) == 0 ? 0 : errno;
       return mount("/dev/null", target, nullptr, MS_BIND, nullptr) == 0 ? 0 : errno;
     }
     case Kind::kReadOnlyBind:

@@ -40,8 +40,8 @@ struct RootfsStep {
 
 /// Everything the plan depends on, separated from ContainerSpec so tests can vary it.
 struct RootfsPlanInput {
-  std::string rootfs;           ///< host path of the image root
-  int rootfs_fd = -1;           ///< a descriptor number the child may reuse for the image root
+  std::string rootfs;  ///< host path of the image root
+  int rootfs_fd = -1;  ///< a descriptor number the child may reuse for the image root
   RootfsMode mode = RootfsMode::kOverlay;
   bool user_namespace = false;  ///< devices are bind-mounted, overlay uses user xattrs
   bool net_namespace = true;    ///< a fresh sysfs needs its own network namespace

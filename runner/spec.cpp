@@ -9,8 +9,8 @@
 namespace isobench::runner {
 
 std::vector<std::string> default_environment(const std::string& hostname) {
-  return {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
-          "HOSTNAME=" + hostname, "TERM=xterm"};
+  return {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "HOSTNAME=" + hostname,
+          "TERM=xterm"};
 }
 
 std::vector<std::string> merge_environment(std::vector<std::string> base, const std::vector<std::string>& overrides) {

@@ -31,8 +31,7 @@ Result<uint64_t> parse_bytes(std::string_view text) {
                        "': expected a number with an optional unit b, k, m, g or t (e.g. 64m)");
   };
   size_t split = 0;
-  while (split < text.size() && (std::isdigit(static_cast<unsigned char>(text[split])) || text[split] == '.'))
-    ++split;
+  while (split < text.size() && (std::isdigit(static_cast<unsigned char>(text[split])) || text[split] == '.')) ++split;
   double number = 0;
   if (!parse_decimal(text.substr(0, split), number)) return bad();
 

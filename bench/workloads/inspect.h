@@ -8,7 +8,7 @@ int inspect_status(void);
 
 /* Runs the named syscall with arguments chosen so it can never change the system, and
  * prints {"syscall","ret","errno","errno_name"}. Unknown name: usage error (exit 2). */
-int inspect_syscall(const char *name);
+int inspect_syscall(const char* name);
 
 /* Names accepted by inspect_syscall(), space separated, for the usage text. */
 extern const char inspect_syscall_names[];

@@ -30,18 +30,17 @@ uint64_t wl_now_ns(void);
 uint64_t wl_start(void);
 
 /* Prints "<prog>: <message>\n" on stderr and exits with WL_EXIT_USAGE. */
-void wl_usage_error(const char *prog, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3), noreturn));
+void wl_usage_error(const char* prog, const char* fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 /* "4096", "64k", "64m", "1g", "2T", "64MiB", "64mb" -> bytes (binary multiples).
  * Must be a positive integer; returns false on syntax error, zero or overflow. */
-bool wl_parse_size(const char *text, uint64_t *out);
+bool wl_parse_size(const char* text, uint64_t* out);
 
 /* Plain positive decimal integer. */
-bool wl_parse_count(const char *text, uint64_t *out);
+bool wl_parse_count(const char* text, uint64_t* out);
 
 /* Decimal integer (optionally negative) within [min, max]. */
-bool wl_parse_long(const char *text, long min, long max, long *out);
+bool wl_parse_long(const char* text, long min, long max, long* out);
 
 typedef enum {
   WL_OPT_SIZE,   /* dest: uint64_t*, parsed with wl_parse_size */
@@ -51,18 +50,18 @@ typedef enum {
 } WlOptKind;
 
 typedef struct {
-  const char *name; /* including the dashes, e.g. "--size" */
+  const char* name; /* including the dashes, e.g. "--size" */
   WlOptKind kind;
-  void *dest;
+  void* dest;
 } WlOption;
 
 /* Parses argv[1..] as "--name value" or "--name=value". Handles -h/--help (prints usage
  * on stdout, exits 0). Any unknown, positional or malformed argument: exit 2. */
-void wl_parse_options(int argc, char **argv, const char *prog, const char *usage,
-                      const WlOption *options, size_t option_count);
+void wl_parse_options(int argc, char** argv, const char* prog, const char* usage, const WlOption* options,
+                      size_t option_count);
 
 /* Symbolic errno name ("EAGAIN"), "" for 0, "E<number>" if unknown. */
-const char *wl_errno_name(int err);
+const char* wl_errno_name(int err);
 
 /* Streams one JSON object to stdout. Strings are escaped and invalid UTF-8 replaced, so
  * the line is always valid JSON whatever the environment or files contain. */
@@ -70,21 +69,20 @@ typedef struct {
   bool need_comma_;
 } WlJson;
 
-void wl_json_begin(WlJson *j);
+void wl_json_begin(WlJson* j);
 /* wl_json_begin() plus the three fields every workload line starts with. */
-void wl_json_begin_workload(WlJson *j, const char *workload, uint64_t start_mono_ns,
-                            uint64_t elapsed_ns);
-void wl_json_u64(WlJson *j, const char *key, uint64_t value);
-void wl_json_i64(WlJson *j, const char *key, int64_t value);
-void wl_json_double(WlJson *j, const char *key, double value);      /* non-finite -> null */
-void wl_json_string(WlJson *j, const char *key, const char *value); /* NULL -> null */
-void wl_json_null(WlJson *j, const char *key);
-void wl_json_array_begin(WlJson *j, const char *key);
-void wl_json_array_string(WlJson *j, const char *value);
-void wl_json_array_u64(WlJson *j, uint64_t value);
-void wl_json_array_end(WlJson *j);
+void wl_json_begin_workload(WlJson* j, const char* workload, uint64_t start_mono_ns, uint64_t elapsed_ns);
+void wl_json_u64(WlJson* j, const char* key, uint64_t value);
+void wl_json_i64(WlJson* j, const char* key, int64_t value);
+void wl_json_double(WlJson* j, const char* key, double value);      /* non-finite -> null */
+void wl_json_string(WlJson* j, const char* key, const char* value); /* NULL -> null */
+void wl_json_null(WlJson* j, const char* key);
+void wl_json_array_begin(WlJson* j, const char* key);
+void wl_json_array_string(WlJson* j, const char* value);
+void wl_json_array_u64(WlJson* j, uint64_t value);
+void wl_json_array_end(WlJson* j);
 /* Closes the object, ends the line and flushes. Returns 0, or WL_EXIT_FAILURE (with a
  * message on stderr) if stdout could not be written, e.g. a closed pipe. */
-int wl_json_end(WlJson *j);
+int wl_json_end(WlJson* j);
 
 #endif

@@ -23,8 +23,8 @@ std::string_view cgroup_mode_name(CgroupMode mode);
 /// Where the host mounted its cgroup hierarchies, read from /proc/self/mountinfo.
 struct CgroupLayout {
   CgroupMode mode = CgroupMode::kNone;
-  std::string v2_mount;                           ///< empty when there is no cgroup2 mount
-  std::map<std::string, std::string> v1_mounts;   ///< controller -> mount point
+  std::string v2_mount;                          ///< empty when there is no cgroup2 mount
+  std::map<std::string, std::string> v1_mounts;  ///< controller -> mount point
 };
 
 /// Pure: parses mountinfo text. v2 alone -> kV2; v1 controllers and a cgroup2 mount ->
@@ -33,8 +33,8 @@ CgroupLayout parse_cgroup_layout(const std::string& mountinfo);
 
 struct CgroupStats {
   std::optional<uint64_t> memory_peak_bytes;
-  std::optional<uint64_t> cpu_total_ns;   ///< exact (scheduler clock)
-  std::optional<uint64_t> cpu_user_ns;    ///< on v1 sampled at timer ticks: coarse
+  std::optional<uint64_t> cpu_total_ns;  ///< exact (scheduler clock)
+  std::optional<uint64_t> cpu_user_ns;   ///< on v1 sampled at timer ticks: coarse
   std::optional<uint64_t> cpu_system_ns;
   uint64_t oom_kills = 0;
 };

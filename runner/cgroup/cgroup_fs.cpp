@@ -17,10 +17,16 @@ Status HostCgroupFs::remove_dir(const std::string& path) {
   return {};
 }
 
-Result<std::string> HostCgroupFs::read(const std::string& path) { return read_file(path); }
+Result<std::string> HostCgroupFs::read(const std::string& path) {
+  return read_file(path);
+}
 
-Status HostCgroupFs::write(const std::string& path, const std::string& text) { return write_kernel_file(path, text); }
+Status HostCgroupFs::write(const std::string& path, const std::string& text) {
+  return write_kernel_file(path, text);
+}
 
-bool HostCgroupFs::exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+bool HostCgroupFs::exists(const std::string& path) {
+  return ::access(path.c_str(), F_OK) == 0;
+}
 
 }  // namespace isobench::runner

@@ -75,9 +75,8 @@ Result<std::unique_ptr<Cgroup>> CgroupV1Manager::create(const std::string& name,
     const char* controller;
     bool required;
   };
-  std::vector<Wanted> wanted = {{"memory", limits.memory_bytes.has_value()},
-                                {"cpuacct", false},
-                                {"pids", limits.pids.has_value()}};
+  std::vector<Wanted> wanted = {
+      {"memory", limits.memory_bytes.has_value()}, {"cpuacct", false}, {"pids", limits.pids.has_value()}};
   if (limits.cpus) wanted.push_back({"cpu", true});
   if (limits.cpuset_cpus) wanted.push_back({"cpuset", true});
 
@@ -86,7 +85,8 @@ Result<std::unique_ptr<Cgroup>> CgroupV1Manager::create(const std::string& name,
     auto mount = mounts_.find(want.controller);
     if (mount == mounts_.end()) {
       if (want.required)
-        return plain_error(std::string("the cgroup v1 controller '") + want.controller + "' is not mounted on this host");
+        return plain_error(std::string("the cgroup v1 controller '") + want.controller +
+                           "' is not mounted on this host");
       continue;
     }
     const std::string root = mount->second;

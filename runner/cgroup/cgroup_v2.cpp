@@ -82,9 +82,8 @@ Result<std::unique_ptr<Cgroup>> CgroupV2Manager::create(const std::string& name,
       return plain_error("the cgroup v2 controller '" + controller + "' is not available on this host");
   }
   ISOBENCH_TRY(enable_controllers(mount_, usable));
-  auto dir = create_cgroup_dir(fs_, mount_, name, [&](const std::string& parent) {
-    return enable_controllers(parent, usable);
-  });
+  auto dir = create_cgroup_dir(fs_, mount_, name,
+                               [&](const std::string& parent) { return enable_controllers(parent, usable); });
   if (!dir) return dir.error();
   auto cgroup = std::make_unique<CgroupV2>(*dir, fs_);  // from here on, failures remove the dir
 

@@ -39,7 +39,9 @@ std::string render_table(const std::vector<HostCheck>& checks) {
 nlohmann::json render_json(const std::vector<HostCheck>& checks) {
   nlohmann::json out = nlohmann::json::array();
   for (const HostCheck& check : checks)
-    out.push_back({{"area", check.area}, {"name", check.name}, {"verdict", verdict_name(check.verdict)},
+    out.push_back({{"area", check.area},
+                   {"name", check.name},
+                   {"verdict", verdict_name(check.verdict)},
                    {"detail", check.detail}});
   return {{"schema", "isobench-doctor/1"}, {"checks", out}};
 }

@@ -50,7 +50,9 @@ Result<int> run_container(RunOptions& options) {
   if (!outcome) return outcome.error();
 
   switch (outcome->ending) {
-    case Ending::kSetupFailed: std::cerr << "isobench: error: " << outcome->message << "\n"; break;
+    case Ending::kSetupFailed:
+      std::cerr << "isobench: error: " << outcome->message << "\n";
+      break;
     case Ending::kOomKilled:
       std::cerr << "isobench: the container was OOM-killed: it used more memory than --memory " << options.memory
                 << " allows\n";
@@ -78,7 +80,8 @@ Result<int> run_container(RunOptions& options) {
 
 void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* command = app.add_subcommand("run", "Run a command in a new container: isobench run [OPTIONS] [--] CMD [ARGS...]");
+  CLI::App* command =
+      app.add_subcommand("run", "Run a command in a new container: isobench run [OPTIONS] [--] CMD [ARGS...]");
   add_run_options(*command, *options);
   command->callback([options, &action, &container_command] {
     options->command = container_command;

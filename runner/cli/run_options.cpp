@@ -33,8 +33,9 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_flag("--no-cgroup", options.no_cgroup, "Create no cgroup (no limits; CPU and memory from rusage)");
   command.add_option("--timeout", options.timeout, "Kill the container after this many seconds (exit code 124)")
       ->check(CLI::PositiveNumber);
-  command.add_option("--stop-timeout", options.stop_timeout,
-                     "Seconds between forwarding SIGINT/SIGTERM and killing the container")
+  command
+      .add_option("--stop-timeout", options.stop_timeout,
+                  "Seconds between forwarding SIGINT/SIGTERM and killing the container")
       ->check(CLI::NonNegativeNumber);
   command.add_flag("--stats", options.stats, "Print startup time, peak memory and CPU time at exit");
   command.add_option("--stats-json", options.stats_json, "Write the same statistics as JSON to this file");
@@ -116,7 +117,8 @@ Result<ContainerSpec> build_spec(const RunOptions& options, const Invoker& invok
   }
   if (!options.pids_limit.empty()) {
     uint64_t pids = 0;
-    auto [end, ec] = std::from_chars(options.pids_limit.data(), options.pids_limit.data() + options.pids_limit.size(), pids);
+    auto [end, ec] =
+        std::from_chars(options.pids_limit.data(), options.pids_limit.data() + options.pids_limit.size(), pids);
     if (ec != std::errc{} || end != options.pids_limit.data() + options.pids_limit.size() || pids == 0)
       return plain_error("--pids-limit: invalid value '" + options.pids_limit + "': expected a positive integer");
     spec.limits.pids = pids;

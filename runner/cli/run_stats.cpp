@@ -11,11 +11,16 @@ using Ending = runner::ContainerOutcome::Ending;
 
 std::string ending_name(Ending ending) {
   switch (ending) {
-    case Ending::kExited: return "exited";
-    case Ending::kSignaled: return "signaled";
-    case Ending::kOomKilled: return "oom-killed";
-    case Ending::kTimedOut: return "timed-out";
-    case Ending::kSetupFailed: return "setup-failed";
+    case Ending::kExited:
+      return "exited";
+    case Ending::kSignaled:
+      return "signaled";
+    case Ending::kOomKilled:
+      return "oom-killed";
+    case Ending::kTimedOut:
+      return "timed-out";
+    case Ending::kSetupFailed:
+      return "setup-failed";
   }
   return "?";
 }
@@ -29,13 +34,14 @@ uint64_t own_peak_rss_bytes() {
 }
 
 nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, runner::CgroupMode mode,
-                              uint64_t runner_peak_rss_bytes) {
+                                      uint64_t runner_peak_rss_bytes) {
   auto ms = [&](int64_t at) { return static_cast<double>(at - outcome.launch_ns) / 1e6; };
   nlohmann::ordered_json stats;
   stats["ending"] = ending_name(outcome.ending);
   stats["exit_code"] = outcome.exit_code;
   if (outcome.signal) stats["signal"] = outcome.signal;
-  stats["launch_to_exec_ms"] = outcome.exec_ns ? nlohmann::ordered_json(ms(outcome.exec_ns)) : nlohmann::ordered_json(nullptr);
+  stats["launch_to_exec_ms"] =
+      outcome.exec_ns ? nlohmann::ordered_json(ms(outcome.exec_ns)) : nlohmann::ordered_json(nullptr);
   stats["launch_to_exit_ms"] = ms(outcome.exit_ns);
   // Where the startup time went, as seen from the runner (milliseconds per phase).
   auto span = [](int64_t from, int64_t to) {

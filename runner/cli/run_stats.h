@@ -13,7 +13,7 @@ namespace isobench::cli {
 /// figure names its source ("cgroup v1", "cgroup v2" or "rusage").
 /// `runner_peak_rss_bytes` is isobench's own high-water mark (VmHWM), 0 when unknown.
 nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, runner::CgroupMode mode,
-                              uint64_t runner_peak_rss_bytes);
+                                      uint64_t runner_peak_rss_bytes);
 
 /// VmHWM of this process from /proc/self/status, in bytes; 0 when unreadable.
 uint64_t own_peak_rss_bytes();

@@ -14,15 +14,61 @@
 namespace isobench::runner {
 
 const std::vector<std::string>& default_denied_syscalls() {
-  static const std::vector<std::string> names = {
-      "acct", "add_key", "bpf", "clock_adjtime", "clock_settime", "create_module", "delete_module",
-      "finit_module", "fsconfig", "fsmount", "fsopen", "fspick", "get_kernel_syms", "get_mempolicy",
-      "init_module", "ioperm", "iopl", "kcmp", "kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie",
-      "mbind", "mount", "mount_setattr", "move_mount", "move_pages", "name_to_handle_at", "nfsservctl",
-      "open_by_handle_at", "open_tree", "perf_event_open", "pivot_root", "process_vm_readv",
-      "process_vm_writev", "ptrace", "query_module", "quotactl", "reboot", "request_key", "set_mempolicy",
-      "setns", "settimeofday", "swapoff", "swapon", "syslog", "sysfs", "_sysctl", "umount2", "unshare",
-      "uselib", "userfaultfd", "ustat", "vm86", "vm86old"};
+  static const std::vector<std::string> names = {"acct",
+                                                 "add_key",
+                                                 "bpf",
+                                                 "clock_adjtime",
+                                                 "clock_settime",
+                                                 "create_module",
+                                                 "delete_module",
+                                                 "finit_module",
+                                                 "fsconfig",
+                                                 "fsmount",
+                                                 "fsopen",
+                                                 "fspick",
+                                                 "get_kernel_syms",
+                                                 "get_mempolicy",
+                                                 "init_module",
+                                                 "ioperm",
+                                                 "iopl",
+                                                 "kcmp",
+                                                 "kexec_file_load",
+                                                 "kexec_load",
+                                                 "keyctl",
+                                                 "lookup_dcookie",
+                                                 "mbind",
+                                                 "mount",
+                                                 "mount_setattr",
+                                                 "move_mount",
+                                                 "move_pages",
+                                                 "name_to_handle_at",
+                                                 "nfsservctl",
+                                                 "open_by_handle_at",
+                                                 "open_tree",
+                                                 "perf_event_open",
+                                                 "pivot_root",
+                                                 "process_vm_readv",
+                                                 "process_vm_writev",
+                                                 "ptrace",
+                                                 "query_module",
+                                                 "quotactl",
+                                                 "reboot",
+                                                 "request_key",
+                                                 "set_mempolicy",
+                                                 "setns",
+                                                 "settimeofday",
+                                                 "swapoff",
+                                                 "swapon",
+                                                 "syslog",
+                                                 "sysfs",
+                                                 "_sysctl",
+                                                 "umount2",
+                                                 "unshare",
+                                                 "uselib",
+                                                 "userfaultfd",
+                                                 "ustat",
+                                                 "vm86",
+                                                 "vm86old"};
   return names;
 }
 
@@ -36,8 +82,8 @@ Result<SeccompProgram> build_default_seccomp_program() {
       return Error{-rc, "libseccomp rejected the rule for " + name};
   }
   // clone with any namespace flag: EPERM, one rule per flag since a rule matches one value.
-  for (unsigned long flag : {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
-                             CLONE_NEWCGROUP}) {
+  for (unsigned long flag :
+       {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP}) {
     if (int rc = seccomp_rule_add(context.get(), SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                                   SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
         rc < 0)

@@ -44,7 +44,8 @@ class FakeCgroupFs final : public runner::CgroupFs {
     return it->second;
   }
   Status write(const std::string& path, const std::string& text) override {
-    if (auto refused = refused_.find(path); refused != refused_.end()) return Error{refused->second, "refused: " + path};
+    if (auto refused = refused_.find(path); refused != refused_.end())
+      return Error{refused->second, "refused: " + path};
     if (!dirs_.count(parent(path))) return Error{ENOENT, "no dir for: " + path};
     writes_.push_back(path + "=" + text);
     // cgroup.procs keeps no tasks here: attached fake pids "exit" at once.

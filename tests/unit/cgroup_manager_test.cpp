@@ -43,8 +43,8 @@ TEST_F(CgroupV1ManagerTest, DefaultCgroupJoinsMemoryCpuacctAndPidsOnly) {
   auto cgroup = manager.create("abc", {});
   ASSERT_TRUE(cgroup) << cgroup.error().text();
   auto paths = (*cgroup)->paths();
-  EXPECT_EQ(paths, (std::vector<std::string>{"/cg/memory/isobench/abc", "/cg/cpuacct/isobench/abc",
-                                             "/cg/pids/isobench/abc"}));
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"/cg/memory/isobench/abc", "/cg/cpuacct/isobench/abc", "/cg/pids/isobench/abc"}));
   EXPECT_FALSE(fs_.has_dir("/cg/cpu/isobench/abc"));
 }
 

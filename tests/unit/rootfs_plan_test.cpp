@@ -64,8 +64,10 @@ TEST(RootfsPlan, ProcSysAndDevAreMountedInsideTheNewRootBeforePivot) {
 TEST(RootfsPlan, MaskedAndReadOnlyProcPathsComeAfterPivotAndMayBeMissing) {
   auto steps = plan_rootfs(overlay_input());
   size_t pivot = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kPivotRoot; });
-  size_t kcore = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kMask && s.target == "/proc/kcore"; });
-  size_t sys = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kReadOnlyBind && s.target == "/proc/sys"; });
+  size_t kcore =
+      index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kMask && s.target == "/proc/kcore"; });
+  size_t sys =
+      index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kReadOnlyBind && s.target == "/proc/sys"; });
   ASSERT_NE(kcore, SIZE_MAX);
   ASSERT_NE(sys, SIZE_MAX);
   EXPECT_GT(kcore, pivot);
@@ -97,7 +99,8 @@ TEST(RootfsPlan, ReadOnlyBindsTheImageAndRemountsRootReadOnlyLast) {
   input.mode = RootfsMode::kReadOnlyBind;
   auto steps = plan_rootfs(input);
   EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.fstype == "overlay"; }), SIZE_MAX);
-  size_t bind = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kMount && s.source == "/img" && s.target == "/img"; });
+  size_t bind = index_of(
+      steps, [](const RootfsStep& s) { return s.kind == Kind::kMount && s.source == "/img" && s.target == "/img"; });
   ASSERT_NE(bind, SIZE_MAX);
   const RootfsStep& last = steps.back();
   EXPECT_EQ(last.target, "/");

@@ -52,7 +52,9 @@ class RunOptionsTest : public ::testing::Test {
   std::string log_level_;
 };
 
-std::string message(const Result<runner::ContainerSpec>& result) { return result ? "" : result.error().text(); }
+std::string message(const Result<runner::ContainerSpec>& result) {
+  return result ? "" : result.error().text();
+}
 
 }  // namespace
 
@@ -85,8 +87,8 @@ TEST_F(RunOptionsTest, DefaultsAreDockerLike) {
 }
 
 TEST_F(RunOptionsTest, LimitsAndIdsAreParsed) {
-  auto built = spec({"run", "--memory", "32m", "--cpus", "0.5", "--pids-limit", "10", "--cpuset-cpus", "0",
-                     "-u", "1000:100", "-w", "/tmp", "-e", "A=1", "--hostname", "box", "hello"});
+  auto built = spec({"run", "--memory", "32m", "--cpus", "0.5", "--pids-limit", "10", "--cpuset-cpus", "0", "-u",
+                     "1000:100", "-w", "/tmp", "-e", "A=1", "--hostname", "box", "hello"});
   ASSERT_TRUE(built) << message(built);
   EXPECT_EQ(built->limits.memory_bytes, 32u << 20);
   EXPECT_EQ(built->limits.cpus, 0.5);

@@ -21,4 +21,6 @@ TEST(SampleStats, QuantilesInterpolateBetweenOrderStatistics) {
   EXPECT_DOUBLE_EQ(quantile(samples, 0.1), 14);
 }
 
-TEST(SampleStats, EmptyInputIsNaN) { EXPECT_TRUE(std::isnan(median(std::vector<double>{}))); }
+TEST(SampleStats, EmptyInputIsNaN) {
+  EXPECT_TRUE(std::isnan(median(std::vector<double>{})));
+}
