@@ -83,8 +83,8 @@ Result<std::string> resolve_command(const std::string& rootfs, const std::string
   while (start <= path_variable.size()) {
     size_t colon = path_variable.find(':', start);
     std::string dir = path_variable.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    if (dir.empty()) dir = "/";
-    std::string candidate = dir + (dir.back() == '/' ? "" : "/") + command;
+    if (dir.empty() || dir.back() != '/') dir += '/';
+    std::string candidate = dir + command;
     int error = check(candidate);
     if (error == 0) return candidate;
     if (error == EACCES) last_error = EACCES;
