@@ -16,12 +16,9 @@ struct HostCheck {
 
 inline const char* verdict_name(HostCheck::Verdict verdict) {
   switch (verdict) {
-    case HostCheck::Verdict::kOk:
-      return "ok";
-    case HostCheck::Verdict::kUnavailable:
-      return "unavailable";
-    case HostCheck::Verdict::kUntested:
-      return "untested";
+    case HostCheck::Verdict::kOk: return "ok";
+    case HostCheck::Verdict::kUnavailable: return "unavailable";
+    case HostCheck::Verdict::kUntested: return "untested";
   }
   return "?";
 }

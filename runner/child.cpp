@@ -19,34 +19,21 @@ namespace isobench::runner {
 
 const char* child_stage_name(ChildStage stage) {
   switch (stage) {
-    case ChildStage::kWaitForParent:
-      return "waiting for the runner";
-    case ChildStage::kBecomeRoot:
-      return "becoming root in the user namespace";
-    case ChildStage::kCgroupNamespace:
-      return "creating the cgroup namespace";
-    case ChildStage::kHostname:
-      return "setting the hostname";
-    case ChildStage::kRootfs:
-      return "setting up the root filesystem";
-    case ChildStage::kLoopback:
-      return "bringing up the loopback interface";
-    case ChildStage::kWorkingDirectory:
-      return "changing to the working directory";
-    case ChildStage::kBoundingSet:
-      return "limiting the capability bounding set";
-    case ChildStage::kGroups:
-      return "clearing supplementary groups";
-    case ChildStage::kUserIds:
-      return "setting the user and group";
-    case ChildStage::kCapabilities:
-      return "setting capabilities";
-    case ChildStage::kNoNewPrivileges:
-      return "setting no_new_privs";
-    case ChildStage::kSeccomp:
-      return "installing the seccomp filter";
-    case ChildStage::kExec:
-      return "starting the command";
+    case ChildStage::kJoinCgroup: return "joining the container's cgroup";
+    case ChildStage::kWaitForParent: return "waiting for the runner";
+    case ChildStage::kBecomeRoot: return "becoming root in the user namespace";
+    case ChildStage::kCgroupNamespace: return "creating the cgroup namespace";
+    case ChildStage::kHostname: return "setting the hostname";
+    case ChildStage::kRootfs: return "setting up the root filesystem";
+    case ChildStage::kLoopback: return "bringing up the loopback interface";
+    case ChildStage::kWorkingDirectory: return "changing to the working directory";
+    case ChildStage::kBoundingSet: return "limiting the capability bounding set";
+    case ChildStage::kGroups: return "clearing supplementary groups";
+    case ChildStage::kUserIds: return "setting the user and group";
+    case ChildStage::kCapabilities: return "setting capabilities";
+    case ChildStage::kNoNewPrivileges: return "setting no_new_privs";
+    case ChildStage::kSeccomp: return "installing the seccomp filter";
+    case ChildStage::kExec: return "starting the command";
   }
   return "?";
 }
@@ -83,12 +70,20 @@ void run_child(const ChildConfig& config) noexcept {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   sigprocmask(SIG_SETMASK, &config.original_mask, nullptr);
 
-  char go = 0;
-  ssize_t got;
-  do got = read(config.sync_fd, &go, 1);
-  while (got < 0 && errno == EINTR);
-  if (got != 1) _exit(125);  // the runner gave up on us; it reports why
-  close(config.sync_fd);
+  // First, before anything is charged to the runner's cgroup. A single-threaded process
+  // moving itself through `tasks` skips the thread-group lock that cgroup.procs takes.
+  for (size_t i = 0; i < config.cgroup_join_count; ++i) {
+    if (write(config.cgroup_join_fds[i], "0", 1) != 1) fail(config, ChildStage::kJoinCgroup, errno);
+    close(config.cgroup_join_fds[i]);
+  }
+  if (config.sync_fd >= 0) {
+    char go = 0;
+    ssize_t got;
+    do got = read(config.sync_fd, &go, 1);
+    while (got < 0 && errno == EINTR);
+    if (got != 1) _exit(125);  // the runner gave up on us; it reports why
+    close(config.sync_fd);
+  }
 
   // Our ids are still the host's, which the new maps may not contain: switch to the
   // namespace's root so that files we create get a mapped owner. Raw syscalls: glibc's
@@ -98,7 +93,7 @@ void run_child(const ChildConfig& config) noexcept {
     if (syscall(SYS_setresuid, 0, 0, 0) != 0) fail(config, ChildStage::kBecomeRoot, errno);
   }
 
-  // Only now are we inside our cgroup, which must become the namespace's root.
+  // Inside our cgroup now, which must become the namespace's root.
   if (config.unshare_cgroup && unshare(CLONE_NEWCGROUP) != 0) fail(config, ChildStage::kCgroupNamespace, errno);
   if (config.hostname && sethostname(config.hostname, std::strlen(config.hostname)) != 0)
     fail(config, ChildStage::kHostname, errno);

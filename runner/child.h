@@ -14,6 +14,7 @@
 namespace isobench::runner {
 
 enum class ChildStage : int32_t {
+  kJoinCgroup,
   kWaitForParent,
   kBecomeRoot,
   kCgroupNamespace,
@@ -39,7 +40,9 @@ struct ChildFailure {
 };
 
 struct ChildConfig {
-  int sync_fd = -1;   ///< read end: one byte once the parent attached cgroups and id maps
+  const int* cgroup_join_fds = nullptr;  ///< v1 `tasks` files to write "0" to, first of all
+  size_t cgroup_join_count = 0;
+  int sync_fd = -1;   ///< read end: one byte once the parent wrote the id maps; -1: no wait
   int error_fd = -1;  ///< write end, close-on-exec: EOF tells the parent exec succeeded
   sigset_t original_mask;
   bool become_root = false;     ///< user namespace: take uid/gid 0 of the new namespace

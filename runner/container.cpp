@@ -173,17 +173,27 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   // and owning it.
   SignalBlock signals;
   std::unique_ptr<Cgroup> cgroup;
+  CgroupJoin join;
   if (spec.use_cgroup && cgroups_) {
     auto created = cgroups_->create(spec.id, spec.limits);
     if (!created) return created.error();
     cgroup = std::move(*created);
+    auto prepared = cgroup->prepare_join();
+    if (!prepared) return prepared.error();
+    join = std::move(*prepared);
   } else if (spec.limits.any()) {
     return plain_error("resource limits need cgroups, which are not available here (run as root)");
   }
   outcome.cgroup_ns = monotonic_ns();
-  int sync_pipe[2], error_pipe[2];
-  if (pipe2(sync_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
-  UniqueFd sync_read(sync_pipe[0]), sync_write(sync_pipe[1]);
+  // Only a user namespace makes the child wait: for its id maps.
+  UniqueFd sync_read, sync_write;
+  if (has_user_ns) {
+    int sync_pipe[2];
+    if (pipe2(sync_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
+    sync_read.reset(sync_pipe[0]);
+    sync_write.reset(sync_pipe[1]);
+  }
+  int error_pipe[2];
   if (pipe2(error_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
   UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
 
@@ -191,6 +201,8 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   if (!signal_fd) return errno_error("signalfd");
 
   ChildConfig config;
+  config.cgroup_join_fds = join.self_join_fds.data();
+  config.cgroup_join_count = join.self_join_fds.size();
   config.sync_fd = sync_read.get();
   config.error_fd = error_write.get();
   config.original_mask = signals.original();
@@ -219,6 +231,10 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   int raw_pidfd = -1;
   clone_args args{};
   args.flags = (spec.namespaces.clone_flags() & ~uint64_t{CLONE_NEWCGROUP}) | CLONE_PIDFD;
+  if (join.clone_into_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(join.clone_into_fd);
+  }
   args.pidfd = reinterpret_cast<uintptr_t>(&raw_pidfd);
   args.exit_signal = SIGCHLD;
   long pid = syscall(SYS_clone3, &args, sizeof args);
@@ -232,11 +248,12 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   error_write.reset();
 
   // 4. Host-side setup the child waits for, then let it go.
-  if (has_user_ns) ISOBENCH_TRY(write_id_maps(child.pid(), spec));
-  if (cgroup) ISOBENCH_TRY(cgroup->attach(child.pid()));
-  char go = 1;
-  if (write(sync_write.get(), &go, 1) != 1) return errno_error("cannot release the container's init");
-  sync_write.reset();
+  if (has_user_ns) {
+    ISOBENCH_TRY(write_id_maps(child.pid(), spec));
+    char go = 1;
+    if (write(sync_write.get(), &go, 1) != 1) return errno_error("cannot release the container's init");
+    sync_write.reset();
+  }
   outcome.released_ns = monotonic_ns();
 
   // 5. Wait for exec, exit, signals and timers.

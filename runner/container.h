@@ -32,7 +32,7 @@ struct ContainerOutcome {
   int64_t prepared_ns = 0;  ///< rootfs plan and seccomp program built
   int64_t cgroup_ns = 0;    ///< cgroup created with its limits (= prepared_ns without one)
   int64_t cloned_ns = 0;    ///< clone3 returned: namespaces exist
-  int64_t released_ns = 0;  ///< id maps written and cgroup joined; the child sets itself up
+  int64_t released_ns = 0;  ///< id maps written (user namespace); the child sets itself up
   int64_t exec_ns = 0;      ///< the workload's execve succeeded; 0 when it never did
   int64_t exit_ns = 0;      ///< the container's init was reaped
   int64_t cleaned_ns = 0;   ///< cgroup removed: nothing of the container remains

@@ -6,44 +6,28 @@ namespace isobench::runner {
 
 std::string_view namespace_name(Namespace ns) {
   switch (ns) {
-    case Namespace::kPid:
-      return "pid";
-    case Namespace::kMount:
-      return "mnt";
-    case Namespace::kUts:
-      return "uts";
-    case Namespace::kIpc:
-      return "ipc";
-    case Namespace::kNet:
-      return "net";
-    case Namespace::kCgroup:
-      return "cgroup";
-    case Namespace::kUser:
-      return "user";
-    case Namespace::kTime:
-      return "time";
+    case Namespace::kPid: return "pid";
+    case Namespace::kMount: return "mnt";
+    case Namespace::kUts: return "uts";
+    case Namespace::kIpc: return "ipc";
+    case Namespace::kNet: return "net";
+    case Namespace::kCgroup: return "cgroup";
+    case Namespace::kUser: return "user";
+    case Namespace::kTime: return "time";
   }
   return "?";
 }
 
 uint64_t clone_flag(Namespace ns) {
   switch (ns) {
-    case Namespace::kPid:
-      return CLONE_NEWPID;
-    case Namespace::kMount:
-      return CLONE_NEWNS;
-    case Namespace::kUts:
-      return CLONE_NEWUTS;
-    case Namespace::kIpc:
-      return CLONE_NEWIPC;
-    case Namespace::kNet:
-      return CLONE_NEWNET;
-    case Namespace::kCgroup:
-      return CLONE_NEWCGROUP;
-    case Namespace::kUser:
-      return CLONE_NEWUSER;
-    case Namespace::kTime:
-      return CLONE_NEWTIME;
+    case Namespace::kPid: return CLONE_NEWPID;
+    case Namespace::kMount: return CLONE_NEWNS;
+    case Namespace::kUts: return CLONE_NEWUTS;
+    case Namespace::kIpc: return CLONE_NEWIPC;
+    case Namespace::kNet: return CLONE_NEWNET;
+    case Namespace::kCgroup: return CLONE_NEWCGROUP;
+    case Namespace::kUser: return CLONE_NEWUSER;
+    case Namespace::kTime: return CLONE_NEWTIME;
   }
   return 0;
 }

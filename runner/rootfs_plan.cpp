@@ -104,22 +104,14 @@ std::string RootfsStep::describe() const {
       if (flags & MS_BIND) return "bind-mount " + source + " on " + target;
       if (fstype.empty()) return "change propagation of " + target;
       return "mount " + fstype + " on " + target;
-    case Kind::kMakeDir:
-      return "create directory " + target;
-    case Kind::kMakeDevice:
-      return "create device node " + target;
-    case Kind::kBindDevice:
-      return "bind-mount device " + source + " on " + target;
-    case Kind::kSymlink:
-      return "create symlink " + target + " -> " + source;
-    case Kind::kPivotRoot:
-      return "pivot_root into " + target;
-    case Kind::kMask:
-      return "mask " + target;
-    case Kind::kReadOnlyBind:
-      return "make " + target + " read-only";
-    case Kind::kReopenAs:
-      return "open " + source;
+    case Kind::kMakeDir: return "create directory " + target;
+    case Kind::kMakeDevice: return "create device node " + target;
+    case Kind::kBindDevice: return "bind-mount device " + source + " on " + target;
+    case Kind::kSymlink: return "create symlink " + target + " -> " + source;
+    case Kind::kPivotRoot: return "pivot_root into " + target;
+    case Kind::kMask: return "mask " + target;
+    case Kind::kReadOnlyBind: return "make " + target + " read-only";
+    case Kind::kReopenAs: return "open " + source;
   }
   return "?";
 }
@@ -195,16 +187,14 @@ int apply_step(const RootfsStep& step) noexcept {
     case Kind::kMakeDir:
       if (mkdir(target, step.mode) != 0 && errno != EEXIST) return errno;
       return 0;
-    case Kind::kMakeDevice:
-      return mknod(target, step.mode, step.device) == 0 ? 0 : errno;
+    case Kind::kMakeDevice: return mknod(target, step.mode, step.device) == 0 ? 0 : errno;
     case Kind::kBindDevice: {
       int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
       if (fd < 0) return errno;
       close(fd);
       return mount(step.source.c_str(), target, nullptr, MS_BIND, nullptr) == 0 ? 0 : errno;
     }
-    case Kind::kSymlink:
-      return symlink(step.source.c_str(), target) == 0 ? 0 : errno;
+    case Kind::kSymlink: return symlink(step.source.c_str(), target) == 0 ? 0 : errno;
     case Kind::kPivotRoot:
       // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves
       // only the new root, with no directory needed to hold the old one.

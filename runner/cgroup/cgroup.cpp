@@ -10,14 +10,10 @@ namespace isobench::runner {
 
 std::string_view cgroup_mode_name(CgroupMode mode) {
   switch (mode) {
-    case CgroupMode::kNone:
-      return "none";
-    case CgroupMode::kV1:
-      return "v1";
-    case CgroupMode::kHybrid:
-      return "hybrid";
-    case CgroupMode::kV2:
-      return "v2";
+    case CgroupMode::kNone: return "none";
+    case CgroupMode::kV1: return "v1";
+    case CgroupMode::kHybrid: return "hybrid";
+    case CgroupMode::kV2: return "v2";
   }
   return "?";
 }
@@ -58,13 +54,11 @@ CgroupLayout parse_cgroup_layout(const std::string& mountinfo) {
 
 Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupLayout& layout, CgroupFs& fs) {
   switch (layout.mode) {
-    case CgroupMode::kV2:
-      return std::unique_ptr<CgroupManager>(new CgroupV2Manager(layout.v2_mount, fs));
+    case CgroupMode::kV2: return std::unique_ptr<CgroupManager>(new CgroupV2Manager(layout.v2_mount, fs));
     case CgroupMode::kV1:
     case CgroupMode::kHybrid:
       return std::unique_ptr<CgroupManager>(new CgroupV1Manager(layout.v1_mounts, layout.mode, fs));
-    case CgroupMode::kNone:
-      break;
+    case CgroupMode::kNone: break;
   }
   return plain_error("no cgroup file system is mounted on this host");
 }

@@ -39,13 +39,23 @@ struct CgroupStats {
   uint64_t oom_kills = 0;
 };
 
+/// How a new process enters a cgroup without the cost of migrating a thread group: moving
+/// a whole process (cgroup.procs) takes a global lock whose writer waits for an RCU grace
+/// period, milliseconds on an idle host. v2 places the child at clone time; v1 has the child
+/// move its single thread itself through `tasks`, which skips that lock.
+struct CgroupJoin {
+  int clone_into_fd = -1;          ///< v2: clone3's CLONE_INTO_CGROUP target, or -1
+  std::vector<int> self_join_fds;  ///< v1: open `tasks` files; the child writes "0" to each
+};
+
 /// The cgroup (one directory per v1 hierarchy, or one v2 directory) of one container.
 /// Destroying it kills what is left inside and removes the directories.
 class Cgroup {
  public:
   virtual ~Cgroup() = default;
-  /// Moves `pid` into the cgroup, in every hierarchy it spans.
-  virtual Status attach(pid_t pid) = 0;
+  /// Opens what a new process needs to join; the descriptors stay owned by the Cgroup and
+  /// are close-on-exec.
+  virtual Result<CgroupJoin> prepare_join() = 0;
   /// Peak memory, CPU time and OOM kills so far; fields the host lacks stay empty.
   virtual Result<CgroupStats> stats() = 0;
   /// SIGKILLs every process inside until none is left (bounded wait).

@@ -1,5 +1,6 @@
 #include "runner/cgroup/cgroup_fs.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,18 @@ Result<std::string> HostCgroupFs::read(const std::string& path) {
 
 Status HostCgroupFs::write(const std::string& path, const std::string& text) {
   return write_kernel_file(path, text);
+}
+
+Result<UniqueFd> HostCgroupFs::open_for_write(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd) return errno_error("cannot open " + path);
+  return fd;
+}
+
+Result<UniqueFd> HostCgroupFs::open_directory(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return errno_error("cannot open " + path);
+  return fd;
 }
 
 bool HostCgroupFs::exists(const std::string& path) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace isobench::runner {
 
@@ -19,6 +20,11 @@ class CgroupFs {
   /// One write(2) of `text`, without creating the file.
   virtual Status write(const std::string& path, const std::string& text) = 0;
   virtual bool exists(const std::string& path) = 0;
+  /// open(2) for writing, close-on-exec: a descriptor another process may write through
+  /// (cgroupfs checks permissions against the opener's credentials).
+  virtual Result<UniqueFd> open_for_write(const std::string& path) = 0;
+  /// open(2) of a directory, close-on-exec (for clone3's CLONE_INTO_CGROUP).
+  virtual Result<UniqueFd> open_directory(const std::string& path) = 0;
 };
 
 /// The real thing: system calls on the host's cgroup mounts.
@@ -29,6 +35,8 @@ class HostCgroupFs final : public CgroupFs {
   Result<std::string> read(const std::string& path) override;
   Status write(const std::string& path, const std::string& text) override;
   bool exists(const std::string& path) override;
+  Result<UniqueFd> open_for_write(const std::string& path) override;
+  Result<UniqueFd> open_directory(const std::string& path) override;
 };
 
 }  // namespace isobench::runner

@@ -18,9 +18,15 @@ class CgroupV1 final : public Cgroup {
     return nullptr;
   }
 
-  Status attach(pid_t pid) override {
-    for (const auto& [controller, dir] : dirs_) ISOBENCH_TRY(fs_.write(dir + "/cgroup.procs", std::to_string(pid)));
-    return {};
+  Result<CgroupJoin> prepare_join() override {
+    CgroupJoin join;
+    for (const auto& [controller, dir] : dirs_) {
+      auto fd = fs_.open_for_write(dir + "/tasks");
+      if (!fd) return fd.error();
+      join.self_join_fds.push_back(fd->get());
+      join_fds_.push_back(std::move(*fd));
+    }
+    return join;
   }
 
   Result<CgroupStats> stats() override {
@@ -47,6 +53,7 @@ class CgroupV1 final : public Cgroup {
   Status destroy() override {
     if (destroyed_) return {};
     destroyed_ = true;
+    join_fds_.clear();
     Status result = kill_all();
     // Reverse order of creation, as everywhere in the runner.
     for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it)
@@ -63,6 +70,7 @@ class CgroupV1 final : public Cgroup {
  private:
   CgroupFs& fs_;
   std::vector<std::pair<std::string, std::string>> dirs_;
+  std::vector<UniqueFd> join_fds_;
   bool destroyed_ = false;
 };
 

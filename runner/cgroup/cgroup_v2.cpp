@@ -10,7 +10,14 @@ class CgroupV2 final : public Cgroup {
   CgroupV2(std::string dir, CgroupFs& fs) : dir_(std::move(dir)), fs_(fs) {}
   ~CgroupV2() override { (void)destroy(); }
 
-  Status attach(pid_t pid) override { return fs_.write(dir_ + "/cgroup.procs", std::to_string(pid)); }
+  Result<CgroupJoin> prepare_join() override {
+    auto fd = fs_.open_directory(dir_);
+    if (!fd) return fd.error();
+    dir_fd_ = std::move(*fd);
+    CgroupJoin join;
+    join.clone_into_fd = dir_fd_.get();
+    return join;
+  }
 
   Result<CgroupStats> stats() override {
     CgroupStats stats;
@@ -34,6 +41,7 @@ class CgroupV2 final : public Cgroup {
   Status destroy() override {
     if (destroyed_) return {};
     destroyed_ = true;
+    dir_fd_.reset();
     Status killed = kill_all();
     Status removed = remove_cgroup_dir(fs_, dir_);
     return killed ? removed : killed;
@@ -44,6 +52,7 @@ class CgroupV2 final : public Cgroup {
  private:
   std::string dir_;
   CgroupFs& fs_;
+  UniqueFd dir_fd_;
   bool destroyed_ = false;
 };
 

@@ -50,9 +50,7 @@ Result<int> run_container(RunOptions& options) {
   if (!outcome) return outcome.error();
 
   switch (outcome->ending) {
-    case Ending::kSetupFailed:
-      std::cerr << "isobench: error: " << outcome->message << "\n";
-      break;
+    case Ending::kSetupFailed: std::cerr << "isobench: error: " << outcome->message << "\n"; break;
     case Ending::kOomKilled:
       std::cerr << "isobench: the container was OOM-killed: it used more memory than --memory " << options.memory
                 << " allows\n";

@@ -11,16 +11,11 @@ using Ending = runner::ContainerOutcome::Ending;
 
 std::string ending_name(Ending ending) {
   switch (ending) {
-    case Ending::kExited:
-      return "exited";
-    case Ending::kSignaled:
-      return "signaled";
-    case Ending::kOomKilled:
-      return "oom-killed";
-    case Ending::kTimedOut:
-      return "timed-out";
-    case Ending::kSetupFailed:
-      return "setup-failed";
+    case Ending::kExited: return "exited";
+    case Ending::kSignaled: return "signaled";
+    case Ending::kOomKilled: return "oom-killed";
+    case Ending::kTimedOut: return "timed-out";
+    case Ending::kSetupFailed: return "setup-failed";
   }
   return "?";
 }
@@ -50,7 +45,7 @@ nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, r
   stats["phases_ms"] = {{"prepare", span(outcome.launch_ns, outcome.prepared_ns)},
                         {"cgroup", span(outcome.prepared_ns, outcome.cgroup_ns)},
                         {"clone", span(outcome.cgroup_ns, outcome.cloned_ns)},
-                        {"attach", span(outcome.cloned_ns, outcome.released_ns)},
+                        {"id_maps", span(outcome.cloned_ns, outcome.released_ns)},
                         {"child_setup_and_exec", span(outcome.released_ns, outcome.exec_ns)},
                         {"workload", span(outcome.exec_ns, outcome.exit_ns)},
                         {"teardown", span(outcome.exit_ns, outcome.cleaned_ns)}};

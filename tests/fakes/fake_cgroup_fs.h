@@ -2,6 +2,8 @@
 // to the managers (mkdir needs the parent, rmdir refuses a cgroup with processes).
 #pragma once
 
+#include <fcntl.h>
+
 #include <map>
 #include <set>
 #include <string>
@@ -53,6 +55,18 @@ class FakeCgroupFs final : public runner::CgroupFs {
     return {};
   }
   bool exists(const std::string& path) override { return dirs_.count(path) || files_.count(path); }
+  /// Real descriptors (of /dev/null) so that callers can hold and close them.
+  Result<UniqueFd> open_for_write(const std::string& path) override {
+    if (!dirs_.count(parent(path))) return Error{ENOENT, "no dir for: " + path};
+    opened_.push_back(path);
+    return UniqueFd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  }
+  Result<UniqueFd> open_directory(const std::string& path) override {
+    if (!dirs_.count(path)) return Error{ENOENT, "no dir: " + path};
+    opened_.push_back(path);
+    return UniqueFd(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  }
+  const std::vector<std::string>& opened() const { return opened_; }
 
   bool has_dir(const std::string& path) const { return dirs_.count(path) > 0; }
   std::string file(const std::string& path) const {
@@ -68,6 +82,7 @@ class FakeCgroupFs final : public runner::CgroupFs {
   std::map<std::string, std::string> files_;
   std::map<std::string, int> refused_;
   std::vector<std::string> writes_;
+  std::vector<std::string> opened_;
 };
 
 }  // namespace isobench::testing

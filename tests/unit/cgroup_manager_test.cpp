@@ -67,15 +67,16 @@ TEST_F(CgroupV1ManagerTest, LimitsGoToTheV1Files) {
   EXPECT_EQ(fs_.file("/cg/cpuset/isobench/abc/cpuset.mems"), "0");
 }
 
-TEST_F(CgroupV1ManagerTest, AttachWritesThePidToEveryHierarchy) {
+TEST_F(CgroupV1ManagerTest, NewProcessesJoinThroughTheTasksFileOfEveryHierarchy) {
   CgroupV1Manager manager(mounts_, CgroupMode::kV1, fs_);
   auto cgroup = manager.create("abc", {});
   ASSERT_TRUE(cgroup);
-  ASSERT_TRUE((*cgroup)->attach(1234));
-  int procs_writes = 0;
-  for (const std::string& write : fs_.writes())
-    if (write.ends_with("/cgroup.procs=1234")) ++procs_writes;
-  EXPECT_EQ(procs_writes, 3);
+  auto join = (*cgroup)->prepare_join();
+  ASSERT_TRUE(join) << join.error().text();
+  EXPECT_EQ(join->clone_into_fd, -1);
+  EXPECT_EQ(join->self_join_fds.size(), 3u);
+  EXPECT_EQ(fs_.opened(), (std::vector<std::string>{"/cg/memory/isobench/abc/tasks", "/cg/cpuacct/isobench/abc/tasks",
+                                                    "/cg/pids/isobench/abc/tasks"}));
 }
 
 TEST_F(CgroupV1ManagerTest, DestroyRemovesTheContainerDirsAndKeepsTheParent) {
@@ -156,6 +157,17 @@ TEST_F(CgroupV2ManagerTest, AControllerMissingFromTheHostIsAnErrorNamingIt) {
   ASSERT_FALSE(cgroup);
   EXPECT_NE(cgroup.error().message.find("'cpu'"), std::string::npos);
   EXPECT_FALSE(fs_.has_dir("/cg/isobench/abc"));
+}
+
+TEST_F(CgroupV2ManagerTest, NewProcessesAreClonedIntoTheCgroupDirectory) {
+  CgroupV2Manager manager("/cg", fs_);
+  auto cgroup = manager.create("abc", {});
+  ASSERT_TRUE(cgroup);
+  auto join = (*cgroup)->prepare_join();
+  ASSERT_TRUE(join) << join.error().text();
+  EXPECT_GE(join->clone_into_fd, 0);
+  EXPECT_TRUE(join->self_join_fds.empty());
+  EXPECT_EQ(fs_.opened(), std::vector<std::string>{"/cg/isobench/abc"});
 }
 
 TEST_F(CgroupV2ManagerTest, StatsComeFromMemoryPeakEventsAndCpuStat) {
