@@ -1,6 +1,8 @@
 // First benchmark: container start-to-exit of the noop workload, side by side in one run.
 //   raw floor   clone3 with isobench's default namespace flags + exec noop + wait
 //   isobench    `isobench run -- /bin/noop` (default isolation)
+//   launcher    the same container started in-process through runner::ContainerLauncher:
+//               what isobench costs without executing the isobench binary itself
 //   bwrap       `bwrap --unshare-all` on the same image, when installed
 //   runc        `runc run` on an OCI bundle of the same image, when installed
 // Runs are interleaved round-robin in a shuffled order so drift hits every target alike.
@@ -29,6 +31,10 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/sample_stats.h"
+#include "common/file_io.h"
+#include "runner/cgroup/cgroup.h"
+#include "runner/cli/run_options.h"
+#include "runner/container.h"
 
 extern char** environ;
 
@@ -120,6 +126,41 @@ bool write_runc_bundle(const std::string& runc, const fs::path& bundle, const st
   return true;
 }
 
+/// The container `isobench run -- /bin/noop` would start, launched from this process.
+class InProcessLauncher {
+ public:
+  static std::unique_ptr<InProcessLauncher> make(const std::string& rootfs) {
+    auto launcher = std::unique_ptr<InProcessLauncher>(new InProcessLauncher);
+    isobench::cli::RunOptions options;
+    options.command = {"/bin/noop"};
+    auto spec = isobench::cli::build_spec(options, {geteuid(), getegid()}, rootfs);
+    if (!spec || !isobench::cli::resolve_executable(*spec)) return nullptr;
+    launcher->spec_ = std::move(*spec);
+    if (auto mountinfo = isobench::read_file("/proc/self/mountinfo")) {
+      auto manager = isobench::runner::make_cgroup_manager(isobench::runner::parse_cgroup_layout(*mountinfo),
+                                                            launcher->cgroup_fs_);
+      if (manager) launcher->cgroups_ = std::move(*manager);
+    }
+    return launcher;
+  }
+  RunResult run() {
+    spec_.id = isobench::runner::new_container_id();
+    isobench::runner::ContainerLauncher launcher(cgroups_.get());
+    RunResult result;
+    int64_t start = now_ns();
+    auto outcome = launcher.run(spec_);
+    result.ms = static_cast<double>(now_ns() - start) / 1e6;
+    result.ok = outcome && outcome->exit_code == 0;
+    return result;
+  }
+
+ private:
+  InProcessLauncher() = default;
+  isobench::runner::ContainerSpec spec_;
+  isobench::runner::HostCgroupFs cgroup_fs_;
+  std::unique_ptr<isobench::runner::CgroupManager> cgroups_;
+};
+
 struct Target {
   Target(std::string name, std::function<RunResult(int run)> run) : name(std::move(name)), run(std::move(run)) {}
   std::string name;
@@ -162,6 +203,11 @@ int main(int argc, char** argv) {
   targets.emplace_back("raw floor (clone+exec)", [&](int) { return raw_clone_exec(noop); });
   targets.emplace_back("isobench run", [&](int) { return spawn_and_wait({isobench, "run", "--", "/bin/noop"}); });
   std::vector<std::string> skipped;
+  std::unique_ptr<InProcessLauncher> launcher = InProcessLauncher::make(rootfs);
+  if (launcher)
+    targets.emplace_back("launcher (in-process)", [&](int) { return launcher->run(); });
+  else
+    skipped.push_back("in-process launcher: could not build the container spec");
   if (std::string bwrap = find_tool("bwrap"); !bwrap.empty()) {
     targets.emplace_back("bwrap --unshare-all", [=](int) {
       return spawn_and_wait(
@@ -182,6 +228,13 @@ int main(int argc, char** argv) {
     skipped.push_back("runc: not installed or `runc spec` failed");
   }
 
+  // The in-process launcher passes our stdout to the workload: point it at /dev/null.
+  std::fflush(stdout);
+  int saved_stdout = dup(1);
+  int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  dup2(null, 1);
+  close(null);
+
   std::mt19937 shuffle_rng(42);
   std::vector<size_t> order(targets.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -201,6 +254,8 @@ int main(int argc, char** argv) {
     if (isatty(2) && (run + 1) % 20 == 0) std::fprintf(stderr, "\r%d/%d rounds", run + 1, runs);
   }
   if (isatty(2)) std::fprintf(stderr, "\n");
+  dup2(saved_stdout, 1);
+  close(saved_stdout);
   std::error_code ignored;
   fs::remove_all(scratch, ignored);
 
