@@ -151,12 +151,10 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
     input.ipc_namespace = spec.namespaces.has(Namespace::kIpc);
     plan = plan_rootfs(input);
   }
-  std::optional<SeccompProgram> seccomp;
+  const SeccompProgram* seccomp = nullptr;
   int last_cap = 0;
   if (spec.security == SecurityMode::kDefault) {
-    auto program = build_default_seccomp_program();
-    if (!program) return program.error();
-    seccomp = std::move(*program);
+    seccomp = &default_seccomp_program();
     auto cap = last_capability();
     if (!cap) return cap.error();
     last_cap = *cap;
@@ -221,7 +219,7 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   config.keep_capabilities = docker_default_capabilities();
   config.last_capability = last_cap;
   config.no_new_privs = spec.security == SecurityMode::kDefault;
-  config.seccomp = seccomp ? &*seccomp : nullptr;
+  config.seccomp = seccomp;
   config.executable = spec.executable.c_str();
   config.argv = argv.data();
   config.envp = envp.data();

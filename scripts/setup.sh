@@ -57,8 +57,7 @@ demo() {
   echo
   echo "== isobench run: a container from the built-in image (pid 1, own hostname, only lo)"
   "$isobench" run --stats -- /bin/hello
-  "$isobench" run -- /bin/inspect status | head -c 600
-  echo
+  "$isobench" run -- /bin/inspect status
   echo
   echo "== a write to / vanishes with the container; the image is untouched"
   "$isobench" run -- /bin/inspect write /scratch "written inside"

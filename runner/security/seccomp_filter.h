@@ -22,7 +22,11 @@ struct SeccompProgram {
   std::vector<sock_filter> instructions;
 };
 
+/// Compiles the filter with libseccomp (used at build time, by doctor and by tests).
 Result<SeccompProgram> build_default_seccomp_program();
+
+/// The same program, compiled at build time by seccomp_generate and embedded.
+const SeccompProgram& default_seccomp_program();
 
 /// Child side, async-signal-safe: installs `program`; needs no_new_privs or CAP_SYS_ADMIN.
 /// Returns 0 or an errno.

@@ -33,3 +33,16 @@ TEST(Seccomp, DefaultProgramCompilesToClassicBpf) {
   EXPECT_GT(program->instructions.size(), default_denied_syscalls().size());
   EXPECT_LT(program->instructions.size(), 4096u);  // BPF_MAXINSNS
 }
+
+TEST(Seccomp, TheProgramEmbeddedAtBuildTimeIsTheOneLibseccompBuildsNow) {
+  auto fresh = build_default_seccomp_program();
+  ASSERT_TRUE(fresh) << fresh.error().text();
+  const auto& embedded = default_seccomp_program().instructions;
+  ASSERT_EQ(embedded.size(), fresh->instructions.size());
+  for (size_t i = 0; i < embedded.size(); ++i) {
+    EXPECT_EQ(embedded[i].code, fresh->instructions[i].code) << i;
+    EXPECT_EQ(embedded[i].jt, fresh->instructions[i].jt) << i;
+    EXPECT_EQ(embedded[i].jf, fresh->instructions[i].jf) << i;
+    EXPECT_EQ(embedded[i].k, fresh->instructions[i].k) << i;
+  }
+}
