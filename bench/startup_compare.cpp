@@ -30,7 +30,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/sample_stats.h"
+#include "bench/statistics.h"
 #include "common/file_io.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/cli/run_options.h"

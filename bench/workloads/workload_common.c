@@ -228,12 +228,26 @@ void wl_json_begin(WlJson *j) {
   putchar('{');
 }
 
+/* VmHWM of this process in KiB, or 0. Per address space, so unlike ru_maxrss it does not
+ * include the pages of whatever runtime forked us before the exec. */
+static uint64_t vm_hwm_kib(void) {
+  FILE *status = fopen("/proc/self/status", "re");
+  if (!status) return 0;
+  char line[256];
+  uint64_t kib = 0;
+  while (fgets(line, sizeof line, status))
+    if (sscanf(line, "VmHWM: %" SCNu64, &kib) == 1) break;
+  fclose(status);
+  return kib;
+}
+
 void wl_json_begin_workload(WlJson *j, const char *workload, uint64_t start_mono_ns,
                             uint64_t elapsed_ns) {
   wl_json_begin(j);
   wl_json_string(j, "workload", workload);
   wl_json_u64(j, "start_mono_ns", start_mono_ns);
   wl_json_u64(j, "elapsed_ns", elapsed_ns);
+  wl_json_u64(j, "vm_hwm_kib", vm_hwm_kib());
 }
 
 void wl_json_u64(WlJson *j, const char *key, uint64_t value) {

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> container_command;
   cli::add_run_command(app, action, container_command);
   cli::add_doctor_command(app, action);
+  const std::vector<std::string> command_line(argv, argv + argc);
+  cli::add_bench_command(app, action, command_line);
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     container_command = cli::split_container_command(app, args);

@@ -1,0 +1,148 @@
+#include "bench/harness/harness.h"
+
+#include <algorithm>
+#include <random>
+#include <sstream>
+
+#include "bench/harness/run_launch.h"
+
+namespace isobench::bench {
+namespace {
+
+double ms(int64_t from, int64_t to) {
+  return static_cast<double>(to - from) / 1e6;
+}
+double timeval_ms(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) * 1e3 + tv.tv_usec / 1e3;
+}
+
+struct Cell {
+  Target* target;
+  const WorkloadCommand* workload;
+  int concurrency;
+};
+
+nlohmann::json last_report_line(const std::string& out) {
+  std::istringstream lines(out);
+  std::string line;
+  nlohmann::json found;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] != '{') continue;
+    auto parsed = nlohmann::json::parse(line, nullptr, false);
+    if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("workload")) found = parsed;
+  }
+  return found;
+}
+
+/// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for.
+std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uint64_t& run_counter) {
+  std::vector<RunRecord> records;
+  std::vector<std::pair<std::string, Result<LaunchedRun>>> launched;
+  for (int slot = 0; slot < cell.concurrency; ++slot) {
+    std::string run_id = "isobench-" + std::to_string(getpid()) + "-" + std::to_string(run_counter++);
+    auto invocation = cell.target->invocation(*cell.workload, run_id);
+    if (!invocation) {
+      launched.emplace_back(run_id, invocation.error());
+      continue;
+    }
+    launched.emplace_back(run_id, launch(*invocation));
+  }
+  int slot = 0;
+  for (auto& [run_id, run] : launched) {
+    RunRecord record;
+    if (run) {
+      FinishedRun finished = wait_for(*run, timeout);
+      if (finished.timed_out) cell.target->after_kill(run_id);
+      record = make_record(finished, cell.workload->reports_json);
+    } else {
+      record.error = run.error().text();
+    }
+    record.target = cell.target->name();
+    record.workload = cell.workload->label();
+    record.concurrency = cell.concurrency;
+    record.round = round;
+    record.slot = slot++;
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+}  // namespace
+
+RunRecord make_record(const FinishedRun& finished, bool expects_report) {
+  RunRecord record;
+  record.exit_code = finished.exit_code;
+  record.timed_out = finished.timed_out;
+  record.wall_ms = ms(finished.launch_ns, finished.exit_ns);
+  if (finished.start_ns > 0) record.startup_ms = ms(finished.launch_ns, finished.start_ns);
+  record.cpu_user_ms = timeval_ms(finished.usage.ru_utime);
+  record.cpu_system_ms = timeval_ms(finished.usage.ru_stime);
+  record.report = last_report_line(finished.out);
+  if (record.report.is_object()) {
+    if (record.report.contains("elapsed_ns")) record.workload_ms = record.report["elapsed_ns"].get<double>() / 1e6;
+    if (record.report.contains("vm_hwm_kib")) record.workload_peak_kib = record.report["vm_hwm_kib"].get<double>();
+  }
+  record.ok = !finished.timed_out && finished.exit_code == 0 && (!expects_report || record.report.is_object());
+  if (!record.ok) {
+    record.error = finished.timed_out ? "timed out" : finished.err;
+    if (record.error.empty() && expects_report && !record.report.is_object())
+      record.error = "the workload printed no result line";
+  }
+  return record;
+}
+
+Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const TargetContext& context,
+                                       const ProgressCallback& progress) {
+  if (options.workloads.empty()) return plain_error("no workloads to run");
+  if (options.runs < 1) return plain_error("--runs must be at least 1");
+  BenchmarkResults results;
+  results.runs = options.runs;
+  results.warmup = options.warmup;
+  results.concurrency = options.concurrency;
+  for (const WorkloadCommand& workload : options.workloads) results.workloads.push_back(workload.label());
+
+  std::vector<std::unique_ptr<Target>> targets;
+  for (const std::string& name : options.targets) {
+    auto target = make_target(name, context);
+    if (!target) return target.error();
+    TargetInfo info{(*target)->name(), (*target)->kind(), false, ""};
+    auto probed = (*target)->probe();
+    info.available = probed.ok();
+    info.detail = probed ? *probed : probed.error().text();
+    results.targets.push_back(info);
+    if (info.available) targets.push_back(std::move(*target));
+  }
+
+  std::vector<Cell> cells;
+  for (const auto& target : targets)
+    for (const WorkloadCommand& workload : options.workloads)
+      for (int concurrency : options.concurrency) cells.push_back({target.get(), &workload, concurrency});
+
+  uint64_t run_counter = 0;
+  for (int round = 0; round < options.warmup; ++round)
+    for (const Cell& cell : cells) run_cell(cell, -1, options.timeout_seconds, run_counter);
+
+  std::mt19937_64 shuffle(options.seed);
+  std::vector<double> cell_seconds(cells.size(), 0);
+  int planned = options.runs;
+  for (int round = 0; round < planned; ++round) {
+    std::vector<size_t> order(cells.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), shuffle);
+    for (size_t index : order) {
+      auto records = run_cell(cells[index], round, options.timeout_seconds, run_counter);
+      for (const RunRecord& record : records)
+        if (std::isfinite(record.wall_ms)) cell_seconds[index] += record.wall_ms / 1e3 / cells[index].concurrency;
+      results.records.insert(results.records.end(), records.begin(), records.end());
+      if (progress) progress(round, planned, cells[index].target->name());
+    }
+    // --min-time: more rounds until the slowest-accumulating cell has run long enough.
+    bool short_cell = std::any_of(cell_seconds.begin(), cell_seconds.end(),
+                                  [&](double seconds) { return seconds < options.min_time_seconds; });
+    if (round + 1 == planned && short_cell && planned < 100000) ++planned;
+  }
+  if (progress) progress(planned, planned, "");
+  return results;
+}
+
+}  // namespace isobench::bench

@@ -1,0 +1,41 @@
+// The benchmark harness: every target x workload x concurrency cell, warmed up, then run
+// round by round in a freshly shuffled order so that drift hits every target alike.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/harness/run_record.h"
+#include "bench/targets/target.h"
+#include "bench/workload_catalog.h"
+
+namespace isobench::bench {
+
+struct HarnessOptions {
+  std::vector<std::string> targets = {"bare", "isobench"};
+  std::vector<WorkloadCommand> workloads;
+  std::vector<int> concurrency = {1};
+  int runs = 10;
+  int warmup = 2;
+  double min_time_seconds = 0;  ///< keep adding rounds until every cell has run this long
+  double timeout_seconds = 60;  ///< per run; the run is killed and recorded as failed
+  uint64_t seed = 1;            ///< for the shuffle: the same seed, the same order
+};
+
+/// Called after each measured round: (rounds done, rounds planned, target just run).
+using ProgressCallback = std::function<void(int done, int planned, const std::string& current)>;
+
+/// Probes every target (unavailable ones are listed with the reason, never silently
+/// dropped), then runs. Fails only for bad options (an unknown target or workload).
+Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const TargetContext& context,
+                                       const ProgressCallback& progress = {});
+
+/// Turns one finished run into a record: startup from the handshake, the workload's JSON
+/// line (the last stdout line that parses as an object with "workload"), CPU from rusage.
+/// Pure; exposed for tests.
+struct FinishedRun;
+RunRecord make_record(const FinishedRun& finished, bool expects_report);
+
+}  // namespace isobench::bench

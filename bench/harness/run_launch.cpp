@@ -1,0 +1,107 @@
+#include "bench/harness/run_launch.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vector>
+
+namespace isobench::bench {
+
+int64_t monotonic_now_ns() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+}
+
+namespace {
+
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+std::string read_all(int fd, size_t limit = 1 << 20) {
+  std::string text;
+  if (fd < 0) return text;
+  lseek(fd, 0, SEEK_SET);
+  char buffer[8192];
+  ssize_t n;
+  while (text.size() < limit && (n = read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+  return text;
+}
+
+/// vfork: the child borrows our memory until exec, so it only makes system calls. Kept
+/// apart, with plain values only, so that nothing of the caller can be clobbered.
+__attribute__((noinline)) pid_t spawn(char* const* argv, char* const* envp, int handshake, int out, int err,
+                                      int mount_ns) {
+  pid_t pid = vfork();
+  if (pid != 0) return pid;
+  if (handshake == kStartFd) {
+    fcntl(kStartFd, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
+  } else if (dup2(handshake, kStartFd) < 0) {
+    _exit(126);
+  }
+  if (dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+  if (mount_ns >= 0 && setns(mount_ns, CLONE_NEWNS) != 0) _exit(126);
+  execve(argv[0], argv, envp);
+  _exit(127);
+}
+
+}  // namespace
+
+Result<LaunchedRun> launch(const Invocation& invocation) {
+  LaunchedRun run;
+  int start[2];
+  // Non-blocking read end: a run whose workload never signals must not hang the harness.
+  if (pipe2(start, O_CLOEXEC) != 0) return errno_error("pipe2");
+  fcntl(start[0], F_SETFL, O_NONBLOCK);
+  run.start_pipe.reset(start[0]);
+  UniqueFd start_write(start[1]);
+  run.stdout_file.reset(memfd_create("isobench-stdout", MFD_CLOEXEC));
+  run.stderr_file.reset(memfd_create("isobench-stderr", MFD_CLOEXEC));
+  if (!run.stdout_file || !run.stderr_file) return errno_error("memfd_create");
+  std::vector<char*> argv = c_strings(invocation.argv);
+  std::vector<char*> envp = c_strings(invocation.env);
+  run.launch_ns = monotonic_now_ns();
+  pid_t pid = spawn(argv.data(), envp.data(), start_write.get(), run.stdout_file.get(), run.stderr_file.get(),
+                    invocation.mount_namespace_fd);
+  if (pid < 0) return errno_error("vfork");
+  run.pid = pid;
+  run.pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  return run;
+}
+
+FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
+  FinishedRun finished;
+  finished.launch_ns = run.launch_ns;
+  if (run.pidfd) {
+    pollfd ready{run.pidfd.get(), POLLIN, 0};
+    int waited = poll(&ready, 1, static_cast<int>(timeout_seconds * 1000));
+    if (waited == 0) {
+      finished.timed_out = true;
+      kill(run.pid, SIGKILL);
+    }
+  }
+  int status = 0;
+  while (wait4(run.pid, &status, 0, &finished.usage) < 0 && errno == EINTR) {
+  }
+  finished.exit_ns = monotonic_now_ns();
+  finished.exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  uint64_t start_ns = 0;
+  if (read(run.start_pipe.get(), &start_ns, sizeof start_ns) == sizeof start_ns)
+    finished.start_ns = static_cast<int64_t>(start_ns);
+  finished.out = read_all(run.stdout_file.get());
+  finished.err = read_all(run.stderr_file.get(), 4096);
+  return finished;
+}
+
+}  // namespace isobench::bench

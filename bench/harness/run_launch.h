@@ -1,0 +1,47 @@
+// Spawning one invocation of a target and collecting what the kernel tells about it: the
+// start handshake, exit status, resource usage of the whole reaped tree, and output.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "bench/targets/target.h"
+#include "common/result.h"
+#include "common/unique_fd.h"
+
+namespace isobench::bench {
+
+/// A spawned invocation that has not been waited for yet.
+struct LaunchedRun {
+  pid_t pid = -1;
+  UniqueFd pidfd;
+  UniqueFd start_pipe;   ///< read end: the workload writes its CLOCK_MONOTONIC start time
+  UniqueFd stdout_file;  ///< memfds: output never blocks the workload, whatever its size
+  UniqueFd stderr_file;
+  int64_t launch_ns = 0;
+};
+
+struct FinishedRun {
+  int64_t launch_ns = 0;
+  int64_t start_ns = 0;  ///< 0 when the workload never signalled (no handshake)
+  int64_t exit_ns = 0;
+  int exit_code = 0;  ///< exit status, or 128+N when killed by signal N
+  bool timed_out = false;
+  rusage usage{};  ///< the spawned process and every descendant it reaped
+  std::string out;
+  std::string err;
+};
+
+/// Starts `invocation` with the handshake pipe on descriptor kStartFd. vfork semantics: the
+/// call returns once the child has exec'd, so the launch time excludes nothing of the target.
+Result<LaunchedRun> launch(const Invocation& invocation);
+
+/// Waits up to `timeout_seconds` (then SIGKILLs the process), reaps it and reads its output.
+FinishedRun wait_for(LaunchedRun& run, double timeout_seconds);
+
+int64_t monotonic_now_ns();
+
+}  // namespace isobench::bench

@@ -1,0 +1,223 @@
+// Cgroups: create a cgroup, put a new child process into it, let the child exit, remove the
+// cgroup. All of it happens under a parent directory that the benchmark itself creates,
+// isobench-bench-<pid>, and removes when it finishes.
+//
+// Moving a process through cgroup.procs takes the cgroup_threadgroup_rwsem for writing,
+// and a writer waits for an RCU grace period unless another writer ran within the last
+// one. Back to back, the moves share that wait. A lone `isobench run` does not, so the
+// _spaced variants leave 25 ms (paused, not timed) between iterations.
+//
+// Counted: mkdir, the attach, the child's fork and exit, rmdir. Not counted: the memcg's
+// offlining and freeing after rmdir, which the kernel defers to work items and RCU
+// callbacks.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "bench/mechanisms/child_process.h"
+#include "bench/mechanisms/price_list.h"
+#include "common/file_io.h"
+#include "common/unique_fd.h"
+#include "runner/cgroup/cgroup.h"
+#include "runner/cgroup/cgroup_dirs.h"
+#include "runner/cgroup/cgroup_fs.h"
+
+namespace isobench::bench::mechanisms {
+namespace {
+
+using runner::CgroupFs;
+
+/// One cgroup directory this benchmark created. The owner removes it, after killing
+/// anything still inside.
+class CgroupDir {
+ public:
+  /// mkdir. An existing directory is an error: the benchmark removes only what it made.
+  static Result<std::unique_ptr<CgroupDir>> make(CgroupFs& fs, const std::string& path) {
+    ISOBENCH_TRY(fs.make_dir(path));
+    return std::unique_ptr<CgroupDir>(new CgroupDir(fs, path));
+  }
+  ~CgroupDir() { (void)remove(); }
+  CgroupDir(const CgroupDir&) = delete;
+  CgroupDir& operator=(const CgroupDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  /// rmdir now. In the measurement loop the cgroup is already empty, so this makes a
+  /// single rmdir. The teardown after a failure kills what is left first.
+  Status remove() {
+    if (removed_) return {};
+    removed_ = true;
+    ISOBENCH_TRY(runner::kill_cgroup_procs(fs_, path_));
+    return runner::remove_cgroup_dir(fs_, path_);
+  }
+
+ private:
+  CgroupDir(CgroupFs& fs, std::string path) : fs_(fs), path_(std::move(path)) {}
+  CgroupFs& fs_;
+  std::string path_;
+  bool removed_ = false;
+};
+
+Result<runner::CgroupLayout> host_layout() {
+  auto mountinfo = read_file("/proc/self/mountinfo");
+  if (!mountinfo) return mountinfo.error();
+  return runner::parse_cgroup_layout(*mountinfo);
+}
+
+Result<std::unique_ptr<CgroupDir>> make_scratch_parent(CgroupFs& fs, const std::string& hierarchy) {
+  const std::string path = hierarchy + "/isobench-bench-" + std::to_string(getpid());
+  auto parent = CgroupDir::make(fs, path);
+  if (!parent) return Error{parent.error().errno_value, "cannot create the benchmark's cgroup " + path};
+  return parent;
+}
+
+enum class V1Attach { kNone, kProcs, kTasksSelfJoin };
+
+/// Longer than an RCU grace period here (a few ms), so every iteration starts cold.
+constexpr auto kSpacing = std::chrono::milliseconds(25);
+/// Spaced runs use a fixed count: Google Benchmark's time target counts only timed time,
+/// so a fast spaced cycle would sleep for minutes.
+constexpr benchmark::IterationCount kSpacedIterations = 40;
+
+/// The parent moves the child, as most runtimes do. The child waits on `release_fd` until
+/// it has been moved, then exits.
+Status attach_through_procs(CgroupFs& fs, const std::string& dir, int release_read, int release_write) {
+  auto child = spawn_child({}, [release_read]() noexcept {
+    char byte;
+    return read(release_read, &byte, 1) == 1 ? 0 : EIO;
+  });
+  if (!child) return child.error();
+  ISOBENCH_TRY(fs.write(dir + "/cgroup.procs", std::to_string(child->pid())));
+  if (write(release_write, "x", 1) != 1) return errno_error("releasing the child");
+  return child->wait("child moved through cgroup.procs");
+}
+
+/// isobench's way on v1: the child writes "0" to `tasks`, which moves only its own thread
+/// and skips the RCU grace period that moving a thread group waits for.
+Status self_join_through_tasks(CgroupFs& fs, const std::string& dir) {
+  auto tasks = fs.open_for_write(dir + "/tasks");
+  if (!tasks) return tasks.error();
+  const int fd = tasks->get();
+  return run_child(
+      {}, [fd]() noexcept { return write(fd, "0", 1) == 1 ? 0 : errno; }, "child joining through tasks");
+}
+
+void cgroup_v1_cycle(benchmark::State& state, V1Attach attach, bool spaced) {
+  auto layout = host_layout();
+  if (!layout) return skip(state, layout.error());
+  auto memory = layout->v1_mounts.find("memory");
+  if (memory == layout->v1_mounts.end()) {
+    return skip(state, plain_error("no cgroup v1 memory hierarchy (cgroup mode: " +
+                                   std::string(runner::cgroup_mode_name(layout->mode)) + ")"));
+  }
+  runner::HostCgroupFs fs;
+  auto parent = make_scratch_parent(fs, memory->second);
+  if (!parent) return skip(state, parent.error());
+  int release[2];
+  if (pipe2(release, O_CLOEXEC) != 0) return skip(state, errno_error("pipe2"));
+  UniqueFd release_read(release[0]), release_write(release[1]);
+  const std::string dir = (*parent)->path() + "/cycle";
+
+  ChildCpuMeter meter;
+  for (auto _ : state) {
+    auto cgroup = CgroupDir::make(fs, dir);
+    if (!cgroup) {
+      skip(state, cgroup.error());
+      break;
+    }
+    Status attached;
+    if (attach == V1Attach::kProcs)
+      attached = attach_through_procs(fs, dir, release_read.get(), release_write.get());
+    else if (attach == V1Attach::kTasksSelfJoin)
+      attached = self_join_through_tasks(fs, dir);
+    if (!attached) {
+      skip(state, attached.error());
+      break;
+    }
+    if (Status removed = (*cgroup)->remove(); !removed) {
+      skip(state, removed.error());
+      break;
+    }
+    if (spaced) {
+      state.PauseTiming();
+      std::this_thread::sleep_for(kSpacing);
+      state.ResumeTiming();
+    }
+  }
+  meter.report(state);
+}
+
+/// v2 as isobench does it: clone3 places the child straight into the new cgroup
+/// (CLONE_INTO_CGROUP), so there is no separate attach step. With `memory`, the cgroup gets
+/// the memory controller, like the v1 benchmarks. Without it, this prices a bare v2
+/// directory.
+void cgroup_v2_cycle(benchmark::State& state, bool memory) {
+  auto layout = host_layout();
+  if (!layout) return skip(state, layout.error());
+  if (layout->v2_mount.empty()) return skip(state, plain_error("no cgroup2 hierarchy is mounted"));
+  runner::HostCgroupFs fs;
+  const std::string& v2 = layout->v2_mount;
+  if (memory) {
+    // Only what the root already hands down is used: the host's root cgroup is not ours to change.
+    auto delegated = fs.read(v2 + "/cgroup.subtree_control");
+    if (!delegated || !runner::contains_word(*delegated, "memory")) {
+      auto controllers = fs.read(v2 + "/cgroup.controllers");
+      std::string offered = controllers ? trim(*controllers) : "unreadable";
+      return skip(state,
+                  plain_error("the cgroup2 hierarchy at " + v2 + " hands down no memory controller (its controllers: " +
+                              (offered.empty() ? "none" : offered) +
+                              "); memory is a v1 controller on this host, so pricing v2 needs a cgroup v2 host"));
+    }
+  }
+  auto parent = make_scratch_parent(fs, v2);
+  if (!parent) return skip(state, parent.error());
+  if (memory) {
+    if (Status enabled = fs.write((*parent)->path() + "/cgroup.subtree_control", "+memory"); !enabled)
+      return skip(state, enabled.error());
+  }
+  const std::string dir = (*parent)->path() + "/cycle";
+
+  ChildCpuMeter meter;
+  for (auto _ : state) {
+    auto cgroup = CgroupDir::make(fs, dir);
+    if (!cgroup) {
+      skip(state, cgroup.error());
+      break;
+    }
+    Status ran;
+    if (auto target = fs.open_directory(dir); target)
+      ran = run_child({0, target->get()}, exit_at_once, "clone3 into the cgroup");
+    else
+      ran = target.error();
+    if (!ran) {
+      skip(state, ran.error());
+      break;
+    }
+    if (Status removed = (*cgroup)->remove(); !removed) {
+      skip(state, removed.error());
+      break;
+    }
+  }
+  meter.report(state);
+}
+
+}  // namespace
+
+void register_cgroup_benchmarks() {
+  price(benchmark::RegisterBenchmark("BM_CgroupV1/mkdir_rmdir", cgroup_v1_cycle, V1Attach::kNone, false));
+  price(benchmark::RegisterBenchmark("BM_CgroupV1/procs_attach", cgroup_v1_cycle, V1Attach::kProcs, false));
+  price(benchmark::RegisterBenchmark("BM_CgroupV1/tasks_self_join", cgroup_v1_cycle, V1Attach::kTasksSelfJoin, false));
+  price(benchmark::RegisterBenchmark("BM_CgroupV1/procs_attach_spaced", cgroup_v1_cycle, V1Attach::kProcs, true))
+      ->Iterations(kSpacedIterations);
+  price(benchmark::RegisterBenchmark("BM_CgroupV1/tasks_self_join_spaced", cgroup_v1_cycle, V1Attach::kTasksSelfJoin,
+                                     true))
+      ->Iterations(kSpacedIterations);
+  price(benchmark::RegisterBenchmark("BM_CgroupV2/memory", cgroup_v2_cycle, true));
+  price(benchmark::RegisterBenchmark("BM_CgroupV2/no_controller", cgroup_v2_cycle, false));
+}
+
+}  // namespace isobench::bench::mechanisms

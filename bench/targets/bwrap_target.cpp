@@ -1,0 +1,51 @@
+// bubblewrap with every namespace it can unshare, on the same image, read-only like runc's.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "bench/targets/target.h"
+#include "common/file_io.h"
+
+namespace isobench::bench {
+namespace {
+
+class BwrapTarget final : public Target {
+ public:
+  explicit BwrapTarget(TargetContext context) : context_(std::move(context)) {}
+  std::string name() const override { return "bwrap"; }
+  std::string kind() const override { return "container"; }
+
+  Result<std::string> probe() override {
+    path_ = find_program("bwrap");
+    if (path_.empty()) return plain_error("not installed (apt-get install bubblewrap)");
+    FILE* pipe = popen((path_ + " --version 2>&1").c_str(), "r");
+    char line[256] = {};
+    if (pipe) {
+      if (!fgets(line, sizeof line, pipe)) line[0] = 0;
+      pclose(pipe);
+    }
+    return trim(line);
+  }
+
+  Result<Invocation> invocation(const WorkloadCommand& workload, const std::string&) override {
+    Invocation invocation;
+    invocation.argv = {
+        path_,   "--unshare-all", "--die-with-parent", "--ro-bind", context_.rootfs, "/",        "--proc", "/proc",
+        "--dev", "/dev",          "--tmpfs",           "/tmp",      "--hostname",    "isobench", "--"};
+    invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
+    invocation.env = workload_environment();  // bwrap passes its environment and fds on
+    return invocation;
+  }
+
+ private:
+  TargetContext context_;
+  std::string path_;
+};
+
+}  // namespace
+
+std::unique_ptr<Target> make_bwrap_target(TargetContext context) {
+  return std::make_unique<BwrapTarget>(std::move(context));
+}
+
+}  // namespace isobench::bench

@@ -1,0 +1,56 @@
+#include "bench/targets/isobench_target.h"
+
+#include <unistd.h>
+
+#include <map>
+
+namespace isobench::bench {
+
+Result<std::vector<std::string>> isobench_profile_options(const std::string& profile) {
+  if (profile == "default") return std::vector<std::string>{};
+  if (profile == "ns") return std::vector<std::string>{"--no-cgroup", "--security", "none", "--read-only"};
+  if (profile == "full") return std::vector<std::string>{"--userns"};
+  static const std::map<std::string, std::vector<std::string>> toggles = {{"no-net", {"--share", "net"}},
+                                                                          {"no-ipc", {"--share", "ipc"}},
+                                                                          {"no-uts", {"--share", "uts"}},
+                                                                          {"no-pid", {"--share", "pid"}},
+                                                                          {"no-cgroupns", {"--share", "cgroup"}},
+                                                                          {"no-cgroup", {"--no-cgroup"}},
+                                                                          {"no-seccomp", {"--security", "none"}},
+                                                                          {"no-overlay", {"--read-only"}},
+                                                                          {"userns", {"--userns"}},
+                                                                          {"timens", {"--timens"}}};
+  std::vector<std::string> options;
+  size_t start = 0;
+  while (start <= profile.size()) {
+    size_t comma = profile.find(',', start);
+    std::string toggle = profile.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto found = toggles.find(toggle);
+    if (found == toggles.end())
+      return plain_error("unknown isobench profile or toggle '" + toggle +
+                         "': expected default, ns, full, or toggles no-net, no-ipc, no-uts, no-pid, no-cgroupns, "
+                         "no-cgroup, no-seccomp, no-overlay, userns, timens");
+    options.insert(options.end(), found->second.begin(), found->second.end());
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return options;
+}
+
+Result<std::string> IsobenchTarget::probe() {
+  if (access(context_.isobench.c_str(), X_OK) != 0) return errno_error("isobench executable " + context_.isobench);
+  if (geteuid() != 0) return plain_error("needs root for its default isolation (cgroups)");
+  return std::string(ISOBENCH_TARGET_VERSION);
+}
+
+Result<Invocation> IsobenchTarget::invocation(const WorkloadCommand& workload, const std::string&) {
+  Invocation invocation;
+  invocation.argv = {context_.isobench, "run", "-e", "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
+  invocation.argv.insert(invocation.argv.end(), options_.begin(), options_.end());
+  invocation.argv.push_back("--");
+  invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
+  invocation.env = workload_environment();
+  return invocation;
+}
+
+}  // namespace isobench::bench

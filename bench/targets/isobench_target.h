@@ -1,0 +1,31 @@
+// isobench's own runner under a named isolation profile, so that each mechanism can be
+// priced by switching it off alone.
+#pragma once
+
+#include "bench/targets/target.h"
+
+namespace isobench::bench {
+
+/// Profiles: "default" (what `isobench run` does), "ns" (namespaces only: no cgroup, no
+/// seccomp or capability drop, read-only image instead of an overlay), "full" (default plus
+/// a user namespace). Toggles, comma-separated after "isobench:": no-net, no-ipc, no-uts,
+/// no-pid, no-cgroupns (share that namespace), no-cgroup, no-seccomp (= --security none),
+/// no-overlay (= --read-only), userns, timens.
+Result<std::vector<std::string>> isobench_profile_options(const std::string& profile);
+
+class IsobenchTarget final : public Target {
+ public:
+  IsobenchTarget(std::string profile, std::vector<std::string> options, TargetContext context)
+      : profile_(std::move(profile)), options_(std::move(options)), context_(std::move(context)) {}
+  std::string name() const override { return profile_ == "default" ? "isobench" : "isobench:" + profile_; }
+  std::string kind() const override { return "container"; }
+  Result<std::string> probe() override;
+  Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
+
+ private:
+  std::string profile_;
+  std::vector<std::string> options_;
+  TargetContext context_;
+};
+
+}  // namespace isobench::bench

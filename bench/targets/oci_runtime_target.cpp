@@ -1,0 +1,101 @@
+#include "bench/targets/oci_runtime_target.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "bench/targets/oci_bundle.h"
+#include "common/file_io.h"
+
+namespace isobench::bench {
+namespace {
+
+std::string first_output_line(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return {};
+  char line[512] = {};
+  if (!fgets(line, sizeof line, pipe)) line[0] = 0;
+  pclose(pipe);
+  return trim(line);
+}
+
+bool hybrid_cgroups() {
+  struct stat unified;
+  return stat("/sys/fs/cgroup/unified", &unified) == 0 && stat("/sys/fs/cgroup/memory", &unified) == 0;
+}
+
+}  // namespace
+
+Status OciRuntimeTarget::prepare_v1_only_namespace() {
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) return errno_error("pipe2");
+  UniqueFd ready_read(ready[0]), ready_write(ready[1]);
+  pid_t child = fork();
+  if (child < 0) return errno_error("fork");
+  if (child == 0) {
+    ready_read.reset();
+    char verdict = 1;
+    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        umount2("/sys/fs/cgroup/unified", MNT_DETACH) != 0)
+      verdict = 0;
+    (void)!write(ready_write.get(), &verdict, 1);
+    pause();  // until the parent has opened our namespace and killed us
+    _exit(0);
+  }
+  ready_write.reset();
+  char verdict = 0;
+  bool ok = read(ready_read.get(), &verdict, 1) == 1 && verdict == 1;
+  if (ok) mount_namespace_.reset(open(("/proc/" + std::to_string(child) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  if (!ok || !mount_namespace_) return plain_error("cannot prepare a mount namespace without the cgroup2 mount");
+  return {};
+}
+
+Result<std::string> OciRuntimeTarget::probe() {
+  path_ = find_program(runtime_);
+  if (path_.empty()) return plain_error("not installed (apt-get install " + runtime_ + ")");
+  if (geteuid() != 0) return plain_error("needs root");
+  std::string version = first_output_line(path_ + " --version");
+  if (runtime_ == "crun" && hybrid_cgroups()) {
+    if (Status prepared = prepare_v1_only_namespace(); !prepared)
+      return plain_error("unsupported on this host: crun refuses hybrid cgroups and " + prepared.error().text());
+    version += " (in a mount namespace without the cgroup2 mount: this host is hybrid)";
+  }
+  return version;
+}
+
+std::vector<std::string> OciRuntimeTarget::base_argv() const {
+  return {path_, "--root", context_.scratch + "/" + runtime_ + "-state"};
+}
+
+Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload, const std::string& run_id) {
+  std::string label = workload.label();
+  auto bundle = bundles_.find(label);
+  if (bundle == bundles_.end()) {
+    std::string dir = context_.scratch + "/bundle-" + std::to_string(bundles_.size());
+    ISOBENCH_TRY(write_bundle(dir, oci_config(context_.rootfs, workload.argv, workload_environment())));
+    bundle = bundles_.emplace(label, dir).first;
+  }
+  Invocation invocation;
+  invocation.argv = base_argv();
+  // --preserve-fds 1 hands descriptor 3, the start handshake, to the container's process.
+  invocation.argv.insert(invocation.argv.end(), {"run", "--preserve-fds", "1", "--bundle", bundle->second, run_id});
+  invocation.env = workload_environment();
+  invocation.mount_namespace_fd = mount_namespace_.get();
+  return invocation;
+}
+
+void OciRuntimeTarget::after_kill(const std::string& run_id) {
+  std::string command;
+  for (const std::string& word : base_argv()) command += word + " ";
+  command += "delete --force " + run_id + " >/dev/null 2>&1";
+  (void)!std::system(command.c_str());
+}
+
+}  // namespace isobench::bench

@@ -1,0 +1,34 @@
+// runc and crun: `RUNTIME --root STATE run --bundle BUNDLE ID`, one bundle per workload.
+#pragma once
+
+#include <map>
+
+#include "bench/targets/target.h"
+#include "common/unique_fd.h"
+
+namespace isobench::bench {
+
+class OciRuntimeTarget final : public Target {
+ public:
+  OciRuntimeTarget(std::string runtime, TargetContext context)
+      : runtime_(std::move(runtime)), context_(std::move(context)) {}
+  std::string name() const override { return runtime_; }
+  std::string kind() const override { return "container"; }
+  Result<std::string> probe() override;
+  Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
+  void after_kill(const std::string& run_id) override;
+
+ private:
+  /// crun refuses hybrid cgroup hosts; in a mount namespace without the (controller-less)
+  /// cgroup2 mount it sees plain v1. Made once here, so that runs pay only a setns.
+  Status prepare_v1_only_namespace();
+  std::vector<std::string> base_argv() const;
+
+  std::string runtime_;
+  TargetContext context_;
+  std::string path_;
+  UniqueFd mount_namespace_;
+  std::map<std::string, std::string> bundles_;  ///< workload label -> bundle directory
+};
+
+}  // namespace isobench::bench

@@ -1,0 +1,61 @@
+// A comparison target: something that can run a workload from the built-in image (a bare
+// process, isobench, runc, crun, bwrap; later a VM). Targets only say what to run; the
+// harness spawns, times and measures, identically for all of them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/workload_catalog.h"
+#include "common/result.h"
+
+namespace isobench::bench {
+
+/// The descriptor number on which every workload finds the start handshake pipe.
+inline constexpr int kStartFd = 3;
+
+/// How to run one workload once.
+struct Invocation {
+  std::vector<std::string> argv;  ///< host command; argv[0] is an absolute path
+  std::vector<std::string> env;   ///< the spawned process's whole environment
+  int mount_namespace_fd = -1;    ///< setns into it before exec (crun on hybrid hosts), or -1
+};
+
+/// What the harness knows about where targets find things.
+struct TargetContext {
+  std::string isobench;  ///< absolute path of the isobench executable
+  std::string rootfs;    ///< the built-in image's root directory
+  std::string scratch;   ///< a private directory for bundles and state, removed afterwards
+};
+
+class Target {
+ public:
+  virtual ~Target() = default;
+  /// "bare", "isobench", "isobench:ns", "runc", ...
+  virtual std::string name() const = 0;
+  /// "process", "container" or "vm".
+  virtual std::string kind() const = 0;
+  /// The target's version when it can run here; otherwise an Error whose message is the
+  /// reason it is skipped ("not installed (apt-get install runc)", "unsupported on this host: ...").
+  virtual Result<std::string> probe() = 0;
+  /// The command that runs `workload` once; `run_id` is unique per run (container names).
+  virtual Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) = 0;
+  /// Best-effort cleanup after a run that was killed (timeout): remove its container state.
+  virtual void after_kill(const std::string& /*run_id*/) {}
+};
+
+/// Makes a target by name: bare, isobench (= isobench:default), isobench:ns, isobench:full,
+/// isobench:<flags> (ad-hoc toggles, e.g. "isobench:no-net,no-seccomp"), runc, crun, bwrap.
+Result<std::unique_ptr<Target>> make_target(const std::string& name, const TargetContext& context);
+
+/// The names `make_target` knows, for --help and error messages.
+std::string known_targets();
+
+/// The environment every workload gets: PATH and the start handshake's descriptor.
+std::vector<std::string> workload_environment();
+
+/// Finds an executable in the usual system directories; empty when absent.
+std::string find_program(const std::string& name);
+
+}  // namespace isobench::bench

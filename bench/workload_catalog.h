@@ -1,0 +1,41 @@
+// The workloads a benchmark can run: the built-in image's programs with their default
+// arguments, parameters from sweeps (`mem.size=64m`), or any command (`--cmd`).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace isobench::bench {
+
+struct WorkloadCommand {
+  std::string name;                           ///< "noop", "mem", or "cmd" for --cmd
+  std::map<std::string, std::string> params;  ///< as given: {"size": "64m"}
+  std::vector<std::string> argv;              ///< inside the image: {"/bin/mem", "--size", "64m"}
+  bool reports_json = true;                   ///< prints the workloads' JSON line (not --cmd)
+
+  /// "mem(size=64m)" or "noop": the name results and tables use.
+  std::string label() const;
+};
+
+/// Names of the built-in workloads, in the order tables show them.
+const std::vector<std::string>& builtin_workloads();
+
+/// The command for a built-in workload with `params` (each becomes --KEY VALUE). Unknown
+/// workload names are an error naming the known ones.
+Result<WorkloadCommand> workload_command(const std::string& name, const std::map<std::string, std::string>& params);
+
+/// A user command run as it is (`--cmd "/bin/sh -c ..."` split on spaces).
+WorkloadCommand custom_command(const std::vector<std::string>& argv);
+
+/// "mem.size=16m,64m" -> {"mem", "size", {"16m", "64m"}}: one parameter sweep.
+struct ParamSweep {
+  std::string workload;
+  std::string key;
+  std::vector<std::string> values;
+};
+Result<ParamSweep> parse_param_sweep(const std::string& text);
+
+}  // namespace isobench::bench

@@ -1,0 +1,89 @@
+#include "reports/cell_summary.h"
+
+#include <cmath>
+
+namespace isobench::reports {
+namespace {
+
+double metric_value(const bench::RunRecord& record, const std::string& metric) {
+  if (metric == "startup_ms") return record.startup_ms;
+  if (metric == "wall_ms") return record.wall_ms;
+  if (metric == "workload_ms") return record.workload_ms;
+  if (metric == "cpu_ms") return record.cpu_user_ms + record.cpu_system_ms;
+  if (metric == "workload_peak_kib") return record.workload_peak_kib;
+  return NAN;
+}
+
+bool is_time(const std::string& metric) {
+  return metric != "workload_peak_kib";
+}
+
+}  // namespace
+
+const std::vector<std::string>& metric_names() {
+  static const std::vector<std::string> names = {"startup_ms", "wall_ms", "workload_ms", "cpu_ms", "workload_peak_kib"};
+  return names;
+}
+
+const MetricSummary* CellSummary::find(const std::string& metric) const {
+  for (const MetricSummary& summary : metrics)
+    if (summary.metric == metric) return &summary;
+  return nullptr;
+}
+
+std::vector<double> metric_samples(const bench::BenchmarkResults& results, const std::string& target,
+                                   const std::string& workload, int concurrency, const std::string& metric) {
+  std::vector<double> samples;
+  for (const bench::RunRecord& record : results.records) {
+    if (!record.ok || record.target != target || record.workload != workload || record.concurrency != concurrency)
+      continue;
+    double value = metric_value(record, metric);
+    if (std::isfinite(value)) samples.push_back(value);
+  }
+  return samples;
+}
+
+std::vector<CellSummary> summarize_cells(const bench::BenchmarkResults& results) {
+  std::vector<CellSummary> cells;
+  for (const bench::TargetInfo& target : results.targets) {
+    if (!target.available) continue;
+    for (const std::string& workload : results.workloads) {
+      for (int concurrency : results.concurrency) {
+        CellSummary cell;
+        cell.target = target.name;
+        cell.workload = workload;
+        cell.concurrency = concurrency;
+        for (const bench::RunRecord& record : results.records) {
+          if (record.target != target.name || record.workload != workload || record.concurrency != concurrency)
+            continue;
+          ++cell.runs;
+          if (!record.ok) ++cell.failures;
+        }
+        if (cell.runs == 0) continue;
+        for (const std::string& metric : metric_names()) {
+          std::vector<double> samples = metric_samples(results, target.name, workload, concurrency, metric);
+          if (samples.empty()) continue;
+          MetricSummary summary;
+          summary.metric = metric;
+          summary.summary = bench::summarize(samples);
+          summary.median_ci = bench::bootstrap_median_ci(samples);
+          std::vector<double> bare = metric_samples(results, "bare", workload, concurrency, metric);
+          if (!bare.empty()) {
+            summary.ratio_vs_bare = bench::ratio(summary.summary.median, bench::median(bare));
+            summary.ratio_ci = bench::ratio_of_medians_ci(samples, bare);
+          }
+          if (is_time(metric)) {
+            std::vector<double> seconds;
+            for (double value : samples) seconds.push_back(value / 1e3);
+            summary.warnings = bench::timing_warnings(seconds);
+          }
+          cell.metrics.push_back(std::move(summary));
+        }
+        cells.push_back(std::move(cell));
+      }
+    }
+  }
+  return cells;
+}
+
+}  // namespace isobench::reports

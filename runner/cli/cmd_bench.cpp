@@ -1,0 +1,128 @@
+// `isobench bench`: run workloads under several targets and compare them.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "bench/environment.h"
+#include "bench/harness/harness.h"
+#include "bench/scenario.h"
+#include "common/file_io.h"
+#include "reports/cell_summary.h"
+#include "reports/results_json.h"
+#include "reports/terminal_table.h"
+#include "runner/cli/commands.h"
+#include "runner/image.h"
+
+#ifndef ISOBENCH_VERSION
+#define ISOBENCH_VERSION "0.0.0"
+#endif
+
+namespace isobench::cli {
+namespace {
+
+struct BenchOptions {
+  bench::ScenarioSettings settings;
+  std::string scenario;
+  std::string json_path;
+  std::string cmd;
+  bool quiet = false;
+  std::vector<std::string> command_line;
+};
+
+/// A progress line on a terminal: rounds done, ETA, current target. Nothing in CI or pipes.
+bench::ProgressCallback progress_bar(bool enabled) {
+  if (!enabled) return {};
+  auto started = std::make_shared<int64_t>(0);
+  return [started](int done, int planned, const std::string& current) {
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double seconds = static_cast<double>(now.tv_sec) + now.tv_nsec / 1e9;
+    if (*started == 0) *started = static_cast<int64_t>(seconds * 1e3);
+    double elapsed = seconds - static_cast<double>(*started) / 1e3;
+    double eta = done > 0 ? elapsed / done * (planned - done) : 0;
+    int width = 30, filled = planned ? width * done / planned : width;
+    std::fprintf(stderr, "\r[%s%s] %d/%d rounds  ETA %4.0fs  %-24s", std::string(filled, '#').c_str(),
+                 std::string(width - filled, '-').c_str(), done, planned, eta, current.c_str());
+    if (done >= planned) std::fprintf(stderr, "\n");
+  };
+}
+
+Result<int> run_bench(BenchOptions& options) {
+  bench::ScenarioSettings settings = options.settings;
+  if (!options.scenario.empty()) {
+    auto text = read_file(options.scenario);
+    if (!text) return text.error();
+    auto document = nlohmann::json::parse(*text, nullptr, false);
+    if (document.is_discarded()) return plain_error("scenario " + options.scenario + ": not valid JSON");
+    auto parsed = bench::parse_scenario(document);
+    if (!parsed) return Error{0, "scenario " + options.scenario + ": " + parsed.error().message};
+    settings = *parsed;
+  }
+  if (!options.cmd.empty()) {
+    settings.cmd.clear();
+    std::istringstream words(options.cmd);
+    for (std::string word; words >> word;) settings.cmd.push_back(word);
+  }
+  auto harness = bench::harness_options(settings);
+  if (!harness) return harness.error();
+
+  auto rootfs = runner::builtin_image_rootfs();
+  if (!rootfs) return rootfs.error();
+  char self[4096];
+  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (length <= 0) return errno_error("readlink /proc/self/exe");
+  char scratch_template[] = "/tmp/isobench-bench-XXXXXX";
+  if (!mkdtemp(scratch_template)) return errno_error("mkdtemp");
+  bench::TargetContext context{std::string(self, static_cast<size_t>(length)), *rootfs, scratch_template};
+
+  bool show_progress = !options.quiet && isatty(2) && !std::getenv("CI");
+  auto results = bench::run_benchmark(*harness, context, progress_bar(show_progress));
+  std::error_code ignored;
+  std::filesystem::remove_all(context.scratch, ignored);
+  if (!results) return results.error();
+
+  auto cells = reports::summarize_cells(*results);
+  std::cout << reports::render_terminal_table(*results, cells);
+  if (!options.json_path.empty()) {
+    auto environment = bench::collect_environment(options.command_line, ISOBENCH_VERSION, results->targets);
+    ISOBENCH_TRY(
+        write_regular_file(options.json_path, reports::results_to_json(*results, cells, environment).dump(2) + "\n"));
+    std::cerr << "isobench: results written to " << options.json_path << "\n";
+  }
+  bool any_ok = false;
+  for (const bench::RunRecord& record : results->records) any_ok = any_ok || record.ok;
+  return any_ok ? 0 : 1;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, Action& action, const std::vector<std::string>& command_line) {
+  auto options = std::make_shared<BenchOptions>();
+  CLI::App* command =
+      app.add_subcommand("bench", "Run workloads under several targets and compare what isolation costs");
+  auto& s = options->settings;
+  command->add_option("--targets", s.targets, "bare, isobench[:ns|full|TOGGLES], runc, crun, bwrap")->delimiter(',');
+  command->add_option("--workloads", s.workloads, "noop, hello, cpu, mem, syscall, fork, io")->delimiter(',');
+  command->add_option("--cmd", options->cmd, "A command from the image instead of the workloads");
+  command->add_option("--param", s.params, "Parameter sweep, e.g. mem.size=16m,64m (repeatable)");
+  command->add_option("--concurrency", s.concurrency, "Sandboxes started at once, e.g. 1,10,100")->delimiter(',');
+  command->add_option("-r,--runs", s.runs, "Measured rounds")->check(CLI::PositiveNumber);
+  command->add_option("-w,--warmup", s.warmup, "Unmeasured rounds first")->check(CLI::NonNegativeNumber);
+  command->add_option("--min-time", s.min_time, "Add rounds until each cell has run this many seconds");
+  command->add_option("--timeout", s.timeout, "Seconds before a run is killed and recorded as failed");
+  command->add_option("--seed", s.seed, "Seed of the shuffled order");
+  command->add_option("--scenario", options->scenario, "JSON file with the same settings");
+  command->add_option("--json", options->json_path, "Write the results document (isobench-results/1) here");
+  command->add_flag("-q,--quiet", options->quiet, "No progress bar");
+  command->callback([options, &action, &command_line] {
+    options->command_line = command_line;
+    action = [options] { return run_bench(*options); };
+  });
+}
+
+}  // namespace isobench::cli
