@@ -11,17 +11,19 @@ double metric_value(const bench::RunRecord& record, const std::string& metric) {
   if (metric == "workload_ms") return record.workload_ms;
   if (metric == "cpu_ms") return record.cpu_user_ms + record.cpu_system_ms;
   if (metric == "workload_peak_kib") return record.workload_peak_kib;
+  if (metric == "tree_peak_kib") return record.tree_peak_kib;
   return NAN;
 }
 
 bool is_time(const std::string& metric) {
-  return metric != "workload_peak_kib";
+  return metric.ends_with("_ms");
 }
 
 }  // namespace
 
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names = {"startup_ms", "wall_ms", "workload_ms", "cpu_ms", "workload_peak_kib"};
+  static const std::vector<std::string> names = {"startup_ms", "wall_ms",           "workload_ms",
+                                                 "cpu_ms",     "workload_peak_kib", "tree_peak_kib"};
   return names;
 }
 
@@ -37,6 +39,8 @@ std::vector<double> metric_samples(const bench::BenchmarkResults& results, const
   for (const bench::RunRecord& record : results.records) {
     if (!record.ok || record.target != target || record.workload != workload || record.concurrency != concurrency)
       continue;
+    // Memory rounds ran under memory accounting: only the memory metric comes from them.
+    if (record.memory_round != (metric == "tree_peak_kib")) continue;
     double value = metric_value(record, metric);
     if (std::isfinite(value)) samples.push_back(value);
   }
@@ -54,7 +58,8 @@ std::vector<CellSummary> summarize_cells(const bench::BenchmarkResults& results)
         cell.workload = workload;
         cell.concurrency = concurrency;
         for (const bench::RunRecord& record : results.records) {
-          if (record.target != target.name || record.workload != workload || record.concurrency != concurrency)
+          if (record.target != target.name || record.workload != workload || record.concurrency != concurrency ||
+              record.memory_round)
             continue;
           ++cell.runs;
           if (!record.ok) ++cell.failures;

@@ -38,6 +38,7 @@ nlohmann::ordered_json results_to_json(const bench::BenchmarkResults& results, c
   doc["environment"] = environment;
   doc["settings"] = {{"runs", results.runs},
                      {"warmup", results.warmup},
+                     {"memory_runs", results.memory_runs},
                      {"concurrency", results.concurrency},
                      {"workloads", results.workloads}};
   doc["targets"] = nlohmann::ordered_json::array();
@@ -73,6 +74,10 @@ nlohmann::ordered_json results_to_json(const bench::BenchmarkResults& results, c
                                   {"cpu_system_ms", number(record.cpu_system_ms)},
                                   {"cpu_source", "rusage of the target's process tree"},
                                   {"workload_peak_kib", number(record.workload_peak_kib)}};
+    if (record.memory_round) {
+      run["memory_round"] = true;
+      run["tree_peak_kib"] = number(record.tree_peak_kib);
+    }
     if (record.timed_out) run["timed_out"] = true;
     if (!record.error.empty()) run["error"] = record.error;
     if (record.report.is_object()) run["report"] = record.report;

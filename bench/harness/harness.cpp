@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "bench/harness/run_launch.h"
+#include "common/file_io.h"
 
 namespace isobench::bench {
 namespace {
@@ -34,16 +35,61 @@ nlohmann::json last_report_line(const std::string& out) {
   return found;
 }
 
+/// The harness's own measuring cgroup for memory rounds, on whatever cgroup layout the host has.
+class MemoryProbe {
+ public:
+  static std::unique_ptr<MemoryProbe> make() {
+    auto probe = std::unique_ptr<MemoryProbe>(new MemoryProbe);
+    auto mountinfo = read_file("/proc/self/mountinfo");
+    if (!mountinfo) return nullptr;
+    auto manager = runner::make_cgroup_manager(runner::parse_cgroup_layout(*mountinfo), probe->fs_);
+    if (!manager) return nullptr;
+    probe->manager_ = std::move(*manager);
+    return probe;
+  }
+  /// A fresh cgroup and a descriptor through which a process joins it by writing "0".
+  Result<std::pair<std::unique_ptr<runner::Cgroup>, UniqueFd>> open(const std::string& name) {
+    auto cgroup = manager_->create(name, {});
+    if (!cgroup) return cgroup.error();
+    std::string join_file = manager_->mode() == runner::CgroupMode::kV2 ? "/cgroup.procs" : "/tasks";
+    auto fd = fs_.open_for_write((*cgroup)->paths().front() + join_file);
+    if (!fd) return fd.error();
+    return std::pair{std::move(*cgroup), std::move(*fd)};
+  }
+
+ private:
+  MemoryProbe() = default;
+  runner::HostCgroupFs fs_;
+  std::unique_ptr<runner::CgroupManager> manager_;
+};
+
 /// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for.
-std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uint64_t& run_counter) {
+/// With `memory`, every invocation runs in a measuring cgroup of its own (untimed round).
+std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uint64_t& run_counter,
+                                MemoryProbe* memory = nullptr) {
   std::vector<RunRecord> records;
   std::vector<std::pair<std::string, Result<LaunchedRun>>> launched;
+  std::vector<std::unique_ptr<runner::Cgroup>> measuring;
   for (int slot = 0; slot < cell.concurrency; ++slot) {
     std::string run_id = "isobench-" + std::to_string(getpid()) + "-" + std::to_string(run_counter++);
     auto invocation = cell.target->invocation(*cell.workload, run_id);
     if (!invocation) {
       launched.emplace_back(run_id, invocation.error());
+      measuring.emplace_back();
       continue;
+    }
+    UniqueFd join;
+    if (memory) {
+      auto opened = memory->open("bench-" + run_id);
+      if (opened) {
+        measuring.push_back(std::move(opened->first));
+        join = std::move(opened->second);
+        invocation->cgroup_join_fd = join.get();
+      } else {
+        measuring.emplace_back();
+      }
+    } else {
+      measuring.emplace_back();
     }
     launched.emplace_back(run_id, launch(*invocation));
   }
@@ -56,6 +102,14 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uin
       record = make_record(finished, cell.workload->reports_json);
     } else {
       record.error = run.error().text();
+    }
+    if (memory) {
+      record.memory_round = true;
+      if (auto& cgroup = measuring[static_cast<size_t>(slot)]) {
+        auto stats = cgroup->stats();
+        if (stats && stats->memory_peak_bytes)
+          record.tree_peak_kib = static_cast<double>(*stats->memory_peak_bytes) / 1024;
+      }
     }
     record.target = cell.target->name();
     record.workload = cell.workload->label();
@@ -142,6 +196,16 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
     if (round + 1 == planned && short_cell && planned < 100000) ++planned;
   }
   if (progress) progress(planned, planned, "");
+
+  results.memory_runs = options.memory_runs;
+  if (options.memory_runs > 0) {
+    auto memory = MemoryProbe::make();
+    for (int round = 0; memory && round < options.memory_runs; ++round)
+      for (const Cell& cell : cells) {
+        auto records = run_cell(cell, round, options.timeout_seconds, run_counter, memory.get());
+        results.records.insert(results.records.end(), records.begin(), records.end());
+      }
+  }
   return results;
 }
 

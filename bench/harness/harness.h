@@ -10,6 +10,7 @@
 #include "bench/harness/run_record.h"
 #include "bench/targets/target.h"
 #include "bench/workload_catalog.h"
+#include "runner/cgroup/cgroup.h"
 
 namespace isobench::bench {
 
@@ -22,6 +23,9 @@ struct HarnessOptions {
   double min_time_seconds = 0;  ///< keep adding rounds until every cell has run this long
   double timeout_seconds = 60;  ///< per run; the run is killed and recorded as failed
   uint64_t seed = 1;            ///< for the shuffle: the same seed, the same order
+  /// Extra untimed runs per cell inside a memory cgroup of the harness, for the runtime's
+  /// peak memory (memory accounting would distort timings, so it is kept out of them).
+  int memory_runs = 3;
 };
 
 /// Called after each measured round: (rounds done, rounds planned, target just run).

@@ -42,9 +42,10 @@ std::string read_all(int fd, size_t limit = 1 << 20) {
 /// vfork: the child borrows our memory until exec, so it only makes system calls. Kept
 /// apart, with plain values only, so that nothing of the caller can be clobbered.
 __attribute__((noinline)) pid_t spawn(char* const* argv, char* const* envp, int handshake, int out, int err,
-                                      int mount_ns) {
+                                      int mount_ns, int cgroup_join) {
   pid_t pid = vfork();
   if (pid != 0) return pid;
+  if (cgroup_join >= 0 && write(cgroup_join, "0", 1) != 1) _exit(126);
   if (handshake == kStartFd) {
     fcntl(kStartFd, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
   } else if (dup2(handshake, kStartFd) < 0) {
@@ -73,7 +74,7 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   std::vector<char*> envp = c_strings(invocation.env);
   run.launch_ns = monotonic_now_ns();
   pid_t pid = spawn(argv.data(), envp.data(), start_write.get(), run.stdout_file.get(), run.stderr_file.get(),
-                    invocation.mount_namespace_fd);
+                    invocation.mount_namespace_fd, invocation.cgroup_join_fd);
   if (pid < 0) return errno_error("vfork");
   run.pid = pid;
   run.pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));

@@ -35,6 +35,11 @@ struct RunRecord {
   double cpu_user_ms = NAN;  ///< every process the target started, as reaped (rusage of the tree)
   double cpu_system_ms = NAN;
   double workload_peak_kib = NAN;  ///< VmHWM reported by the workload itself
+  /// Memory rounds only (not timed): peak memory of the cgroup the harness put the target's
+  /// process in: the runtime's processes, plus the workload where the target does not move
+  /// it into a cgroup of its own (bare, bwrap).
+  bool memory_round = false;
+  double tree_peak_kib = NAN;
   nlohmann::json report;           ///< the workload's JSON line, null when absent
 };
 
@@ -44,6 +49,7 @@ struct BenchmarkResults {
   std::vector<int> concurrency;
   int runs = 0;
   int warmup = 0;
+  int memory_runs = 0;
   std::vector<RunRecord> records;
 };
 

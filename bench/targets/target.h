@@ -20,6 +20,7 @@ struct Invocation {
   std::vector<std::string> argv;  ///< host command; argv[0] is an absolute path
   std::vector<std::string> env;   ///< the spawned process's whole environment
   int mount_namespace_fd = -1;    ///< setns into it before exec (crun on hybrid hosts), or -1
+  int cgroup_join_fd = -1;        ///< the harness's measuring cgroup: write "0" to it before exec
 };
 
 /// What the harness knows about where targets find things.

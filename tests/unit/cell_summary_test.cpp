@@ -1,0 +1,215 @@
+// summarize_cells: per target x workload x concurrency statistics over successful runs only,
+// with each metric's median set against bare's for the same workload and concurrency.
+#include "reports/cell_summary.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace isobench::reports {
+namespace {
+
+using bench::BenchmarkResults;
+using bench::RunRecord;
+using bench::TargetInfo;
+
+RunRecord run(const std::string& target, const std::string& workload, double startup_ms, double wall_ms,
+              int concurrency = 1) {
+  RunRecord record;
+  record.target = target;
+  record.workload = workload;
+  record.concurrency = concurrency;
+  record.ok = true;
+  record.startup_ms = startup_ms;
+  record.wall_ms = wall_ms;
+  record.workload_ms = wall_ms / 2;
+  record.cpu_user_ms = 1;
+  record.cpu_system_ms = 2;
+  record.workload_peak_kib = 512;
+  return record;
+}
+
+RunRecord failed_run(const std::string& target, const std::string& workload) {
+  RunRecord record = run(target, workload, 1000, 1000);
+  record.ok = false;
+  record.exit_code = 1;
+  record.error = "boom";
+  return record;
+}
+
+/// bare: startup 1, 2, 3 ms (median 2); isobench: 4, 6, 8 ms (median 6) plus one failed run.
+BenchmarkResults bare_and_isobench() {
+  BenchmarkResults results;
+  results.targets = {{"bare", "process", true, "host kernel"}, {"isobench", "container", true, "1.0"}};
+  results.workloads = {"noop"};
+  results.concurrency = {1};
+  results.runs = 3;
+  results.records = {run("bare", "noop", 1, 10),     run("isobench", "noop", 4, 40), run("bare", "noop", 3, 30),
+                     failed_run("isobench", "noop"), run("isobench", "noop", 8, 80), run("bare", "noop", 2, 20),
+                     run("isobench", "noop", 6, 60)};
+  return results;
+}
+
+const CellSummary* cell_of(const std::vector<CellSummary>& cells, const std::string& target,
+                           const std::string& workload = "noop", int concurrency = 1) {
+  for (const CellSummary& cell : cells)
+    if (cell.target == target && cell.workload == workload && cell.concurrency == concurrency) return &cell;
+  return nullptr;
+}
+
+TEST(CellSummary, OneCellPerTargetWorkloadAndConcurrencyInTheOrderGiven) {
+  BenchmarkResults results = bare_and_isobench();
+  results.workloads = {"noop", "hello"};
+  results.concurrency = {1, 2};
+  for (const char* target : {"bare", "isobench"})
+    for (const char* workload : {"noop", "hello"}) {
+      results.records.push_back(run(target, workload, 1, 2, 2));
+      if (std::string(workload) == "hello") results.records.push_back(run(target, workload, 1, 2, 1));
+    }
+  std::vector<CellSummary> cells = summarize_cells(results);
+  std::vector<std::string> order;
+  for (const CellSummary& cell : cells)
+    order.push_back(cell.target + "/" + cell.workload + "/" + std::to_string(cell.concurrency));
+  EXPECT_EQ(order, (std::vector<std::string>{"bare/noop/1", "bare/noop/2", "bare/hello/1", "bare/hello/2",
+                                             "isobench/noop/1", "isobench/noop/2", "isobench/hello/1",
+                                             "isobench/hello/2"}));
+}
+
+TEST(CellSummary, MediansOfEachTarget) {
+  std::vector<CellSummary> cells = summarize_cells(bare_and_isobench());
+  ASSERT_EQ(cells.size(), 2u);
+  const CellSummary* bare = cell_of(cells, "bare");
+  const CellSummary* isobench = cell_of(cells, "isobench");
+  ASSERT_NE(bare, nullptr);
+  ASSERT_NE(isobench, nullptr);
+  ASSERT_NE(bare->find("startup_ms"), nullptr);
+  ASSERT_NE(isobench->find("wall_ms"), nullptr);
+  EXPECT_DOUBLE_EQ(bare->find("startup_ms")->summary.median, 2);
+  EXPECT_DOUBLE_EQ(bare->find("wall_ms")->summary.median, 20);
+  EXPECT_DOUBLE_EQ(isobench->find("startup_ms")->summary.median, 6);
+  EXPECT_DOUBLE_EQ(isobench->find("wall_ms")->summary.median, 60);
+  EXPECT_DOUBLE_EQ(isobench->find("wall_ms")->summary.min, 40);
+  EXPECT_DOUBLE_EQ(isobench->find("wall_ms")->summary.max, 80);
+}
+
+TEST(CellSummary, RatioIsTheMedianOverBaresMedian) {
+  std::vector<CellSummary> cells = summarize_cells(bare_and_isobench());
+  const CellSummary* isobench = cell_of(cells, "isobench");
+  const CellSummary* bare = cell_of(cells, "bare");
+  ASSERT_NE(isobench, nullptr);
+  ASSERT_NE(bare, nullptr);
+  EXPECT_DOUBLE_EQ(isobench->find("startup_ms")->ratio_vs_bare, 3.0);
+  EXPECT_DOUBLE_EQ(isobench->find("wall_ms")->ratio_vs_bare, 3.0);
+  EXPECT_DOUBLE_EQ(bare->find("startup_ms")->ratio_vs_bare, 1.0);
+  const bench::Interval& ci = isobench->find("startup_ms")->ratio_ci;
+  ASSERT_TRUE(std::isfinite(ci.low) && std::isfinite(ci.high));
+  EXPECT_LE(ci.low, 3.0);
+  EXPECT_GE(ci.high, 3.0);
+}
+
+TEST(CellSummary, FailuresAreCountedAndLeftOutOfTheStatistics) {
+  std::vector<CellSummary> cells = summarize_cells(bare_and_isobench());
+  const CellSummary* isobench = cell_of(cells, "isobench");
+  ASSERT_NE(isobench, nullptr);
+  EXPECT_EQ(isobench->runs, 4);
+  EXPECT_EQ(isobench->failures, 1);
+  for (const MetricSummary& metric : isobench->metrics) {
+    EXPECT_EQ(metric.summary.count, 3u) << metric.metric;
+    EXPECT_LT(metric.summary.max, 1000) << metric.metric << " includes the failed run";
+  }
+  const CellSummary* bare = cell_of(cells, "bare");
+  ASSERT_NE(bare, nullptr);
+  EXPECT_EQ(bare->runs, 3);
+  EXPECT_EQ(bare->failures, 0);
+}
+
+TEST(CellSummary, ACellWhoseRunsAllFailedHasCountsButNoMetrics) {
+  BenchmarkResults results = bare_and_isobench();
+  results.targets.push_back({"runc", "container", true, "1.1"});
+  results.records.push_back(failed_run("runc", "noop"));
+  results.records.push_back(failed_run("runc", "noop"));
+  const CellSummary* runc = nullptr;
+  std::vector<CellSummary> cells = summarize_cells(results);
+  runc = cell_of(cells, "runc");
+  ASSERT_NE(runc, nullptr);
+  EXPECT_EQ(runc->runs, 2);
+  EXPECT_EQ(runc->failures, 2);
+  EXPECT_TRUE(runc->metrics.empty());
+}
+
+TEST(CellSummary, UnavailableTargetsProduceNoCells) {
+  BenchmarkResults results = bare_and_isobench();
+  results.targets.push_back({"crun", "container", false, "not installed (apt-get install crun)"});
+  std::vector<CellSummary> cells = summarize_cells(results);
+  EXPECT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cell_of(cells, "crun"), nullptr);
+}
+
+TEST(CellSummary, WithoutBareThereIsNoRatio) {
+  BenchmarkResults results = bare_and_isobench();
+  results.targets.erase(results.targets.begin());
+  std::erase_if(results.records, [](const RunRecord& record) { return record.target == "bare"; });
+  std::vector<CellSummary> cells = summarize_cells(results);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_TRUE(std::isnan(cells[0].find("startup_ms")->ratio_vs_bare));
+  EXPECT_TRUE(std::isnan(cells[0].find("startup_ms")->ratio_ci.low));
+}
+
+TEST(CellSummary, RatiosCompareTheSameWorkloadAndConcurrencyOnly) {
+  BenchmarkResults results = bare_and_isobench();
+  results.concurrency = {1, 4};
+  for (int i = 0; i < 3; ++i) {
+    results.records.push_back(run("bare", "noop", 10, 100, 4));
+    results.records.push_back(run("isobench", "noop", 50, 500, 4));
+  }
+  std::vector<CellSummary> cells = summarize_cells(results);
+  const CellSummary* isobench_4 = cell_of(cells, "isobench", "noop", 4);
+  ASSERT_NE(isobench_4, nullptr);
+  EXPECT_DOUBLE_EQ(isobench_4->find("startup_ms")->ratio_vs_bare, 5.0);
+  EXPECT_DOUBLE_EQ(cell_of(cells, "isobench", "noop", 1)->find("startup_ms")->ratio_vs_bare, 3.0);
+}
+
+TEST(CellSummary, MetricsMissingFromEveryRunAreLeftOut) {
+  BenchmarkResults results = bare_and_isobench();
+  for (RunRecord& record : results.records) {
+    record.startup_ms = NAN;
+    record.workload_peak_kib = NAN;
+  }
+  std::vector<CellSummary> cells = summarize_cells(results);
+  ASSERT_FALSE(cells.empty());
+  EXPECT_EQ(cells[0].find("startup_ms"), nullptr);
+  EXPECT_EQ(cells[0].find("workload_peak_kib"), nullptr);
+  EXPECT_NE(cells[0].find("wall_ms"), nullptr);
+}
+
+TEST(CellSummary, CpuIsUserPlusSystem) {
+  std::vector<CellSummary> cells = summarize_cells(bare_and_isobench());
+  ASSERT_FALSE(cells.empty());
+  ASSERT_NE(cells[0].find("cpu_ms"), nullptr);
+  EXPECT_DOUBLE_EQ(cells[0].find("cpu_ms")->summary.median, 3);
+}
+
+TEST(CellSummary, TimeMetricsCarryWarningsAndMemoryDoesNot) {
+  std::vector<CellSummary> cells = summarize_cells(bare_and_isobench());
+  const CellSummary* bare = cell_of(cells, "bare");
+  ASSERT_NE(bare, nullptr);
+  EXPECT_FALSE(bare->find("startup_ms")->warnings.empty()) << "2 ms is below the 5 ms warning threshold";
+  EXPECT_TRUE(bare->find("workload_peak_kib")->warnings.empty());
+}
+
+TEST(CellSummary, MetricNamesAreInTableOrder) {
+  EXPECT_EQ(metric_names(),
+            (std::vector<std::string>{"startup_ms", "wall_ms", "workload_ms", "cpu_ms", "workload_peak_kib"}));
+}
+
+TEST(MetricSamples, TakesTheSuccessfulRunsOfOneCell) {
+  std::vector<double> samples = metric_samples(bare_and_isobench(), "isobench", "noop", 1, "startup_ms");
+  EXPECT_EQ(samples, (std::vector<double>{4, 8, 6}));
+  EXPECT_TRUE(metric_samples(bare_and_isobench(), "isobench", "noop", 2, "startup_ms").empty());
+  EXPECT_TRUE(metric_samples(bare_and_isobench(), "isobench", "noop", 1, "no_such_metric").empty());
+}
+
+}  // namespace
+}  // namespace isobench::reports

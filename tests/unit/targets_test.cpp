@@ -1,0 +1,386 @@
+// Comparison targets say what to run, and nothing more: each one's invocation of a workload,
+// the isobench profiles, and the OCI bundles runc and crun share.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/targets/isobench_target.h"
+#include "bench/targets/oci_bundle.h"
+#include "bench/targets/target.h"
+#include "common/file_io.h"
+
+namespace isobench::bench {
+namespace {
+
+using Json = nlohmann::json;
+using Strings = std::vector<std::string>;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+bool has(const Strings& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+/// The value after `option` in `argv`, or "" when the option is absent or last.
+std::string after(const Strings& argv, const std::string& option) {
+  auto found = std::find(argv.begin(), argv.end(), option);
+  if (found == argv.end() || found + 1 == argv.end()) return "";
+  return *(found + 1);
+}
+
+WorkloadCommand builtin(const std::string& name, const std::map<std::string, std::string>& params = {}) {
+  auto command = workload_command(name, params);
+  EXPECT_TRUE(command) << command.error().text();
+  return command ? *command : WorkloadCommand{};
+}
+
+class Targets : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char scratch[] = "/tmp/isobench-targets-test-XXXXXX";
+    ASSERT_NE(mkdtemp(scratch), nullptr);
+    scratch_ = scratch;
+    context_ = {"/opt/isobench/bin/isobench", "/opt/isobench/image/rootfs", scratch_ + "/a"};
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch_, ignored);
+  }
+
+  std::unique_ptr<Target> target(const std::string& name, const TargetContext& context) {
+    auto made = make_target(name, context);
+    EXPECT_TRUE(made) << name << ": " << made.error().text();
+    return made ? std::move(*made) : nullptr;
+  }
+  std::unique_ptr<Target> target(const std::string& name) { return target(name, context_); }
+
+  /// A runc or crun target that has been probed, or null after GTEST_SKIP when it cannot run.
+  std::unique_ptr<Target> probed_oci_runtime(const std::string& name, const TargetContext& context) {
+    auto runtime = target(name, context);
+    if (!runtime) return nullptr;
+    auto version = runtime->probe();
+    EXPECT_TRUE(version) << name << ": " << version.error().text();
+    return version ? std::move(runtime) : nullptr;
+  }
+
+  /// The parsed config.json of the bundle an OCI invocation names.
+  Json bundle_config(const Invocation& invocation) {
+    std::string bundle = after(invocation.argv, "--bundle");
+    EXPECT_FALSE(bundle.empty()) << "no --bundle in the invocation";
+    auto text = read_file(bundle + "/config.json");
+    if (!text) {
+      ADD_FAILURE() << text.error().text();
+      return Json();
+    }
+    return Json::parse(*text, nullptr, false);
+  }
+
+  std::string scratch_;
+  TargetContext context_;
+};
+
+#define SKIP_UNLESS_OCI_RUNTIME_CAN_RUN(name)                                               \
+  do {                                                                                      \
+    if (find_program(name).empty()) GTEST_SKIP() << name << " is not installed";            \
+    if (geteuid() != 0) GTEST_SKIP() << name << " needs root";                              \
+  } while (0)
+
+TEST(IsobenchProfiles, DefaultAddsNoOptions) {
+  auto options = isobench_profile_options("default");
+  ASSERT_TRUE(options) << options.error().text();
+  EXPECT_TRUE(options->empty());
+}
+
+TEST(IsobenchProfiles, NsKeepsOnlyTheNamespaces) {
+  auto options = isobench_profile_options("ns");
+  ASSERT_TRUE(options) << options.error().text();
+  EXPECT_EQ(*options, (Strings{"--no-cgroup", "--security", "none", "--read-only"}));
+}
+
+TEST(IsobenchProfiles, FullAddsAUserNamespace) {
+  auto options = isobench_profile_options("full");
+  ASSERT_TRUE(options) << options.error().text();
+  EXPECT_EQ(*options, (Strings{"--userns"}));
+}
+
+TEST(IsobenchProfiles, EachToggleSwitchesOffOneMechanism) {
+  const std::map<std::string, Strings> expected = {{"no-net", {"--share", "net"}},
+                                                   {"no-ipc", {"--share", "ipc"}},
+                                                   {"no-uts", {"--share", "uts"}},
+                                                   {"no-pid", {"--share", "pid"}},
+                                                   {"no-cgroupns", {"--share", "cgroup"}},
+                                                   {"no-cgroup", {"--no-cgroup"}},
+                                                   {"no-seccomp", {"--security", "none"}},
+                                                   {"no-overlay", {"--read-only"}},
+                                                   {"userns", {"--userns"}},
+                                                   {"timens", {"--timens"}}};
+  for (const auto& [toggle, options] : expected) {
+    auto got = isobench_profile_options(toggle);
+    ASSERT_TRUE(got) << toggle << ": " << got.error().text();
+    EXPECT_EQ(*got, options) << toggle;
+  }
+}
+
+TEST(IsobenchProfiles, TogglesCombineInTheOrderGiven) {
+  auto options = isobench_profile_options("no-net,no-seccomp,timens");
+  ASSERT_TRUE(options) << options.error().text();
+  EXPECT_EQ(*options, (Strings{"--share", "net", "--security", "none", "--timens"}));
+}
+
+TEST(IsobenchProfiles, UnknownToggleIsAnErrorNamingItAndTheKnownOnes) {
+  auto options = isobench_profile_options("no-net,no-bogus");
+  ASSERT_FALSE(options);
+  const std::string error = options.error().text();
+  EXPECT_TRUE(contains(error, "'no-bogus'")) << error;
+  for (const char* known : {"default", "ns", "full", "no-net", "no-cgroup", "timens"})
+    EXPECT_TRUE(contains(error, known)) << error;
+}
+
+TEST(IsobenchProfiles, EmptyToggleIsAnError) {
+  EXPECT_FALSE(isobench_profile_options(""));
+  EXPECT_FALSE(isobench_profile_options("no-net,"));
+}
+
+TEST_F(Targets, FactoryNamesAndKindsEveryKnownTarget) {
+  const std::map<std::string, std::pair<std::string, std::string>> expected = {
+      {"bare", {"bare", "process"}},
+      {"isobench", {"isobench", "container"}},
+      {"isobench:default", {"isobench", "container"}},
+      {"isobench:ns", {"isobench:ns", "container"}},
+      {"isobench:no-net,userns", {"isobench:no-net,userns", "container"}},
+      {"runc", {"runc", "container"}},
+      {"crun", {"crun", "container"}},
+      {"bwrap", {"bwrap", "container"}}};
+  for (const auto& [requested, name_and_kind] : expected) {
+    auto made = target(requested);
+    ASSERT_NE(made, nullptr) << requested;
+    EXPECT_EQ(made->name(), name_and_kind.first) << requested;
+    EXPECT_EQ(made->kind(), name_and_kind.second) << requested;
+  }
+}
+
+TEST_F(Targets, UnknownTargetIsAnErrorNamingItAndTheKnownOnes) {
+  auto made = make_target("nope", context_);
+  ASSERT_FALSE(made);
+  const std::string error = made.error().text();
+  EXPECT_TRUE(contains(error, "'nope'")) << error;
+  EXPECT_TRUE(contains(error, known_targets())) << error;
+  for (const char* known : {"bare", "isobench", "runc", "crun", "bwrap"}) EXPECT_TRUE(contains(error, known)) << error;
+}
+
+TEST_F(Targets, VmIsAnErrorSayingItArrivesLater) {
+  auto made = make_target("vm", context_);
+  ASSERT_FALSE(made);
+  EXPECT_TRUE(contains(made.error().text(), "arrives")) << made.error().text();
+}
+
+TEST_F(Targets, IsobenchWithAnUnknownToggleIsAnErrorNamingTheToggle) {
+  auto made = make_target("isobench:no-bogus", context_);
+  ASSERT_FALSE(made);
+  EXPECT_TRUE(contains(made.error().text(), "'no-bogus'")) << made.error().text();
+}
+
+TEST(WorkloadEnvironment, HasAPathAndTheStartDescriptor) {
+  Strings environment = workload_environment();
+  EXPECT_TRUE(has(environment, "ISOBENCH_START_FD=3"));
+  EXPECT_TRUE(std::any_of(environment.begin(), environment.end(),
+                          [](const std::string& entry) { return entry.rfind("PATH=/", 0) == 0; }));
+}
+
+TEST_F(Targets, BareRunsTheWorkloadFromTheImageOnTheHost) {
+  auto bare = target("bare");
+  ASSERT_NE(bare, nullptr);
+  ASSERT_TRUE(bare->probe());
+  auto invocation = bare->invocation(builtin("noop"), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv, (Strings{context_.rootfs + "/bin/noop"}));
+  EXPECT_TRUE(has(invocation->env, "ISOBENCH_START_FD=3"));
+  EXPECT_EQ(invocation->mount_namespace_fd, -1);
+}
+
+TEST_F(Targets, BareKeepsTheWorkloadArguments) {
+  auto bare = target("bare");
+  ASSERT_NE(bare, nullptr);
+  auto invocation = bare->invocation(builtin("mem", {{"size", "16m"}}), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv, (Strings{context_.rootfs + "/bin/mem", "--size", "16m"}));
+}
+
+TEST_F(Targets, BareRunsACustomCommandAsGiven) {
+  auto bare = target("bare");
+  ASSERT_NE(bare, nullptr);
+  auto invocation = bare->invocation(custom_command({"/bin/true", "x"}), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv, (Strings{"/bin/true", "x"}));
+}
+
+TEST_F(Targets, IsobenchRunsTheWorkloadWithTheStartDescriptorPassedIn) {
+  auto isobench = target("isobench");
+  ASSERT_NE(isobench, nullptr);
+  auto invocation = isobench->invocation(builtin("noop"), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv, (Strings{context_.isobench, "run", "-e", "ISOBENCH_START_FD=3", "--", "/bin/noop"}));
+  EXPECT_TRUE(has(invocation->env, "ISOBENCH_START_FD=3"));
+}
+
+TEST_F(Targets, IsobenchPutsProfileOptionsBeforeTheWorkload) {
+  auto isobench = target("isobench:ns");
+  ASSERT_NE(isobench, nullptr);
+  auto invocation = isobench->invocation(builtin("mem", {{"size", "1m"}}), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv,
+            (Strings{context_.isobench, "run", "-e", "ISOBENCH_START_FD=3", "--no-cgroup", "--security", "none",
+                     "--read-only", "--", "/bin/mem", "--size", "1m"}));
+}
+
+TEST_F(Targets, IsobenchProbeFailsWhenTheExecutableIsMissing) {
+  auto isobench = target("isobench");
+  ASSERT_NE(isobench, nullptr);
+  auto version = isobench->probe();
+  ASSERT_FALSE(version);
+  EXPECT_TRUE(contains(version.error().text(), context_.isobench)) << version.error().text();
+}
+
+TEST_F(Targets, BwrapUnsharesEverythingOnTheReadOnlyImage) {
+  if (find_program("bwrap").empty()) GTEST_SKIP() << "bwrap is not installed";
+  auto bwrap = target("bwrap");
+  ASSERT_NE(bwrap, nullptr);
+  auto version = bwrap->probe();
+  ASSERT_TRUE(version) << version.error().text();
+  WorkloadCommand workload = builtin("mem", {{"size", "1m"}});
+  auto invocation = bwrap->invocation(workload, "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  const Strings& argv = invocation->argv;
+  ASSERT_GE(argv.size(), workload.argv.size() + 1);
+  EXPECT_EQ(argv[0], find_program("bwrap"));
+  EXPECT_TRUE(has(argv, "--unshare-all"));
+  auto ro_bind = std::find(argv.begin(), argv.end(), "--ro-bind");
+  ASSERT_LE(ro_bind + 2, argv.end() - 1) << "--ro-bind needs two arguments";
+  EXPECT_EQ(*(ro_bind + 1), context_.rootfs);
+  EXPECT_EQ(*(ro_bind + 2), "/");
+  EXPECT_EQ(Strings(argv.end() - static_cast<long>(workload.argv.size()), argv.end()), workload.argv);
+  EXPECT_EQ(*(argv.end() - static_cast<long>(workload.argv.size()) - 1), "--");
+  EXPECT_TRUE(has(invocation->env, "ISOBENCH_START_FD=3"));
+}
+
+TEST(OciConfig, RunsTheWorkloadOnTheReadOnlyImageInEveryNamespaceButUser) {
+  Json config = oci_config("/images/rootfs", {"/bin/mem", "--size", "1m"}, workload_environment());
+  EXPECT_EQ(config["process"]["args"], Json({"/bin/mem", "--size", "1m"}));
+  EXPECT_EQ(config["process"]["env"], Json(workload_environment()));
+  EXPECT_EQ(config["root"]["path"], "/images/rootfs");
+  EXPECT_EQ(config["root"]["readonly"], true);
+  std::set<std::string> types;
+  for (const Json& ns : config["linux"]["namespaces"]) types.insert(ns["type"].get<std::string>());
+  EXPECT_EQ(types, (std::set<std::string>{"pid", "network", "ipc", "uts", "mount", "cgroup"}));
+  EXPECT_EQ(config["process"]["noNewPrivileges"], true);
+}
+
+TEST(OciConfig, IsTheSameForTheSameInputs) {
+  EXPECT_EQ(oci_config("/r", {"/bin/noop"}, {"A=1"}).dump(), oci_config("/r", {"/bin/noop"}, {"A=1"}).dump());
+}
+
+TEST_F(Targets, RuncWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) {
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
+  auto runc = probed_oci_runtime("runc", context_);
+  ASSERT_NE(runc, nullptr);
+  WorkloadCommand workload = builtin("noop");
+  auto invocation = runc->invocation(workload, "isobench-test-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  const Strings& argv = invocation->argv;
+  EXPECT_EQ(argv[0], find_program("runc"));
+  EXPECT_EQ(after(argv, "--preserve-fds"), "1");
+  EXPECT_EQ(argv.back(), "isobench-test-1");
+  EXPECT_EQ(after(argv, "--bundle").rfind(context_.scratch + "/", 0), 0u) << "bundle outside the scratch directory";
+  EXPECT_TRUE(has(invocation->env, "ISOBENCH_START_FD=3"));
+
+  Json config = bundle_config(*invocation);
+  ASSERT_TRUE(config.is_object());
+  EXPECT_EQ(config["process"]["args"], Json(workload.argv));
+  EXPECT_EQ(config["root"]["path"], context_.rootfs);
+  std::set<std::string> types;
+  for (const Json& ns : config["linux"]["namespaces"]) types.insert(ns["type"].get<std::string>());
+  EXPECT_EQ(types, (std::set<std::string>{"pid", "network", "ipc", "uts", "mount", "cgroup"}));
+}
+
+TEST_F(Targets, CrunWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) {
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("crun");
+  auto crun = probed_oci_runtime("crun", context_);
+  ASSERT_NE(crun, nullptr);
+  WorkloadCommand workload = builtin("mem", {{"size", "1m"}});
+  auto invocation = crun->invocation(workload, "isobench-test-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv[0], find_program("crun"));
+  EXPECT_EQ(after(invocation->argv, "--preserve-fds"), "1");
+  Json config = bundle_config(*invocation);
+  ASSERT_TRUE(config.is_object());
+  EXPECT_EQ(config["process"]["args"], Json(workload.argv));
+  EXPECT_EQ(config["root"]["path"], context_.rootfs);
+}
+
+TEST_F(Targets, OciRuntimeWritesOneBundlePerWorkload) {
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
+  auto runc = probed_oci_runtime("runc", context_);
+  ASSERT_NE(runc, nullptr);
+  auto first = runc->invocation(builtin("noop"), "isobench-test-1");
+  auto again = runc->invocation(builtin("noop"), "isobench-test-2");
+  auto other = runc->invocation(builtin("hello"), "isobench-test-3");
+  ASSERT_TRUE(first && again && other);
+  EXPECT_EQ(after(first->argv, "--bundle"), after(again->argv, "--bundle"));
+  EXPECT_NE(after(first->argv, "--bundle"), after(other->argv, "--bundle"));
+  EXPECT_EQ(bundle_config(*first)["process"]["args"], Json({"/bin/noop"}));
+  EXPECT_EQ(bundle_config(*other)["process"]["args"], Json({"/bin/hello"}));
+}
+
+TEST_F(Targets, RuncAndCrunRunByteIdenticalBundles) {
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("crun");
+  TargetContext runc_context = context_, crun_context = context_;
+  runc_context.scratch = scratch_ + "/runc";
+  crun_context.scratch = scratch_ + "/crun";
+  auto runc = probed_oci_runtime("runc", runc_context);
+  auto crun = probed_oci_runtime("crun", crun_context);
+  ASSERT_NE(runc, nullptr);
+  ASSERT_NE(crun, nullptr);
+  WorkloadCommand workload = builtin("mem", {{"size", "1m"}});
+  auto runc_run = runc->invocation(workload, "isobench-test-1");
+  auto crun_run = crun->invocation(workload, "isobench-test-2");
+  ASSERT_TRUE(runc_run && crun_run);
+  std::string runc_bundle = after(runc_run->argv, "--bundle"), crun_bundle = after(crun_run->argv, "--bundle");
+  ASSERT_NE(runc_bundle, crun_bundle);
+  auto runc_config = read_file(runc_bundle + "/config.json");
+  auto crun_config = read_file(crun_bundle + "/config.json");
+  ASSERT_TRUE(runc_config && crun_config);
+  EXPECT_FALSE(runc_config->empty());
+  EXPECT_EQ(*runc_config, *crun_config);
+}
+
+// The harness gives every target the same context. Whatever order the (shuffled) rounds
+// first reach the workloads in, each runtime must keep running the workload it was asked for.
+TEST_F(Targets, RuncAndCrunSharingAScratchDirectoryKeepTheirOwnBundles) {
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("crun");
+  auto runc = probed_oci_runtime("runc", context_);
+  auto crun = probed_oci_runtime("crun", context_);
+  ASSERT_NE(runc, nullptr);
+  ASSERT_NE(crun, nullptr);
+  auto runc_noop = runc->invocation(builtin("noop"), "isobench-test-1");
+  auto crun_hello = crun->invocation(builtin("hello"), "isobench-test-2");
+  ASSERT_TRUE(runc_noop && crun_hello);
+  EXPECT_EQ(bundle_config(*runc_noop)["process"]["args"], Json({"/bin/noop"}))
+      << "runc's bundle " << after(runc_noop->argv, "--bundle") << " was overwritten by crun's";
+  EXPECT_EQ(bundle_config(*crun_hello)["process"]["args"], Json({"/bin/hello"}));
+}
+
+}  // namespace
+}  // namespace isobench::bench
