@@ -8,6 +8,7 @@ namespace {
 double metric_value(const bench::RunRecord& record, const std::string& metric) {
   if (metric == "startup_ms") return record.startup_ms;
   if (metric == "wall_ms") return record.wall_ms;
+  if (metric == "batch_wall_ms") return record.slot == 0 ? record.batch_wall_ms : NAN;  // once per batch
   if (metric == "workload_ms") return record.workload_ms;
   if (metric == "cpu_ms") return record.cpu_user_ms + record.cpu_system_ms;
   if (metric == "workload_peak_kib") return record.workload_peak_kib;

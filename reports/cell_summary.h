@@ -11,7 +11,7 @@
 namespace isobench::reports {
 
 struct MetricSummary {
-  std::string metric;  ///< startup_ms, wall_ms, workload_ms, cpu_ms, workload_peak_kib, tree_peak_kib
+  std::string metric;  ///< startup_ms, wall_ms, batch_wall_ms, workload_ms, cpu_ms, workload_peak_kib, tree_peak_kib
   bench::Summary summary;
   bench::Interval median_ci;   ///< bootstrap, 95%
   double ratio_vs_bare = NAN;  ///< median / bare's median for the same workload and concurrency

@@ -69,6 +69,7 @@ nlohmann::ordered_json results_to_json(const bench::BenchmarkResults& results, c
                                   {"exit_code", record.exit_code},
                                   {"startup_ms", number(record.startup_ms)},
                                   {"wall_ms", number(record.wall_ms)},
+                                  {"batch_wall_ms", number(record.batch_wall_ms)},
                                   {"workload_ms", number(record.workload_ms)},
                                   {"cpu_user_ms", number(record.cpu_user_ms)},
                                   {"cpu_system_ms", number(record.cpu_system_ms)},

@@ -93,13 +93,24 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uin
     }
     launched.emplace_back(run_id, launch(*invocation));
   }
+  std::vector<LaunchedRun*> waiting;
+  for (auto& [run_id, run] : launched)
+    if (run) waiting.push_back(&*run);
+  std::vector<FinishedRun> finished = wait_for_all(waiting, timeout);
+  int64_t first_launch = INT64_MAX, last_exit = 0;
+  for (const FinishedRun& one : finished) {
+    first_launch = std::min(first_launch, one.launch_ns);
+    last_exit = std::max(last_exit, one.exit_ns);
+  }
   int slot = 0;
+  size_t next_finished = 0;
   for (auto& [run_id, run] : launched) {
     RunRecord record;
     if (run) {
-      FinishedRun finished = wait_for(*run, timeout);
-      if (finished.timed_out) cell.target->after_kill(run_id);
-      record = make_record(finished, cell.workload->reports_json);
+      const FinishedRun& one = finished[next_finished++];
+      if (one.timed_out) cell.target->after_kill(run_id);
+      record = make_record(one, cell.workload->reports_json);
+      record.batch_wall_ms = ms(first_launch, last_exit);
     } else {
       record.error = run.error().text();
     }

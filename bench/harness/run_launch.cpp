@@ -106,3 +106,36 @@ FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
 }
 
 }  // namespace isobench::bench
+
+namespace isobench::bench {
+
+std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds) {
+  std::vector<FinishedRun> finished(runs.size());
+  std::vector<bool> done(runs.size(), false);
+  const int64_t deadline = monotonic_now_ns() + static_cast<int64_t>(timeout_seconds * 1e9);
+  size_t remaining = runs.size();
+  while (remaining > 0) {
+    std::vector<pollfd> fds;
+    std::vector<size_t> index;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      if (done[i]) continue;
+      fds.push_back({runs[i]->pidfd.get(), POLLIN, 0});
+      index.push_back(i);
+    }
+    int64_t left_ms = (deadline - monotonic_now_ns()) / 1000000;
+    int ready = poll(fds.data(), fds.size(), static_cast<int>(left_ms > 0 ? left_ms : 0));
+    if (ready < 0 && errno == EINTR) continue;
+    bool expired = ready <= 0;
+    for (size_t k = 0; k < fds.size(); ++k) {
+      if (!expired && !fds[k].revents) continue;
+      size_t i = index[k];
+      // Expired: wait_for with no time left kills it first.
+      finished[i] = wait_for(*runs[i], expired ? 0 : timeout_seconds);
+      done[i] = true;
+      --remaining;
+    }
+  }
+  return finished;
+}
+
+}  // namespace isobench::bench

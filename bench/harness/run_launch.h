@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "bench/targets/target.h"
 #include "common/result.h"
@@ -41,6 +42,10 @@ Result<LaunchedRun> launch(const Invocation& invocation);
 
 /// Waits up to `timeout_seconds` (then SIGKILLs the process), reaps it and reads its output.
 FinishedRun wait_for(LaunchedRun& run, double timeout_seconds);
+
+/// Waits for several runs at once, reaping each as soon as it exits, so that the exit time of
+/// one is not its turn in a queue. Runs still alive after `timeout_seconds` are killed.
+std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds);
 
 int64_t monotonic_now_ns();
 

@@ -31,6 +31,7 @@ struct RunRecord {
 
   double startup_ms = NAN;   ///< launch to the workload's first instruction (handshake)
   double wall_ms = NAN;      ///< launch to reaped exit
+  double batch_wall_ms = NAN;  ///< first launch to last exit of the `concurrency` runs started together
   double workload_ms = NAN;  ///< the workload's own timing of its work
   double cpu_user_ms = NAN;  ///< every process the target started, as reaped (rusage of the tree)
   double cpu_system_ms = NAN;

@@ -200,8 +200,64 @@ TEST(CellSummary, TimeMetricsCarryWarningsAndMemoryDoesNot) {
 }
 
 TEST(CellSummary, MetricNamesAreInTableOrder) {
-  EXPECT_EQ(metric_names(),
-            (std::vector<std::string>{"startup_ms", "wall_ms", "workload_ms", "cpu_ms", "workload_peak_kib"}));
+  EXPECT_EQ(metric_names(), (std::vector<std::string>{"startup_ms", "wall_ms", "workload_ms", "cpu_ms",
+                                                      "workload_peak_kib", "tree_peak_kib"}));
+}
+
+// Memory rounds run under memory accounting, untimed: they give the tree's peak memory and
+// nothing else, and are not among the cell's measured runs.
+TEST(CellSummary, MemoryRoundsGiveOnlyTheTreePeakAndAreNotCountedAsRuns) {
+  BenchmarkResults results = bare_and_isobench();
+  results.memory_runs = 2;
+  for (double kib : {2048.0, 4096.0}) {
+    RunRecord memory = run("isobench", "noop", 500, 500);
+    memory.memory_round = true;
+    memory.tree_peak_kib = kib;
+    results.records.push_back(memory);
+  }
+  RunRecord failed_memory = failed_run("isobench", "noop");
+  failed_memory.memory_round = true;
+  failed_memory.tree_peak_kib = 1e9;
+  results.records.push_back(failed_memory);
+
+  const CellSummary* isobench = nullptr;
+  std::vector<CellSummary> cells = summarize_cells(results);
+  isobench = cell_of(cells, "isobench");
+  ASSERT_NE(isobench, nullptr);
+  EXPECT_EQ(isobench->runs, 4);
+  EXPECT_EQ(isobench->failures, 1);
+  EXPECT_DOUBLE_EQ(isobench->find("startup_ms")->summary.median, 6) << "memory rounds are not timings";
+  EXPECT_EQ(isobench->find("startup_ms")->summary.count, 3u);
+  ASSERT_NE(isobench->find("tree_peak_kib"), nullptr);
+  EXPECT_EQ(isobench->find("tree_peak_kib")->summary.count, 2u);
+  EXPECT_DOUBLE_EQ(isobench->find("tree_peak_kib")->summary.median, 3072);
+  EXPECT_TRUE(std::isnan(isobench->find("tree_peak_kib")->ratio_vs_bare)) << "bare had no memory rounds";
+  EXPECT_TRUE(isobench->find("tree_peak_kib")->warnings.empty());
+}
+
+TEST(CellSummary, TreePeakIsComparedWithBaresMemoryRounds) {
+  BenchmarkResults results = bare_and_isobench();
+  for (const auto& [target, kib] : {std::pair{"bare", 1000.0}, std::pair{"isobench", 5000.0}}) {
+    RunRecord memory = run(target, "noop", 1, 1);
+    memory.memory_round = true;
+    memory.tree_peak_kib = kib;
+    results.records.push_back(memory);
+  }
+  std::vector<CellSummary> cells = summarize_cells(results);
+  const CellSummary* isobench = cell_of(cells, "isobench");
+  ASSERT_NE(isobench, nullptr);
+  ASSERT_NE(isobench->find("tree_peak_kib"), nullptr);
+  EXPECT_DOUBLE_EQ(isobench->find("tree_peak_kib")->ratio_vs_bare, 5.0);
+}
+
+TEST(CellSummary, ACellWithOnlyMemoryRoundsIsNotACell) {
+  BenchmarkResults results = bare_and_isobench();
+  results.targets.push_back({"bwrap", "container", true, "0.8"});
+  RunRecord memory = run("bwrap", "noop", 1, 1);
+  memory.memory_round = true;
+  memory.tree_peak_kib = 100;
+  results.records.push_back(memory);
+  EXPECT_EQ(cell_of(summarize_cells(results), "bwrap"), nullptr);
 }
 
 TEST(MetricSamples, TakesTheSuccessfulRunsOfOneCell) {

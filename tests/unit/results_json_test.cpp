@@ -75,7 +75,10 @@ TEST(ResultsJson, CarriesTheEnvironmentAsGiven) {
 }
 
 TEST(ResultsJson, CarriesTheSettings) {
-  Json doc = round_trip(sample_results());
+  BenchmarkResults results = sample_results();
+  results.memory_runs = 2;
+  Json doc = round_trip(results);
+  EXPECT_EQ(doc["settings"]["memory_runs"], 2);
   EXPECT_EQ(doc["settings"]["runs"], 3);
   EXPECT_EQ(doc["settings"]["warmup"], 1);
   EXPECT_EQ(doc["settings"]["concurrency"], Json({1}));
@@ -146,6 +149,27 @@ TEST(ResultsJson, FailedRunsSayWhyAndSuccessfulOnesCarryTheirReport) {
   EXPECT_DOUBLE_EQ(reported["workload_ms"].get<double>(), 0.0012);
 }
 
+TEST(ResultsJson, OnlyMemoryRoundsCarryTheTreePeak) {
+  BenchmarkResults results = sample_results();
+  RunRecord memory = run("isobench", 0, 5, 20);
+  memory.memory_round = true;
+  memory.tree_peak_kib = 3072;
+  RunRecord unmeasured = memory;
+  unmeasured.tree_peak_kib = NAN;
+  results.records.push_back(memory);
+  results.records.push_back(unmeasured);
+  std::string text;
+  Json doc = round_trip(results, &text);
+  const Json& runs = doc["runs"];
+  ASSERT_EQ(runs.size(), 8u);
+  EXPECT_FALSE(runs[0].contains("memory_round"));
+  EXPECT_FALSE(runs[0].contains("tree_peak_kib"));
+  EXPECT_EQ(runs[6]["memory_round"], true);
+  EXPECT_DOUBLE_EQ(runs[6]["tree_peak_kib"].get<double>(), 3072);
+  EXPECT_TRUE(runs[7]["tree_peak_kib"].is_null());
+  EXPECT_EQ(text.find("NaN"), std::string::npos) << text;
+}
+
 TEST(ResultsJson, HasOneSummaryPerCell) {
   Json doc = round_trip(sample_results());
   ASSERT_EQ(doc["summaries"].size(), 2u);
@@ -214,9 +238,8 @@ TEST(ResultsJson, MatchesTheGoldenDocument) {
   RunRecord bare = run("bare", 0, 10, 20);
   bare.report = Json{{"workload", "noop"}};
   RunRecord isobench = run("isobench", 0, 25, 40);
-  isobench.cpu_user_ms = NAN;
-  isobench.cpu_system_ms = NAN;
   results.records = {bare, isobench};
+  for (RunRecord& record : results.records) record.cpu_user_ms = record.cpu_system_ms = NAN;
   std::string text =
       results_to_json(results, summarize_cells(results), Json{{"kernel", "6.1.0"}}).dump(2) + "\n";
   EXPECT_EQ(text, R"GOLDEN(GOLDEN_PLACEHOLDER)GOLDEN");
