@@ -23,8 +23,8 @@ bool is_time(const std::string& metric) {
 }  // namespace
 
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names = {"startup_ms", "wall_ms",           "workload_ms",
-                                                 "cpu_ms",     "workload_peak_kib", "tree_peak_kib"};
+  static const std::vector<std::string> names = {"startup_ms", "wall_ms", "batch_wall_ms", "workload_ms",
+                                                 "cpu_ms", "workload_peak_kib", "tree_peak_kib"};
   return names;
 }
 
