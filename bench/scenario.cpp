@@ -79,6 +79,7 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
   options.seed = settings.seed;
   if (options.targets.empty()) return plain_error("no targets given");
   if (options.runs < 1) return plain_error("runs must be at least 1");
+  if (options.concurrency.empty()) return plain_error("no concurrency levels given");
   for (int level : options.concurrency)
     if (level < 1) return plain_error("concurrency levels must be at least 1");
   if (!settings.cmd.empty()) {

@@ -43,7 +43,8 @@ std::string render_terminal_table(const bench::BenchmarkResults& results, const 
   out +=
       "medians of successful runs; startup = launch to the workload's first instruction (handshake); "
       "cpu = user+system of the target's whole process tree (rusage); wl = the workload's VmHWM;\n"
-      "tree = peak memory of the target's processes in a measuring cgroup (untimed extra runs; includes the "
+      "tree = peak memory charged to the target's processes in a measuring cgroup (untimed extra runs; anonymous "
+      "and newly cached pages, not shared file pages; includes the "
       "workload for bare and bwrap, which make no cgroup of their own)\n";
   for (const bench::TargetInfo& target : results.targets)
     if (!target.available) out += "skipped " + target.name + ": " + target.detail + "\n";

@@ -144,8 +144,13 @@ RunRecord make_record(const FinishedRun& finished, bool expects_report) {
   record.cpu_system_ms = timeval_ms(finished.usage.ru_stime);
   record.report = last_report_line(finished.out);
   if (record.report.is_object()) {
-    if (record.report.contains("elapsed_ns")) record.workload_ms = record.report["elapsed_ns"].get<double>() / 1e6;
-    if (record.report.contains("vm_hwm_kib")) record.workload_peak_kib = record.report["vm_hwm_kib"].get<double>();
+    // Any command may print such a line: take figures only when they are numbers.
+    auto number = [&](const char* key) {
+      auto found = record.report.find(key);
+      return found != record.report.end() && found->is_number() ? found->get<double>() : NAN;
+    };
+    record.workload_ms = number("elapsed_ns") / 1e6;
+    record.workload_peak_kib = number("vm_hwm_kib");
   }
   record.ok = !finished.timed_out && finished.exit_code == 0 && (!expects_report || record.report.is_object());
   if (!record.ok) {

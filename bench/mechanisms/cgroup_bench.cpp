@@ -41,18 +41,21 @@ class CgroupDir {
     ISOBENCH_TRY(fs.make_dir(path));
     return std::unique_ptr<CgroupDir>(new CgroupDir(fs, path));
   }
-  ~CgroupDir() { (void)remove(); }
+  /// After a failure: kills what is left inside, then removes the directory.
+  ~CgroupDir() {
+    if (removed_) return;
+    (void)runner::kill_cgroup_procs(fs_, path_);
+    (void)runner::remove_cgroup_dir(fs_, path_);
+  }
   CgroupDir(const CgroupDir&) = delete;
   CgroupDir& operator=(const CgroupDir&) = delete;
 
   const std::string& path() const { return path_; }
-  /// rmdir now. In the measurement loop the cgroup is already empty, so this makes a
-  /// single rmdir. The teardown after a failure kills what is left first.
+  /// rmdir now, in the measurement loop, where the cgroup is already empty.
   Status remove() {
-    if (removed_) return {};
+    ISOBENCH_TRY(runner::remove_cgroup_dir(fs_, path_));
     removed_ = true;
-    ISOBENCH_TRY(runner::kill_cgroup_procs(fs_, path_));
-    return runner::remove_cgroup_dir(fs_, path_);
+    return {};
   }
 
  private:
@@ -83,14 +86,14 @@ constexpr auto kSpacing = std::chrono::milliseconds(25);
 /// so a fast spaced cycle would sleep for minutes.
 constexpr benchmark::IterationCount kSpacedIterations = 40;
 
-/// The parent moves the child, as most runtimes do. The child waits on `release_fd` until
+/// The parent moves the child, as most runtimes do. The child waits on `release_read` until
 /// it has been moved, then exits.
 Status attach_through_procs(CgroupFs& fs, const std::string& dir, int release_read, int release_write) {
   auto child = spawn_child({}, [release_read]() noexcept {
     char byte;
     return read(release_read, &byte, 1) == 1 ? 0 : EIO;
   });
-  if (!child) return child.error();
+  if (!child) return Error{child.error().errno_value, "child to move through cgroup.procs: " + child.error().message};
   ISOBENCH_TRY(fs.write(dir + "/cgroup.procs", std::to_string(child->pid())));
   if (write(release_write, "x", 1) != 1) return errno_error("releasing the child");
   return child->wait("child moved through cgroup.procs");
@@ -167,10 +170,10 @@ void cgroup_v2_cycle(benchmark::State& state, bool memory) {
     if (!delegated || !runner::contains_word(*delegated, "memory")) {
       auto controllers = fs.read(v2 + "/cgroup.controllers");
       std::string offered = controllers ? trim(*controllers) : "unreadable";
-      return skip(state,
-                  plain_error("the cgroup2 hierarchy at " + v2 + " hands down no memory controller (its controllers: " +
-                              (offered.empty() ? "none" : offered) +
-                              "); memory is a v1 controller on this host, so pricing v2 needs a cgroup v2 host"));
+      std::string reason = "the cgroup2 hierarchy at " + v2 + " hands down no memory controller (its controllers: " +
+                           (offered.empty() ? "none" : offered) + ")";
+      if (layout->v1_mounts.count("memory")) reason += "; memory is a cgroup v1 controller here: price v2 on a v2 host";
+      return skip(state, plain_error(reason));
     }
   }
   auto parent = make_scratch_parent(fs, v2);

@@ -3,8 +3,8 @@
 // process around it.
 //
 // Counted: clone3 (creating the namespaces), the child's exit, which drops the last
-// reference and runs what the kernel does synchronously (a mount namespace's umount of its
-// copied tree, with the RCU wait this implies), and the parent's wait. Not counted: what the
+// references and does the part of the teardown that the kernel does at once (for a mount
+// namespace, unmounting its copy of the mount tree), and the parent's wait. Not counted: what the
 // kernel defers past the exit to its own threads, on another CPU while the loop goes on.
 // That covers cleanup_net on the netns workqueue, the work items that free IPC and user
 // namespaces, and the RCU callbacks that free pid namespaces and mounts. No column

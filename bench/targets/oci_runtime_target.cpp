@@ -78,7 +78,7 @@ Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload,
   std::string label = workload.label();
   auto bundle = bundles_.find(label);
   if (bundle == bundles_.end()) {
-    std::string dir = context_.scratch + "/bundle-" + std::to_string(bundles_.size());
+    std::string dir = context_.scratch + "/" + runtime_ + "-bundle-" + std::to_string(bundles_.size());
     ISOBENCH_TRY(write_bundle(dir, oci_config(context_.rootfs, workload.argv, workload_environment())));
     bundle = bundles_.emplace(label, dir).first;
   }

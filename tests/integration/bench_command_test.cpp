@@ -174,10 +174,10 @@ TEST_F(BenchWithAnUnavailableTarget, ListsItAsSkippedWithTheReasonAndSucceeds) {
   TemporaryDirectory scratch;
   ASSERT_EQ(chmod(scratch.path().c_str(), 0777), 0);
   const std::string json_path = scratch.path() + "/results.json";
-  ProcessResult run = run_process({setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", ISOBENCH_EXE, "bench",
-                                   "--targets", "bare,isobench", "--workloads", "noop", "--runs", "1", "--warmup", "0",
-                                   "--json", json_path},
-                                  kRunDeadline);
+  ProcessResult run =
+      run_process({setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", ISOBENCH_EXE, "bench", "--targets",
+                   "bare,isobench", "--workloads", "noop", "--runs", "1", "--warmup", "0", "--json", json_path},
+                  kRunDeadline);
   if (contains(run.err, "image was not found") || contains(run.err, "Permission denied"))
     GTEST_SKIP() << "the build is not usable by an unprivileged user here\n" << run;
   ASSERT_EQ(run.exit_code, 0) << run;

@@ -72,9 +72,9 @@ TEST(CellSummary, OneCellPerTargetWorkloadAndConcurrencyInTheOrderGiven) {
   std::vector<std::string> order;
   for (const CellSummary& cell : cells)
     order.push_back(cell.target + "/" + cell.workload + "/" + std::to_string(cell.concurrency));
-  EXPECT_EQ(order, (std::vector<std::string>{"bare/noop/1", "bare/noop/2", "bare/hello/1", "bare/hello/2",
-                                             "isobench/noop/1", "isobench/noop/2", "isobench/hello/1",
-                                             "isobench/hello/2"}));
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"bare/noop/1", "bare/noop/2", "bare/hello/1", "bare/hello/2", "isobench/noop/1",
+                                      "isobench/noop/2", "isobench/hello/1", "isobench/hello/2"}));
 }
 
 TEST(CellSummary, MediansOfEachTarget) {
@@ -199,9 +199,33 @@ TEST(CellSummary, TimeMetricsCarryWarningsAndMemoryDoesNot) {
   EXPECT_TRUE(bare->find("workload_peak_kib")->warnings.empty());
 }
 
+// As docs/results-schema.md lists them.
 TEST(CellSummary, MetricNamesAreInTableOrder) {
-  EXPECT_EQ(metric_names(), (std::vector<std::string>{"startup_ms", "wall_ms", "workload_ms", "cpu_ms",
+  EXPECT_EQ(metric_names(), (std::vector<std::string>{"startup_ms", "wall_ms", "batch_wall_ms", "workload_ms", "cpu_ms",
                                                       "workload_peak_kib", "tree_peak_kib"}));
+}
+
+// Every sandbox of a batch carries the same batch time: it is one sample per batch.
+TEST(CellSummary, BatchWallTimeCountsOncePerBatch) {
+  BenchmarkResults results = bare_and_isobench();
+  results.concurrency = {3};
+  results.records.clear();
+  for (int round = 0; round < 2; ++round)
+    for (int slot = 0; slot < 3; ++slot) {
+      RunRecord record = run("isobench", "noop", 1, 5 + slot, 3);
+      record.round = round;
+      record.slot = slot;
+      record.batch_wall_ms = round == 0 ? 10 : 20;
+      results.records.push_back(record);
+    }
+  std::vector<CellSummary> cells = summarize_cells(results);
+  const CellSummary* isobench = cell_of(cells, "isobench", "noop", 3);
+  ASSERT_NE(isobench, nullptr);
+  EXPECT_EQ(isobench->runs, 6);
+  ASSERT_NE(isobench->find("batch_wall_ms"), nullptr);
+  EXPECT_EQ(isobench->find("batch_wall_ms")->summary.count, 2u);
+  EXPECT_DOUBLE_EQ(isobench->find("batch_wall_ms")->summary.median, 15);
+  EXPECT_EQ(isobench->find("wall_ms")->summary.count, 6u);
 }
 
 // Memory rounds run under memory accounting, untimed: they give the tree's peak memory and

@@ -90,10 +90,10 @@ class Targets : public ::testing::Test {
   TargetContext context_;
 };
 
-#define SKIP_UNLESS_OCI_RUNTIME_CAN_RUN(name)                                               \
-  do {                                                                                      \
-    if (find_program(name).empty()) GTEST_SKIP() << name << " is not installed";            \
-    if (geteuid() != 0) GTEST_SKIP() << name << " needs root";                              \
+#define SKIP_UNLESS_OCI_RUNTIME_CAN_RUN(name)                                    \
+  do {                                                                           \
+    if (find_program(name).empty()) GTEST_SKIP() << name << " is not installed"; \
+    if (geteuid() != 0) GTEST_SKIP() << name << " needs root";                   \
   } while (0)
 
 TEST(IsobenchProfiles, DefaultAddsNoOptions) {
@@ -239,9 +239,8 @@ TEST_F(Targets, IsobenchPutsProfileOptionsBeforeTheWorkload) {
   ASSERT_NE(isobench, nullptr);
   auto invocation = isobench->invocation(builtin("mem", {{"size", "1m"}}), "run-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
-  EXPECT_EQ(invocation->argv,
-            (Strings{context_.isobench, "run", "-e", "ISOBENCH_START_FD=3", "--no-cgroup", "--security", "none",
-                     "--read-only", "--", "/bin/mem", "--size", "1m"}));
+  EXPECT_EQ(invocation->argv, (Strings{context_.isobench, "run", "-e", "ISOBENCH_START_FD=3", "--no-cgroup",
+                                       "--security", "none", "--read-only", "--", "/bin/mem", "--size", "1m"}));
 }
 
 TEST_F(Targets, IsobenchProbeFailsWhenTheExecutableIsMissing) {
