@@ -29,6 +29,7 @@ struct BenchOptions {
   bench::ScenarioSettings settings;
   std::string scenario;
   std::string json_path;
+  std::string price_list;
   std::string cmd;
   bool quiet = false;
   std::vector<std::string> command_line;
@@ -94,9 +95,15 @@ Result<int> run_bench(BenchOptions& options) {
         write_regular_file(options.json_path, reports::results_to_json(*results, cells, environment).dump(2) + "\n"));
     std::cerr << "isobench: results written to " << options.json_path << "\n";
   }
-  bool any_ok = false;
-  for (const bench::RunRecord& record : results->records) any_ok = any_ok || record.ok;
-  return any_ok ? 0 : 1;
+  // Like hyperfine: a failed run fails the command (its record is in the results all the same).
+  size_t failed = 0;
+  for (const bench::RunRecord& record : results->records) failed += record.ok ? 0 : 1;
+  if (failed > 0) {
+    std::cerr << "isobench: " << failed << " of " << results->records.size()
+              << " runs failed (see the fails column; --json records why)\n";
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -118,6 +125,8 @@ void add_bench_command(CLI::App& app, Action& action, const std::vector<std::str
   command->add_option("--seed", s.seed, "Seed of the shuffled order");
   command->add_option("--scenario", options->scenario, "JSON file with the same settings");
   command->add_option("--json", options->json_path, "Write the results document (isobench-results/1) here");
+  command->add_option("--price-list", options->price_list,
+                      "Google Benchmark JSON of mechanism_bench to include in the --json results");
   command->add_flag("-q,--quiet", options->quiet, "No progress bar");
   command->callback([options, &action, &command_line] {
     options->command_line = command_line;
