@@ -69,8 +69,9 @@ demo() {
   echo "== seccomp: keyctl is refused inside"
   "$isobench" run -- /bin/inspect syscall keyctl
   echo
-  echo "== startup: isobench versus the raw floor, bubblewrap and runc (noop workload)"
-  "$build_dir/startup_compare" --isobench "$isobench" --runs "${RUNS:-100}" --warmup 10
+  echo "== what isolation costs: bare process vs isobench vs runc, crun, bubblewrap"
+  "$isobench" bench --targets bare,isobench,runc,crun,bwrap --workloads noop,cpu,mem \
+    --runs "${RUNS:-10}" --warmup 2 --json "$build_dir/demo-results.json"
 }
 
 install_missing

@@ -87,9 +87,11 @@ constexpr auto kSpacing = std::chrono::milliseconds(25);
 constexpr benchmark::IterationCount kSpacedIterations = 40;
 
 /// The parent moves the child, as most runtimes do. The child waits on `release_read` until
-/// it has been moved, then exits.
+/// it has been moved, then exits. It closes its copy of the write end first, so that it
+/// also exits if the benchmark dies.
 Status attach_through_procs(CgroupFs& fs, const std::string& dir, int release_read, int release_write) {
-  auto child = spawn_child({}, [release_read]() noexcept {
+  auto child = spawn_child({}, [release_read, release_write]() noexcept {
+    close(release_write);
     char byte;
     return read(release_read, &byte, 1) == 1 ? 0 : EIO;
   });
