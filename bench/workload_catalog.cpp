@@ -16,7 +16,7 @@ std::string WorkloadCommand::label() const {
 }
 
 const std::vector<std::string>& builtin_workloads() {
-  static const std::vector<std::string> names = {"noop", "hello", "cpu", "mem", "syscall", "fork", "io"};
+  static const std::vector<std::string> names = {"noop", "hello", "cpu", "mem", "syscall", "fork", "io", "net"};
   return names;
 }
 

@@ -17,7 +17,7 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 TEST(WorkloadCatalog, BuiltinWorkloadsAreListedInTableOrder) {
-  EXPECT_EQ(builtin_workloads(), (Argv{"noop", "hello", "cpu", "mem", "syscall", "fork", "io"}));
+  EXPECT_EQ(builtin_workloads(), (Argv{"noop", "hello", "cpu", "mem", "syscall", "fork", "io", "net"}));
 }
 
 TEST(WorkloadCatalog, WorkloadWithoutParamsRunsItsBinaryFromTheImage) {
