@@ -23,6 +23,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libseccomp-dev
   libbpf-dev libelf-dev zlib1g-dev bpftool clang
   libgtest-dev libgmock-dev libbenchmark-dev
+  libarchive-dev qemu-system-x86 linux-image-cloud-amd64
   busybox-static runc crun bubblewrap hyperfine
 )
 

@@ -9,6 +9,7 @@
 #include "runner/cli/commands.h"
 #include "runner/cli/run_options.h"
 #include "runner/cli/run_stats.h"
+#include "runner/cli/run_vm.h"
 #include "runner/container.h"
 #include "runner/image.h"
 
@@ -18,6 +19,7 @@ namespace {
 using Ending = runner::ContainerOutcome::Ending;
 
 Result<int> run_container(RunOptions& options) {
+  if (options.vm) return run_in_vm(options);
   auto builtin = runner::builtin_image_rootfs();
   if (!builtin && options.rootfs.empty()) return builtin.error();
   auto spec = build_spec(options, {geteuid(), getegid()}, builtin ? *builtin : "");

@@ -37,6 +37,10 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       .add_option("--stop-timeout", options.stop_timeout,
                   "Seconds between forwarding SIGINT/SIGTERM and killing the container")
       ->check(CLI::NonNegativeNumber);
+  command.add_flag("--vm", options.vm, "Run in a QEMU microVM booted from the same image instead of a container");
+  command.add_option("--kernel", options.kernel, "Guest kernel for --vm (default: newest /boot/vmlinuz-*-cloud-amd64)");
+  command.add_option("--accel", options.accel, "--vm accelerator: auto (KVM when a timed boot probe passes), kvm, tcg")
+      ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   command.add_flag("--stats", options.stats, "Print startup time, peak memory and CPU time at exit");
   command.add_option("--stats-json", options.stats_json, "Write the same statistics as JSON to this file");
 }

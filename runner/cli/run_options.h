@@ -36,6 +36,9 @@ struct RunOptions {
   double stop_timeout = 10;
   bool stats = false;
   std::string stats_json;
+  bool vm = false;  ///< run in a QEMU microVM instead of a container
+  std::string kernel;
+  std::string accel = "auto";
 };
 
 /// Registers the options on `command` (the `run` subcommand).

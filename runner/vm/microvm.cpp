@@ -1,0 +1,196 @@
+#include "runner/vm/microvm.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <deque>
+#include <sstream>
+
+#include "common/unique_fd.h"
+
+namespace isobench::runner {
+namespace {
+
+int64_t now_ns() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+}
+
+constexpr const char* kMarkerPrefix = "@@isobench:";
+
+}  // namespace
+
+const char* accelerator_name(Accelerator accel) {
+  return accel == Accelerator::kKvm ? "kvm" : "tcg";
+}
+
+std::string console_marker(const std::string& line) {
+  size_t at = line.find(kMarkerPrefix);
+  if (at == std::string::npos) return {};
+  std::string marker = line.substr(at + std::string(kMarkerPrefix).size());
+  while (!marker.empty() && (marker.back() == '\r' || marker.back() == '\n')) marker.pop_back();
+  return marker;
+}
+
+Result<std::vector<std::string>> qemu_command_line(const VmSpec& spec) {
+  if (spec.command.empty()) return plain_error("no command to run in the VM");
+  // reboot=t: a triple fault, which -no-reboot turns into QEMU exiting at once (the default
+  // methods wait seconds for keyboard-controller and ACPI resets a microvm does not have).
+  std::string append = "console=ttyS0 rdinit=/init quiet loglevel=0 panic=-1 reboot=t --";
+  for (const std::string& word : spec.command) {
+    if (word.empty() || word.find_first_of(" \t\n\"") != std::string::npos)
+      return plain_error("cannot pass '" + word + "' to the VM: the kernel command line takes no spaces or quotes");
+    append += " " + word;
+  }
+  std::vector<std::string> argv = {spec.qemu,
+                                   "-M",
+                                   "microvm,pit=on,pic=on,rtc=on,acpi=off",
+                                   "-accel",
+                                   accelerator_name(spec.accel),
+                                   "-m",
+                                   std::to_string(spec.memory_mib) + "M",
+                                   "-smp",
+                                   std::to_string(spec.cpus),
+                                   "-nodefaults",
+                                   "-no-user-config",
+                                   "-display",
+                                   "none",
+                                   "-no-reboot",
+                                   "-serial",
+                                   "stdio",
+                                   "-kernel",
+                                   spec.kernel,
+                                   "-initrd",
+                                   spec.initramfs,
+                                   "-append",
+                                   append};
+  return argv;
+}
+
+Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
+  auto argv_strings = qemu_command_line(spec);
+  if (!argv_strings) return argv_strings.error();
+  std::vector<char*> argv;
+  for (std::string& word : *argv_strings) argv.push_back(word.data());
+  argv.push_back(nullptr);
+
+  int console[2];
+  if (pipe2(console, O_CLOEXEC) != 0) return errno_error("pipe2");
+  UniqueFd console_read(console[0]), console_write(console[1]);
+  sigset_t forwarded, original;
+  sigemptyset(&forwarded);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&forwarded, signal);
+  sigprocmask(SIG_BLOCK, &forwarded, &original);
+  struct RestoreMask {
+    sigset_t mask;
+    ~RestoreMask() { sigprocmask(SIG_SETMASK, &mask, nullptr); }
+  } restore{original};
+  UniqueFd signals(signalfd(-1, &forwarded, SFD_CLOEXEC));
+
+  VmOutcome outcome;
+  outcome.accel = accelerator_name(spec.accel);
+  outcome.launch_ns = now_ns();
+  pid_t qemu = fork();
+  if (qemu < 0) return errno_error("fork");
+  if (qemu == 0) {
+    sigprocmask(SIG_SETMASK, &original, nullptr);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // no VM outlives isobench
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(console_write.get(), 1);
+    dup2(console_write.get(), 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  console_write.reset();
+  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, qemu, 0)));
+
+  std::deque<std::string> tail;
+  std::string pending;
+  bool in_workload = false, done = false;
+  const int64_t deadline = outcome.launch_ns + static_cast<int64_t>(spec.timeout_seconds * 1e9);
+  while (!done) {
+    int64_t left_ms = (deadline - now_ns()) / 1000000;
+    if (left_ms <= 0) {
+      outcome.ending = VmOutcome::Ending::kTimedOut;
+      break;
+    }
+    pollfd fds[] = {{console_read.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
+    if (poll(fds, 2, static_cast<int>(left_ms)) < 0) continue;
+    if (fds[1].revents) {
+      outcome.ending = VmOutcome::Ending::kInterrupted;
+      break;
+    }
+    if (!fds[0].revents) continue;
+    char buffer[4096];
+    ssize_t n = read(console_read.get(), buffer, sizeof buffer);
+    if (n <= 0) break;  // QEMU closed the console: it is gone
+    pending.append(buffer, static_cast<size_t>(n));
+    size_t newline;
+    while ((newline = pending.find('\n')) != std::string::npos) {
+      std::string line = pending.substr(0, newline);
+      pending.erase(0, newline + 1);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::string marker = console_marker(line);
+      if (marker.rfind("init ", 0) == 0) {
+        outcome.init_ns = now_ns();
+        std::istringstream fields(marker.substr(5));
+        long long guest_ns = 0;
+        fields >> guest_ns >> outcome.guest_uptime_at_init;
+      } else if (marker == "start") {
+        outcome.start_ns = now_ns();
+        in_workload = true;
+        if (spec.start_fd >= 0) {
+          uint64_t at = static_cast<uint64_t>(outcome.start_ns);
+          (void)!write(spec.start_fd, &at, sizeof at);
+        }
+      } else if (marker.rfind("exit ", 0) == 0) {
+        outcome.end_ns = now_ns();
+        outcome.exit_code = std::atoi(marker.c_str() + 5);
+        in_workload = false;
+        done = true;
+      } else if (marker.rfind("error ", 0) == 0) {
+        outcome.message = "the guest init failed: " + marker.substr(6);
+      } else if (in_workload) {
+        if (forward_output && !line.empty()) std::printf("%s\n", line.c_str());
+      } else if (!line.empty()) {
+        tail.push_back(line);
+        if (tail.size() > 20) tail.pop_front();
+      }
+    }
+  }
+  std::fflush(stdout);
+  // The guest reboots right after its exit marker; whatever happened, QEMU ends here.
+  if (outcome.ending != VmOutcome::Ending::kExited || !done) {
+    kill(qemu, SIGKILL);
+  } else {
+    pollfd exit_wait{pidfd.get(), POLLIN, 0};
+    if (poll(&exit_wait, 1, 5000) <= 0) kill(qemu, SIGKILL);
+  }
+  int status = 0;
+  while (wait4(qemu, &status, 0, &outcome.qemu_usage) < 0 && errno == EINTR) {
+  }
+  outcome.qemu_exit_ns = now_ns();
+  outcome.console_tail.assign(tail.begin(), tail.end());
+  if (outcome.ending == VmOutcome::Ending::kExited && !done) {
+    outcome.ending = VmOutcome::Ending::kNoWorkload;
+    if (outcome.message.empty())
+      outcome.message = WIFEXITED(status) && WEXITSTATUS(status) != 0
+                            ? "QEMU failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")"
+                            : "the guest stopped without running the workload";
+  }
+  if (outcome.ending == VmOutcome::Ending::kTimedOut)
+    outcome.message = "the VM did not finish within " + std::to_string(static_cast<int>(spec.timeout_seconds)) + " s";
+  return outcome;
+}
+
+}  // namespace isobench::runner

@@ -1,0 +1,140 @@
+#include "runner/vm/vm_assets.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+namespace isobench::runner {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Fnv {
+  uint64_t state = 1469598103934665603ULL;
+  void add(const void* data, size_t size) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < size; ++i) state = (state ^ bytes[i]) * 1099511628211ULL;
+  }
+  void add(const std::string& text) { add(text.data(), text.size() + 1); }
+};
+
+bool add_file(Fnv& hash, const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) hash.add(buffer, static_cast<size_t>(in.gcount()));
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> find_qemu() {
+  for (const char* path : {"/usr/bin/qemu-system-x86_64", "/usr/local/bin/qemu-system-x86_64"})
+    if (access(path, X_OK) == 0) return std::string(path);
+  return plain_error("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
+}
+
+Result<std::string> find_guest_kernel(const std::string& requested) {
+  if (!requested.empty()) {
+    if (access(requested.c_str(), R_OK) != 0) return errno_error("--kernel " + requested);
+    return requested;
+  }
+  std::vector<std::string> cloud, any;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator("/boot", error)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("vmlinuz-", 0) != 0) continue;
+    (name.find("cloud") != std::string::npos ? cloud : any).push_back(entry.path().string());
+  }
+  auto& pick = cloud.empty() ? any : cloud;
+  if (pick.empty())
+    return plain_error("no guest kernel in /boot (apt-get install linux-image-cloud-amd64, or pass --kernel FILE)");
+  std::sort(pick.begin(), pick.end());
+  return pick.back();
+}
+
+Result<std::string> cache_directory() {
+  std::string dir;
+  if (geteuid() == 0) {
+    dir = "/var/cache/isobench";
+  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    dir = std::string(xdg) + "/isobench";
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    dir = std::string(home) + "/.cache/isobench";
+  } else {
+    return plain_error("no cache directory: set HOME or XDG_CACHE_HOME");
+  }
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return Error{error.value(), "cannot create cache directory " + dir};
+  return dir;
+}
+
+Result<std::string> content_hash(const std::string& rootfs, const std::string& init) {
+  Fnv hash;
+  std::vector<fs::path> paths;
+  std::error_code error;
+  for (auto it = fs::recursive_directory_iterator(rootfs, error); !error && it != fs::recursive_directory_iterator();
+       it.increment(error))
+    paths.push_back(it->path());
+  if (error) return Error{error.value(), "cannot read image " + rootfs};
+  std::sort(paths.begin(), paths.end());
+  for (const fs::path& path : paths) {
+    struct stat info;
+    if (lstat(path.c_str(), &info) != 0) continue;
+    hash.add(path.lexically_relative(rootfs).string());
+    hash.add(&info.st_mode, sizeof info.st_mode);
+    if (S_ISLNK(info.st_mode)) hash.add(fs::read_symlink(path, error).string());
+    if (S_ISREG(info.st_mode) && !add_file(hash, path)) return errno_error("cannot read " + path.string());
+  }
+  hash.add("/init");
+  if (!add_file(hash, init)) return errno_error("cannot read guest init " + init);
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash.state));
+  return std::string(text);
+}
+
+Result<std::string> sibling_executable(const std::string& name) {
+  char self[4096];
+  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (length <= 0) return errno_error("readlink /proc/self/exe");
+  std::string path = fs::path(std::string(self, static_cast<size_t>(length))).parent_path() / name;
+  if (access(path.c_str(), X_OK) != 0) return errno_error(name + " (expected next to the isobench executable)");
+  return path;
+}
+
+Result<std::string> cached_initramfs(const std::string& rootfs, const std::string& init, const std::string& cache) {
+  auto hash = content_hash(rootfs, init);
+  if (!hash) return hash.error();
+  std::string path = cache + "/initramfs-" + *hash + ".cpio";
+  if (access(path.c_str(), R_OK) == 0) return path;
+  auto builder = sibling_executable("initramfs_builder");
+  if (!builder) return builder.error();
+  std::string temporary = path + ".tmp-" + std::to_string(getpid());
+  pid_t child = fork();
+  if (child < 0) return errno_error("fork");
+  if (child == 0) {
+    execl(builder->c_str(), builder->c_str(), temporary.c_str(), rootfs.c_str(), init.c_str(), nullptr);
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    unlink(temporary.c_str());
+    return plain_error("building the initramfs of " + rootfs + " failed");
+  }
+  if (rename(temporary.c_str(), path.c_str()) != 0) {
+    unlink(temporary.c_str());
+    return errno_error("cannot store " + path);
+  }
+  return path;
+}
+
+}  // namespace isobench::runner

@@ -1,0 +1,33 @@
+// What a microVM needs from the host: QEMU, a guest kernel, and the initramfs built from an
+// image plus isobench's guest init (cached by content hash).
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+
+namespace isobench::runner {
+
+/// qemu-system-x86_64, or an error naming the Debian package.
+Result<std::string> find_qemu();
+
+/// `requested` when given (must exist), else the newest /boot/vmlinuz-*-cloud-amd64, else any
+/// /boot/vmlinuz-*; an error naming linux-image-cloud-amd64 when there is none.
+Result<std::string> find_guest_kernel(const std::string& requested);
+
+/// Where isobench keeps initramfs images and probe verdicts: /var/cache/isobench for root,
+/// $XDG_CACHE_HOME/isobench or ~/.cache/isobench otherwise. Created on demand.
+Result<std::string> cache_directory();
+
+/// A 16-hex-digit FNV-1a hash over every path, mode, symlink target and file content under
+/// `rootfs`, and over `init`: equal images give equal hashes.
+Result<std::string> content_hash(const std::string& rootfs, const std::string& init);
+
+/// CACHE/initramfs-<hash>.cpio, built by the initramfs_builder tool (next to the isobench
+/// executable) when missing. Concurrent builders write a temporary file and rename it.
+Result<std::string> cached_initramfs(const std::string& rootfs, const std::string& init, const std::string& cache);
+
+/// The guest init and initramfs_builder shipped next to the isobench executable.
+Result<std::string> sibling_executable(const std::string& name);
+
+}  // namespace isobench::runner
