@@ -15,8 +15,11 @@
 
 #include "common/file_io.h"
 #include "runner/cgroup/cgroup.h"
+#include "runner/image.h"
 #include "runner/namespaces.h"
 #include "runner/security/seccomp_filter.h"
+#include "runner/vm/kvm_probe.h"
+#include "runner/vm/vm_assets.h"
 
 namespace isobench::runner {
 namespace {
@@ -134,6 +137,29 @@ std::vector<HostCheck> check_filesystems_and_security() {
   return checks;
 }
 
+HostCheck check_kvm() {
+  if (access("/dev/kvm", F_OK) != 0)
+    return {"vm", "kvm", Verdict::kUnavailable, "/dev/kvm missing: VMs run under TCG emulation"};
+  // Usable only if a guest actually boots under it, in bounded time (cached per kernel+QEMU).
+  auto qemu = find_qemu();
+  auto kernel = find_guest_kernel("");
+  auto init = sibling_executable("isobench-guest-init");
+  auto cache = cache_directory();
+  if (!qemu || !kernel || !init || !cache)
+    return {"vm", "kvm", Verdict::kUntested,
+            "/dev/kvm present; untested: the boot probe needs qemu, a guest kernel "
+            "and the guest init"};
+  auto rootfs = builtin_image_rootfs();
+  if (!rootfs) return {"vm", "kvm", Verdict::kUntested, "/dev/kvm present; untested: " + rootfs.error().text()};
+  auto initramfs = cached_initramfs(*rootfs, *init, *cache);
+  if (!initramfs) return {"vm", "kvm", Verdict::kUntested, "/dev/kvm present; untested: " + initramfs.error().text()};
+  KvmVerdict verdict = probe_kvm(*qemu, *kernel, *initramfs, *cache);
+  return {"vm", "kvm", verdict.usable ? Verdict::kOk : Verdict::kUnavailable,
+          verdict.usable ? verdict.detail
+                         : "present but " + verdict.detail.substr(verdict.detail.find("unusable")) +
+                               "; VMs run under TCG emulation"};
+}
+
 std::vector<HostCheck> check_tools() {
   std::vector<HostCheck> checks;
   struct Tool {
@@ -158,10 +184,7 @@ std::vector<HostCheck> check_tools() {
       kernels += (kernels.empty() ? "" : " ") + entry.path().string();
   checks.push_back({"vm", "guest kernel", kernels.empty() ? Verdict::kUnavailable : Verdict::kOk,
                     kernels.empty() ? "none in /boot (apt-get install linux-image-cloud-amd64)" : kernels});
-  bool kvm = access("/dev/kvm", F_OK) == 0;
-  checks.push_back({"vm", "kvm", kvm ? Verdict::kUntested : Verdict::kUnavailable,
-                    kvm ? "/dev/kvm present; usability untested (decided by a timed boot probe, not by the device)"
-                        : "/dev/kvm missing: VMs would run under TCG emulation"});
+  checks.push_back(check_kvm());
   return checks;
 }
 

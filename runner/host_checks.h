@@ -14,7 +14,9 @@ std::vector<HostCheck> check_namespaces();
 std::vector<HostCheck> check_cgroups();
 /// overlayfs mounted for real in a throwaway mount namespace; the seccomp filter compiled.
 std::vector<HostCheck> check_filesystems_and_security();
-/// runc, crun, bwrap, qemu-system-x86_64 with versions; guest kernels; /dev/kvm.
+/// Whether KVM works: a timed boot probe (cached), never the existence of /dev/kvm.
+HostCheck check_kvm();
+/// runc, crun, bwrap, qemu-system-x86_64 with versions; guest kernels; KVM.
 std::vector<HostCheck> check_tools();
 
 }  // namespace isobench::runner

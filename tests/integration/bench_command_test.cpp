@@ -230,7 +230,7 @@ TEST_P(BenchRejectsBadInput, WithExit125AMessageAndNoResultsFile) {
 
 const BadBenchInput kBadBenchInputs[] = {
     {"UnknownTarget", {"--targets", "bare,nope", "--runs", "1", "--warmup", "0"}, nullptr, "nope"},
-    {"VmTargetNotYetAvailable", {"--targets", "bare,vm", "--runs", "1", "--warmup", "0"}, nullptr, "vm"},
+    {"ZeroConcurrency", {"--targets", "bare", "--concurrency", "0"}, nullptr, "concurrency"},
     {"UnknownIsobenchToggle", {"--targets", "isobench:no-bogus"}, nullptr, "no-bogus"},
     {"UnknownWorkload", {"--workloads", "nope"}, nullptr, "nope"},
     {"ParamForAWorkloadNotSelected", {"--workloads", "noop", "--param", "mem.size=16m"}, nullptr, "mem"},
