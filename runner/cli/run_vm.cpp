@@ -129,6 +129,14 @@ Result<int> run_in_vm(const RunOptions& options) {
         {"qemu_cpu_ms", (outcome->qemu_usage.ru_utime.tv_sec + outcome->qemu_usage.ru_stime.tv_sec) * 1e3 +
                             (outcome->qemu_usage.ru_utime.tv_usec + outcome->qemu_usage.ru_stime.tv_usec) / 1e3},
         {"qemu_peak_rss_kib", outcome->qemu_usage.ru_maxrss},
+        {"qemu_rss_kib", outcome->qemu_rss_kib},
+        {"qemu_pss_kib", outcome->qemu_pss_kib},
+        {"guest_used_kib", outcome->guest_used_kib},
+        {"guest_resident_kib", outcome->guest_resident_kib},
+        // What the VMM costs beyond the guest RAM it holds for the guest.
+        {"vmm_overhead_kib", outcome->qemu_rss_kib >= 0 && outcome->guest_resident_kib >= 0
+                                 ? outcome->qemu_rss_kib - outcome->guest_resident_kib
+                                 : -1},
         {"kernel", spec.kernel},
         {"memory_mib", spec.memory_mib},
         {"cpus", spec.cpus}};
@@ -136,10 +144,14 @@ Result<int> run_in_vm(const RunOptions& options) {
       char line[400];
       std::snprintf(line, sizeof line,
                     "isobench stats (vm, %s): guest init after %.1f ms (guest kernel uptime %.2f s), workload start "
-                    "after %.1f ms, exit after %.1f ms; QEMU CPU %.1f ms, peak RSS %.1f MiB\n",
+                    "after %.1f ms, exit after %.1f ms; QEMU CPU %.1f ms, peak RSS %.1f MiB, PSS %.1f MiB (guest RAM "
+                    "resident %.1f MiB, VMM overhead %.1f MiB)\n",
                     label, stats["launch_to_init_ms"].get<double>(), outcome->guest_uptime_at_init,
                     stats["launch_to_start_ms"].get<double>(), stats["launch_to_exit_ms"].get<double>(),
-                    stats["qemu_cpu_ms"].get<double>(), static_cast<double>(outcome->qemu_usage.ru_maxrss) / 1024);
+                    stats["qemu_cpu_ms"].get<double>(), static_cast<double>(outcome->qemu_usage.ru_maxrss) / 1024,
+                    static_cast<double>(outcome->qemu_pss_kib) / 1024,
+                    static_cast<double>(outcome->guest_resident_kib) / 1024,
+                    static_cast<double>(stats["vmm_overhead_kib"].get<long>()) / 1024);
       std::cerr << line;
     }
     if (!options.stats_json.empty()) ISOBENCH_TRY(write_regular_file(options.stats_json, stats.dump(2) + "\n"));

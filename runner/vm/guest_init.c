@@ -5,7 +5,8 @@
  * Markers (each on a line of its own, on the console):
  *   @@isobench:init <guest CLOCK_MONOTONIC ns> <uptime seconds>   init reached
  *   @@isobench:start                                              workload about to exec
- *   @@isobench:exit <code>                                        workload ended (128+N on signal N)
+ *   @@isobench:exit <code> <used KiB>                             workload ended (128+N on signal N);
+ *                                                                 guest memory in use (MemTotal-MemAvailable)
  *   @@isobench:error <message>                                    init could not run it
  */
 #define _GNU_SOURCE
@@ -26,6 +27,20 @@ static void marker(const char *text) {
   char line[512];
   int length = snprintf(line, sizeof line, "\n@@isobench:%s\n", text);
   if (length > 0) (void)!write(1, line, (size_t)length);
+}
+
+/* MemTotal - MemAvailable, in KiB: what the guest itself uses, for the VMM overhead. */
+static long guest_used_kib(void) {
+  FILE *meminfo = fopen("/proc/meminfo", "re");
+  if (!meminfo) return -1;
+  char line[128];
+  long total = -1, available = -1;
+  while (fgets(line, sizeof line, meminfo)) {
+    sscanf(line, "MemTotal: %ld", &total);
+    sscanf(line, "MemAvailable: %ld", &available);
+  }
+  fclose(meminfo);
+  return total >= 0 && available >= 0 ? total - available : -1;
 }
 
 static void power_off(void) {
@@ -92,7 +107,7 @@ int main(int argc, char **argv) {
     if (done < 0 && errno != EINTR) fail("wait");
   }
   int code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-  snprintf(text, sizeof text, "exit %d", code);
+  snprintf(text, sizeof text, "exit %d %ld", code, guest_used_kib());
   marker(text);
   power_off();
   return 0;

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <sstream>
@@ -26,6 +27,29 @@ int64_t now_ns() {
 }
 
 constexpr const char* kMarkerPrefix = "@@isobench:";
+
+/// QEMU's Rss and Pss, and the resident part of guest RAM (the anonymous mapping exactly the
+/// size of the guest's memory), from /proc/PID/smaps; left at -1 when unreadable.
+void read_memory(pid_t qemu, uint64_t guest_mib, VmOutcome& outcome) {
+  std::FILE* smaps = std::fopen(("/proc/" + std::to_string(qemu) + "/smaps").c_str(), "re");
+  if (!smaps) return;
+  char line[512];
+  long size = 0, rss = 0, pss = 0, total_rss = 0, total_pss = 0;
+  bool in_guest_ram = false;
+  while (std::fgets(line, sizeof line, smaps)) {
+    if (std::sscanf(line, "Size: %ld", &size) == 1) {
+      in_guest_ram = size == static_cast<long>(guest_mib * 1024);
+    } else if (std::sscanf(line, "Rss: %ld", &rss) == 1) {
+      total_rss += rss;
+      if (in_guest_ram) outcome.guest_resident_kib = std::max(outcome.guest_resident_kib, rss);
+    } else if (std::sscanf(line, "Pss: %ld", &pss) == 1) {
+      total_pss += pss;
+    }
+  }
+  std::fclose(smaps);
+  outcome.qemu_rss_kib = total_rss;
+  outcome.qemu_pss_kib = total_pss;
+}
 
 }  // namespace
 
@@ -155,7 +179,9 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
         }
       } else if (marker.rfind("exit ", 0) == 0) {
         outcome.end_ns = now_ns();
-        outcome.exit_code = std::atoi(marker.c_str() + 5);
+        std::istringstream fields(marker.substr(5));
+        fields >> outcome.exit_code >> outcome.guest_used_kib;
+        read_memory(qemu, spec.memory_mib, outcome);  // now, while QEMU still holds the guest's memory
         in_workload = false;
         done = true;
       } else if (marker.rfind("error ", 0) == 0) {

@@ -46,6 +46,10 @@ struct VmOutcome {
   int64_t end_ns = 0;     ///< the workload's exit marker seen
   int64_t qemu_exit_ns = 0;
   double guest_uptime_at_init = 0;  ///< seconds since the guest kernel started, as init saw it
+  long guest_used_kib = -1;         ///< MemTotal - MemAvailable in the guest at the workload's end
+  long qemu_rss_kib = -1;           ///< QEMU's RSS and PSS at the workload's end (smaps_rollup)
+  long qemu_pss_kib = -1;
+  long guest_resident_kib = -1;  ///< guest RAM that QEMU holds resident: the guest's real footprint
   rusage qemu_usage{};
   std::string message;                    ///< why the workload did not run or end
   std::vector<std::string> console_tail;  ///< the last console lines before the workload
