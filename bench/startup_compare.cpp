@@ -32,6 +32,7 @@
 
 #include "bench/statistics.h"
 #include "common/file_io.h"
+#include "common/system.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/cli/run_options.h"
 #include "runner/container.h"
@@ -44,11 +45,7 @@ namespace fs = std::filesystem;
 using isobench::bench::median;
 using isobench::bench::quantile;
 
-int64_t now_ns() {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec;
-}
+using isobench::monotonic_ns;
 
 struct RunResult {
   double ms = 0;
@@ -65,13 +62,13 @@ RunResult spawn_and_wait(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   RunResult result;
-  int64_t start = now_ns();
+  int64_t start = monotonic_ns();
   pid_t pid;
   if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) == 0) {
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);
-    result.ms = static_cast<double>(now_ns() - start) / 1e6;
+    result.ms = static_cast<double>(monotonic_ns() - start) / 1e6;
     result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
   posix_spawn_file_actions_destroy(&actions);
@@ -81,7 +78,7 @@ RunResult spawn_and_wait(const std::vector<std::string>& argv) {
 /// The floor: what any runtime must at least do for these namespaces.
 RunResult raw_clone_exec(const std::string& noop) {
   RunResult result;
-  int64_t start = now_ns();
+  int64_t start = monotonic_ns();
   clone_args args{};
   args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
   args.exit_signal = SIGCHLD;
@@ -97,17 +94,9 @@ RunResult raw_clone_exec(const std::string& noop) {
   int status = 0;
   rusage usage{};
   wait4(static_cast<pid_t>(pid), &status, 0, &usage);
-  result.ms = static_cast<double>(now_ns() - start) / 1e6;
+  result.ms = static_cast<double>(monotonic_ns() - start) / 1e6;
   result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   return result;
-}
-
-std::string find_tool(const std::string& name) {
-  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
-    std::string path = std::string(dir) + "/" + name;
-    if (access(path.c_str(), X_OK) == 0) return path;
-  }
-  return {};
 }
 
 /// An OCI bundle for runc: `runc spec`'s default config, pointed at the image, running noop.
@@ -145,9 +134,9 @@ class InProcessLauncher {
     spec_.id = isobench::runner::new_container_id();
     isobench::runner::ContainerLauncher launcher(cgroups_.get());
     RunResult result;
-    int64_t start = now_ns();
+    int64_t start = monotonic_ns();
     auto outcome = launcher.run(spec_);
-    result.ms = static_cast<double>(now_ns() - start) / 1e6;
+    result.ms = static_cast<double>(monotonic_ns() - start) / 1e6;
     result.ok = outcome && outcome->exit_code == 0;
     return result;
   }
@@ -205,7 +194,7 @@ int main(int argc, char** argv) {
     targets.emplace_back("launcher (in-process)", [&](int) { return launcher->run(); });
   else
     skipped.push_back("in-process launcher: could not build the container spec");
-  if (std::string bwrap = find_tool("bwrap"); !bwrap.empty()) {
+  if (std::string bwrap = isobench::find_program("bwrap"); !bwrap.empty()) {
     targets.emplace_back("bwrap --unshare-all", [=](int) {
       return spawn_and_wait(
           {bwrap, "--unshare-all", "--ro-bind", rootfs, "/", "--proc", "/proc", "--dev", "/dev", "--", "/bin/noop"});
@@ -214,7 +203,8 @@ int main(int argc, char** argv) {
     skipped.push_back("bwrap: not installed (apt-get install bubblewrap)");
   }
   fs::path scratch = fs::temp_directory_path() / ("isobench-startup-" + std::to_string(getpid()));
-  if (std::string runc = find_tool("runc"); !runc.empty() && write_runc_bundle(runc, scratch / "bundle", rootfs)) {
+  if (std::string runc = isobench::find_program("runc");
+      !runc.empty() && write_runc_bundle(runc, scratch / "bundle", rootfs)) {
     std::string state = (scratch / "state").string();
     std::string bundle = (scratch / "bundle").string();
     targets.emplace_back("runc run", [=](int run) {

@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "common/file_io.h"
+#include "common/system.h"
 #include "common/unique_fd.h"
 #include "runner/child.h"
 #include "runner/rootfs_plan.h"
@@ -20,12 +21,6 @@
 #include "runner/security/seccomp_filter.h"
 
 namespace isobench::runner {
-
-int64_t monotonic_ns() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-}
 
 namespace {
 
@@ -106,13 +101,6 @@ Status write_id_maps(pid_t pid, const ContainerSpec& spec) {
   return {};
 }
 
-std::vector<char*> c_strings(const std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
 void describe_setup_failure(const ChildFailure& failure, const std::vector<RootfsStep>& plan, const ContainerSpec& spec,
                             ContainerOutcome& outcome) {
   outcome.ending = ContainerOutcome::Ending::kSetupFailed;
@@ -160,8 +148,8 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
     last_cap = *cap;
   }
   std::vector<std::string> argv_storage = spec.args;
-  std::vector<char*> argv = c_strings(argv_storage);
-  std::vector<char*> envp = c_strings(spec.env);
+  std::vector<char*> argv = exec_array(argv_storage);
+  std::vector<char*> envp = exec_array(spec.env);
   ContainerOutcome outcome;
   outcome.launch_ns = launch_ns;
   outcome.prepared_ns = monotonic_ns();

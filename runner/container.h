@@ -56,7 +56,5 @@ class ContainerLauncher {
   CgroupManager* cgroups_;
 };
 
-/// CLOCK_MONOTONIC in nanoseconds.
-int64_t monotonic_ns();
 
 }  // namespace isobench::runner

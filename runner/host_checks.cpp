@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "common/file_io.h"
+#include "common/system.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/image.h"
 #include "runner/namespaces.h"
@@ -39,30 +40,6 @@ int in_child(uint64_t flags, Body body) {
   int status = 0;
   waitpid(static_cast<pid_t>(pid), &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
-}
-
-std::string first_line_of_command(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return {};
-  char line[512] = {};
-  if (!fgets(line, sizeof line, pipe)) line[0] = 0;
-  pclose(pipe);
-  return trim(line);
-}
-
-std::string find_in_path(const std::string& name) {
-  const char* path = getenv("PATH");
-  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  dirs += ":/usr/sbin:/sbin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t colon = dirs.find(':', start);
-    std::string candidate = dirs.substr(start, colon - start) + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  return {};
 }
 
 }  // namespace
@@ -168,14 +145,13 @@ std::vector<HostCheck> check_tools() {
   };
   for (const Tool& tool : {Tool{"runc", "runc"}, Tool{"crun", "crun"}, Tool{"bwrap", "bubblewrap"},
                            Tool{"qemu-system-x86_64", "qemu-system-x86"}}) {
-    std::string path = find_in_path(tool.name);
+    std::string path = find_program(tool.name);
     if (path.empty()) {
       checks.push_back({"tools", tool.name, Verdict::kUnavailable,
                         std::string("not installed (apt-get install ") + tool.package + ")"});
       continue;
     }
-    checks.push_back(
-        {"tools", tool.name, Verdict::kOk, first_line_of_command(path + " --version") + " (" + path + ")"});
+    checks.push_back({"tools", tool.name, Verdict::kOk, first_output_line(path + " --version") + " (" + path + ")"});
   }
   std::string kernels;
   std::error_code error;

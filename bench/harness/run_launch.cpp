@@ -1,5 +1,7 @@
 #include "bench/harness/run_launch.h"
 
+#include "common/system.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -14,20 +16,7 @@
 
 namespace isobench::bench {
 
-int64_t monotonic_now_ns() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-}
-
 namespace {
-
-std::vector<char*> c_strings(const std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
 
 std::string read_all(int fd, size_t limit = 1 << 20) {
   std::string text;
@@ -70,9 +59,9 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   run.stdout_file.reset(memfd_create("isobench-stdout", MFD_CLOEXEC));
   run.stderr_file.reset(memfd_create("isobench-stderr", MFD_CLOEXEC));
   if (!run.stdout_file || !run.stderr_file) return errno_error("memfd_create");
-  std::vector<char*> argv = c_strings(invocation.argv);
-  std::vector<char*> envp = c_strings(invocation.env);
-  run.launch_ns = monotonic_now_ns();
+  std::vector<char*> argv = exec_array(invocation.argv);
+  std::vector<char*> envp = exec_array(invocation.env);
+  run.launch_ns = monotonic_ns();
   pid_t pid = spawn(argv.data(), envp.data(), start_write.get(), run.stdout_file.get(), run.stderr_file.get(),
                     invocation.mount_namespace_fd, invocation.cgroup_join_fd);
   if (pid < 0) return errno_error("vfork");
@@ -95,7 +84,7 @@ FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
   int status = 0;
   while (wait4(run.pid, &status, 0, &finished.usage) < 0 && errno == EINTR) {
   }
-  finished.exit_ns = monotonic_now_ns();
+  finished.exit_ns = monotonic_ns();
   finished.exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
   uint64_t start_ns = 0;
   if (read(run.start_pipe.get(), &start_ns, sizeof start_ns) == sizeof start_ns)
@@ -112,7 +101,7 @@ namespace isobench::bench {
 std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds) {
   std::vector<FinishedRun> finished(runs.size());
   std::vector<bool> done(runs.size(), false);
-  const int64_t deadline = monotonic_now_ns() + static_cast<int64_t>(timeout_seconds * 1e9);
+  const int64_t deadline = monotonic_ns() + static_cast<int64_t>(timeout_seconds * 1e9);
   size_t remaining = runs.size();
   while (remaining > 0) {
     std::vector<pollfd> fds;
@@ -122,7 +111,7 @@ std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double ti
       fds.push_back({runs[i]->pidfd.get(), POLLIN, 0});
       index.push_back(i);
     }
-    int64_t left_ms = (deadline - monotonic_now_ns()) / 1000000;
+    int64_t left_ms = (deadline - monotonic_ns()) / 1000000;
     int ready = poll(fds.data(), fds.size(), static_cast<int>(left_ms > 0 ? left_ms : 0));
     if (ready < 0 && errno == EINTR) continue;
     bool expired = ready <= 0;

@@ -47,6 +47,4 @@ FinishedRun wait_for(LaunchedRun& run, double timeout_seconds);
 /// one is not its turn in a queue. Runs still alive after `timeout_seconds` are killed.
 std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds);
 
-int64_t monotonic_now_ns();
-
 }  // namespace isobench::bench

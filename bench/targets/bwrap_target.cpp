@@ -18,13 +18,7 @@ class BwrapTarget final : public Target {
   Result<std::string> probe() override {
     path_ = find_program("bwrap");
     if (path_.empty()) return plain_error("not installed (apt-get install bubblewrap)");
-    FILE* pipe = popen((path_ + " --version 2>&1").c_str(), "r");
-    char line[256] = {};
-    if (pipe) {
-      if (!fgets(line, sizeof line, pipe)) line[0] = 0;
-      pclose(pipe);
-    }
-    return trim(line);
+    return first_output_line(path_ + " --version");
   }
 
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string&) override {

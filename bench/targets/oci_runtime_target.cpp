@@ -15,15 +15,6 @@
 namespace isobench::bench {
 namespace {
 
-std::string first_output_line(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return {};
-  char line[512] = {};
-  if (!fgets(line, sizeof line, pipe)) line[0] = 0;
-  pclose(pipe);
-  return trim(line);
-}
-
 bool hybrid_cgroups() {
   struct stat unified;
   return stat("/sys/fs/cgroup/unified", &unified) == 0 && stat("/sys/fs/cgroup/memory", &unified) == 0;

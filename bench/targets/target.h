@@ -9,6 +9,7 @@
 
 #include "bench/workload_catalog.h"
 #include "common/result.h"
+#include "common/system.h"
 
 namespace isobench::bench {
 
@@ -56,7 +57,5 @@ std::string known_targets();
 /// The environment every workload gets: PATH and the start handshake's descriptor.
 std::vector<std::string> workload_environment();
 
-/// Finds an executable in the usual system directories; empty when absent.
-std::string find_program(const std::string& name);
 
 }  // namespace isobench::bench

@@ -19,14 +19,6 @@ std::vector<std::string> workload_environment() {
           "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
 }
 
-std::string find_program(const std::string& name) {
-  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
-    std::string path = std::string(dir) + "/" + name;
-    if (access(path.c_str(), X_OK) == 0) return path;
-  }
-  return {};
-}
-
 Result<std::unique_ptr<Target>> make_target(const std::string& name, const TargetContext& context) {
   if (name == "bare") return std::unique_ptr<Target>(new BareTarget(context));
   if (name == "runc" || name == "crun") return std::unique_ptr<Target>(new OciRuntimeTarget(name, context));

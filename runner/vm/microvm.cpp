@@ -15,16 +15,11 @@
 #include <deque>
 #include <sstream>
 
+#include "common/system.h"
 #include "common/unique_fd.h"
 
 namespace isobench::runner {
 namespace {
-
-int64_t now_ns() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-}
 
 constexpr const char* kMarkerPrefix = "@@isobench:";
 
@@ -122,7 +117,7 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
 
   VmOutcome outcome;
   outcome.accel = accelerator_name(spec.accel);
-  outcome.launch_ns = now_ns();
+  outcome.launch_ns = monotonic_ns();
   pid_t qemu = fork();
   if (qemu < 0) return errno_error("fork");
   if (qemu == 0) {
@@ -143,7 +138,7 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
   bool in_workload = false, done = false;
   const int64_t deadline = outcome.launch_ns + static_cast<int64_t>(spec.timeout_seconds * 1e9);
   while (!done) {
-    int64_t left_ms = (deadline - now_ns()) / 1000000;
+    int64_t left_ms = (deadline - monotonic_ns()) / 1000000;
     if (left_ms <= 0) {
       outcome.ending = VmOutcome::Ending::kTimedOut;
       break;
@@ -166,19 +161,19 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       std::string marker = console_marker(line);
       if (marker.rfind("init ", 0) == 0) {
-        outcome.init_ns = now_ns();
+        outcome.init_ns = monotonic_ns();
         std::istringstream fields(marker.substr(5));
         long long guest_ns = 0;
         fields >> guest_ns >> outcome.guest_uptime_at_init;
       } else if (marker == "start") {
-        outcome.start_ns = now_ns();
+        outcome.start_ns = monotonic_ns();
         in_workload = true;
         if (spec.start_fd >= 0) {
           uint64_t at = static_cast<uint64_t>(outcome.start_ns);
           (void)!write(spec.start_fd, &at, sizeof at);
         }
       } else if (marker.rfind("exit ", 0) == 0) {
-        outcome.end_ns = now_ns();
+        outcome.end_ns = monotonic_ns();
         std::istringstream fields(marker.substr(5));
         fields >> outcome.exit_code >> outcome.guest_used_kib;
         read_memory(qemu, spec.memory_mib, outcome);  // now, while QEMU still holds the guest's memory
@@ -205,7 +200,7 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
   int status = 0;
   while (wait4(qemu, &status, 0, &outcome.qemu_usage) < 0 && errno == EINTR) {
   }
-  outcome.qemu_exit_ns = now_ns();
+  outcome.qemu_exit_ns = monotonic_ns();
   outcome.console_tail.assign(tail.begin(), tail.end());
   if (outcome.ending == VmOutcome::Ending::kExited && !done) {
     outcome.ending = VmOutcome::Ending::kNoWorkload;

@@ -1,0 +1,25 @@
+// Small process-level helpers every layer needs: the clock all timings share, argv arrays
+// for exec, and looking up and asking installed programs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace isobench {
+
+/// CLOCK_MONOTONIC in nanoseconds: the clock of every timestamp in isobench, and of the
+/// workloads' start handshake.
+int64_t monotonic_ns();
+
+/// Null-terminated pointers into `strings`, for execve; valid while `strings` lives.
+std::vector<char*> exec_array(const std::vector<std::string>& strings);
+
+/// An executable's absolute path in $PATH (plus the sbin directories), or "" when absent.
+std::string find_program(const std::string& name);
+
+/// The first line `command` prints (stdout and stderr), trimmed; "" when it prints nothing.
+/// Runs through /bin/sh: for fixed commands such as "runc --version" only.
+std::string first_output_line(const std::string& command);
+
+}  // namespace isobench
