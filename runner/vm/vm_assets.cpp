@@ -33,6 +33,21 @@ bool add_file(Fnv& hash, const fs::path& path) {
   return true;
 }
 
+/// Keeps the `keep` most recently written initramfs images in `cache`; each is some 10 MiB
+/// and a changed image or guest init makes a new one.
+void evict_old_initramfs(const std::string& cache, size_t keep) {
+  std::vector<std::pair<fs::file_time_type, fs::path>> images;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(cache, error)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("initramfs-", 0) == 0 && name.ends_with(".cpio"))
+      images.emplace_back(entry.last_write_time(error), entry.path());
+  }
+  if (images.size() <= keep) return;
+  std::sort(images.begin(), images.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = keep; i < images.size(); ++i) fs::remove(images[i].second, error);
+}
+
 }  // namespace
 
 Result<std::string> find_qemu() {
@@ -134,6 +149,7 @@ Result<std::string> cached_initramfs(const std::string& rootfs, const std::strin
     unlink(temporary.c_str());
     return errno_error("cannot store " + path);
   }
+  evict_old_initramfs(cache, 4);
   return path;
 }
 
