@@ -40,10 +40,10 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
        : key == "workloads" ? settings.workloads
        : key == "cmd"       ? settings.cmd
                             : settings.params) = *list;
-    } else if (key == "runs" || key == "warmup") {
+    } else if (key == "runs" || key == "warmup" || key == "memory_runs") {
       auto number = positive_int(value, path, key == "runs" ? 1 : 0);
       if (!number) return number.error();
-      (key == "runs" ? settings.runs : settings.warmup) = *number;
+      (key == "runs" ? settings.runs : key == "warmup" ? settings.warmup : settings.memory_runs) = *number;
     } else if (key == "concurrency") {
       nlohmann::json list = value.is_array() ? value : nlohmann::json::array({value});
       settings.concurrency.clear();
@@ -60,7 +60,7 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
       settings.seed = value.get<uint64_t>();
     } else {
       return at(path,
-                "unknown setting (known: targets, workloads, cmd, params, runs, warmup, concurrency, "
+                "unknown setting (known: targets, workloads, cmd, params, runs, warmup, memory_runs, concurrency, "
                 "min_time, timeout, seed)",
                 value);
     }
@@ -74,6 +74,7 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
   options.concurrency = settings.concurrency;
   options.runs = settings.runs;
   options.warmup = settings.warmup;
+  options.memory_runs = settings.memory_runs;
   options.min_time_seconds = settings.min_time;
   options.timeout_seconds = settings.timeout;
   options.seed = settings.seed;

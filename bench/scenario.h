@@ -20,6 +20,7 @@ struct ScenarioSettings {
   std::vector<int> concurrency = {1};
   int runs = 10;
   int warmup = 2;
+  int memory_runs = 3;
   double min_time = 0;
   double timeout = 60;
   uint64_t seed = 1;

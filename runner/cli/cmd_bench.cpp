@@ -120,6 +120,8 @@ void add_bench_command(CLI::App& app, Action& action, const std::vector<std::str
   command->add_option("--concurrency", s.concurrency, "Sandboxes started at once, e.g. 1,10,100")->delimiter(',');
   command->add_option("-r,--runs", s.runs, "Measured rounds")->check(CLI::PositiveNumber);
   command->add_option("-w,--warmup", s.warmup, "Unmeasured rounds first")->check(CLI::NonNegativeNumber);
+  command->add_option("--memory-runs", s.memory_runs, "Untimed runs per cell measuring the runtime's memory")
+      ->check(CLI::NonNegativeNumber);
   command->add_option("--min-time", s.min_time, "Add rounds until each cell has run this many seconds");
   command->add_option("--timeout", s.timeout, "Seconds before a run is killed and recorded as failed");
   command->add_option("--seed", s.seed, "Seed of the shuffled order");
