@@ -16,6 +16,8 @@ using Action = std::function<Result<int>()>;
 /// `container_command` is filled by split_container_command before parsing.
 void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 void add_doctor_command(CLI::App& app, Action& action);
+/// Like run, probe takes a trailing command: `container_command` is filled before parsing.
+void add_probe_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 /// `command_line` is the whole argv, recorded in the results.
 void add_bench_command(CLI::App& app, Action& action, const std::vector<std::string>& command_line);
 

@@ -25,11 +25,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> container_command;
   cli::add_run_command(app, action, container_command);
   cli::add_doctor_command(app, action);
+  cli::add_probe_command(app, action, container_command);
   const std::vector<std::string> command_line(argv, argv + argc);
   cli::add_bench_command(app, action, command_line);
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
-    container_command = cli::split_container_command(app, args);
+    container_command = cli::split_container_command(app, args, {"run", "probe"});
     std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
     app.parse(args);
   } catch (const CLI::ParseError& error) {
