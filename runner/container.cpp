@@ -19,31 +19,11 @@
 #include "runner/rootfs_plan.h"
 #include "runner/security/capabilities.h"
 #include "runner/security/seccomp_filter.h"
+#include "runner/signal_block.h"
 
 namespace isobench::runner {
 
 namespace {
-
-constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-
-/// Blocks the forwarded signals for the life of the launch and restores the mask after.
-class SignalBlock {
- public:
-  SignalBlock() {
-    sigemptyset(&blocked_);
-    for (int signal : kForwardedSignals) sigaddset(&blocked_, signal);
-    sigprocmask(SIG_BLOCK, &blocked_, &original_);
-  }
-  ~SignalBlock() { sigprocmask(SIG_SETMASK, &original_, nullptr); }
-  SignalBlock(const SignalBlock&) = delete;
-  SignalBlock& operator=(const SignalBlock&) = delete;
-  const sigset_t& blocked() const { return blocked_; }
-  const sigset_t& original() const { return original_; }
-
- private:
-  sigset_t blocked_;
-  sigset_t original_;
-};
 
 /// The container's init until reaped: killed and reaped on early return.
 class ChildProcess {

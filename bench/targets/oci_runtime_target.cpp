@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,13 +10,14 @@
 
 #include "bench/targets/oci_bundle.h"
 #include "common/file_io.h"
+#include "runner/cgroup/cgroup.h"
 
 namespace isobench::bench {
 namespace {
 
 bool hybrid_cgroups() {
-  struct stat unified;
-  return stat("/sys/fs/cgroup/unified", &unified) == 0 && stat("/sys/fs/cgroup/memory", &unified) == 0;
+  auto mountinfo = read_file("/proc/self/mountinfo");
+  return mountinfo && runner::parse_cgroup_layout(*mountinfo).mode == runner::CgroupMode::kHybrid;
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 
 #include "common/system.h"
 #include "common/unique_fd.h"
+#include "runner/signal_block.h"
 
 namespace isobench::runner {
 namespace {
@@ -105,15 +106,8 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
   int console[2];
   if (pipe2(console, O_CLOEXEC) != 0) return errno_error("pipe2");
   UniqueFd console_read(console[0]), console_write(console[1]);
-  sigset_t forwarded, original;
-  sigemptyset(&forwarded);
-  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&forwarded, signal);
-  sigprocmask(SIG_BLOCK, &forwarded, &original);
-  struct RestoreMask {
-    sigset_t mask;
-    ~RestoreMask() { sigprocmask(SIG_SETMASK, &mask, nullptr); }
-  } restore{original};
-  UniqueFd signals(signalfd(-1, &forwarded, SFD_CLOEXEC));
+  SignalBlock held;
+  UniqueFd signals(signalfd(-1, &held.blocked(), SFD_CLOEXEC));
 
   VmOutcome outcome;
   outcome.accel = accelerator_name(spec.accel);
@@ -121,7 +115,7 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
   pid_t qemu = fork();
   if (qemu < 0) return errno_error("fork");
   if (qemu == 0) {
-    sigprocmask(SIG_SETMASK, &original, nullptr);
+    sigprocmask(SIG_SETMASK, &held.original(), nullptr);
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // no VM outlives isobench
     int null = open("/dev/null", O_RDWR);
     dup2(null, 0);
