@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -34,6 +35,33 @@ HostCheck check_tracefs() {
 }
 
 }  // namespace
+
+DisabledFeatures DisabledFeatures::parse(const std::string& list) {
+  DisabledFeatures features;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!name.empty()) features.names_.insert(name);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return features;
+}
+
+DisabledFeatures DisabledFeatures::from_environment() {
+  const char* list = std::getenv("ISOBENCH_DISABLE_BPF_FEATURES");
+  return parse(list ? list : "");
+}
+
+std::optional<std::string> tracepoint_unavailable(const std::string& tracefs_root, const std::string& tracepoint,
+                                                  const DisabledFeatures& disabled) {
+  if (disabled.disabled(tracepoint))
+    return "tracepoint " + tracepoint + " switched off (ISOBENCH_DISABLE_BPF_FEATURES)";
+  if (!exists((tracefs_root + "/events/" + tracepoint).c_str()))
+    return "this kernel has no tracepoint " + tracepoint;
+  return std::nullopt;
+}
 
 std::vector<HostCheck> check_bpf_features() {
   std::vector<HostCheck> checks;

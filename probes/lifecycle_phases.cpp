@@ -27,7 +27,7 @@ bool creates_namespace(const LifecycleEvent& event) {
 LifecyclePhases lifecycle_phases(const std::vector<LifecycleEvent>& events, int64_t launch_ns, int64_t end_ns) {
   LifecyclePhases phases;
   phases.total_ms = ms(launch_ns, end_ns);
-  int64_t exec_ns = 0, exec_started_ns = 0, workload_exit_ns = 0, first_namespace_ns = 0;
+  int64_t exec_ns = 0, exec_started_ns = 0, workload_exit_ns = 0, first_isolation_ns = 0;
   for (const LifecycleEvent& event : events) {
     if (event.kind == LifecycleEvent::Kind::kExec && event.timestamp_ns >= exec_ns) {
       exec_ns = event.timestamp_ns;
@@ -41,11 +41,16 @@ LifecyclePhases lifecycle_phases(const std::vector<LifecycleEvent>& events, int6
       continue;
     }
     if (event.kind != LifecycleEvent::Kind::kSyscall) continue;
+    bool isolation = creates_namespace(event) || event.cgroup_operation || event.syscall_nr == 165 ||
+                     event.syscall_nr == 166 || event.syscall_nr == 155;
+    if (isolation && !first_isolation_ns) first_isolation_ns = event.timestamp_ns;
     double duration = static_cast<double>(event.duration_ns) / 1e6;
     if (creates_namespace(event)) {
       phases.namespaces_ms += duration;
       ++phases.namespace_syscalls;
-      if (!first_namespace_ns) first_namespace_ns = event.timestamp_ns;
+    } else if (event.cgroup_operation) {
+      phases.cgroup_ms += duration;
+      ++phases.cgroup_operations;
     } else if (event.syscall_nr == 165 || event.syscall_nr == 166 || event.syscall_nr == 155) {
       phases.rootfs_ms += duration;
     } else if (event.syscall_nr == 59 && event.pid == phases.workload_pid && event.ret == 0) {
@@ -56,9 +61,10 @@ LifecyclePhases lifecycle_phases(const std::vector<LifecycleEvent>& events, int6
   if (!exec_ns) return phases;
   if (!workload_exit_ns) workload_exit_ns = end_ns;
   int64_t setup_end = exec_started_ns ? exec_started_ns : exec_ns;
-  phases.runtime_start_ms = ms(launch_ns, first_namespace_ns ? first_namespace_ns : setup_end);
+  phases.runtime_start_ms = ms(launch_ns, first_isolation_ns ? first_isolation_ns : setup_end);
   phases.other_setup_ms =
-      std::max(0.0, ms(launch_ns, setup_end) - phases.runtime_start_ms - phases.namespaces_ms - phases.rootfs_ms);
+      std::max(0.0, ms(launch_ns, setup_end) - phases.runtime_start_ms - phases.namespaces_ms -
+                                                  phases.rootfs_ms - phases.cgroup_ms);
   phases.workload_ms = ms(exec_ns, workload_exit_ns);
   phases.teardown_ms = ms(workload_exit_ns, end_ns);
   return phases;

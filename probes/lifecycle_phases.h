@@ -4,14 +4,15 @@
 #include <cstdint>
 #include <vector>
 
-#include "probes/lifecycle_probe.h"
+#include "probes/lifecycle_event.h"
 
 namespace isobench::probes {
 
 struct LifecyclePhases {
-  double runtime_start_ms = 0;  ///< launch to the first namespace-creating syscall (or the workload's exec)
+  double runtime_start_ms = 0;  ///< launch to the first isolation syscall (namespace, mount, cgroup) or the workload's exec
   double namespaces_ms = 0;     ///< time inside clone/clone3/unshare calls that create namespaces
   double rootfs_ms = 0;         ///< time inside mount, umount2 and pivot_root
+  double cgroup_ms = 0;         ///< time inside cgroupfs writes, mkdirs and rmdirs before the exec
   double other_setup_ms = 0;    ///< the rest of the way to the workload's exec
   double exec_ms = 0;           ///< the workload's execve
   double workload_ms = 0;       ///< the workload's exec to its exit
@@ -19,6 +20,7 @@ struct LifecyclePhases {
   double total_ms = 0;          ///< launch to the launcher's exit
   uint32_t workload_pid = 0;    ///< the thread of the last exec in the tree
   int namespace_syscalls = 0;
+  int cgroup_operations = 0;
 };
 
 /// `events` as drained; `launch_ns` and `end_ns` bound the run (CLOCK_MONOTONIC). The

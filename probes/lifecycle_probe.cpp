@@ -11,45 +11,40 @@
 
 namespace isobench::probes {
 
-std::string LifecycleEvent::syscall_name() const {
-  switch (syscall_nr) {
-    case 56: return "clone";
-    case 59: return "execve";
-    case 155: return "pivot_root";
-    case 165: return "mount";
-    case 166: return "umount2";
-    case 170: return "sethostname";
-    case 272: return "unshare";
-    case 308: return "setns";
-    case 317: return "seccomp";
-    case 435: return "clone3";
-  }
-  return "syscall " + std::to_string(syscall_nr);
+namespace {
+LifecycleEvent from_kernel(const lifecycle_event& raw) {
+  LifecycleEvent event;
+  event.kind = static_cast<LifecycleEvent::Kind>(raw.kind);
+  event.timestamp_ns = static_cast<int64_t>(raw.timestamp_ns);
+  event.duration_ns = static_cast<int64_t>(raw.duration_ns);
+  event.pid = raw.pid;
+  event.tgid = raw.tgid;
+  event.parent_pid = raw.parent_pid;
+  event.root_pid = raw.root_pid;
+  event.syscall_nr = raw.syscall_nr;
+  event.arg0 = raw.arg0;
+  event.ret = raw.ret;
+  event.cgroup_operation = (raw.detail & LIFECYCLE_CGROUP_OP) != 0;
+  event.comm.assign(raw.comm, strnlen(raw.comm, sizeof raw.comm));
+  return event;
 }
+}  // namespace
 
-Result<std::unique_ptr<LifecycleProbe>> LifecycleProbe::start() {
+Result<std::unique_ptr<LifecycleProbe>> LifecycleProbe::start(bool syscall_timing) {
   auto probe = std::unique_ptr<LifecycleProbe>(new LifecycleProbe);
   probe->skeleton_ = lifecycle_bpf__open();
   if (!probe->skeleton_) return errno_error("cannot open the lifecycle BPF program");
+  if (!syscall_timing) {
+    bpf_program__set_autoload(probe->skeleton_->progs.on_sys_enter, false);
+    bpf_program__set_autoload(probe->skeleton_->progs.on_sys_exit, false);
+  }
   if (int rc = lifecycle_bpf__load(probe->skeleton_); rc != 0)
-    return Error{-rc, "cannot load the lifecycle BPF program (needs root, BTF and tracepoint support)"};
+    return bpf_error(rc, "cannot load the lifecycle BPF program (needs root, BTF and tracepoint support)");
   if (int rc = lifecycle_bpf__attach(probe->skeleton_); rc != 0)
-    return Error{-rc, "cannot attach the lifecycle tracepoints (is tracefs mounted?)"};
+    return bpf_error(rc, "cannot attach the lifecycle tracepoints");
   auto collect = [](void* context, void* data, size_t size) -> int {
     if (size < sizeof(lifecycle_event)) return 0;
-    const auto* raw = static_cast<const lifecycle_event*>(data);
-    LifecycleEvent event;
-    event.kind = static_cast<LifecycleEvent::Kind>(raw->kind);
-    event.timestamp_ns = static_cast<int64_t>(raw->timestamp_ns);
-    event.duration_ns = static_cast<int64_t>(raw->duration_ns);
-    event.pid = raw->pid;
-    event.tgid = raw->tgid;
-    event.parent_pid = raw->parent_pid;
-    event.syscall_nr = raw->syscall_nr;
-    event.arg0 = raw->arg0;
-    event.ret = raw->ret;
-    event.comm.assign(raw->comm, strnlen(raw->comm, sizeof raw->comm));
-    static_cast<LifecycleProbe*>(context)->events_.push_back(std::move(event));
+    static_cast<LifecycleProbe*>(context)->buffered_.push_back(from_kernel(*static_cast<const lifecycle_event*>(data)));
     return 0;
   };
   probe->ring_ = ring_buffer__new(bpf_map__fd(probe->skeleton_->maps.events), collect, probe.get(), nullptr);
@@ -62,20 +57,46 @@ LifecycleProbe::~LifecycleProbe() {
   if (skeleton_) lifecycle_bpf__destroy(skeleton_);
 }
 
+TreeMaps LifecycleProbe::tree_maps() const {
+  return {bpf_map__fd(skeleton_->maps.tracked), bpf_map__fd(skeleton_->maps.launchers)};
+}
+
 Status LifecycleProbe::track(pid_t pid) {
   __u32 key = static_cast<__u32>(pid);
-  __u8 yes = 1;
-  if (bpf_map_update_elem(bpf_map__fd(skeleton_->maps.tracked), &key, &yes, BPF_ANY) != 0)
+  if (bpf_map_update_elem(bpf_map__fd(skeleton_->maps.tracked), &key, &key, BPF_ANY) != 0)
     return errno_error("cannot track pid " + std::to_string(pid));
   return {};
 }
 
-std::vector<LifecycleEvent> LifecycleProbe::drain() {
+Status LifecycleProbe::add_launcher(pid_t tid) {
+  __u32 key = static_cast<__u32>(tid);
+  __u8 yes = 1;
+  if (bpf_map_update_elem(bpf_map__fd(skeleton_->maps.launchers), &key, &yes, BPF_ANY) != 0)
+    return errno_error("cannot follow the children of thread " + std::to_string(tid));
+  return {};
+}
+
+void LifecycleProbe::remove_launcher(pid_t tid) {
+  __u32 key = static_cast<__u32>(tid);
+  bpf_map_delete_elem(bpf_map__fd(skeleton_->maps.launchers), &key);
+}
+
+std::vector<LifecycleEvent> LifecycleProbe::drain(uint32_t root) {
   ring_buffer__consume(ring_);
+  std::vector<LifecycleEvent> run;
+  auto others = std::stable_partition(buffered_.begin(), buffered_.end(),
+                                      [root](const LifecycleEvent& event) { return event.root_pid != root; });
+  std::move(others, buffered_.end(), std::back_inserter(run));
+  buffered_.erase(others, buffered_.end());
   // Syscall events are sent at the syscall's exit with its entry time: order by time.
-  std::stable_sort(events_.begin(), events_.end(),
+  std::stable_sort(run.begin(), run.end(),
                    [](const LifecycleEvent& a, const LifecycleEvent& b) { return a.timestamp_ns < b.timestamp_ns; });
-  return std::move(events_);
+  return run;
+}
+
+void LifecycleProbe::forget(uint32_t root) {
+  take_entries<uint32_t, uint32_t>(bpf_map__fd(skeleton_->maps.tracked),
+                                   [root](uint32_t, uint32_t entry_root) { return entry_root == root; });
 }
 
 }  // namespace isobench::probes

@@ -1,57 +1,47 @@
-// The lifecycle probe: the process tree of one run and the durations of its isolation
-// syscalls, from the kernel's side (probes/bpf/lifecycle.bpf.c).
+// The lifecycle probe: the process tree of each run and the durations of its isolation
+// syscalls, from the kernel's side (probes/bpf/lifecycle.bpf.c). It owns the tree maps that
+// every other probe filters on, so it is always loaded; without `syscall_timing` only the
+// fork/exec/exit programs run.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "probes/kernel_probe.h"
+#include "probes/lifecycle_event.h"
 
 struct lifecycle_bpf;
 struct ring_buffer;
 
 namespace isobench::probes {
 
-struct LifecycleEvent {
-  enum class Kind { kFork = 1, kExec = 2, kExit = 3, kSyscall = 4 };
-  Kind kind = Kind::kFork;
-  int64_t timestamp_ns = 0;  ///< CLOCK_MONOTONIC, comparable with the runner's timestamps
-  int64_t duration_ns = 0;   ///< syscalls only
-  uint32_t pid = 0;          ///< the thread
-  uint32_t tgid = 0;
-  uint32_t parent_pid = 0;  ///< forks only: the creating thread
-  int64_t syscall_nr = -1;
-  uint64_t arg0 = 0;  ///< clone/clone3/unshare/setns flags
-  int64_t ret = 0;    ///< syscall return value; exit: the kernel's exit code
-  std::string comm;
-
-  /// "clone3", "mount", ... for syscall events.
-  std::string syscall_name() const;
-};
-
-/// Owns the loaded, attached BPF programs (phases: open, load, attach, poll); destroying it
-/// detaches everything.
 class LifecycleProbe {
  public:
-  static Result<std::unique_ptr<LifecycleProbe>> start();
+  static Result<std::unique_ptr<LifecycleProbe>> start(bool syscall_timing);
   ~LifecycleProbe();
   LifecycleProbe(const LifecycleProbe&) = delete;
   LifecycleProbe& operator=(const LifecycleProbe&) = delete;
 
-  /// Follows `pid` and everything it starts from now on.
+  TreeMaps tree_maps() const;
+  /// Follows `pid` and everything it starts from now on, as a run of its own.
   Status track(pid_t pid);
-  /// Every event so far, ordered by time.
-  std::vector<LifecycleEvent> drain();
+  /// Every child thread `tid` forks from now on starts a run (until remove_launcher).
+  Status add_launcher(pid_t tid);
+  void remove_launcher(pid_t tid);
+  /// The events of run `root` so far, ordered by time; other runs' events stay buffered.
+  std::vector<LifecycleEvent> drain(uint32_t root);
+  /// Forgets run `root`'s entries in the tree map (its tasks that have not been freed yet).
+  void forget(uint32_t root);
 
  private:
   LifecycleProbe() = default;
   lifecycle_bpf* skeleton_ = nullptr;
   ring_buffer* ring_ = nullptr;
-  std::vector<LifecycleEvent> events_;
+  std::vector<LifecycleEvent> buffered_;
 };
 
 }  // namespace isobench::probes

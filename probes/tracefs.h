@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "common/result.h"
 
@@ -16,8 +17,12 @@ class TracefsMount {
   TracefsMount(const TracefsMount&) = delete;
   TracefsMount& operator=(const TracefsMount&) = delete;
 
+  /// The directory holding events/ (e.g. /sys/kernel/tracing).
+  const std::string& root() const { return root_; }
+
  private:
-  explicit TracefsMount(bool mounted_by_us) : mounted_by_us_(mounted_by_us) {}
+  TracefsMount(std::string root, bool mounted_by_us) : root_(std::move(root)), mounted_by_us_(mounted_by_us) {}
+  std::string root_;
   bool mounted_by_us_;
 };
 

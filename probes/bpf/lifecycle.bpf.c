@@ -1,6 +1,6 @@
 // The process tree of one run, followed from the launcher through forks, execs and exits,
-// with the durations of the syscalls that build isolation. Tracepoints only: this kernel
-// has no kprobes and fentry does not load.
+// with the durations of the syscalls that build isolation (namespaces, mounts, cgroup
+// writes). Tracepoints only: this kernel has no kprobes and fentry does not load.
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -8,26 +8,21 @@
 #include <bpf/bpf_tracing.h>
 
 #include "lifecycle.h"
+#include "tracked.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* Threads of the traced tree, seeded with the launcher's pid by user space. */
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 16384);
-  __type(key, __u32);
-  __type(value, __u8);
-} tracked SEC(".maps");
 
 struct syscall_start {
   __u64 timestamp_ns;
   __u64 arg0;
   __s64 nr;
+  __u32 detail;
+  __u32 pad;
 };
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 16384);
+  __uint(max_entries, ISOBENCH_MAX_TRACKED_TASKS);
   __type(key, __u32);
   __type(value, struct syscall_start);
 } in_syscall SEC(".maps");
@@ -37,15 +32,14 @@ struct {
   __uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
-static __always_inline int is_tracked(__u32 pid) { return bpf_map_lookup_elem(&tracked, &pid) != 0; }
-
-static __always_inline struct lifecycle_event* reserve(__u32 kind, __u32 pid) {
+static __always_inline struct lifecycle_event* reserve(__u32 kind, __u32 pid, __u32 root) {
   struct lifecycle_event* event = bpf_ringbuf_reserve(&events, sizeof(*event), 0);
   if (!event) return 0;
   __builtin_memset(event, 0, sizeof(*event));
   event->timestamp_ns = bpf_ktime_get_ns();
   event->kind = kind;
   event->pid = pid;
+  event->root_pid = root;
   event->tgid = bpf_get_current_pid_tgid() >> 32;
   bpf_get_current_comm(event->comm, sizeof(event->comm));
   return event;
@@ -54,10 +48,13 @@ static __always_inline struct lifecycle_event* reserve(__u32 kind, __u32 pid) {
 SEC("tp/sched/sched_process_fork")
 int on_fork(struct trace_event_raw_sched_process_fork* ctx) {
   __u32 parent = ctx->parent_pid, child = ctx->child_pid;
-  if (!is_tracked(parent)) return 0;
-  __u8 yes = 1;
-  bpf_map_update_elem(&tracked, &child, &yes, BPF_ANY);
-  struct lifecycle_event* event = reserve(LIFECYCLE_FORK, child);
+  __u32 root = tracked_root(parent);
+  if (!root) {
+    if (!bpf_map_lookup_elem(&launchers, &parent)) return 0;
+    root = child; /* a launcher's child starts a run of its own */
+  }
+  bpf_map_update_elem(&tracked, &child, &root, BPF_ANY);
+  struct lifecycle_event* event = reserve(LIFECYCLE_FORK, child, root);
   if (!event) return 0;
   event->parent_pid = parent;
   bpf_ringbuf_submit(event, 0);
@@ -67,8 +64,9 @@ int on_fork(struct trace_event_raw_sched_process_fork* ctx) {
 SEC("tp/sched/sched_process_exec")
 int on_exec(struct trace_event_raw_sched_process_exec* ctx) {
   __u32 pid = bpf_get_current_pid_tgid();
-  if (!is_tracked(pid)) return 0;
-  struct lifecycle_event* event = reserve(LIFECYCLE_EXEC, pid);
+  __u32 root = tracked_root(pid);
+  if (!root) return 0;
+  struct lifecycle_event* event = reserve(LIFECYCLE_EXEC, pid, root);
   if (event) bpf_ringbuf_submit(event, 0);
   return 0;
 }
@@ -76,19 +74,29 @@ int on_exec(struct trace_event_raw_sched_process_exec* ctx) {
 SEC("tp/sched/sched_process_exit")
 int on_exit(void* ctx) {
   __u32 pid = bpf_get_current_pid_tgid();
-  if (!is_tracked(pid)) return 0;
-  struct lifecycle_event* event = reserve(LIFECYCLE_EXIT, pid);
+  __u32 root = tracked_root(pid);
+  if (!root) return 0;
+  struct lifecycle_event* event = reserve(LIFECYCLE_EXIT, pid, root);
   if (event) {
     struct task_struct* task = (struct task_struct*)bpf_get_current_task();
     event->ret = BPF_CORE_READ(task, exit_code);
     bpf_ringbuf_submit(event, 0);
   }
+  return 0;
+}
+
+/* Forgotten only when the task is freed, so that the other probes still see it at its exit
+ * and its last context switch. */
+SEC("tp/sched/sched_process_free")
+int on_free(struct trace_event_raw_sched_process_template* ctx) {
+  __u32 pid = ctx->pid;
   bpf_map_delete_elem(&tracked, &pid);
+  bpf_map_delete_elem(&in_syscall, &pid);
   return 0;
 }
 
 /* x86_64 numbers of the syscalls that build isolation. */
-static __always_inline int interesting(long nr) {
+static __always_inline int isolation_syscall(long nr) {
   switch (nr) {
     case 56:  /* clone */
     case 59:  /* execve */
@@ -99,8 +107,55 @@ static __always_inline int interesting(long nr) {
     case 272: /* unshare */
     case 308: /* setns */
     case 317: /* seccomp */
+    case 322: /* execveat */
+    case 428: /* open_tree */
+    case 429: /* move_mount */
+    case 430: /* fsopen */
+    case 431: /* fsconfig */
+    case 432: /* fsmount */
     case 435: /* clone3 */
+    case 442: /* mount_setattr */
       return 1;
+  }
+  return 0;
+}
+
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#define CGROUP2_SUPER_MAGIC 0x63677270
+
+/* Whether the caller's descriptor `fd` is a file of cgroupfs (v1 or v2). */
+static __always_inline int fd_on_cgroupfs(long fd) {
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  struct fdtable* table = BPF_CORE_READ(task, files, fdt);
+  if (!table || fd < 0 || fd >= BPF_CORE_READ(table, max_fds)) return 0;
+  struct file** files = BPF_CORE_READ(table, fd);
+  struct file* file = 0;
+  if (bpf_probe_read_kernel(&file, sizeof(file), &files[fd]) != 0 || !file) return 0;
+  unsigned long magic = BPF_CORE_READ(file, f_path.dentry, d_sb, s_magic);
+  return magic == CGROUP_SUPER_MAGIC || magic == CGROUP2_SUPER_MAGIC;
+}
+
+/* Whether the user-space path starts with /sys/fs/cgroup/ (how runtimes name cgroup dirs).
+ * Compared as two little-endian words: a byte loop here multiplies the verifier's states. */
+static __always_inline int path_in_cgroupfs(const void* user_path) {
+  __u64 words[2] = {};
+  if (bpf_probe_read_user(words, 15, user_path) != 0) return 0;
+  const __u64 sys_fs = 0x2f73662f7379732fULL; /* "/sys/fs/" */
+  const __u64 cgroup = 0x002f70756f726763ULL; /* "cgroup/" */
+  return words[0] == sys_fs && (words[1] & 0x00ffffffffffffffULL) == cgroup;
+}
+
+/* The cgroup half of the isolation work: which writes and mkdirs touch cgroupfs. */
+static __always_inline int cgroup_operation(long nr, __u64 arg0, __u64 arg1) {
+  switch (nr) {
+    case 1: /* write */
+      return fd_on_cgroupfs((long)arg0);
+    case 83: /* mkdir */
+    case 84: /* rmdir */
+      return path_in_cgroupfs((const void*)arg0);
+    case 258: /* mkdirat */
+    case 263: /* unlinkat */
+      return path_in_cgroupfs((const void*)arg1);
   }
   return 0;
 }
@@ -108,13 +163,19 @@ static __always_inline int interesting(long nr) {
 SEC("tp/raw_syscalls/sys_enter")
 int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
   __u32 pid = bpf_get_current_pid_tgid();
+  /* Read the context once, up front: the verifier refuses loads through a moved ctx pointer. */
   long nr = ctx->id;
-  if (!interesting(nr) || !is_tracked(pid)) return 0;
-  struct syscall_start start = {.timestamp_ns = bpf_ktime_get_ns(), .nr = nr, .arg0 = ctx->args[0]};
+  __u64 arg0 = ctx->args[0], arg1 = ctx->args[1];
+  if (!tracked_root(pid)) return 0;
+  struct syscall_start start = {.timestamp_ns = bpf_ktime_get_ns(), .nr = nr, .arg0 = arg0};
+  if (!isolation_syscall(nr)) {
+    if (!cgroup_operation(nr, arg0, arg1)) return 0;
+    start.detail = LIFECYCLE_CGROUP_OP;
+  }
   if (nr == 435) {
     /* clone3's flags are the first field of the struct its first argument points to. */
     __u64 flags = 0;
-    bpf_probe_read_user(&flags, sizeof(flags), (void*)ctx->args[0]);
+    bpf_probe_read_user(&flags, sizeof(flags), (void*)arg0);
     start.arg0 = flags;
   }
   bpf_map_update_elem(&in_syscall, &pid, &start, BPF_ANY);
@@ -126,12 +187,13 @@ int on_sys_exit(struct trace_event_raw_sys_exit* ctx) {
   __u32 pid = bpf_get_current_pid_tgid();
   struct syscall_start* start = bpf_map_lookup_elem(&in_syscall, &pid);
   if (!start) return 0;
-  struct lifecycle_event* event = reserve(LIFECYCLE_SYSCALL, pid);
+  struct lifecycle_event* event = reserve(LIFECYCLE_SYSCALL, pid, tracked_root(pid));
   if (event) {
     event->duration_ns = event->timestamp_ns - start->timestamp_ns;
     event->timestamp_ns = start->timestamp_ns;
     event->syscall_nr = start->nr;
     event->arg0 = start->arg0;
+    event->detail = start->detail;
     event->ret = ctx->ret;
     bpf_ringbuf_submit(event, 0);
   }

@@ -1,0 +1,195 @@
+#include "probes/probe_session.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "probes/bpf_features.h"
+
+#ifdef ISOBENCH_WITH_BPF
+#include <bpf/libbpf.h>
+
+#include "probes/kernel_probe.h"
+#include "probes/lifecycle_probe.h"
+#include "probes/tracefs.h"
+#endif
+
+namespace isobench::probes {
+namespace {
+
+/// What every session does for the probes that are off: rusage figures, labelled.
+void fill_fallbacks(const ProbeSet& wanted, const ProbeSet& active, const struct rusage& usage,
+                    ProbeReport& report) {
+  if (wanted.has(ProbeKind::kCpu) && !active.has(ProbeKind::kCpu)) report.cpu = cpu_from_rusage(usage);
+  if (wanted.has(ProbeKind::kMemory) && !active.has(ProbeKind::kMemory)) report.memory = memory_from_rusage(usage);
+  if (wanted.has(ProbeKind::kLifecycle) && !active.has(ProbeKind::kLifecycle)) {
+    LifecycleFigures lifecycle;
+    lifecycle.source = "wall clock (launch to reap) only";
+    lifecycle.phases.total_ms = static_cast<double>(report.end_ns - report.launch_ns) / 1e6;
+    report.lifecycle = std::move(lifecycle);
+  }
+}
+
+/// Without BPF: rusage for cpu and memory, the wall clock for the lifecycle, nothing for
+/// syscalls and kvm (no counter outside BPF sees them per process tree).
+class FallbackSession final : public ProbeSession {
+ public:
+  FallbackSession(ProbeSet wanted, std::string reason) : wanted_(wanted) {
+    for (ProbeKind kind : kAllProbes) {
+      if (!wanted.has(kind)) continue;
+      bool has_fallback = kind == ProbeKind::kCpu || kind == ProbeKind::kMemory || kind == ProbeKind::kLifecycle;
+      notes_.push_back(std::string(probe_name(kind)) + " probe off: " + reason +
+                       (has_fallback ? " (figures from rusage/wall clock instead)" : " (no fallback)"));
+    }
+  }
+  ProbeSet active() const override { return ProbeSet::none(); }
+  const std::vector<std::string>& notes() const override { return notes_; }
+  Status add_launcher(pid_t) override { return {}; }
+  void remove_launcher(pid_t) override {}
+  ProbeReport collect(pid_t, int64_t launch_ns, int64_t end_ns, const struct rusage& usage) override {
+    ProbeReport report;
+    report.launch_ns = launch_ns;
+    report.end_ns = end_ns;
+    fill_fallbacks(wanted_, ProbeSet::none(), usage, report);
+    report.notes = notes_;
+    return report;
+  }
+
+ private:
+  ProbeSet wanted_;
+  std::vector<std::string> notes_;
+};
+
+#ifdef ISOBENCH_WITH_BPF
+class BpfSession final : public ProbeSession {
+ public:
+  BpfSession(ProbeSet wanted, std::unique_ptr<TracefsMount> tracefs, std::unique_ptr<LifecycleProbe> lifecycle,
+             ProbeSet active, std::vector<std::unique_ptr<KernelProbe>> probes, std::vector<std::string> notes)
+      : wanted_(wanted),
+        active_(active),
+        tracefs_(std::move(tracefs)),
+        lifecycle_(std::move(lifecycle)),
+        probes_(std::move(probes)),
+        notes_(std::move(notes)) {}
+
+  ProbeSet active() const override { return active_; }
+  const std::vector<std::string>& notes() const override { return notes_; }
+  Status add_launcher(pid_t tid) override { return lifecycle_->add_launcher(tid); }
+  void remove_launcher(pid_t tid) override { lifecycle_->remove_launcher(tid); }
+
+  ProbeReport collect(pid_t root, int64_t launch_ns, int64_t end_ns, const struct rusage& usage) override {
+    ProbeReport report;
+    report.launch_ns = launch_ns;
+    report.end_ns = end_ns;
+    report.notes = notes_;
+    LifecycleFigures lifecycle;
+    lifecycle.source = kSourceBpf;
+    lifecycle.events = lifecycle_->drain(static_cast<uint32_t>(root));
+    lifecycle.phases = lifecycle_phases(lifecycle.events, launch_ns, end_ns);
+    RunIdentity run{static_cast<uint32_t>(root), 0};
+    for (const LifecycleEvent& event : lifecycle.events)
+      if (event.kind == LifecycleEvent::Kind::kExec && event.pid == lifecycle.phases.workload_pid) run.workload_tgid = event.tgid;
+    if (active_.has(ProbeKind::kLifecycle)) report.lifecycle = std::move(lifecycle);
+    for (auto& probe : probes_) probe->collect(run, report);
+    lifecycle_->forget(run.root);
+    fill_fallbacks(wanted_, active_, usage, report);
+    return report;
+  }
+
+ private:
+  ProbeSet wanted_;
+  ProbeSet active_;
+  std::unique_ptr<TracefsMount> tracefs_;
+  std::unique_ptr<LifecycleProbe> lifecycle_;  // owns the tree maps the probes share: destroyed last
+  std::vector<std::unique_ptr<KernelProbe>> probes_;
+  std::vector<std::string> notes_;
+};
+
+using Loader = Result<std::unique_ptr<KernelProbe>> (*)(const TreeMaps&);
+
+Loader loader_of(ProbeKind kind) {
+  switch (kind) {
+    case ProbeKind::kCpu: return load_cpu_probe;
+    case ProbeKind::kSyscalls: return load_syscall_probe;
+    case ProbeKind::kMemory: return load_memory_probe;
+    case ProbeKind::kKvm: return load_kvm_exit_probe;
+    case ProbeKind::kLifecycle: break;
+  }
+  return nullptr;
+}
+
+/// Why BPF cannot be used at all, or empty.
+std::string bpf_unusable(const DisabledFeatures& disabled) {
+  if (disabled.all_bpf()) return "BPF switched off (ISOBENCH_DISABLE_BPF_FEATURES=bpf)";
+  if (geteuid() != 0) return "loading BPF programs needs root";
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
+  if (disabled.disabled("ringbuf")) return "ring buffers switched off (ISOBENCH_DISABLE_BPF_FEATURES=ringbuf)";
+  if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) != 1) return "this kernel has no BPF ring buffer";
+  return "";
+}
+#endif
+
+}  // namespace
+
+std::unique_ptr<ProbeSession> start_probe_session(const ProbeSet& wanted) {
+#ifndef ISOBENCH_WITH_BPF
+  return std::make_unique<FallbackSession>(wanted, "isobench was built without BPF (ISOBENCH_WITH_BPF=OFF)");
+#else
+  DisabledFeatures disabled = DisabledFeatures::from_environment();
+  if (std::string reason = bpf_unusable(disabled); !reason.empty())
+    return std::make_unique<FallbackSession>(wanted, reason);
+  // A program the kernel refuses is reported in the notes, once; ISOBENCH_BPF_VERBOSE=1
+  // shows libbpf's own log (with the verifier's) for debugging.
+  if (!std::getenv("ISOBENCH_BPF_VERBOSE")) libbpf_set_print(nullptr);
+  auto tracefs = TracefsMount::ensure();
+  if (!tracefs) return std::make_unique<FallbackSession>(wanted, tracefs.error().text());
+
+  std::vector<std::string> notes;
+  auto unavailable = [&](ProbeKind kind) -> std::optional<std::string> {
+    for (const std::string& tracepoint : required_tracepoints(kind))
+      if (auto reason = tracepoint_unavailable((*tracefs)->root(), tracepoint, disabled)) return reason;
+    return std::nullopt;
+  };
+  ProbeSet active;
+  bool syscall_timing = false;
+  if (wanted.has(ProbeKind::kLifecycle)) {
+    if (auto reason = unavailable(ProbeKind::kLifecycle))
+      notes.push_back("lifecycle probe: no syscall durations: " + *reason);
+    else
+      syscall_timing = true;
+  }
+  // The tree follower is the one thing every probe needs.
+  for (const char* tracepoint : {"sched/sched_process_fork", "sched/sched_process_exec", "sched/sched_process_exit",
+                                 "sched/sched_process_free"})
+    if (auto reason = tracepoint_unavailable((*tracefs)->root(), tracepoint, disabled))
+      return std::make_unique<FallbackSession>(wanted, "cannot follow the process tree: " + *reason);
+  auto lifecycle = LifecycleProbe::start(syscall_timing);
+  if (!lifecycle) return std::make_unique<FallbackSession>(wanted, lifecycle.error().text());
+  if (wanted.has(ProbeKind::kLifecycle)) active.add(ProbeKind::kLifecycle);
+
+  std::vector<std::unique_ptr<KernelProbe>> probes;
+  for (ProbeKind kind : kAllProbes) {
+    if (!wanted.has(kind) || kind == ProbeKind::kLifecycle) continue;
+    std::string name(probe_name(kind));
+    if (auto reason = unavailable(kind)) {
+      notes.push_back(name + " probe off: " + *reason);
+      continue;
+    }
+    auto probe = loader_of(kind)((*lifecycle)->tree_maps());
+    if (!probe) {
+      notes.push_back(name + " probe off: " + probe.error().text());
+      continue;
+    }
+    probes.push_back(std::move(*probe));
+    active.add(kind);
+  }
+  for (ProbeKind kind : {ProbeKind::kCpu, ProbeKind::kMemory})
+    if (wanted.has(kind) && !active.has(kind))
+      notes.push_back(std::string(probe_name(kind)) + " figures come from rusage instead");
+  return std::make_unique<BpfSession>(wanted, std::move(*tracefs), std::move(*lifecycle), active, std::move(probes),
+                                      std::move(notes));
+#endif
+}
+
+}  // namespace isobench::probes

@@ -1,0 +1,65 @@
+// The syscalls probe's reader: count, errors and latency histogram per syscall, split into
+// the workload's calls and the rest of the tree's (probes/bpf/syscalls.bpf.c).
+#include <algorithm>
+#include <map>
+
+#include "probes/bpf/syscalls.h"
+#include "probes/kernel_probe.h"
+#include "syscalls.skel.h"
+
+namespace isobench::probes {
+namespace {
+
+class SyscallProbe final : public KernelProbe {
+ public:
+  explicit SyscallProbe(SkeletonPtr<syscalls_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
+
+  void collect(const RunIdentity& run, ProbeReport& report) override {
+    SyscallFigures figures;
+    figures.source = kSourceBpf;
+    auto entries = take_entries<syscall_key, syscall_stats>(
+        bpf_map__fd(skeleton_->maps.syscall_stats),
+        [&](const syscall_key& key, const syscall_stats&) { return key.root_pid == run.root; });
+    // The workload is the last program image of its process.
+    uint32_t workload_generation = 0;
+    for (const auto& [key, stats] : entries)
+      if (key.tgid == run.workload_tgid) workload_generation = std::max(workload_generation, key.generation);
+    for (const auto& [key, stats] : entries) {
+      SyscallCount count;
+      count.tgid = key.tgid;
+      count.generation = key.generation;
+      count.nr = key.nr;
+      count.name = syscall_name(key.nr);
+      count.workload = run.workload_tgid != 0 && key.tgid == run.workload_tgid && key.generation == workload_generation;
+      count.count = stats.count;
+      count.errors = stats.errors;
+      count.total_ns = stats.total_ns;
+      count.max_ns = stats.max_ns;
+      for (size_t bucket = 0; bucket < ISOBENCH_HISTOGRAM_BUCKETS; ++bucket)
+        count.latency.add(bucket, stats.histogram[bucket]);
+      (count.workload ? figures.workload_calls : figures.runtime_calls) += count.count;
+      figures.calls.push_back(std::move(count));
+    }
+    // Exec counts of the run's processes are not needed any more (the map is bounded).
+    for (const auto& [key, stats] : entries) bpf_map_delete_elem(bpf_map__fd(skeleton_->maps.generations), &key.tgid);
+    std::sort(figures.calls.begin(), figures.calls.end(), [](const SyscallCount& a, const SyscallCount& b) {
+      if (a.workload != b.workload) return a.workload;
+      return a.count > b.count;
+    });
+    report.syscalls = std::move(figures);
+  }
+
+ private:
+  SkeletonPtr<syscalls_bpf> skeleton_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<KernelProbe>> load_syscall_probe(const TreeMaps& tree) {
+  auto skeleton = load_skeleton<syscalls_bpf>(
+      "syscalls", {syscalls_bpf__open, syscalls_bpf__load, syscalls_bpf__attach, syscalls_bpf__destroy}, tree);
+  if (!skeleton) return skeleton.error();
+  return std::unique_ptr<KernelProbe>(new SyscallProbe(std::move(*skeleton)));
+}
+
+}  // namespace isobench::probes
