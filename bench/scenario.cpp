@@ -1,5 +1,7 @@
 #include "bench/scenario.h"
 
+#include "probes/probe_set.h"
+
 #include <map>
 
 namespace isobench::bench {
@@ -55,13 +57,25 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
     } else if (key == "min_time" || key == "timeout") {
       if (!value.is_number() || value.get<double>() < 0) return at(path, "expected a number of seconds", value);
       (key == "min_time" ? settings.min_time : settings.timeout) = value.get<double>();
+    } else if (key == "probes") {
+      std::string list;
+      if (value.is_string()) {
+        list = value.get<std::string>();
+      } else {
+        auto names = string_list(value, path);
+        if (!names) return names.error();
+        for (const std::string& name : *names) list += (list.empty() ? "" : ",") + name;
+      }
+      auto parsed = probes::ProbeSet::parse(list);
+      if (!parsed) return at(path, parsed.error().message, value);
+      settings.probes = parsed->to_string();
     } else if (key == "seed") {
       if (!value.is_number_unsigned()) return at(path, "expected a non-negative integer", value);
       settings.seed = value.get<uint64_t>();
     } else {
       return at(path,
                 "unknown setting (known: targets, workloads, cmd, params, runs, warmup, memory_runs, concurrency, "
-                "min_time, timeout, seed)",
+                "min_time, timeout, seed, probes)",
                 value);
     }
   }

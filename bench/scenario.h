@@ -21,6 +21,7 @@ struct ScenarioSettings {
   int runs = 10;
   int warmup = 2;
   int memory_runs = 3;
+  std::string probes = "none";  ///< "all", or a list such as "lifecycle,cpu"
   double min_time = 0;
   double timeout = 60;
   uint64_t seed = 1;

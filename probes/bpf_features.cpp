@@ -58,8 +58,7 @@ std::optional<std::string> tracepoint_unavailable(const std::string& tracefs_roo
                                                   const DisabledFeatures& disabled) {
   if (disabled.disabled(tracepoint))
     return "tracepoint " + tracepoint + " switched off (ISOBENCH_DISABLE_BPF_FEATURES)";
-  if (!exists((tracefs_root + "/events/" + tracepoint).c_str()))
-    return "this kernel has no tracepoint " + tracepoint;
+  if (!exists((tracefs_root + "/events/" + tracepoint).c_str())) return "this kernel has no tracepoint " + tracepoint;
   return std::nullopt;
 }
 

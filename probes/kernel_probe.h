@@ -69,7 +69,8 @@ Result<SkeletonPtr<Skeleton>> load_skeleton(const std::string& name, const Skele
   SkeletonPtr<Skeleton> skeleton(functions.open(), functions.destroy);
   if (!skeleton) return errno_error("cannot open the " + name + " BPF program");
   ISOBENCH_TRY(share_tree_maps(skeleton->maps.tracked, skeleton->maps.launchers, tree));
-  if (int rc = functions.load(skeleton.get()); rc != 0) return bpf_error(rc, "cannot load the " + name + " BPF program");
+  if (int rc = functions.load(skeleton.get()); rc != 0)
+    return bpf_error(rc, "cannot load the " + name + " BPF program");
   if (int rc = functions.attach(skeleton.get()); rc != 0)
     return bpf_error(rc, "cannot attach the " + name + " BPF program");
   return skeleton;

@@ -16,8 +16,8 @@ struct LifecycleEvent {
   uint32_t parent_pid = 0;  ///< forks only: the creating thread
   uint32_t root_pid = 0;    ///< the run it belongs to
   int64_t syscall_nr = -1;
-  uint64_t arg0 = 0;  ///< clone/clone3/unshare/setns flags
-  int64_t ret = 0;    ///< syscall return value; exit: the kernel's exit code
+  uint64_t arg0 = 0;              ///< clone/clone3/unshare/setns flags
+  int64_t ret = 0;                ///< syscall return value; exit: the kernel's exit code
   bool cgroup_operation = false;  ///< syscalls only: a cgroupfs write, mkdir or rmdir
   std::string comm;
 

@@ -62,9 +62,8 @@ LifecyclePhases lifecycle_phases(const std::vector<LifecycleEvent>& events, int6
   if (!workload_exit_ns) workload_exit_ns = end_ns;
   int64_t setup_end = exec_started_ns ? exec_started_ns : exec_ns;
   phases.runtime_start_ms = ms(launch_ns, first_isolation_ns ? first_isolation_ns : setup_end);
-  phases.other_setup_ms =
-      std::max(0.0, ms(launch_ns, setup_end) - phases.runtime_start_ms - phases.namespaces_ms -
-                                                  phases.rootfs_ms - phases.cgroup_ms);
+  phases.other_setup_ms = std::max(0.0, ms(launch_ns, setup_end) - phases.runtime_start_ms - phases.namespaces_ms -
+                                            phases.rootfs_ms - phases.cgroup_ms);
   phases.workload_ms = ms(exec_ns, workload_exit_ns);
   phases.teardown_ms = ms(workload_exit_ns, end_ns);
   return phases;

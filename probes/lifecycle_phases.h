@@ -9,16 +9,17 @@
 namespace isobench::probes {
 
 struct LifecyclePhases {
-  double runtime_start_ms = 0;  ///< launch to the first isolation syscall (namespace, mount, cgroup) or the workload's exec
-  double namespaces_ms = 0;     ///< time inside clone/clone3/unshare calls that create namespaces
-  double rootfs_ms = 0;         ///< time inside mount, umount2 and pivot_root
-  double cgroup_ms = 0;         ///< time inside cgroupfs writes, mkdirs and rmdirs before the exec
-  double other_setup_ms = 0;    ///< the rest of the way to the workload's exec
-  double exec_ms = 0;           ///< the workload's execve
-  double workload_ms = 0;       ///< the workload's exec to its exit
-  double teardown_ms = 0;       ///< the workload's exit to the launcher's exit
-  double total_ms = 0;          ///< launch to the launcher's exit
-  uint32_t workload_pid = 0;    ///< the thread of the last exec in the tree
+  double runtime_start_ms =
+      0;  ///< launch to the first isolation syscall (namespace, mount, cgroup) or the workload's exec
+  double namespaces_ms = 0;   ///< time inside clone/clone3/unshare calls that create namespaces
+  double rootfs_ms = 0;       ///< time inside mount, umount2 and pivot_root
+  double cgroup_ms = 0;       ///< time inside cgroupfs writes, mkdirs and rmdirs before the exec
+  double other_setup_ms = 0;  ///< the rest of the way to the workload's exec
+  double exec_ms = 0;         ///< the workload's execve
+  double workload_ms = 0;     ///< the workload's exec to its exit
+  double teardown_ms = 0;     ///< the workload's exit to the launcher's exit
+  double total_ms = 0;        ///< launch to the launcher's exit
+  uint32_t workload_pid = 0;  ///< the thread of the last exec in the tree
   int namespace_syscalls = 0;
   int cgroup_operations = 0;
 };

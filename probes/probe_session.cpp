@@ -18,9 +18,13 @@
 namespace isobench::probes {
 namespace {
 
+/// Whether rusage or the wall clock stands in for the probe when it is off.
+bool has_fallback(ProbeKind kind) {
+  return kind == ProbeKind::kCpu || kind == ProbeKind::kMemory || kind == ProbeKind::kLifecycle;
+}
+
 /// What every session does for the probes that are off: rusage figures, labelled.
-void fill_fallbacks(const ProbeSet& wanted, const ProbeSet& active, const struct rusage& usage,
-                    ProbeReport& report) {
+void fill_fallbacks(const ProbeSet& wanted, const ProbeSet& active, const struct rusage& usage, ProbeReport& report) {
   if (wanted.has(ProbeKind::kCpu) && !active.has(ProbeKind::kCpu)) report.cpu = cpu_from_rusage(usage);
   if (wanted.has(ProbeKind::kMemory) && !active.has(ProbeKind::kMemory)) report.memory = memory_from_rusage(usage);
   if (wanted.has(ProbeKind::kLifecycle) && !active.has(ProbeKind::kLifecycle)) {
@@ -38,11 +42,11 @@ class FallbackSession final : public ProbeSession {
   FallbackSession(ProbeSet wanted, std::string reason) : wanted_(wanted) {
     for (ProbeKind kind : kAllProbes) {
       if (!wanted.has(kind)) continue;
-      bool has_fallback = kind == ProbeKind::kCpu || kind == ProbeKind::kMemory || kind == ProbeKind::kLifecycle;
       notes_.push_back(std::string(probe_name(kind)) + " probe off: " + reason +
-                       (has_fallback ? " (figures from rusage/wall clock instead)" : " (no fallback)"));
+                       (has_fallback(kind) ? " (figures from rusage/wall clock instead)" : " (no fallback)"));
     }
   }
+  ProbeSet requested() const override { return wanted_; }
   ProbeSet active() const override { return ProbeSet::none(); }
   const std::vector<std::string>& notes() const override { return notes_; }
   Status add_launcher(pid_t) override { return {}; }
@@ -73,6 +77,7 @@ class BpfSession final : public ProbeSession {
         probes_(std::move(probes)),
         notes_(std::move(notes)) {}
 
+  ProbeSet requested() const override { return wanted_; }
   ProbeSet active() const override { return active_; }
   const std::vector<std::string>& notes() const override { return notes_; }
   Status add_launcher(pid_t tid) override { return lifecycle_->add_launcher(tid); }
@@ -89,7 +94,8 @@ class BpfSession final : public ProbeSession {
     lifecycle.phases = lifecycle_phases(lifecycle.events, launch_ns, end_ns);
     RunIdentity run{static_cast<uint32_t>(root), 0};
     for (const LifecycleEvent& event : lifecycle.events)
-      if (event.kind == LifecycleEvent::Kind::kExec && event.pid == lifecycle.phases.workload_pid) run.workload_tgid = event.tgid;
+      if (event.kind == LifecycleEvent::Kind::kExec && event.pid == lifecycle.phases.workload_pid)
+        run.workload_tgid = event.tgid;
     if (active_.has(ProbeKind::kLifecycle)) report.lifecycle = std::move(lifecycle);
     for (auto& probe : probes_) probe->collect(run, report);
     lifecycle_->forget(run.root);
@@ -119,6 +125,15 @@ Loader loader_of(ProbeKind kind) {
   return nullptr;
 }
 
+/// Why the first of `tracepoints` that cannot be used is unusable, or nothing.
+std::optional<std::string> first_unavailable(const std::string& tracefs_root,
+                                             const std::vector<std::string>& tracepoints,
+                                             const DisabledFeatures& disabled) {
+  for (const std::string& tracepoint : tracepoints)
+    if (auto reason = tracepoint_unavailable(tracefs_root, tracepoint, disabled)) return reason;
+  return std::nullopt;
+}
+
 /// Why BPF cannot be used at all, or empty.
 std::string bpf_unusable(const DisabledFeatures& disabled) {
   if (disabled.all_bpf()) return "BPF switched off (ISOBENCH_DISABLE_BPF_FEATURES=bpf)";
@@ -146,24 +161,24 @@ std::unique_ptr<ProbeSession> start_probe_session(const ProbeSet& wanted) {
   if (!tracefs) return std::make_unique<FallbackSession>(wanted, tracefs.error().text());
 
   std::vector<std::string> notes;
-  auto unavailable = [&](ProbeKind kind) -> std::optional<std::string> {
-    for (const std::string& tracepoint : required_tracepoints(kind))
-      if (auto reason = tracepoint_unavailable((*tracefs)->root(), tracepoint, disabled)) return reason;
-    return std::nullopt;
+  auto unavailable = [&](ProbeKind kind) {
+    return first_unavailable((*tracefs)->root(), required_tracepoints(kind), disabled);
   };
   ProbeSet active;
   bool syscall_timing = false;
   if (wanted.has(ProbeKind::kLifecycle)) {
-    if (auto reason = unavailable(ProbeKind::kLifecycle))
+    if (auto reason =
+            first_unavailable((*tracefs)->root(), {"raw_syscalls/sys_enter", "raw_syscalls/sys_exit"}, disabled))
       notes.push_back("lifecycle probe: no syscall durations: " + *reason);
     else
       syscall_timing = true;
   }
   // The tree follower is the one thing every probe needs.
-  for (const char* tracepoint : {"sched/sched_process_fork", "sched/sched_process_exec", "sched/sched_process_exit",
-                                 "sched/sched_process_free"})
-    if (auto reason = tracepoint_unavailable((*tracefs)->root(), tracepoint, disabled))
-      return std::make_unique<FallbackSession>(wanted, "cannot follow the process tree: " + *reason);
+  if (auto reason = first_unavailable((*tracefs)->root(),
+                                      {"sched/sched_process_fork", "sched/sched_process_exec",
+                                       "sched/sched_process_exit", "sched/sched_process_free"},
+                                      disabled))
+    return std::make_unique<FallbackSession>(wanted, "cannot follow the process tree: " + *reason);
   auto lifecycle = LifecycleProbe::start(syscall_timing);
   if (!lifecycle) return std::make_unique<FallbackSession>(wanted, lifecycle.error().text());
   if (wanted.has(ProbeKind::kLifecycle)) active.add(ProbeKind::kLifecycle);
@@ -172,24 +187,43 @@ std::unique_ptr<ProbeSession> start_probe_session(const ProbeSet& wanted) {
   for (ProbeKind kind : kAllProbes) {
     if (!wanted.has(kind) || kind == ProbeKind::kLifecycle) continue;
     std::string name(probe_name(kind));
+    const char* fallback = has_fallback(kind) ? " (figures from rusage instead)" : " (no fallback)";
     if (auto reason = unavailable(kind)) {
-      notes.push_back(name + " probe off: " + *reason);
+      notes.push_back(name + " probe off: " + *reason + fallback);
       continue;
     }
     auto probe = loader_of(kind)((*lifecycle)->tree_maps());
     if (!probe) {
-      notes.push_back(name + " probe off: " + probe.error().text());
+      notes.push_back(name + " probe off: " + probe.error().text() + fallback);
       continue;
     }
     probes.push_back(std::move(*probe));
     active.add(kind);
   }
-  for (ProbeKind kind : {ProbeKind::kCpu, ProbeKind::kMemory})
-    if (wanted.has(kind) && !active.has(kind))
-      notes.push_back(std::string(probe_name(kind)) + " figures come from rusage instead");
   return std::make_unique<BpfSession>(wanted, std::move(*tracefs), std::move(*lifecycle), active, std::move(probes),
                                       std::move(notes));
 #endif
+}
+
+std::vector<HostCheck> check_probes() {
+  std::unique_ptr<ProbeSession> session = start_probe_session(ProbeSet::all());
+  std::vector<HostCheck> checks;
+  for (ProbeKind kind : kAllProbes) {
+    std::string name(probe_name(kind));
+    std::string detail;
+    for (const std::string& note : session->notes())
+      if (note.rfind(name + " probe", 0) == 0) detail = note.substr(name.size() + 1);
+    bool works = session->active().has(kind);
+#ifdef ISOBENCH_WITH_BPF
+    if (works && detail.empty()) {
+      detail = "loads and attaches (tracepoints:";
+      for (const std::string& tracepoint : required_tracepoints(kind)) detail += " " + tracepoint;
+      detail += ")";
+    }
+#endif
+    checks.push_back({"probes", name, works ? HostCheck::Verdict::kOk : HostCheck::Verdict::kUnavailable, detail});
+  }
+  return checks;
 }
 
 }  // namespace isobench::probes

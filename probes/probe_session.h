@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/host_check.h"
 #include "common/result.h"
 #include "probes/probe_report.h"
 #include "probes/probe_set.h"
@@ -21,6 +22,8 @@ class ProbeSession {
  public:
   virtual ~ProbeSession() = default;
 
+  /// The probes asked for.
+  virtual ProbeSet requested() const = 0;
   /// The probes that loaded; the others are named in notes().
   virtual ProbeSet active() const = 0;
   /// Why a requested probe is off, one line each.
@@ -39,5 +42,9 @@ class ProbeSession {
 /// root, no BTF, ISOBENCH_DISABLE_BPF_FEATURES=bpf) the session still works: every figure
 /// comes from rusage and the notes say why.
 std::unique_ptr<ProbeSession> start_probe_session(const ProbeSet& wanted);
+
+/// `isobench doctor`'s probe lines: each probe loaded and attached for real, or why not and
+/// what stands in for it.
+std::vector<HostCheck> check_probes();
 
 }  // namespace isobench::probes

@@ -23,8 +23,8 @@ bool is_time(const std::string& metric) {
 }  // namespace
 
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names = {"startup_ms", "wall_ms", "batch_wall_ms", "workload_ms",
-                                                 "cpu_ms", "workload_peak_kib", "tree_peak_kib"};
+  static const std::vector<std::string> names = {"startup_ms", "wall_ms",           "batch_wall_ms", "workload_ms",
+                                                 "cpu_ms",     "workload_peak_kib", "tree_peak_kib"};
   return names;
 }
 
@@ -58,14 +58,17 @@ std::vector<CellSummary> summarize_cells(const bench::BenchmarkResults& results)
         cell.target = target.name;
         cell.workload = workload;
         cell.concurrency = concurrency;
+        std::vector<const probes::ProbeReport*> probe_reports;
         for (const bench::RunRecord& record : results.records) {
           if (record.target != target.name || record.workload != workload || record.concurrency != concurrency ||
               record.memory_round)
             continue;
           ++cell.runs;
           if (!record.ok) ++cell.failures;
+          if (record.ok && record.probes) probe_reports.push_back(&*record.probes);
         }
         if (cell.runs == 0) continue;
+        if (!probe_reports.empty()) cell.probes = aggregate_probe_reports(probe_reports);
         for (const std::string& metric : metric_names()) {
           std::vector<double> samples = metric_samples(results, target.name, workload, concurrency, metric);
           if (samples.empty()) continue;

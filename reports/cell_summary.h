@@ -2,11 +2,13 @@
 // the bare process: pure functions over the harness's records.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bench/harness/run_record.h"
 #include "bench/statistics.h"
+#include "reports/probe_aggregate.h"
 
 namespace isobench::reports {
 
@@ -26,6 +28,7 @@ struct CellSummary {
   int runs = 0;
   int failures = 0;
   std::vector<MetricSummary> metrics;
+  std::optional<ProbeAggregate> probes;  ///< with --probes: the successful runs' probe reports
   const MetricSummary* find(const std::string& metric) const;
 };
 

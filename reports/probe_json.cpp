@@ -18,10 +18,14 @@ ordered_json histogram_to_json(const probes::Log2Histogram& histogram) {
 namespace {
 
 ordered_json phases_to_json(const probes::LifecyclePhases& phases) {
-  return {{"runtime_start", phases.runtime_start_ms}, {"namespaces", phases.namespaces_ms},
-          {"rootfs", phases.rootfs_ms},               {"cgroup", phases.cgroup_ms},
-          {"other_setup", phases.other_setup_ms},     {"exec", phases.exec_ms},
-          {"workload", phases.workload_ms},           {"teardown", phases.teardown_ms},
+  return {{"runtime_start", phases.runtime_start_ms},
+          {"namespaces", phases.namespaces_ms},
+          {"rootfs", phases.rootfs_ms},
+          {"cgroup", phases.cgroup_ms},
+          {"other_setup", phases.other_setup_ms},
+          {"exec", phases.exec_ms},
+          {"workload", phases.workload_ms},
+          {"teardown", phases.teardown_ms},
           {"total", phases.total_ms}};
 }
 
@@ -115,13 +119,35 @@ ordered_json memory_to_json(const probes::MemoryFigures& memory) {
 }
 
 ordered_json kvm_to_json(const probes::KvmFigures& kvm) {
-  ordered_json json = {{"source", kvm.source}, {"total_exits", kvm.total_exits}, {"exits_by_reason", ordered_json::object()}};
+  ordered_json json = {
+      {"source", kvm.source}, {"total_exits", kvm.total_exits}, {"exits_by_reason", ordered_json::object()}};
   for (const auto& [reason, count] : kvm.exits_by_reason) json["exits_by_reason"][reason] = count;
   if (!kvm.note.empty()) json["note"] = kvm.note;
   return json;
 }
 
 }  // namespace
+
+ordered_json probe_aggregate_to_json(const ProbeAggregate& aggregate) {
+  ordered_json medians = ordered_json::object();
+  for (const NamedMedian& entry : aggregate.medians)
+    medians[entry.name] = {{"median", std::isfinite(entry.median) ? ordered_json(entry.median) : ordered_json()},
+                           {"source", entry.source}};
+  ordered_json syscalls = ordered_json::array();
+  for (const SyscallAggregate& call : aggregate.workload_syscalls)
+    syscalls.push_back({{"syscall", call.name},
+                        {"median_count", call.median_count},
+                        {"total_count", call.total_count},
+                        {"latency", histogram_to_json(call.latency)}});
+  ordered_json kvm = ordered_json::object();
+  for (const auto& [reason, count] : aggregate.kvm_exits_by_reason) kvm[reason] = count;
+  return {{"runs", aggregate.runs},
+          {"medians", medians},
+          {"run_queue_latency", histogram_to_json(aggregate.run_queue_latency)},
+          {"workload_syscalls", syscalls},
+          {"kvm_exits_by_reason", kvm},
+          {"notes", aggregate.notes}};
+}
 
 ordered_json probe_report_to_json(const probes::ProbeReport& report, bool with_events) {
   ordered_json json = ordered_json::object();

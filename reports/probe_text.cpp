@@ -36,8 +36,8 @@ std::string describe(const LifecycleEvent& event) {
                     ms(static_cast<uint64_t>(event.duration_ns)), static_cast<unsigned long long>(event.arg0),
                     static_cast<long long>(event.ret),
                     probes::creates_namespace(event) ? "  (new namespaces)"
-                    : event.cgroup_operation        ? "  (cgroup)"
-                                                    : "");
+                    : event.cgroup_operation         ? "  (cgroup)"
+                                                     : "");
       break;
   }
   return text;
@@ -84,8 +84,8 @@ void render_cpu(std::string& out, const probes::CpuFigures& cpu) {
 }
 
 void render_syscalls(std::string& out, const probes::SyscallFigures& syscalls) {
-  append(out, "Syscalls (source: %s): workload %llu calls, runtime and other processes %llu\n",
-         syscalls.source.c_str(), static_cast<unsigned long long>(syscalls.workload_calls),
+  append(out, "Syscalls (source: %s): workload %llu calls, runtime and other processes %llu\n", syscalls.source.c_str(),
+         static_cast<unsigned long long>(syscalls.workload_calls),
          static_cast<unsigned long long>(syscalls.runtime_calls));
   int shown = 0;
   for (const probes::SyscallCount& call : syscalls.calls) {
@@ -103,9 +103,8 @@ void render_memory(std::string& out, const probes::MemoryFigures& memory) {
          memory.source.c_str(), static_cast<unsigned long long>(memory.minor_faults),
          static_cast<unsigned long long>(memory.major_faults), static_cast<double>(memory.rss_high_water_kib) / 1024);
   for (const probes::ProcessMemory& process : memory.processes)
-    append(out, "  %7u %-16s %8llu minor %5llu major  RSS high-water %8.1f MiB%s\n", process.tgid,
-           process.comm.c_str(), static_cast<unsigned long long>(process.minor_faults),
-           static_cast<unsigned long long>(process.major_faults),
+    append(out, "  %7u %-16s %8llu minor %5llu major  RSS high-water %8.1f MiB%s\n", process.tgid, process.comm.c_str(),
+           static_cast<unsigned long long>(process.minor_faults), static_cast<unsigned long long>(process.major_faults),
            static_cast<double>(process.rss_high_water_kib) / 1024, process.workload ? "  (workload)" : "");
 }
 

@@ -1,5 +1,7 @@
 #include "reports/results_json.h"
 
+#include "reports/probe_json.h"
+
 #include <cmath>
 
 namespace isobench::reports {
@@ -40,7 +42,9 @@ nlohmann::ordered_json results_to_json(const bench::BenchmarkResults& results, c
                      {"warmup", results.warmup},
                      {"memory_runs", results.memory_runs},
                      {"concurrency", results.concurrency},
-                     {"workloads", results.workloads}};
+                     {"workloads", results.workloads},
+                     {"probes_requested", results.probes_requested},
+                     {"probes_active", results.probes_active}};
   doc["targets"] = nlohmann::ordered_json::array();
   for (const bench::TargetInfo& target : results.targets)
     doc["targets"].push_back({{"name", target.name},
@@ -51,12 +55,11 @@ nlohmann::ordered_json results_to_json(const bench::BenchmarkResults& results, c
   for (const CellSummary& cell : cells) {
     nlohmann::ordered_json metrics = nlohmann::ordered_json::array();
     for (const MetricSummary& metric : cell.metrics) metrics.push_back(summary_json(metric));
-    doc["summaries"].push_back({{"target", cell.target},
-                                {"workload", cell.workload},
-                                {"concurrency", cell.concurrency},
-                                {"runs", cell.runs},
-                                {"failures", cell.failures},
-                                {"metrics", metrics}});
+    nlohmann::ordered_json summary = {{"target", cell.target},           {"workload", cell.workload},
+                                      {"concurrency", cell.concurrency}, {"runs", cell.runs},
+                                      {"failures", cell.failures},       {"metrics", metrics}};
+    if (cell.probes) summary["probes"] = probe_aggregate_to_json(*cell.probes);
+    doc["summaries"].push_back(std::move(summary));
   }
   doc["runs"] = nlohmann::ordered_json::array();
   for (const bench::RunRecord& record : results.records) {
@@ -82,6 +85,7 @@ nlohmann::ordered_json results_to_json(const bench::BenchmarkResults& results, c
     if (record.timed_out) run["timed_out"] = true;
     if (!record.error.empty()) run["error"] = record.error;
     if (record.report.is_object()) run["report"] = record.report;
+    if (record.probes) run["probes"] = probe_report_to_json(*record.probes, false);
     doc["runs"].push_back(std::move(run));
   }
   return doc;

@@ -1,5 +1,6 @@
 #include "reports/terminal_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -52,6 +53,39 @@ std::string render_terminal_table(const bench::BenchmarkResults& results, const 
     for (const MetricSummary& metric : cell.metrics)
       for (const std::string& warning : metric.warnings)
         if (metric.metric == "wall_ms") out += "warning: " + cell.target + " " + cell.workload + ": " + warning + "\n";
+  return out;
+}
+
+std::string render_probe_table(const std::vector<CellSummary>& cells) {
+  std::vector<std::string> notes;
+  std::string out;
+  char line[768];
+  for (const CellSummary& cell : cells) {
+    if (!cell.probes) continue;
+    if (out.empty()) {
+      out += "\nFrom the kernel's side (medians over the runs; phases in ms, source: bpf probes)\n";
+      std::snprintf(line, sizeof line, "%-22s %-14s %4s %8s %8s %8s %8s %8s %8s %9s %9s | %9s %7s %7s %9s %8s\n",
+                    "target", "workload", "conc", "rt start", "ns", "rootfs", "cgroup", "other", "exec", "workload",
+                    "teardown", "on-CPU ms", "vol/inv", "faults", "wl calls", "kvm exit");
+      out += line;
+    }
+    const ProbeAggregate& p = *cell.probes;
+    auto phase = [&](const char* name) { return format("%.3f", p.median(std::string("phase.") + name + "_ms")); };
+    std::string switches =
+        format("%.0f", p.median("cpu.voluntary_switches")) + "/" + format("%.0f", p.median("cpu.involuntary_switches"));
+    std::snprintf(line, sizeof line, "%-22s %-14s %4d %8s %8s %8s %8s %8s %8s %9s %9s | %9s %7s %7s %9s %8s\n",
+                  cell.target.c_str(), cell.workload.c_str(), cell.concurrency, phase("runtime_start").c_str(),
+                  phase("namespaces").c_str(), phase("rootfs").c_str(), phase("cgroup").c_str(),
+                  phase("other_setup").c_str(), phase("exec").c_str(), phase("workload").c_str(),
+                  phase("teardown").c_str(), format("%.3f", p.median("cpu.on_cpu_ms")).c_str(), switches.c_str(),
+                  format("%.0f", p.median("memory.minor_faults")).c_str(),
+                  format("%.0f", p.median("syscalls.workload_calls")).c_str(),
+                  format("%.0f", p.median("kvm.exits")).c_str());
+    out += line;
+    for (const std::string& note : p.notes)
+      if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
+  }
+  for (const std::string& note : notes) out += "note: " + note + "\n";
   return out;
 }
 

@@ -1,5 +1,8 @@
 #include "bench/harness/harness.h"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <random>
 #include <sstream>
@@ -64,12 +67,16 @@ class MemoryProbe {
 };
 
 /// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for.
-/// With `memory`, every invocation runs in a measuring cgroup of its own (untimed round).
+/// With `memory`, every invocation runs in a measuring cgroup of its own (untimed round);
+/// with `probes`, every invocation is followed by them from its fork.
 std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uint64_t& run_counter,
-                                MemoryProbe* memory = nullptr) {
+                                MemoryProbe* memory = nullptr, probes::ProbeSession* probes = nullptr) {
   std::vector<RunRecord> records;
   std::vector<std::pair<std::string, Result<LaunchedRun>>> launched;
   std::vector<std::unique_ptr<runner::Cgroup>> measuring;
+  const auto self = static_cast<pid_t>(syscall(SYS_gettid));
+  // Only the launches: every child this thread forks meanwhile is a run of its own.
+  if (probes && !probes->add_launcher(self)) probes = nullptr;
   for (int slot = 0; slot < cell.concurrency; ++slot) {
     std::string run_id = "isobench-" + std::to_string(getpid()) + "-" + std::to_string(run_counter++);
     auto invocation = cell.target->invocation(*cell.workload, run_id);
@@ -93,6 +100,7 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uin
     }
     launched.emplace_back(run_id, launch(*invocation));
   }
+  if (probes) probes->remove_launcher(self);
   std::vector<LaunchedRun*> waiting;
   for (auto& [run_id, run] : launched)
     if (run) waiting.push_back(&*run);
@@ -110,6 +118,7 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uin
       const FinishedRun& one = finished[next_finished++];
       if (one.timed_out) cell.target->after_kill(run_id);
       record = make_record(one, cell.workload->reports_json);
+      if (probes) record.probes = probes->collect(one.pid, one.launch_ns, one.exit_ns, one.usage);
       record.batch_wall_ms = ms(first_launch, last_exit);
     } else {
       record.error = run.error().text();
@@ -169,6 +178,8 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
   results.runs = options.runs;
   results.warmup = options.warmup;
   results.concurrency = options.concurrency;
+  results.probes_requested = options.probes ? options.probes->requested().to_string() : "none";
+  results.probes_active = options.probes ? options.probes->active().to_string() : "none";
   for (const WorkloadCommand& workload : options.workloads) results.workloads.push_back(workload.label());
 
   std::vector<std::unique_ptr<Target>> targets;
@@ -200,7 +211,7 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::shuffle(order.begin(), order.end(), shuffle);
     for (size_t index : order) {
-      auto records = run_cell(cells[index], round, options.timeout_seconds, run_counter);
+      auto records = run_cell(cells[index], round, options.timeout_seconds, run_counter, nullptr, options.probes);
       for (const RunRecord& record : records)
         if (std::isfinite(record.wall_ms)) cell_seconds[index] += record.wall_ms / 1e3 / cells[index].concurrency;
       results.records.insert(results.records.end(), records.begin(), records.end());

@@ -10,6 +10,7 @@
 #include "bench/harness/run_record.h"
 #include "bench/targets/target.h"
 #include "bench/workload_catalog.h"
+#include "probes/probe_session.h"
 #include "runner/cgroup/cgroup.h"
 
 namespace isobench::bench {
@@ -26,6 +27,9 @@ struct HarnessOptions {
   /// Extra untimed runs per cell inside a memory cgroup of the harness, for the runtime's
   /// peak memory (memory accounting would distort timings, so it is kept out of them).
   int memory_runs = 3;
+  /// Measured runs are followed by these probes and carry their report (warmups and memory
+  /// rounds are not); null for none.
+  probes::ProbeSession* probes = nullptr;
 };
 
 /// Called after each measured round: (rounds done, rounds planned, target just run).

@@ -73,6 +73,7 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
 FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
   FinishedRun finished;
   finished.launch_ns = run.launch_ns;
+  finished.pid = run.pid;
   if (run.pidfd) {
     pollfd ready{run.pidfd.get(), POLLIN, 0};
     int waited = poll(&ready, 1, static_cast<int>(timeout_seconds * 1000));

@@ -26,6 +26,7 @@ struct LaunchedRun {
 };
 
 struct FinishedRun {
+  pid_t pid = -1;
   int64_t launch_ns = 0;
   int64_t start_ns = 0;  ///< 0 when the workload never signalled (no handshake)
   int64_t exit_ns = 0;

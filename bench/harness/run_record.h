@@ -4,10 +4,13 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "probes/probe_report.h"
 
 namespace isobench::bench {
 
@@ -29,11 +32,11 @@ struct RunRecord {
   bool timed_out = false;
   std::string error;  ///< stderr tail when the run failed
 
-  double startup_ms = NAN;   ///< launch to the workload's first instruction (handshake)
-  double wall_ms = NAN;      ///< launch to reaped exit
+  double startup_ms = NAN;     ///< launch to the workload's first instruction (handshake)
+  double wall_ms = NAN;        ///< launch to reaped exit
   double batch_wall_ms = NAN;  ///< first launch to last exit of the `concurrency` runs started together
-  double workload_ms = NAN;  ///< the workload's own timing of its work
-  double cpu_user_ms = NAN;  ///< every process the target started, as reaped (rusage of the tree)
+  double workload_ms = NAN;    ///< the workload's own timing of its work
+  double cpu_user_ms = NAN;    ///< every process the target started, as reaped (rusage of the tree)
   double cpu_system_ms = NAN;
   double workload_peak_kib = NAN;  ///< VmHWM reported by the workload itself
   /// Memory rounds only (not timed): peak memory of the cgroup the harness put the target's
@@ -41,7 +44,9 @@ struct RunRecord {
   /// it into a cgroup of its own (bare, bwrap).
   bool memory_round = false;
   double tree_peak_kib = NAN;
-  nlohmann::json report;           ///< the workload's JSON line, null when absent
+  nlohmann::json report;  ///< the workload's JSON line, null when absent
+  /// With --probes, measured rounds only: what the probes saw of this run.
+  std::optional<probes::ProbeReport> probes;
 };
 
 struct BenchmarkResults {
@@ -51,6 +56,8 @@ struct BenchmarkResults {
   int runs = 0;
   int warmup = 0;
   int memory_runs = 0;
+  std::string probes_requested;  ///< "none" without --probes
+  std::string probes_active;
   std::vector<RunRecord> records;
 };
 

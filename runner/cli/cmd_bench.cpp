@@ -12,6 +12,7 @@
 #include "bench/harness/harness.h"
 #include "bench/scenario.h"
 #include "common/file_io.h"
+#include "probes/probe_session.h"
 #include "reports/cell_summary.h"
 #include "reports/results_json.h"
 #include "reports/terminal_table.h"
@@ -71,6 +72,8 @@ Result<int> run_bench(BenchOptions& options) {
   }
   auto harness = bench::harness_options(settings);
   if (!harness) return harness.error();
+  auto wanted_probes = probes::ProbeSet::parse(settings.probes);
+  if (!wanted_probes) return wanted_probes.error();
 
   auto rootfs = runner::builtin_image_rootfs();
   if (!rootfs) return rootfs.error();
@@ -81,6 +84,13 @@ Result<int> run_bench(BenchOptions& options) {
   if (!mkdtemp(scratch_template)) return errno_error("mkdtemp");
   bench::TargetContext context{std::string(self, static_cast<size_t>(length)), *rootfs, scratch_template};
 
+  std::unique_ptr<probes::ProbeSession> probe_session;
+  if (!wanted_probes->empty()) {
+    probe_session = probes::start_probe_session(*wanted_probes);
+    for (const std::string& note : probe_session->notes()) std::cerr << "isobench: " << note << "\n";
+    harness->probes = probe_session.get();
+  }
+
   bool show_progress = !options.quiet && isatty(2) && !std::getenv("CI");
   auto results = bench::run_benchmark(*harness, context, progress_bar(show_progress));
   std::error_code ignored;
@@ -88,7 +98,7 @@ Result<int> run_bench(BenchOptions& options) {
   if (!results) return results.error();
 
   auto cells = reports::summarize_cells(*results);
-  std::cout << reports::render_terminal_table(*results, cells);
+  std::cout << reports::render_terminal_table(*results, cells) << reports::render_probe_table(cells);
   if (!options.json_path.empty()) {
     auto environment = bench::collect_environment(options.command_line, ISOBENCH_VERSION, results->targets);
     ISOBENCH_TRY(
@@ -129,6 +139,8 @@ void add_bench_command(CLI::App& app, Action& action, const std::vector<std::str
   command->add_option("--json", options->json_path, "Write the results document (isobench-results/1) here");
   command->add_option("--price-list", options->price_list,
                       "Google Benchmark JSON of mechanism_bench to include in the --json results");
+  command->add_option("--probes", s.probes,
+                      "Follow every measured run with BPF probes: lifecycle,cpu,syscalls,memory,kvm or all");
   command->add_flag("-q,--quiet", options->quiet, "No progress bar");
   command->callback([options, &action, &command_line] {
     options->command_line = command_line;

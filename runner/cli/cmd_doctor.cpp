@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "probes/bpf_features.h"
+#include "probes/probe_session.h"
 #include "runner/cli/commands.h"
 #include "runner/host_checks.h"
 
@@ -15,7 +16,8 @@ namespace {
 std::vector<HostCheck> all_checks() {
   std::vector<HostCheck> checks;
   for (auto part : {runner::check_kernel(), runner::check_namespaces(), runner::check_cgroups(),
-                    runner::check_filesystems_and_security(), probes::check_bpf_features(), runner::check_tools()})
+                    runner::check_filesystems_and_security(), probes::check_bpf_features(), probes::check_probes(),
+                    runner::check_tools()})
     checks.insert(checks.end(), part.begin(), part.end());
   return checks;
 }

@@ -21,6 +21,10 @@
 namespace isobench::cli {
 namespace {
 
+int exit_code(int status) {
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 struct ProbeOptions {
   std::string probes = "all";
   std::string json_path;
@@ -63,18 +67,30 @@ Result<int> probe_command(const std::vector<std::string>& command, const ProbeOp
                                   {"probes_requested", wanted->to_string()},
                                   {"probes_active", session->active().to_string()}};
     doc.update(reports::probe_report_to_json(report, true));
+    // The same run from wait4, next to the probes' figures: a cross-check for the reader.
+    probes::CpuFigures cpu = probes::cpu_from_rusage(usage);
+    probes::MemoryFigures memory = probes::memory_from_rusage(usage);
+    doc["rusage"] = {{"source", probes::kSourceRusage},
+                     {"on_cpu_ns", cpu.on_cpu_ns},
+                     {"voluntary_switches", cpu.voluntary_switches},
+                     {"involuntary_switches", cpu.involuntary_switches},
+                     {"minor_faults", memory.minor_faults},
+                     {"major_faults", memory.major_faults},
+                     {"max_rss_kib", memory.rss_high_water_kib}};
+    doc["exit_code"] = exit_code(status);
     ISOBENCH_TRY(write_regular_file(options.json_path, doc.dump(2) + "\n"));
   }
-  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  return exit_code(status);
 }
 
 }  // namespace
 
 void add_probe_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command) {
   auto options = std::make_shared<ProbeOptions>();
-  CLI::App* command = app.add_subcommand(
-      "probe", "Trace any command with the BPF probes (startup phases, CPU, syscalls, memory, KVM exits): "
-               "isobench probe -- CMD");
+  CLI::App* command =
+      app.add_subcommand("probe",
+                         "Trace any command with the BPF probes (startup phases, CPU, syscalls, memory, KVM exits): "
+                         "isobench probe -- CMD");
   command->add_option("--probes", options->probes,
                       "Probes to run: lifecycle,cpu,syscalls,memory,kvm, or all (default all)");
   command->add_option("--json", options->json_path, "Write the report and every event as JSON (isobench-probe/1)");
