@@ -42,6 +42,9 @@ DisabledFeatures DisabledFeatures::parse(const std::string& list) {
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
     std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    // "bpf, ringbuf" means ringbuf too: a stray space must not leave a feature on.
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
     if (!name.empty()) features.names_.insert(name);
     if (comma == std::string::npos) break;
     start = comma + 1;

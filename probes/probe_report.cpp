@@ -3,6 +3,7 @@
 #include <seccomp.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <numeric>
@@ -39,6 +40,7 @@ uint64_t Log2Histogram::total() const {
 double Log2Histogram::quantile_upper_ns(double q) const {
   uint64_t count = total();
   if (count == 0) return 0;
+  q = std::clamp(q, 0.0, 1.0);
   // The rank of the q-quantile among `count` values, 1-based.
   auto rank = static_cast<uint64_t>(std::ceil(q * static_cast<double>(count)));
   if (rank == 0) rank = 1;

@@ -23,10 +23,13 @@ Result<ProbeSet> ProbeSet::parse(std::string_view list) {
   if (list == "all") return all();
   if (list == "none") return none();
   ProbeSet set;
-  while (!list.empty()) {
+  const std::string_view whole = list;
+  if (list.empty()) return plain_error("--probes needs at least one probe name (or 'none')");
+  while (true) {
     size_t comma = list.find(',');
     std::string_view name = list.substr(0, comma);
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    bool last = comma == std::string_view::npos;
+    if (name.empty()) return plain_error("empty probe name in '" + std::string(whole) + "'");
     bool known = false;
     for (ProbeKind kind : kAllProbes) {
       if (probe_name(kind) == name) {
@@ -37,9 +40,9 @@ Result<ProbeSet> ProbeSet::parse(std::string_view list) {
     if (!known)
       return plain_error("unknown probe '" + std::string(name) +
                          "' (known: lifecycle, cpu, syscalls, memory, kvm, or all/none)");
+    if (last) return set;
+    list = list.substr(comma + 1);
   }
-  if (set.empty()) return plain_error("--probes needs at least one probe name (or 'none')");
-  return set;
 }
 
 std::string ProbeSet::to_string() const {

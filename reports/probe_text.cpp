@@ -23,6 +23,18 @@ double ms(uint64_t ns) {
   return static_cast<double>(ns) / 1e6;
 }
 
+/// A histogram bound in the unit that keeps it readable: 512 ns, 16 us, 4.2 ms.
+std::string duration_text(double ns) {
+  char text[32];
+  if (ns < 1e3)
+    std::snprintf(text, sizeof text, "%.0f ns", ns);
+  else if (ns < 1e6)
+    std::snprintf(text, sizeof text, "%.0f us", ns / 1e3);
+  else
+    std::snprintf(text, sizeof text, "%.1f ms", ns / 1e6);
+  return text;
+}
+
 std::string describe(const LifecycleEvent& event) {
   char text[200];
   switch (event.kind) {
@@ -70,9 +82,10 @@ void render_cpu(std::string& out, const probes::CpuFigures& cpu) {
          cpu.source.c_str(), ms(cpu.on_cpu_ns), static_cast<unsigned long long>(cpu.voluntary_switches),
          static_cast<unsigned long long>(cpu.involuntary_switches));
   if (cpu.source != probes::kSourceBpf) return;
-  append(out, "  run queue: %.3f ms waiting over %llu waits; latency p50 <= %.0f us, p99 <= %.0f us\n",
-         ms(cpu.run_queue_ns), static_cast<unsigned long long>(cpu.run_queue_waits),
-         cpu.run_queue_latency.quantile_upper_ns(0.5) / 1e3, cpu.run_queue_latency.quantile_upper_ns(0.99) / 1e3);
+  append(out, "  run queue: %.3f ms waiting over %llu waits; latency p50 <= %s, p99 <= %s\n", ms(cpu.run_queue_ns),
+         static_cast<unsigned long long>(cpu.run_queue_waits),
+         duration_text(cpu.run_queue_latency.quantile_upper_ns(0.5)).c_str(),
+         duration_text(cpu.run_queue_latency.quantile_upper_ns(0.99)).c_str());
   size_t shown = std::min<size_t>(cpu.tasks.size(), 6);
   for (size_t i = 0; i < shown; ++i) {
     const probes::TaskCpu& task = cpu.tasks[i];
@@ -91,10 +104,10 @@ void render_syscalls(std::string& out, const probes::SyscallFigures& syscalls) {
   for (const probes::SyscallCount& call : syscalls.calls) {
     if (!call.workload) continue;
     if (shown++ == 10) break;
-    append(out, "  %-18s %10llu calls %6llu errors  mean %9.3f us  max %9.3f us  p99 <= %.0f us\n", call.name.c_str(),
+    append(out, "  %-18s %10llu calls %6llu errors  mean %9.3f us  max %9.3f us  p99 <= %s\n", call.name.c_str(),
            static_cast<unsigned long long>(call.count), static_cast<unsigned long long>(call.errors),
            call.count ? static_cast<double>(call.total_ns) / static_cast<double>(call.count) / 1e3 : 0.0,
-           static_cast<double>(call.max_ns) / 1e3, call.latency.quantile_upper_ns(0.99) / 1e3);
+           static_cast<double>(call.max_ns) / 1e3, duration_text(call.latency.quantile_upper_ns(0.99)).c_str());
   }
 }
 

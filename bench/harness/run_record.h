@@ -56,8 +56,8 @@ struct BenchmarkResults {
   int runs = 0;
   int warmup = 0;
   int memory_runs = 0;
-  std::string probes_requested;  ///< "none" without --probes
-  std::string probes_active;
+  std::string probes_requested = "none";  ///< without --probes
+  std::string probes_active = "none";
   std::vector<RunRecord> records;
 };
 

@@ -45,6 +45,13 @@ TEST(BpfDisabledFeatures, EmptyItemsBetweenCommasAreIgnored) {
   EXPECT_FALSE(features.all_bpf());
 }
 
+TEST(BpfDisabledFeatures, SpacesAroundNamesDoNotLeaveAFeatureOn) {
+  DisabledFeatures disabled = DisabledFeatures::parse("sched/sched_switch, ringbuf ");
+  EXPECT_TRUE(disabled.disabled("ringbuf"));
+  EXPECT_TRUE(disabled.disabled("sched/sched_switch"));
+  EXPECT_FALSE(disabled.all_bpf());
+}
+
 TEST(BpfDisabledFeatures, BpfAnywhereInTheListSwitchesOffEverything) {
   DisabledFeatures features = DisabledFeatures::parse("ringbuf,bpf");
   EXPECT_TRUE(features.all_bpf());

@@ -49,6 +49,14 @@ TEST(ProbeSet, AnEmptyListIsAnError) {
   EXPECT_FALSE(set.error().message.empty());
 }
 
+TEST(ProbeSet, AnEmptyNameBetweenCommasIsAnErrorWhereverItIs) {
+  for (const char* list : {"cpu,", ",cpu", "cpu,,memory", ","}) {
+    Result<ProbeSet> set = ProbeSet::parse(list);
+    ASSERT_FALSE(set.ok()) << list;
+    EXPECT_NE(set.error().message.find("empty probe name"), std::string::npos) << list << ": " << set.error().message;
+  }
+}
+
 TEST(ProbeSet, ToStringUsesTheCanonicalOrderWhateverTheInputOrder) {
   Result<ProbeSet> set = ProbeSet::parse("kvm,memory,lifecycle");
   ASSERT_TRUE(set.ok()) << set.error().text();
