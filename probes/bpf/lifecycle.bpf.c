@@ -27,6 +27,13 @@ struct {
   __type(value, struct syscall_start);
 } in_syscall SEC(".maps");
 
+/* Entries in in_syscall: while it is 0, sys_exit needs no lookup. */
+__u64 syscalls_in_flight = 0;
+
+static __always_inline void forget_syscall(__u32 pid) {
+  if (bpf_map_delete_elem(&in_syscall, &pid) == 0) __sync_fetch_and_sub(&syscalls_in_flight, 1);
+}
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 1 << 20);
@@ -91,7 +98,7 @@ SEC("tp/sched/sched_process_free")
 int on_free(struct trace_event_raw_sched_process_template* ctx) {
   __u32 pid = ctx->pid;
   bpf_map_delete_elem(&tracked, &pid);
-  bpf_map_delete_elem(&in_syscall, &pid);
+  forget_syscall(pid);
   return 0;
 }
 
@@ -114,8 +121,7 @@ static __always_inline int isolation_syscall(long nr) {
     case 431: /* fsconfig */
     case 432: /* fsmount */
     case 435: /* clone3 */
-    case 442: /* mount_setattr */
-      return 1;
+    case 442: /* mount_setattr */ return 1;
   }
   return 0;
 }
@@ -145,28 +151,34 @@ static __always_inline int path_in_cgroupfs(const void* user_path) {
   return words[0] == sys_fs && (words[1] & 0x00ffffffffffffffULL) == cgroup;
 }
 
+/* The syscalls cgroup_operation looks at. */
+static __always_inline int maybe_cgroup_operation(long nr) {
+  return nr == 1 || nr == 83 || nr == 84 || nr == 258 || nr == 263;
+}
+
 /* The cgroup half of the isolation work: which writes and mkdirs touch cgroupfs. */
 static __always_inline int cgroup_operation(long nr, __u64 arg0, __u64 arg1) {
   switch (nr) {
-    case 1: /* write */
-      return fd_on_cgroupfs((long)arg0);
+    case 1: /* write */ return fd_on_cgroupfs((long)arg0);
     case 83: /* mkdir */
-    case 84: /* rmdir */
-      return path_in_cgroupfs((const void*)arg0);
+    case 84: /* rmdir */ return path_in_cgroupfs((const void*)arg0);
     case 258: /* mkdirat */
-    case 263: /* unlinkat */
-      return path_in_cgroupfs((const void*)arg1);
+    case 263: /* unlinkat */ return path_in_cgroupfs((const void*)arg1);
   }
   return 0;
 }
 
-SEC("tp/raw_syscalls/sys_enter")
-int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
+/* Raw tracepoints on the syscall path: no trace record is formatted for every syscall of the
+ * machine, which is most of what a syscall tracepoint costs. args: (pt_regs*, id or ret). */
+SEC("raw_tp/sys_enter")
+int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
+  long nr = ctx->args[1];
+  /* Every syscall of the machine comes here: the number alone turns most away. */
+  if (!isolation_syscall(nr) && !maybe_cgroup_operation(nr)) return 0;
   __u32 pid = bpf_get_current_pid_tgid();
-  /* Read the context once, up front: the verifier refuses loads through a moved ctx pointer. */
-  long nr = ctx->id;
-  __u64 arg0 = ctx->args[0], arg1 = ctx->args[1];
   if (!tracked_root(pid)) return 0;
+  struct pt_regs* regs = (struct pt_regs*)ctx->args[0];
+  __u64 arg0 = BPF_CORE_READ(regs, di), arg1 = BPF_CORE_READ(regs, si);
   struct syscall_start start = {.timestamp_ns = bpf_ktime_get_ns(), .nr = nr, .arg0 = arg0};
   if (!isolation_syscall(nr)) {
     if (!cgroup_operation(nr, arg0, arg1)) return 0;
@@ -178,12 +190,16 @@ int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
     bpf_probe_read_user(&flags, sizeof(flags), (void*)arg0);
     start.arg0 = flags;
   }
-  bpf_map_update_elem(&in_syscall, &pid, &start, BPF_ANY);
+  if (bpf_map_update_elem(&in_syscall, &pid, &start, BPF_NOEXIST) == 0)
+    __sync_fetch_and_add(&syscalls_in_flight, 1);
+  else
+    bpf_map_update_elem(&in_syscall, &pid, &start, BPF_EXIST); /* a stale entry: replace it */
   return 0;
 }
 
-SEC("tp/raw_syscalls/sys_exit")
-int on_sys_exit(struct trace_event_raw_sys_exit* ctx) {
+SEC("raw_tp/sys_exit")
+int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
+  if (!syscalls_in_flight) return 0; /* the machine's other syscalls: no map lookup */
   __u32 pid = bpf_get_current_pid_tgid();
   struct syscall_start* start = bpf_map_lookup_elem(&in_syscall, &pid);
   if (!start) return 0;
@@ -194,9 +210,9 @@ int on_sys_exit(struct trace_event_raw_sys_exit* ctx) {
     event->syscall_nr = start->nr;
     event->arg0 = start->arg0;
     event->detail = start->detail;
-    event->ret = ctx->ret;
+    event->ret = (long)ctx->args[1];
     bpf_ringbuf_submit(event, 0);
   }
-  bpf_map_delete_elem(&in_syscall, &pid);
+  forget_syscall(pid);
   return 0;
 }

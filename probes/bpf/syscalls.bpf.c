@@ -16,15 +16,18 @@ struct {
   __type(value, struct syscall_stats);
 } syscall_stats SEC(".maps");
 
+/* The syscall a thread is in, kept in the task itself: reached without a hash lookup on
+ * every syscall exit of the machine. `root` 0 means none. */
 struct entered {
   __u64 timestamp_ns;
-  __s64 nr;
+  __u32 nr;
+  __u32 root;
 };
 
 struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, ISOBENCH_MAX_TASK_STATS);
-  __type(key, __u32);
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
   __type(value, struct entered);
 } in_syscall SEC(".maps");
 
@@ -47,24 +50,29 @@ int on_exec(void* ctx) {
   return 0;
 }
 
-SEC("tp/raw_syscalls/sys_enter")
-int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
+/* Raw tracepoints: nothing is formatted for the machine's other syscalls (see lifecycle.bpf.c). */
+SEC("raw_tp/sys_enter")
+int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   __u32 pid = bpf_get_current_pid_tgid();
-  if (!tracked_root(pid)) return 0;
-  struct entered entered = {.timestamp_ns = bpf_ktime_get_ns(), .nr = ctx->id};
-  bpf_map_update_elem(&in_syscall, &pid, &entered, BPF_ANY);
+  __u32 root = tracked_root(pid);
+  if (!root) return 0;
+  struct entered* entered =
+      bpf_task_storage_get(&in_syscall, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!entered) return 0;
+  entered->root = root;
+  entered->nr = (__u32)ctx->args[1];
+  entered->timestamp_ns = bpf_ktime_get_ns();
   return 0;
 }
 
-SEC("tp/raw_syscalls/sys_exit")
-int on_sys_exit(struct trace_event_raw_sys_exit* ctx) {
-  __u64 id = bpf_get_current_pid_tgid();
-  __u32 pid = id, tgid = id >> 32;
-  struct entered* entered = bpf_map_lookup_elem(&in_syscall, &pid);
-  if (!entered) return 0;
+SEC("raw_tp/sys_exit")
+int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
+  struct entered* entered = bpf_task_storage_get(&in_syscall, bpf_get_current_task_btf(), 0, 0);
+  if (!entered || !entered->root) return 0;
   __u64 took = bpf_ktime_get_ns() - entered->timestamp_ns;
-  struct syscall_key key = {.root_pid = tracked_root(pid), .tgid = tgid, .nr = (__u32)entered->nr};
-  bpf_map_delete_elem(&in_syscall, &pid);
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  struct syscall_key key = {.root_pid = entered->root, .tgid = tgid, .nr = entered->nr};
+  entered->root = 0;
   __u32* generation = bpf_map_lookup_elem(&generations, &tgid);
   if (generation) key.generation = *generation;
 
@@ -77,7 +85,7 @@ int on_sys_exit(struct trace_event_raw_sys_exit* ctx) {
   }
   /* Threads of one process share the entry: atomic adds. */
   __sync_fetch_and_add(&stats->count, 1);
-  if (ctx->ret < 0) __sync_fetch_and_add(&stats->errors, 1);
+  if ((long)ctx->args[1] < 0) __sync_fetch_and_add(&stats->errors, 1);
   __sync_fetch_and_add(&stats->total_ns, took);
   if (took > stats->max_ns) stats->max_ns = took; /* racy between threads: a lower bound */
   __u32 bucket = log2_bucket(took);
