@@ -48,10 +48,7 @@ class CpuProbe final : public KernelProbe {
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_cpu_probe(const TreeMaps& tree) {
-  auto skeleton =
-      load_skeleton<cpu_bpf>("cpu", {cpu_bpf__open, cpu_bpf__load, cpu_bpf__attach, cpu_bpf__destroy}, tree);
-  if (!skeleton) return skeleton.error();
-  return std::unique_ptr<KernelProbe>(new CpuProbe(std::move(*skeleton)));
+  return load_probe<CpuProbe, cpu_bpf>("cpu", {cpu_bpf__open, cpu_bpf__load, cpu_bpf__attach, cpu_bpf__destroy}, tree);
 }
 
 }  // namespace isobench::probes

@@ -76,6 +76,15 @@ Result<SkeletonPtr<Skeleton>> load_skeleton(const std::string& name, const Skele
   return skeleton;
 }
 
+/// load_skeleton, then the reader `Probe` that owns the skeleton.
+template <typename Probe, typename Skeleton>
+Result<std::unique_ptr<KernelProbe>> load_probe(const std::string& name, const SkeletonFunctions<Skeleton>& functions,
+                                                const TreeMaps& tree) {
+  auto skeleton = load_skeleton<Skeleton>(name, functions, tree);
+  if (!skeleton) return skeleton.error();
+  return std::unique_ptr<KernelProbe>(new Probe(std::move(*skeleton)));
+}
+
 /// Removes from the map every entry `belongs` accepts and returns them.
 template <typename Key, typename Value, typename Predicate>
 std::vector<std::pair<Key, Value>> take_entries(int map_fd, Predicate belongs) {

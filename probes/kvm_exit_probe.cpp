@@ -73,10 +73,8 @@ class KvmExitProbe final : public KernelProbe {
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_kvm_exit_probe(const TreeMaps& tree) {
-  auto skeleton =
-      load_skeleton<kvm_bpf>("kvm", {kvm_bpf__open, kvm_bpf__load, kvm_bpf__attach, kvm_bpf__destroy}, tree);
-  if (!skeleton) return skeleton.error();
-  return std::unique_ptr<KernelProbe>(new KvmExitProbe(std::move(*skeleton)));
+  return load_probe<KvmExitProbe, kvm_bpf>("kvm", {kvm_bpf__open, kvm_bpf__load, kvm_bpf__attach, kvm_bpf__destroy},
+                                           tree);
 }
 
 }  // namespace isobench::probes

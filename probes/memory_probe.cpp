@@ -56,10 +56,8 @@ class MemoryProbe final : public KernelProbe {
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_memory_probe(const TreeMaps& tree) {
-  auto skeleton = load_skeleton<memory_bpf>(
+  return load_probe<MemoryProbe, memory_bpf>(
       "memory", {memory_bpf__open, memory_bpf__load, memory_bpf__attach, memory_bpf__destroy}, tree);
-  if (!skeleton) return skeleton.error();
-  return std::unique_ptr<KernelProbe>(new MemoryProbe(std::move(*skeleton)));
 }
 
 }  // namespace isobench::probes

@@ -93,9 +93,14 @@ class BpfSession final : public ProbeSession {
     lifecycle.events = lifecycle_->drain(static_cast<uint32_t>(root));
     lifecycle.phases = lifecycle_phases(lifecycle.events, launch_ns, end_ns);
     RunIdentity run{static_cast<uint32_t>(root), 0};
-    for (const LifecycleEvent& event : lifecycle.events)
-      if (event.kind == LifecycleEvent::Kind::kExec && event.pid == lifecycle.phases.workload_pid)
-        run.workload_tgid = event.tgid;
+    for (const LifecycleEvent& event : lifecycle.events) {
+      if (event.kind != LifecycleEvent::Kind::kExec || event.pid != lifecycle.phases.workload_pid) continue;
+      run.workload_tgid = event.tgid;
+      if (event.comm.rfind("qemu-system", 0) == 0)
+        report.notes.push_back(
+            "the workload is QEMU: seen from the host, the guest kernel's boot and the guest's own work are one "
+            "phase (the guest is opaque to host probes)");
+    }
     if (active_.has(ProbeKind::kLifecycle)) report.lifecycle = std::move(lifecycle);
     for (auto& probe : probes_) probe->collect(run, report);
     lifecycle_->forget(run.root);

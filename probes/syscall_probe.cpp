@@ -56,10 +56,8 @@ class SyscallProbe final : public KernelProbe {
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_syscall_probe(const TreeMaps& tree) {
-  auto skeleton = load_skeleton<syscalls_bpf>(
+  return load_probe<SyscallProbe, syscalls_bpf>(
       "syscalls", {syscalls_bpf__open, syscalls_bpf__load, syscalls_bpf__attach, syscalls_bpf__destroy}, tree);
-  if (!skeleton) return skeleton.error();
-  return std::unique_ptr<KernelProbe>(new SyscallProbe(std::move(*skeleton)));
 }
 
 }  // namespace isobench::probes
