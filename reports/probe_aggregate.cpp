@@ -45,7 +45,11 @@ void add_median(ProbeAggregate& aggregate, const std::vector<const ProbeReport*>
   for (const ProbeReport* report : reports) {
     const std::string* section_source = source(*report);
     if (!section_source) continue;
-    label = *section_source;
+    // Runs that fell back mid-bench pool with the others: the label names every source.
+    if (label.empty())
+      label = *section_source;
+    else if (label != *section_source && label.find(*section_source) == std::string::npos)
+      label += " + " + *section_source;
     samples.push_back(value(*report));
   }
   if (!samples.empty()) aggregate.medians.push_back({name, label, bench::median(samples)});
@@ -133,7 +137,9 @@ ProbeAggregate aggregate_probe_reports(const std::vector<const ProbeReport*>& re
     aggregate.workload_syscalls.push_back(std::move(entry));
   }
   std::sort(aggregate.workload_syscalls.begin(), aggregate.workload_syscalls.end(),
-            [](const SyscallAggregate& a, const SyscallAggregate& b) { return a.total_count > b.total_count; });
+            [](const SyscallAggregate& a, const SyscallAggregate& b) {
+              return a.total_count != b.total_count ? a.total_count > b.total_count : a.name < b.name;
+            });
   return aggregate;
 }
 

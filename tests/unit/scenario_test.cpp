@@ -122,6 +122,64 @@ TEST(ParseScenario, UnknownSettingIsAnErrorListingTheKnownOnes) {
   EXPECT_TRUE(contains(error, "targets")) << error;
 }
 
+TEST(ParseScenario, ProbesDefaultToNone) {
+  auto settings = parse_scenario(Json::object());
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->probes, "none");
+}
+
+TEST(ParseScenario, ProbesAllNamesEveryProbe) {
+  auto settings = parse_scenario(Json::parse(R"({"probes": "all"})"));
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->probes, "lifecycle,cpu,syscalls,memory,kvm");
+}
+
+TEST(ParseScenario, ProbesNoneStaysNone) {
+  auto settings = parse_scenario(Json::parse(R"({"probes": "none"})"));
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->probes, "none");
+}
+
+TEST(ParseScenario, ProbesStringIsPutInCanonicalOrder) {
+  auto settings = parse_scenario(Json::parse(R"({"probes": "cpu,lifecycle"})"));
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->probes, "lifecycle,cpu");
+}
+
+TEST(ParseScenario, ProbesMayBeAListOfNames) {
+  auto settings = parse_scenario(Json::parse(R"({"probes": ["kvm", "memory", "cpu"]})"));
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->probes, "cpu,memory,kvm");
+}
+
+TEST(ParseScenario, ProbesAsASingleNameList) {
+  auto settings = parse_scenario(Json::parse(R"({"probes": ["syscalls"]})"));
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->probes, "syscalls");
+}
+
+TEST(ParseScenario, UnknownProbeIsAnErrorAtTheProbesPathNamingIt) {
+  std::string error = scenario_error(Json::parse(R"({"probes": "cpu,disk"})"));
+  EXPECT_EQ(error.rfind("$.probes: ", 0), 0u) << error;
+  EXPECT_TRUE(contains(error, "disk")) << error;
+
+  std::string in_list = scenario_error(Json::parse(R"({"probes": ["lifecycle", "gpu"]})"));
+  EXPECT_EQ(in_list.rfind("$.probes: ", 0), 0u) << in_list;
+  EXPECT_TRUE(contains(in_list, "gpu")) << in_list;
+}
+
+TEST(ParseScenario, ProbesOfTheWrongTypeAreAnErrorAtTheirPath) {
+  EXPECT_TRUE(contains(scenario_error(Json::parse(R"({"probes": 3})")), "$.probes: "));
+  EXPECT_TRUE(contains(scenario_error(Json::parse(R"({"probes": {"cpu": true}})")), "$.probes: "));
+  EXPECT_TRUE(contains(scenario_error(Json::parse(R"({"probes": ["cpu", 1]})")), "$.probes[1]: "));
+}
+
+TEST(ParseScenario, UnknownSettingErrorListsProbesAmongTheKnownOnes) {
+  std::string error = scenario_error(Json::parse(R"({"probe": "all"})"));
+  EXPECT_EQ(error.rfind("$.probe: ", 0), 0u) << error;
+  EXPECT_TRUE(contains(error, "probes")) << error;
+}
+
 TEST(HarnessOptions, CopiesTheSettings) {
   ScenarioSettings settings;
   settings.targets = {"bare", "crun"};
