@@ -6,7 +6,7 @@
 //   cpu       the cpu workload's own timing of its work (bare and in a container)
 //   syscall   100k getppid: the worst case, since the syscall probes run on every call
 // Targets (DESIGN.md): at most +5% on startup and +2% on the cpu workload.
-// Usage: probe_overhead [--blocks N] [--runs N] [--isobench PATH] [--json FILE]   (root)
+// Usage: probe_overhead [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [--json FILE]   (root)
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,6 +37,7 @@ struct Settings {
   int runs = 5;  ///< measured rounds per block and mode
   std::string isobench;
   std::string json_path;
+  probes::ProbeSet probes = probes::ProbeSet::all();
 };
 
 struct Comparison {
@@ -80,13 +81,19 @@ Result<Settings> parse_arguments(int argc, char** argv) {
       ISOBENCH_TRY(number(settings.blocks));
     } else if (arg == "--runs") {
       ISOBENCH_TRY(number(settings.runs));
+    } else if (arg == "--probes") {
+      auto text = value();
+      if (!text) return text.error();
+      auto set = probes::ProbeSet::parse(*text);
+      if (!set) return set.error();
+      settings.probes = *set;
     } else if (arg == "--isobench" || arg == "--json") {
       auto text = value();
       if (!text) return text.error();
       (arg == "--isobench" ? settings.isobench : settings.json_path) = *text;
     } else {
       return plain_error("unknown argument " + arg +
-                         " (usage: probe_overhead [--blocks N] [--runs N] [--isobench PATH] [--json FILE])");
+                         " (usage: probe_overhead [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [--json FILE])");
     }
   }
   if (settings.isobench.empty())
@@ -123,7 +130,7 @@ Result<int> measure(const Settings& settings) {
     for (bool probed : modes) {
       std::unique_ptr<probes::ProbeSession> session;
       if (probed) {
-        session = probes::start_probe_session(probes::ProbeSet::all());
+        session = probes::start_probe_session(settings.probes);
         active = session->active().to_string();
         notes = session->notes();
       }

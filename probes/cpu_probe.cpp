@@ -16,10 +16,11 @@ class CpuProbe final : public KernelProbe {
   void collect(const RunIdentity& run, ProbeReport& report) override {
     CpuFigures cpu;
     cpu.source = kSourceBpf;
-    auto tasks = take_entries<uint32_t, cpu_task_stats>(
+    auto tasks = take_entries<uint32_t, cpu_task_entry>(
         bpf_map__fd(skeleton_->maps.task_stats),
-        [&](uint32_t, const cpu_task_stats& stats) { return stats.root_pid == run.root; });
-    for (const auto& [pid, stats] : tasks) {
+        [&](uint32_t, const cpu_task_entry& entry) { return entry.stats.root_pid == run.root; });
+    for (const auto& [pid, entry] : tasks) {
+      const cpu_task_stats& stats = entry.stats;
       TaskCpu task{pid,
                    std::string(stats.comm, strnlen(stats.comm, sizeof stats.comm)),
                    stats.on_cpu_ns,

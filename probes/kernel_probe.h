@@ -3,8 +3,10 @@
 #pragma once
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
@@ -98,6 +100,29 @@ std::vector<std::pair<Key, Value>> take_entries(int map_fd, Predicate belongs) {
     if (bpf_map_lookup_elem(map_fd, &key, &value) == 0 && belongs(key, value)) taken.emplace_back(key, value);
   }
   for (const auto& [taken_key, value] : taken) bpf_map_delete_elem(map_fd, &taken_key);
+  return taken;
+}
+
+/// take_entries for a per-CPU map: each key with its value on every possible CPU.
+template <typename Key, typename Value, typename Predicate>
+std::vector<std::pair<Key, std::vector<Value>>> take_percpu_entries(int map_fd, Predicate belongs) {
+  std::vector<std::pair<Key, std::vector<Value>>> taken;
+  const int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return taken;
+  // The kernel lays the copies out 8-byte aligned, one after the other.
+  const size_t stride = (sizeof(Value) + 7) / 8 * 8;
+  std::vector<unsigned char> buffer(stride * static_cast<size_t>(cpus));
+  Key key{}, next{};
+  Key* previous = nullptr;
+  while (bpf_map_get_next_key(map_fd, previous, &next) == 0) {
+    key = next;
+    previous = &key;
+    if (!belongs(key) || bpf_map_lookup_elem(map_fd, &key, buffer.data()) != 0) continue;
+    std::vector<Value> copies(static_cast<size_t>(cpus));
+    for (size_t cpu = 0; cpu < copies.size(); ++cpu) std::memcpy(&copies[cpu], &buffer[cpu * stride], sizeof(Value));
+    taken.emplace_back(key, std::move(copies));
+  }
+  for (const auto& [taken_key, copies] : taken) bpf_map_delete_elem(map_fd, &taken_key);
   return taken;
 }
 

@@ -94,6 +94,14 @@ std::vector<LifecycleEvent> LifecycleProbe::drain(uint32_t root) {
   return run;
 }
 
+void LifecycleProbe::consume() {
+  ring_buffer__consume(ring_);
+}
+
+uint64_t LifecycleProbe::lost_events() const {
+  return skeleton_->bss->lost_events;
+}
+
 void LifecycleProbe::forget(uint32_t root) {
   take_entries<uint32_t, uint32_t>(bpf_map__fd(skeleton_->maps.tracked),
                                    [root](uint32_t, uint32_t entry_root) { return entry_root == root; });

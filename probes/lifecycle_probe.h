@@ -34,6 +34,11 @@ class LifecycleProbe {
   void remove_launcher(pid_t tid);
   /// The events of run `root` so far, ordered by time; other runs' events stay buffered.
   std::vector<LifecycleEvent> drain(uint32_t root);
+  /// Moves what the kernel has written so far out of the ring buffer (which never wakes the
+  /// reader: call this now and then during a long run).
+  void consume();
+  /// Events the ring buffer had no room for, since the start.
+  uint64_t lost_events() const;
   /// Forgets run `root`'s entries in the tree map (its tasks that have not been freed yet).
   void forget(uint32_t root);
 

@@ -51,6 +51,7 @@ class FallbackSession final : public ProbeSession {
   const std::vector<std::string>& notes() const override { return notes_; }
   Status add_launcher(pid_t) override { return {}; }
   void remove_launcher(pid_t) override {}
+  void poll_events() override {}
   ProbeReport collect(pid_t, int64_t launch_ns, int64_t end_ns, const struct rusage& usage) override {
     ProbeReport report;
     report.launch_ns = launch_ns;
@@ -82,6 +83,7 @@ class BpfSession final : public ProbeSession {
   const std::vector<std::string>& notes() const override { return notes_; }
   Status add_launcher(pid_t tid) override { return lifecycle_->add_launcher(tid); }
   void remove_launcher(pid_t tid) override { lifecycle_->remove_launcher(tid); }
+  void poll_events() override { lifecycle_->consume(); }
 
   ProbeReport collect(pid_t root, int64_t launch_ns, int64_t end_ns, const struct rusage& usage) override {
     ProbeReport report;
@@ -104,6 +106,9 @@ class BpfSession final : public ProbeSession {
     if (active_.has(ProbeKind::kLifecycle)) report.lifecycle = std::move(lifecycle);
     for (auto& probe : probes_) probe->collect(run, report);
     lifecycle_->forget(run.root);
+    if (uint64_t lost = lifecycle_->lost_events(); lost > 0)
+      report.notes.push_back(std::to_string(lost) +
+                             " lifecycle events lost so far (the ring buffer was full): the phases may be incomplete");
     fill_fallbacks(wanted_, active_, usage, report);
     return report;
   }

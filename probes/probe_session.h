@@ -33,6 +33,10 @@ class ProbeSession {
   virtual Status add_launcher(pid_t tid) = 0;
   virtual void remove_launcher(pid_t tid) = 0;
 
+  /// Reads the events gathered so far: call it now and then while a long run goes on, so that
+  /// the bounded ring buffer never fills.
+  virtual void poll_events() = 0;
+
   /// Everything the probes saw of run `root` (launched at `launch_ns`, reaped at `end_ns`,
   /// with `usage` from wait4), with rusage figures where a probe is off. Forgets the run.
   virtual ProbeReport collect(pid_t root, int64_t launch_ns, int64_t end_ns, const struct rusage& usage) = 0;

@@ -10,6 +10,19 @@
 namespace isobench::probes {
 namespace {
 
+syscall_stats sum_over_cpus(const std::vector<syscall_stats>& copies) {
+  syscall_stats sum{};
+  for (const syscall_stats& copy : copies) {
+    sum.count += copy.count;
+    sum.errors += copy.errors;
+    sum.total_ns += copy.total_ns;
+    sum.max_ns = std::max(sum.max_ns, copy.max_ns);
+    for (size_t bucket = 0; bucket < ISOBENCH_HISTOGRAM_BUCKETS; ++bucket)
+      sum.histogram[bucket] += copy.histogram[bucket];
+  }
+  return sum;
+}
+
 class SyscallProbe final : public KernelProbe {
  public:
   explicit SyscallProbe(SkeletonPtr<syscalls_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
@@ -17,9 +30,11 @@ class SyscallProbe final : public KernelProbe {
   void collect(const RunIdentity& run, ProbeReport& report) override {
     SyscallFigures figures;
     figures.source = kSourceBpf;
-    auto entries = take_entries<syscall_key, syscall_stats>(
-        bpf_map__fd(skeleton_->maps.syscall_stats),
-        [&](const syscall_key& key, const syscall_stats&) { return key.root_pid == run.root; });
+    std::vector<std::pair<syscall_key, syscall_stats>> entries;
+    for (const auto& [key, copies] : take_percpu_entries<syscall_key, syscall_stats>(
+             bpf_map__fd(skeleton_->maps.syscall_stats),
+             [&](const syscall_key& key) { return key.root_pid == run.root; }))
+      entries.emplace_back(key, sum_over_cpus(copies));
     // The workload is the last program image of its process.
     uint32_t workload_generation = 0;
     for (const auto& [key, stats] : entries)

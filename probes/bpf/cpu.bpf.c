@@ -1,5 +1,10 @@
 // On-CPU time, context switches and run-queue latency of the run's threads, from the
 // scheduler's tracepoints (sched_switch, sched_wakeup, sched_wakeup_new).
+//
+// Every context switch of the machine comes through here, so each event costs at most two
+// hash lookups: a thread's whole state lives in one entry, created when a followed thread is
+// first woken (sched_wakeup_new follows every fork), and the entry's presence is what says
+// "followed".
 #include "vmlinux.h"
 
 #include <bpf/bpf_helpers.h>
@@ -18,87 +23,67 @@ struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, ISOBENCH_MAX_TASK_STATS);
   __type(key, __u32);
-  __type(value, struct cpu_task_stats);
+  __type(value, struct cpu_task_entry);
 } task_stats SEC(".maps");
 
-/* thread -> when it went on a CPU, or when it became runnable */
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, ISOBENCH_MAX_TASK_STATS);
-  __type(key, __u32);
-  __type(value, __u64);
-} on_cpu_since SEC(".maps");
-
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, ISOBENCH_MAX_TASK_STATS);
-  __type(key, __u32);
-  __type(value, __u64);
-} runnable_since SEC(".maps");
-
-static __always_inline struct cpu_task_stats* stats_of(__u32 pid, __u32 root) {
-  struct cpu_task_stats* stats = bpf_map_lookup_elem(&task_stats, &pid);
-  if (stats) return stats;
-  struct cpu_task_stats fresh = {.root_pid = root};
-  bpf_map_update_elem(&task_stats, &pid, &fresh, BPF_NOEXIST);
-  return bpf_map_lookup_elem(&task_stats, &pid);
-}
-
-static __always_inline void became_runnable(__u32 pid) {
-  if (!tracked_root(pid)) return;
-  __u64 now = bpf_ktime_get_ns();
-  bpf_map_update_elem(&runnable_since, &pid, &now, BPF_ANY);
+static __always_inline void became_runnable(__u32 pid, int new_task) {
+  struct cpu_task_entry* task = bpf_map_lookup_elem(&task_stats, &pid);
+  if (!task) {
+    if (!new_task) return;
+    __u32 root = tracked_root(pid);
+    if (!root) return;
+    struct cpu_task_entry fresh = {.stats = {.root_pid = root}};
+    bpf_map_update_elem(&task_stats, &pid, &fresh, BPF_NOEXIST);
+    task = bpf_map_lookup_elem(&task_stats, &pid);
+    if (!task) return; /* full: bounded, the thread goes uncounted */
+  }
+  task->runnable_since = bpf_ktime_get_ns();
 }
 
 SEC("tp/sched/sched_wakeup")
 int on_wakeup(struct trace_event_raw_sched_wakeup_template* ctx) {
-  became_runnable(ctx->pid);
+  became_runnable(ctx->pid, 0);
   return 0;
 }
 
 SEC("tp/sched/sched_wakeup_new")
 int on_wakeup_new(struct trace_event_raw_sched_wakeup_template* ctx) {
-  became_runnable(ctx->pid);
+  became_runnable(ctx->pid, 1);
   return 0;
 }
 
 SEC("tp/sched/sched_switch")
 int on_switch(struct trace_event_raw_sched_switch* ctx) {
-  __u64 now = bpf_ktime_get_ns();
   __u32 prev = ctx->prev_pid, next = ctx->next_pid;
+  long state = ctx->prev_state;
+  struct cpu_task_entry* out = bpf_map_lookup_elem(&task_stats, &prev);
+  struct cpu_task_entry* in = bpf_map_lookup_elem(&task_stats, &next);
+  __u64 now = 0;
 
-  /* The outgoing thread: not looked up in `tracked`, so the switch after its exit counts. */
-  __u64* since = bpf_map_lookup_elem(&on_cpu_since, &prev);
-  if (since) {
-    __u64 started = *since;
-    bpf_map_delete_elem(&on_cpu_since, &prev);
-    struct cpu_task_stats* stats = bpf_map_lookup_elem(&task_stats, &prev);
-    if (stats) {
-      stats->on_cpu_ns += now - started;
-      long state = ctx->prev_state;
-      if (state == 0 || state == PREEMPTED_STATE) {
-        stats->involuntary_switches++;
-        bpf_map_update_elem(&runnable_since, &prev, &now, BPF_ANY); /* still runnable */
-      } else if (!(state & EXITING_STATES)) {
-        stats->voluntary_switches++;
-      }
-      bpf_probe_read_kernel(stats->comm, sizeof(stats->comm), ctx->prev_comm);
+  /* The outgoing thread, also after its exit: its last switch counts. */
+  if (out && out->on_cpu_since) {
+    now = bpf_ktime_get_ns();
+    out->stats.on_cpu_ns += now - out->on_cpu_since;
+    out->on_cpu_since = 0;
+    if (state == 0 || state == PREEMPTED_STATE) {
+      out->stats.involuntary_switches++;
+      out->runnable_since = now; /* still runnable: waiting for a CPU again */
+    } else if (!(state & EXITING_STATES)) {
+      out->stats.voluntary_switches++;
     }
+    bpf_probe_read_kernel(out->stats.comm, sizeof(out->stats.comm), ctx->prev_comm);
   }
 
-  __u32 root = tracked_root(next);
-  if (!root) return 0;
-  struct cpu_task_stats* stats = stats_of(next, root);
-  if (!stats) return 0;
-  bpf_map_update_elem(&on_cpu_since, &next, &now, BPF_ANY);
-  __u64* queued = bpf_map_lookup_elem(&runnable_since, &next);
-  if (queued) {
-    __u64 waited = now - *queued;
-    bpf_map_delete_elem(&runnable_since, &next);
-    stats->run_queue_ns += waited;
-    stats->run_queue_waits++;
+  if (!in) return 0; /* with !out, the common case: neither thread is followed */
+  if (!now) now = bpf_ktime_get_ns();
+  in->on_cpu_since = now;
+  if (in->runnable_since) {
+    __u64 waited = now - in->runnable_since;
+    in->runnable_since = 0;
+    in->stats.run_queue_ns += waited;
+    in->stats.run_queue_waits++;
     __u32 bucket = log2_bucket(waited);
-    if (bucket < ISOBENCH_HISTOGRAM_BUCKETS) stats->run_queue_histogram[bucket]++;
+    if (bucket < ISOBENCH_HISTOGRAM_BUCKETS) in->stats.run_queue_histogram[bucket]++;
   }
   return 0;
 }

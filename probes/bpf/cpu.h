@@ -18,4 +18,11 @@ struct cpu_task_stats {
   unsigned int run_queue_histogram[ISOBENCH_HISTOGRAM_BUCKETS];
 };
 
+/* The map's value: the figures and the two timestamps the kernel side keeps. */
+struct cpu_task_entry {
+  struct cpu_task_stats stats;
+  unsigned long long on_cpu_since;   /* 0 when off CPU */
+  unsigned long long runnable_since; /* 0 when not waiting for a CPU */
+};
+
 #endif

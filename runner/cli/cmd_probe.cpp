@@ -2,6 +2,7 @@
 // (`isobench run ...`, `runc run ...`, `bwrap ...`, a VM) under the BPF probes and show
 // its startup phases, CPU, syscalls, memory and KVM exits as the kernel saw them. The report
 // goes to stderr: stdout stays the command's.
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 
 #include "common/file_io.h"
 #include "common/system.h"
+#include "common/unique_fd.h"
 #include "probes/probe_session.h"
 #include "reports/probe_json.h"
 #include "reports/probe_text.h"
@@ -55,6 +57,17 @@ Result<int> probe_command(const std::vector<std::string>& command, const ProbeOp
   session->remove_launcher(self);
   int status = 0;
   struct rusage usage {};
+  // Read the probes' events now and then while the command runs: their ring buffer is
+  // bounded and never wakes us. The pidfd says when it exits, with no delay.
+  UniqueFd exited(static_cast<int>(syscall(SYS_pidfd_open, child, 0)));
+  if (exited) {
+    pollfd ready{exited.get(), POLLIN, 0};
+    for (;;) {
+      int ready_count = poll(&ready, 1, 100);
+      if (ready_count > 0 || (ready_count < 0 && errno != EINTR)) break;
+      session->poll_events();
+    }
+  }
   while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR) {
   }
   int64_t end_ns = monotonic_ns();
