@@ -61,13 +61,6 @@ TreeMaps LifecycleProbe::tree_maps() const {
   return {bpf_map__fd(skeleton_->maps.tracked), bpf_map__fd(skeleton_->maps.launchers)};
 }
 
-Status LifecycleProbe::track(pid_t pid) {
-  __u32 key = static_cast<__u32>(pid);
-  if (bpf_map_update_elem(bpf_map__fd(skeleton_->maps.tracked), &key, &key, BPF_ANY) != 0)
-    return errno_error("cannot track pid " + std::to_string(pid));
-  return {};
-}
-
 Status LifecycleProbe::add_launcher(pid_t tid) {
   __u32 key = static_cast<__u32>(tid);
   __u8 yes = 1;

@@ -27,8 +27,6 @@ class LifecycleProbe {
   LifecycleProbe& operator=(const LifecycleProbe&) = delete;
 
   TreeMaps tree_maps() const;
-  /// Follows `pid` and everything it starts from now on, as a run of its own.
-  Status track(pid_t pid);
   /// Every child thread `tid` forks from now on starts a run (until remove_launcher).
   Status add_launcher(pid_t tid);
   void remove_launcher(pid_t tid);
