@@ -1,6 +1,7 @@
 #include "common/file_io.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "common/unique_fd.h"
@@ -41,6 +42,14 @@ Status write_regular_file(const std::string& path, const std::string& text) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) return errno_error("cannot create " + path);
   return write_all(fd.get(), path, text);
+}
+
+Status replace_file(const std::string& path, const std::string& text) {
+  std::string temporary = path + ".tmp-" + std::to_string(getpid());
+  Status written = write_regular_file(temporary, text);
+  if (written && ::rename(temporary.c_str(), path.c_str()) != 0) written = errno_error("cannot rename onto " + path);
+  if (!written) ::unlink(temporary.c_str());
+  return written;
 }
 
 std::string trim(std::string text) {

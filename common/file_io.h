@@ -17,6 +17,10 @@ Status write_kernel_file(const std::string& path, const std::string& text);
 /// Creates or truncates a regular file and writes `text` to it.
 Status write_regular_file(const std::string& path, const std::string& text);
 
+/// Writes `text` to a temporary file next to `path` and renames it over `path`: readers see
+/// the old file or the whole new one, and a failure leaves no partial file behind.
+Status replace_file(const std::string& path, const std::string& text);
+
 /// Trims ASCII whitespace at both ends.
 std::string trim(std::string text);
 

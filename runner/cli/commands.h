@@ -19,6 +19,8 @@ void add_doctor_command(CLI::App& app, Action& action);
 /// Like run, probe takes a trailing command: `container_command` is filled before parsing.
 void add_probe_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 /// `command_line` is the whole argv, recorded in the results.
+/// `compare` exits 2 on bad input, as regression gates expect (1 is "regressed").
+void add_compare_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action, const std::vector<std::string>& command_line);
 
 }  // namespace isobench::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   cli::add_probe_command(app, action, container_command);
   const std::vector<std::string> command_line(argv, argv + argc);
   cli::add_bench_command(app, action, command_line);
+  cli::add_compare_command(app, action);
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     container_command = cli::split_container_command(app, args, {"run", "probe"});
@@ -35,7 +36,9 @@ int main(int argc, char** argv) {
     app.parse(args);
   } catch (const CLI::ParseError& error) {
     int code = app.exit(error);
-    return code == 0 ? 0 : 125;
+    // compare's callers read 1 as "regressed": bad input there is 2, like diff and cmp.
+    bool gate = std::find(argv + 1, argv + argc, std::string("compare")) != argv + argc;
+    return code == 0 ? 0 : gate ? 2 : 125;
   }
   auto logger = spdlog::stderr_color_st("isobench");
   logger->set_pattern("isobench: %^%l%$: %v");

@@ -1,0 +1,70 @@
+// `isobench compare`: each target x workload x concurrency x metric of a baseline against the
+// current results, with a two-sided Mann-Whitney U test on the raw runs and a verdict. Pure:
+// results in, comparison out; rendering is in compare_render.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "reports/results_reader.h"
+
+namespace isobench::reports {
+
+enum class Verdict { kImproved, kRegressed, kUnchanged, kTooNoisy };
+const char* verdict_name(Verdict verdict);
+
+/// The metrics compare knows: startup, wall, cpu, memory (all: higher is worse).
+const std::vector<std::string>& comparable_metrics();
+
+struct CompareOptions {
+  std::vector<std::string> metrics = comparable_metrics();
+  double alpha = 0.05;
+  double threshold = 0.05;                   ///< relative change that matters, for every metric...
+  std::map<std::string, double> thresholds;  ///< ...unless set per metric here
+  size_t min_samples = 5;                    ///< fewer runs on either side: too noisy to tell
+  double max_spread = 0.25;                  ///< MAD / median above this on either side: noisy
+
+  double threshold_for(const std::string& metric) const;
+};
+
+/// "5%" sets the default; "startup=10%,memory=3%" sets per-metric values (a plain number
+/// is a fraction: 0.05). Unknown metrics and values outside (0, 10) are errors.
+Status parse_thresholds(const std::string& text, CompareOptions& options);
+/// "startup,cpu": each must be a comparable metric.
+Result<std::vector<std::string>> parse_metrics(const std::string& text);
+
+struct MetricComparison {
+  std::string target;
+  std::string workload;
+  int concurrency = 1;
+  std::string metric;
+  std::string unit;  ///< ms or KiB
+  size_t baseline_runs = 0;
+  size_t current_runs = 0;
+  double baseline_median = 0;
+  double current_median = 0;
+  double change = 0;  ///< (current - baseline) / baseline
+  double p_value = 1;
+  double threshold = 0;
+  Verdict verdict = Verdict::kUnchanged;
+  std::string reason;  ///< why, in a few words
+};
+
+struct Comparison {
+  std::vector<MetricComparison> rows;
+  std::vector<std::string> environment_warnings;  ///< kernel, CPU, cgroup mode... differ
+  std::vector<std::string> unmatched;             ///< cells only one side has
+  bool any_regressed() const;
+};
+
+/// Every cell and metric both sides measured (successful runs only; memory from the memory
+/// rounds' tree_peak_kib, or the workload's own peak when there were none).
+Comparison compare_results(const LoadedResults& baseline, const LoadedResults& current, const CompareOptions& options);
+
+/// The verdict for two sets of samples of one metric (exposed for tests).
+MetricComparison compare_samples(const std::vector<double>& baseline, const std::vector<double>& current,
+                                 double threshold, const CompareOptions& options);
+
+}  // namespace isobench::reports

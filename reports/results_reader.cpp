@@ -1,0 +1,69 @@
+#include "reports/results_reader.h"
+
+#include "common/file_io.h"
+#include "reports/results_json.h"
+
+namespace isobench::reports {
+namespace {
+
+Error problem(const std::string& name, const std::string& what) {
+  return plain_error(name + ": " + what);
+}
+
+}  // namespace
+
+Result<LoadedResults> parse_results(const std::string& text, const std::string& name) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return problem(name, "empty file");
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    return problem(name, "not valid JSON (truncated?) at byte " + std::to_string(error.byte));
+  }
+  if (!doc.is_object()) return problem(name, "not a results document (expected a JSON object)");
+  auto schema = doc.find("schema");
+  if (schema == doc.end() || !schema->is_string())
+    return problem(name, "no \"schema\": not an isobench results document");
+  if (*schema != kResultsSchema)
+    return problem(
+        name, "schema \"" + schema->get<std::string>() + "\" is not one this isobench reads (" + kResultsSchema + ")");
+  auto runs = doc.find("runs");
+  if (runs == doc.end() || !runs->is_array()) return problem(name, "no \"runs\" array");
+  if (runs->empty()) return problem(name, "no runs: nothing was measured");
+
+  LoadedResults results;
+  results.name = name;
+  results.environment = doc.value("environment", nlohmann::json::object());
+  results.settings = doc.value("settings", nlohmann::json::object());
+  for (size_t i = 0; i < runs->size(); ++i) {
+    const nlohmann::json& run = (*runs)[i];
+    std::string where = "runs[" + std::to_string(i) + "]";
+    if (!run.is_object()) return problem(name, where + " is not an object");
+    if (!run.contains("target") || !run["target"].is_string() || !run.contains("workload") ||
+        !run["workload"].is_string())
+      return problem(name, where + " has no target or workload");
+    LoadedRun loaded;
+    loaded.target = run["target"];
+    loaded.workload = run["workload"];
+    loaded.concurrency = run.value("concurrency", 1);
+    loaded.ok = run.value("ok", false);
+    loaded.memory_round = run.value("memory_round", false);
+    for (const char* key : {"startup_ms", "wall_ms", "workload_ms", "workload_peak_kib", "tree_peak_kib"}) {
+      auto value = run.find(key);
+      if (value != run.end() && value->is_number()) loaded.values[key] = value->get<double>();
+    }
+    auto user = run.find("cpu_user_ms"), system = run.find("cpu_system_ms");
+    if (user != run.end() && system != run.end() && user->is_number() && system->is_number())
+      loaded.values["cpu_ms"] = user->get<double>() + system->get<double>();
+    results.runs.push_back(std::move(loaded));
+  }
+  return results;
+}
+
+Result<LoadedResults> load_results(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return problem(path, "cannot read: " + text.error().text());
+  return parse_results(*text, path);
+}
+
+}  // namespace isobench::reports

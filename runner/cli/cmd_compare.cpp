@@ -1,0 +1,85 @@
+// `isobench compare BASELINE.json CURRENT.json [--threshold 5%] [--alpha 0.05]
+// [--metrics startup,wall,cpu,memory] [--format table|md|junit] [-o FILE]`: the regression
+// gate. Exit 1 when anything regressed, 0 otherwise, 2 on bad input (and no output file).
+#include <iostream>
+
+#include "common/file_io.h"
+#include "reports/compare_render.h"
+#include "reports/comparison.h"
+#include "runner/cli/commands.h"
+
+namespace isobench::cli {
+namespace {
+
+constexpr int kRegressed = 1;
+constexpr int kBadInput = 2;
+
+struct CompareArguments {
+  std::string baseline;
+  std::string current;
+  std::string threshold = "5%";
+  double alpha = 0.05;
+  std::string metrics = "startup,wall,cpu,memory";
+  std::string format = "table";
+  std::string output;
+};
+
+Result<int> compare(const CompareArguments& arguments) {
+  reports::CompareOptions options;
+  ISOBENCH_TRY(reports::parse_thresholds(arguments.threshold, options));
+  if (!(arguments.alpha > 0 && arguments.alpha < 1)) return plain_error("--alpha must be between 0 and 1");
+  options.alpha = arguments.alpha;
+  auto metrics = reports::parse_metrics(arguments.metrics);
+  if (!metrics) return metrics.error();
+  options.metrics = *metrics;
+  auto baseline = reports::load_results(arguments.baseline);
+  if (!baseline) return baseline.error();
+  auto current = reports::load_results(arguments.current);
+  if (!current) return current.error();
+
+  reports::Comparison comparison = reports::compare_results(*baseline, *current, options);
+  if (comparison.rows.empty())
+    return plain_error("nothing to compare: " + arguments.baseline + " and " + arguments.current +
+                       " have no target x workload cell with the same metrics in common");
+  std::string text = arguments.format == "md"      ? reports::render_compare_markdown(comparison)
+                     : arguments.format == "junit" ? reports::render_compare_junit(comparison)
+                                                   : reports::render_compare_table(comparison);
+  if (arguments.output.empty())
+    std::cout << text;
+  else
+    ISOBENCH_TRY(replace_file(arguments.output, text));
+  // Warnings go to stderr too when stdout carries a machine format.
+  if (arguments.format != "table" || !arguments.output.empty())
+    for (const std::string& warning : comparison.environment_warnings)
+      std::cerr << "isobench: warning: " << warning << "\n";
+  return comparison.any_regressed() ? kRegressed : 0;
+}
+
+}  // namespace
+
+void add_compare_command(CLI::App& app, Action& action) {
+  auto arguments = std::make_shared<CompareArguments>();
+  CLI::App* command = app.add_subcommand(
+      "compare", "Compare two results files: improved, regressed, unchanged or too noisy (exit 1 on a regression)");
+  command->add_option("baseline", arguments->baseline, "Results JSON of the baseline")->required();
+  command->add_option("current", arguments->current, "Results JSON to judge")->required();
+  command->add_option("--threshold", arguments->threshold,
+                      "Change that matters: 5% for all, or per metric: startup=10%,memory=3%");
+  command->add_option("--alpha", arguments->alpha, "Significance level of the Mann-Whitney U test (default 0.05)");
+  command->add_option("--metrics", arguments->metrics, "Metrics to compare: startup,wall,cpu,memory");
+  command->add_option("--format", arguments->format, "table, md (a PR comment) or junit")
+      ->check(CLI::IsMember({"table", "md", "junit"}));
+  command->add_option("-o,--output", arguments->output, "Write here instead of stdout");
+  command->callback([arguments, &action] {
+    action = [arguments]() -> Result<int> {
+      auto code = compare(*arguments);
+      if (!code) {
+        std::cerr << "isobench: error: " << code.error().text() << "\n";
+        return kBadInput;
+      }
+      return *code;
+    };
+  });
+}
+
+}  // namespace isobench::cli
