@@ -35,6 +35,7 @@ Result<LoadedResults> parse_results(const std::string& text, const std::string& 
   results.name = name;
   results.environment = doc.value("environment", nlohmann::json::object());
   results.settings = doc.value("settings", nlohmann::json::object());
+  results.document = doc;
   for (size_t i = 0; i < runs->size(); ++i) {
     const nlohmann::json& run = (*runs)[i];
     std::string where = "runs[" + std::to_string(i) + "]";

@@ -28,6 +28,7 @@ struct LoadedResults {
   nlohmann::json environment;
   nlohmann::json settings;
   std::vector<LoadedRun> runs;
+  nlohmann::json document;  ///< the whole document, for the report
 };
 
 /// `text` as a results document called `name` in errors: not JSON (or truncated), another

@@ -18,6 +18,8 @@ jobs="${JOBS:-$(nproc)}"
 
 # Everything isobench needs, from Debian's archive. The runtimes (runc, crun, bubblewrap)
 # and busybox-static are comparison targets and the image's shell; none is required to build.
+# libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which the tests run on
+# `isobench report --format gbench`.
 packages=(
   build-essential cmake pkg-config git
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libseccomp-dev
@@ -25,6 +27,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libarchive-dev qemu-system-x86 linux-image-cloud-amd64
   busybox-static runc crun bubblewrap hyperfine
+  libbenchmark-tools python3-scipy
 )
 
 install_missing() {

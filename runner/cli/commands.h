@@ -21,6 +21,8 @@ void add_probe_command(CLI::App& app, Action& action, const std::vector<std::str
 /// `command_line` is the whole argv, recorded in the results.
 /// `compare` exits 2 on bad input, as regression gates expect (1 is "regressed").
 void add_compare_command(CLI::App& app, Action& action);
+/// `report` too exits 2 on bad input.
+void add_report_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action, const std::vector<std::string>& command_line);
 
 }  // namespace isobench::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> command_line(argv, argv + argc);
   cli::add_bench_command(app, action, command_line);
   cli::add_compare_command(app, action);
+  cli::add_report_command(app, action);
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     container_command = cli::split_container_command(app, args, {"run", "probe"});
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     int code = app.exit(error);
     // compare's callers read 1 as "regressed": bad input there is 2, like diff and cmp.
-    bool gate = std::find(argv + 1, argv + argc, std::string("compare")) != argv + argc;
+    bool gate = std::find(argv + 1, argv + argc, std::string("compare")) != argv + argc ||
+                std::find(argv + 1, argv + argc, std::string("report")) != argv + argc;
     return code == 0 ? 0 : gate ? 2 : 125;
   }
   auto logger = spdlog::stderr_color_st("isobench");

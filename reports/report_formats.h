@@ -1,0 +1,22 @@
+// The formats of `isobench report`, one pure renderer each, from the same ReportModel.
+// (HTML with its charts is the next step of the reports issue.)
+#pragma once
+
+#include <string>
+
+#include "reports/report_model.h"
+
+namespace isobench::reports {
+
+/// For PR comments and READMEs: the summary, then one table per metric, the startup phases
+/// from the probes, and the environment.
+std::string render_report_markdown(const ReportModel& model, Language language);
+/// One row per cell and metric: the same figures as the Markdown tables.
+std::string render_report_csv(const ReportModel& model);
+/// The model as JSON (isobench-report/1): summary sentences, cells with statistics, sources.
+std::string render_report_json(const ReportModel& model, Language language);
+/// Google Benchmark's JSON: `context` (with `caches`), per target x workload x time metric one
+/// iteration row per run and _mean/_median/_stddev aggregate rows; no NaN or Infinity.
+std::string render_report_gbench(const ReportModel& model);
+
+}  // namespace isobench::reports

@@ -1,0 +1,181 @@
+#include "reports/report_model.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "bench/statistics.h"
+
+namespace isobench::reports {
+namespace {
+
+double number_or_nan(const nlohmann::json& run, const char* key) {
+  auto value = run.find(key);
+  return value != run.end() && value->is_number() ? value->get<double>() : NAN;
+}
+
+bench::RunRecord to_record(const nlohmann::json& run) {
+  bench::RunRecord record;
+  record.target = run.value("target", "");
+  record.workload = run.value("workload", "");
+  record.concurrency = run.value("concurrency", 1);
+  record.round = run.value("round", 0);
+  record.slot = run.value("slot", 0);
+  record.ok = run.value("ok", false);
+  record.exit_code = run.value("exit_code", 0);
+  record.memory_round = run.value("memory_round", false);
+  record.startup_ms = number_or_nan(run, "startup_ms");
+  record.wall_ms = number_or_nan(run, "wall_ms");
+  record.batch_wall_ms = number_or_nan(run, "batch_wall_ms");
+  record.workload_ms = number_or_nan(run, "workload_ms");
+  record.cpu_user_ms = number_or_nan(run, "cpu_user_ms");
+  record.cpu_system_ms = number_or_nan(run, "cpu_system_ms");
+  record.workload_peak_kib = number_or_nan(run, "workload_peak_kib");
+  record.tree_peak_kib = number_or_nan(run, "tree_peak_kib");
+  return record;
+}
+
+/// What makes two files one scenario: the same workloads and concurrency levels.
+nlohmann::json scenario_of(const LoadedResults& file) {
+  return {{"workloads", file.settings.value("workloads", nlohmann::json::array())},
+          {"concurrency", file.settings.value("concurrency", nlohmann::json::array())}};
+}
+
+SummaryRatio ratio_of(const ReportModel& model, const std::string& metric, const std::string& workload,
+                      const std::string& numerator, const std::string& denominator) {
+  SummaryRatio ratio{metric, workload};
+  std::vector<double> a = metric_samples(model.results, numerator, workload, 1, metric);
+  std::vector<double> b = metric_samples(model.results, denominator, workload, 1, metric);
+  if (a.empty() || b.empty()) return ratio;
+  ratio.ratio = bench::ratio(bench::median(a), bench::median(b));
+  ratio.ci = bench::ratio_of_medians_ci(a, b);
+  return ratio;
+}
+
+bool has_target(const ReportModel& model, const std::string& name) {
+  return std::any_of(model.cells.begin(), model.cells.end(),
+                     [&](const CellSummary& cell) { return cell.target == name; });
+}
+
+}  // namespace
+
+std::string cell_key(const std::string& target, const std::string& workload, int concurrency) {
+  return target + "|" + workload + "|" + std::to_string(concurrency);
+}
+
+Result<ReportModel> build_report_model(const std::vector<LoadedResults>& files) {
+  if (files.empty()) return plain_error("no results files given");
+  ReportModel model;
+  model.environment = files.front().environment;
+  const nlohmann::json scenario = scenario_of(files.front());
+  for (const LoadedResults& file : files) {
+    if (scenario_of(file) != scenario)
+      return plain_error(file.name + " and " + files.front().name + " come from different scenarios (" +
+                         scenario_of(file).dump() + " vs " + scenario.dump() +
+                         "): one report cannot chart them together; report them one at a time");
+    model.sources.push_back(file.name);
+    const nlohmann::json& doc = file.document;
+    for (const nlohmann::json& target : doc.value("targets", nlohmann::json::array())) {
+      std::string name = target.value("name", "");
+      bool known = std::any_of(model.results.targets.begin(), model.results.targets.end(),
+                               [&](const bench::TargetInfo& info) { return info.name == name; });
+      if (known || name.empty()) continue;
+      bool available = target.value("available", false);
+      model.results.targets.push_back(
+          {name, target.value("kind", ""), available, target.value(available ? "version" : "skipped_because", "")});
+    }
+    for (const nlohmann::json& run : doc["runs"]) model.results.records.push_back(to_record(run));
+    for (const nlohmann::json& summary : doc.value("summaries", nlohmann::json::array()))
+      if (summary.contains("probes"))
+        model.probe_medians[cell_key(summary.value("target", ""), summary.value("workload", ""),
+                                     summary.value("concurrency", 1))] = summary["probes"]["medians"];
+  }
+  model.results.workloads = scenario["workloads"].get<std::vector<std::string>>();
+  model.results.concurrency = scenario["concurrency"].get<std::vector<int>>();
+  model.results.runs = files.front().settings.value("runs", 0);
+  model.cells = summarize_cells(model.results);
+
+  for (const bench::TargetInfo& target : model.results.targets) {
+    if (!has_target(model, target.name)) continue;
+    if (target.kind == "vm" && model.vm_target.empty()) model.vm_target = target.name;
+    if (target.kind == "container" && (model.container_target.empty() || target.name == "isobench"))
+      model.container_target = target.name;
+  }
+  for (const std::string& workload : model.results.workloads) {
+    if (!model.vm_target.empty() && !model.container_target.empty())
+      for (const char* metric : {"startup_ms", "tree_peak_kib", "cpu_ms"}) {
+        SummaryRatio ratio = ratio_of(model, metric, workload, model.vm_target, model.container_target);
+        if (std::isfinite(ratio.ratio)) model.vm_vs_container.push_back(ratio);
+      }
+    // CPU overhead means something on a CPU-bound workload; on noop it is the runtime's own CPU.
+    if (!model.container_target.empty() && has_target(model, "bare") && workload.rfind("cpu", 0) == 0) {
+      SummaryRatio ratio = ratio_of(model, "cpu_ms", workload, model.container_target, "bare");
+      if (std::isfinite(ratio.ratio)) model.container_vs_bare.push_back(ratio);
+    }
+  }
+  return model;
+}
+
+namespace {
+
+std::string fixed(const char* pattern, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, pattern, value);
+  return text;
+}
+
+/// "12.3x (95% CI 11.0-13.9x)", or in Korean "12.3배 (95% 신뢰구간 11.0-13.9배)".
+std::string times(const SummaryRatio& ratio, bool ko) {
+  const char* unit = ko ? "배" : "x";
+  return fixed("%.1f", ratio.ratio) + unit + (ko ? " (95% 신뢰구간 " : " (95% CI ") + fixed("%.1f", ratio.ci.low) +
+         "-" + fixed("%.1f", ratio.ci.high) + unit + ")";
+}
+
+bool emulated(const ReportModel& model) {
+  std::string kvm = model.environment.value("kvm", "");
+  return kvm.find("unusable") != std::string::npos || kvm.find("absent") != std::string::npos ||
+         kvm.find("untested") != std::string::npos;
+}
+
+}  // namespace
+
+std::vector<std::string> summary_sentences(const ReportModel& model, Language language) {
+  const bool ko = language == Language::kKorean;
+  std::vector<std::string> sentences;
+  if (model.vm_target.empty() || model.container_target.empty()) {
+    sentences.push_back(ko ? "이 결과에는 VM 열이 없습니다. 컨테이너와 VM을 비교하려면 `isobench bench --targets "
+                             "bare,isobench,vm`을 실행하세요."
+                           : "These results have no VM column: run `isobench bench --targets bare,isobench,vm` to "
+                             "compare containers with VMs.");
+  }
+  for (const SummaryRatio& ratio : model.vm_vs_container) {
+    if (ratio.metric == "startup_ms")
+      sentences.push_back(ko ? ratio.workload + ": VM의 시작 시간은 컨테이너의 " + times(ratio, ko) + "입니다."
+                             : ratio.workload + ": the VM took " + times(ratio, ko) +
+                                   " as long as the container to start.");
+    else if (ratio.metric == "tree_peak_kib")
+      sentences.push_back(ko ? ratio.workload + ": VM은 컨테이너보다 " + times(ratio, ko) + "의 메모리를 썼습니다."
+                             : ratio.workload + ": the VM used " + times(ratio, ko) + " the memory of the container.");
+    else
+      sentences.push_back(ko ? ratio.workload + ": VM의 CPU 시간은 컨테이너의 " + times(ratio, ko) + "입니다."
+                             : ratio.workload + ": the VM used " + times(ratio, ko) +
+                                   " the CPU time of the container.");
+  }
+  for (const SummaryRatio& ratio : model.container_vs_bare)
+    sentences.push_back(ko ? ratio.workload + ": 컨테이너의 CPU 오버헤드(베어 프로세스 대비)는 " +
+                                 fixed("%+.1f%%", (ratio.ratio - 1) * 100) + "입니다."
+                           : ratio.workload + ": the container's CPU overhead over a bare process is " +
+                                 fixed("%+.1f%%", (ratio.ratio - 1) * 100) + ".");
+  sentences.push_back(
+      ko ? "이유: 컨테이너는 호스트 커널을 공유하는 평범한 프로세스로, 네임스페이스로 격리되고 cgroup으로 제한됩니다. "
+           "그래서 시작에 시스템 호출 몇 번이면 충분합니다. VM은 하이퍼바이저 뒤에서 자기 커널을 부팅해야 합니다."
+         : "Why: a container is an ordinary process of the host's kernel, fenced off by namespaces and limited by "
+           "cgroups, so starting one costs a few system calls; a VM boots a kernel of its own behind a hypervisor.");
+  if (!model.vm_target.empty() && emulated(model))
+    sentences.push_back(ko ? "주의: 이 호스트의 VM은 KVM이 아닌 TCG(소프트웨어 에뮬레이션)로 실행되었으므로, VM "
+                             "수치는 KVM보다 훨씬 느립니다."
+                           : "Note: the VM here ran under TCG (software emulation), not KVM, so its figures are far "
+                             "slower than a KVM guest's would be.");
+  return sentences;
+}
+
+}  // namespace isobench::reports

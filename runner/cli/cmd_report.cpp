@@ -1,0 +1,69 @@
+// `isobench report RESULTS.json... [--format md|csv|json|gbench] [--lang en|ko] [-o FILE]`:
+// results into something people (md), spreadsheets (csv), programs (json) and Google
+// Benchmark's tools (gbench) read. Bad input exits 2 and leaves no output file.
+#include <iostream>
+
+#include "common/file_io.h"
+#include "reports/report_formats.h"
+#include "runner/cli/commands.h"
+
+namespace isobench::cli {
+namespace {
+
+constexpr int kBadInput = 2;
+
+struct ReportArguments {
+  std::vector<std::string> files;
+  std::string format = "md";
+  std::string language = "en";
+  std::string output;
+};
+
+Result<int> report(const ReportArguments& arguments) {
+  std::vector<reports::LoadedResults> files;
+  for (const std::string& path : arguments.files) {
+    auto loaded = reports::load_results(path);
+    if (!loaded) return loaded.error();
+    files.push_back(std::move(*loaded));
+  }
+  auto model = reports::build_report_model(files);
+  if (!model) return model.error();
+  reports::Language language = arguments.language == "ko" ? reports::Language::kKorean : reports::Language::kEnglish;
+  std::string text = arguments.format == "csv"      ? reports::render_report_csv(*model)
+                     : arguments.format == "json"   ? reports::render_report_json(*model, language)
+                     : arguments.format == "gbench" ? reports::render_report_gbench(*model)
+                                                    : reports::render_report_markdown(*model, language);
+  if (arguments.output.empty()) {
+    std::cout << text;
+  } else {
+    ISOBENCH_TRY(replace_file(arguments.output, text));
+    std::cerr << "isobench: report written to " << arguments.output << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, Action& action) {
+  auto arguments = std::make_shared<ReportArguments>();
+  CLI::App* command =
+      app.add_subcommand("report", "Turn results JSON into Markdown, CSV, JSON or Google Benchmark JSON");
+  command->add_option("results", arguments->files, "Results files (isobench-results/1) of one scenario")->required();
+  command->add_option("--format", arguments->format, "md (default), csv, json or gbench")
+      ->check(CLI::IsMember({"md", "csv", "json", "gbench"}));
+  command->add_option("--lang", arguments->language, "Language of the fixed text: en (default) or ko")
+      ->check(CLI::IsMember({"en", "ko"}));
+  command->add_option("-o,--output", arguments->output, "Write here instead of stdout");
+  command->callback([arguments, &action] {
+    action = [arguments]() -> Result<int> {
+      auto code = report(*arguments);
+      if (!code) {
+        std::cerr << "isobench: error: " << code.error().text() << "\n";
+        return kBadInput;
+      }
+      return *code;
+    };
+  });
+}
+
+}  // namespace isobench::cli
