@@ -20,17 +20,28 @@ double finite(double value) {
 
 std::string render_report_gbench(const ReportModel& model) {
   const nlohmann::json& env = model.environment;
-  ordered_json context = {{"date", env.value("date", "")},
-                          {"host_name", env.value("hostname", "")},
-                          {"executable", "isobench bench"},
-                          {"num_cpus", env.value("cores", 0)},
-                          {"mhz_per_cpu", env.value("mhz_per_cpu", 0)},
-                          {"cpu_scaling_enabled", false},
-                          {"caches", env.contains("caches") ? ordered_json(env["caches"]) : ordered_json::array()},
-                          {"load_avg", ordered_json::array()},
-                          {"library_build_type", "release"},
-                          {"isobench_kernel", env.value("kernel", "")},
-                          {"isobench_sources", model.sources}};
+  // The environment is whatever the results file said: take fields only of the right type.
+  auto text = [&](const char* key) {
+    auto found = env.find(key);
+    return found != env.end() && found->is_string() ? found->get<std::string>() : std::string();
+  };
+  auto count = [&](const char* key) {
+    auto found = env.find(key);
+    return found != env.end() && found->is_number_integer() ? found->get<int64_t>() : int64_t{0};
+  };
+  auto caches = env.find("caches");
+  ordered_json context = {
+      {"date", text("date")},
+      {"host_name", text("hostname")},
+      {"executable", "isobench bench"},
+      {"num_cpus", count("cores")},
+      {"mhz_per_cpu", count("mhz_per_cpu")},
+      {"cpu_scaling_enabled", false},
+      {"caches", caches != env.end() && caches->is_array() ? ordered_json(*caches) : ordered_json::array()},
+      {"load_avg", ordered_json::array()},
+      {"library_build_type", "release"},
+      {"isobench_kernel", text("kernel")},
+      {"isobench_sources", model.sources}};
   ordered_json benchmarks = ordered_json::array();
   int family = 0;
   for (const CellSummary& cell : model.cells) {

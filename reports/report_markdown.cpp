@@ -54,7 +54,10 @@ std::string render_report_markdown(const ReportModel& model, Language language) 
              fixed("%.3f", metric->summary.p90) + " | " + fixed("%.2fx", metric->ratio_vs_bare) + " |\n";
     }
   }
-  if (!model.probe_medians.empty()) {
+  bool any_phases = false;
+  for (const CellSummary& cell : model.cells)
+    any_phases = any_phases || model.probe_medians.count(cell_key(cell.target, cell.workload, cell.concurrency));
+  if (any_phases) {
     out += ko ? "\n## 시작 단계 (프로브, 중앙값 ms)\n\n" : "\n## Startup phases (probes, medians in ms)\n\n";
     out +=
         ko ? "| 대상 | 워크로드 | 런타임 시작 | 네임스페이스 | rootfs | cgroup | 기타 준비 | exec | 워크로드 | 정리 |\n"

@@ -35,16 +35,26 @@ bench::RunRecord to_record(const nlohmann::json& run) {
 }
 
 /// What makes two files one scenario: the same workloads and concurrency levels.
-nlohmann::json scenario_of(const LoadedResults& file) {
-  return {{"workloads", file.settings.value("workloads", nlohmann::json::array())},
-          {"concurrency", file.settings.value("concurrency", nlohmann::json::array())}};
+Result<nlohmann::json> scenario_of(const LoadedResults& file) {
+  auto workloads = file.settings.find("workloads");
+  auto concurrency = file.settings.find("concurrency");
+  bool names = workloads != file.settings.end() && workloads->is_array() && !workloads->empty() &&
+               std::all_of(workloads->begin(), workloads->end(), [](const nlohmann::json& w) { return w.is_string(); });
+  bool levels = concurrency != file.settings.end() && concurrency->is_array() && !concurrency->empty() &&
+                std::all_of(concurrency->begin(), concurrency->end(),
+                            [](const nlohmann::json& c) { return c.is_number_integer() && c.get<int>() > 0; });
+  if (!names) return plain_error(file.name + ": settings.workloads is missing or not a list of workload names");
+  if (!levels) return plain_error(file.name + ": settings.concurrency is missing or not a list of positive integers");
+  return nlohmann::json{{"workloads", *workloads}, {"concurrency", *concurrency}};
 }
 
+/// At the scenario's first concurrency level (1 unless the bench said otherwise).
 SummaryRatio ratio_of(const ReportModel& model, const std::string& metric, const std::string& workload,
                       const std::string& numerator, const std::string& denominator) {
   SummaryRatio ratio{metric, workload};
-  std::vector<double> a = metric_samples(model.results, numerator, workload, 1, metric);
-  std::vector<double> b = metric_samples(model.results, denominator, workload, 1, metric);
+  int concurrency = model.results.concurrency.empty() ? 1 : model.results.concurrency.front();
+  std::vector<double> a = metric_samples(model.results, numerator, workload, concurrency, metric);
+  std::vector<double> b = metric_samples(model.results, denominator, workload, concurrency, metric);
   if (a.empty() || b.empty()) return ratio;
   ratio.ratio = bench::ratio(bench::median(a), bench::median(b));
   ratio.ci = bench::ratio_of_medians_ci(a, b);
@@ -66,28 +76,46 @@ Result<ReportModel> build_report_model(const std::vector<LoadedResults>& files) 
   if (files.empty()) return plain_error("no results files given");
   ReportModel model;
   model.environment = files.front().environment;
-  const nlohmann::json scenario = scenario_of(files.front());
+  auto first = scenario_of(files.front());
+  if (!first) return first.error();
+  const nlohmann::json scenario = *first;
   for (const LoadedResults& file : files) {
-    if (scenario_of(file) != scenario)
+    auto this_one = scenario_of(file);
+    if (!this_one) return this_one.error();
+    if (*this_one != scenario)
       return plain_error(file.name + " and " + files.front().name + " come from different scenarios (" +
-                         scenario_of(file).dump() + " vs " + scenario.dump() +
+                         this_one->dump() + " vs " + scenario.dump() +
                          "): one report cannot chart them together; report them one at a time");
     model.sources.push_back(file.name);
     const nlohmann::json& doc = file.document;
-    for (const nlohmann::json& target : doc.value("targets", nlohmann::json::array())) {
+    const nlohmann::json& targets = doc.value("targets", nlohmann::json::array());
+    if (!targets.is_array()) return plain_error(file.name + ": \"targets\" is not an array");
+    for (const nlohmann::json& target : targets) {
+      if (!target.is_object() || !target.value("name", nlohmann::json()).is_string() ||
+          !target.value("kind", nlohmann::json("")).is_string() ||
+          !target.value("available", nlohmann::json(false)).is_boolean())
+        return plain_error(file.name + ": a \"targets\" entry is malformed");
       std::string name = target.value("name", "");
       bool known = std::any_of(model.results.targets.begin(), model.results.targets.end(),
                                [&](const bench::TargetInfo& info) { return info.name == name; });
       if (known || name.empty()) continue;
       bool available = target.value("available", false);
+      const nlohmann::json& detail = target.value(available ? "version" : "skipped_because", nlohmann::json(""));
       model.results.targets.push_back(
-          {name, target.value("kind", ""), available, target.value(available ? "version" : "skipped_because", "")});
+          {name, target.value("kind", ""), available, detail.is_string() ? detail.get<std::string>() : detail.dump()});
     }
     for (const nlohmann::json& run : doc["runs"]) model.results.records.push_back(to_record(run));
-    for (const nlohmann::json& summary : doc.value("summaries", nlohmann::json::array()))
-      if (summary.contains("probes"))
-        model.probe_medians[cell_key(summary.value("target", ""), summary.value("workload", ""),
-                                     summary.value("concurrency", 1))] = summary["probes"]["medians"];
+    for (const nlohmann::json& summary : doc.value("summaries", nlohmann::json::array())) {
+      // Probe medians are an extra: a summary without a well-formed one is shown without it.
+      if (!summary.is_object() || !summary.contains("probes") || !summary["probes"].is_object()) continue;
+      const nlohmann::json& medians = summary["probes"].value("medians", nlohmann::json());
+      const nlohmann::json& target = summary.value("target", nlohmann::json());
+      const nlohmann::json& workload = summary.value("workload", nlohmann::json());
+      const nlohmann::json& concurrency = summary.value("concurrency", nlohmann::json(1));
+      if (!medians.is_object() || !target.is_string() || !workload.is_string() || !concurrency.is_number_integer())
+        continue;
+      model.probe_medians[cell_key(target, workload, concurrency)] = medians;
+    }
   }
   model.results.workloads = scenario["workloads"].get<std::vector<std::string>>();
   model.results.concurrency = scenario["concurrency"].get<std::vector<int>>();
@@ -131,7 +159,8 @@ std::string times(const SummaryRatio& ratio, bool ko) {
 }
 
 bool emulated(const ReportModel& model) {
-  std::string kvm = model.environment.value("kvm", "");
+  const nlohmann::json& field = model.environment.value("kvm", nlohmann::json(""));
+  std::string kvm = field.is_string() ? field.get<std::string>() : "";
   return kvm.find("unusable") != std::string::npos || kvm.find("absent") != std::string::npos ||
          kvm.find("untested") != std::string::npos;
 }

@@ -31,6 +31,12 @@ Result<LoadedResults> parse_results(const std::string& text, const std::string& 
   if (runs == doc.end() || !runs->is_array()) return problem(name, "no \"runs\" array");
   if (runs->empty()) return problem(name, "no runs: nothing was measured");
 
+  for (const char* key : {"environment", "settings"})
+    if (doc.contains(key) && !doc[key].is_object())
+      return problem(name, std::string("\"") + key + "\" is not an object");
+  auto summaries = doc.find("summaries");
+  if (summaries != doc.end() && !summaries->is_array()) return problem(name, "\"summaries\" is not an array");
+
   LoadedResults results;
   results.name = name;
   results.environment = doc.value("environment", nlohmann::json::object());
@@ -43,6 +49,12 @@ Result<LoadedResults> parse_results(const std::string& text, const std::string& 
     if (!run.contains("target") || !run["target"].is_string() || !run.contains("workload") ||
         !run["workload"].is_string())
       return problem(name, where + " has no target or workload");
+    for (const char* key : {"ok", "memory_round", "timed_out"})
+      if (run.contains(key) && !run[key].is_boolean())
+        return problem(name, where + "." + key + " is not true or false");
+    for (const char* key : {"concurrency", "round", "slot", "exit_code"})
+      if (run.contains(key) && !run[key].is_number_integer())
+        return problem(name, where + "." + key + " is not an integer");
     LoadedRun loaded;
     loaded.target = run["target"];
     loaded.workload = run["workload"];

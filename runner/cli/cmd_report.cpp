@@ -56,7 +56,13 @@ void add_report_command(CLI::App& app, Action& action) {
   command->add_option("-o,--output", arguments->output, "Write here instead of stdout");
   command->callback([arguments, &action] {
     action = [arguments]() -> Result<int> {
-      auto code = report(*arguments);
+      Result<int> code = 0;
+      try {
+        code = report(*arguments);
+      } catch (const nlohmann::json::exception& error) {
+        // A field of an unexpected type deep in a results file: still bad input, not a crash.
+        code = plain_error("malformed results file: " + std::string(error.what()));
+      }
       if (!code) {
         std::cerr << "isobench: error: " << code.error().text() << "\n";
         return kBadInput;
