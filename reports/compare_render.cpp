@@ -1,4 +1,5 @@
 #include "reports/compare_render.h"
+#include "reports/number_text.h"
 
 #include <cmath>
 #include <cstdio>
@@ -6,24 +7,17 @@
 namespace isobench::reports {
 namespace {
 
-std::string format(const char* pattern, double value) {
-  if (!std::isfinite(value)) return "-";
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value);
-  return text;
-}
-
 std::string cell(const MetricComparison& row) {
   return row.target + " " + row.workload + (row.concurrency > 1 ? " x" + std::to_string(row.concurrency) : "");
 }
 
 std::string p_text(double p) {
   if (std::isfinite(p) && p < 0.0001) return "<0.0001";
-  return format("%.4f", p);
+  return number_text("%.4f", p);
 }
 
 std::string change_text(const MetricComparison& row) {
-  return format("%+.1f%%", row.change * 100);
+  return number_text("%+.1f%%", row.change * 100);
 }
 
 size_t count(const Comparison& comparison, Verdict verdict) {
@@ -63,8 +57,8 @@ std::string render_compare_table(const Comparison& comparison) {
   out += line;
   for (const MetricComparison& row : comparison.rows) {
     std::snprintf(line, sizeof line, "%-34s %-8s %9s %-3s %9s %-3s %8s %8s  %s\n", cell(row).c_str(),
-                  row.metric.c_str(), format("%.3f", row.baseline_median).c_str(), row.unit.c_str(),
-                  format("%.3f", row.current_median).c_str(), row.unit.c_str(), change_text(row).c_str(),
+                  row.metric.c_str(), number_text("%.3f", row.baseline_median).c_str(), row.unit.c_str(),
+                  number_text("%.3f", row.current_median).c_str(), row.unit.c_str(), change_text(row).c_str(),
                   p_text(row.p_value).c_str(), verdict_name(row.verdict));
     out += line;
   }
@@ -80,8 +74,8 @@ std::string render_compare_markdown(const Comparison& comparison) {
   for (const MetricComparison& row : comparison.rows) {
     std::string verdict = verdict_name(row.verdict);
     if (row.verdict == Verdict::kRegressed) verdict = "**" + verdict + "**";
-    out += "| " + cell(row) + " | " + row.metric + " | " + format("%.3f", row.baseline_median) + " " + row.unit +
-           " | " + format("%.3f", row.current_median) + " " + row.unit + " | " + change_text(row) + " | " +
+    out += "| " + cell(row) + " | " + row.metric + " | " + number_text("%.3f", row.baseline_median) + " " + row.unit +
+           " | " + number_text("%.3f", row.current_median) + " " + row.unit + " | " + change_text(row) + " | " +
            p_text(row.p_value) + " | " + verdict + " |\n";
   }
   if (!comparison.environment_warnings.empty()) {
@@ -102,8 +96,8 @@ std::string render_compare_junit(const Comparison& comparison) {
   for (const MetricComparison& row : comparison.rows) {
     std::string name = xml_escape(cell(row) + " " + row.metric);
     out += "    <testcase classname=\"isobench." + xml_escape(row.target) + "\" name=\"" + name + "\">\n";
-    std::string detail = xml_escape(row.metric + ": " + format("%.3f", row.baseline_median) + " -> " +
-                                    format("%.3f", row.current_median) + " " + row.unit + " (" + change_text(row) +
+    std::string detail = xml_escape(row.metric + ": " + number_text("%.3f", row.baseline_median) + " -> " +
+                                    number_text("%.3f", row.current_median) + " " + row.unit + " (" + change_text(row) +
                                     ", p=" + p_text(row.p_value) + "): " + row.reason);
     if (row.verdict == Verdict::kRegressed)
       out += "      <failure message=\"regressed\">" + detail + "</failure>\n";

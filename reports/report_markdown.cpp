@@ -2,17 +2,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "reports/number_text.h"
 #include "reports/report_formats.h"
 
 namespace isobench::reports {
 namespace {
-
-std::string fixed(const char* pattern, double value) {
-  if (!std::isfinite(value)) return "-";
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value);
-  return text;
-}
 
 struct MetricText {
   const char* metric;
@@ -49,9 +43,9 @@ std::string render_report_markdown(const ReportModel& model, Language language) 
       const MetricSummary* metric = cell.find(text.metric);
       if (!metric) continue;
       out += "| " + cell.target + " | " + cell.workload + " | " + std::to_string(cell.concurrency) + " | " +
-             std::to_string(metric->summary.count) + " | " + fixed("%.3f", metric->summary.median) + " | " +
-             fixed("%.3f", metric->median_ci.low) + "-" + fixed("%.3f", metric->median_ci.high) + " | " +
-             fixed("%.3f", metric->summary.p90) + " | " + fixed("%.2fx", metric->ratio_vs_bare) + " |\n";
+             std::to_string(metric->summary.count) + " | " + number_text("%.3f", metric->summary.median) + " | " +
+             number_text("%.3f", metric->median_ci.low) + "-" + number_text("%.3f", metric->median_ci.high) + " | " +
+             number_text("%.3f", metric->summary.p90) + " | " + number_text("%.2fx", metric->ratio_vs_bare) + " |\n";
     }
   }
   bool any_phases = false;
@@ -71,8 +65,9 @@ std::string render_report_markdown(const ReportModel& model, Language language) 
       for (const char* phase :
            {"runtime_start", "namespaces", "rootfs", "cgroup", "other_setup", "exec", "workload", "teardown"}) {
         const nlohmann::json& entry = found->second.value("phase." + std::string(phase) + "_ms", nlohmann::json());
-        out += " | " + (entry.is_object() && entry["median"].is_number() ? fixed("%.3f", entry["median"].get<double>())
-                                                                         : std::string("-"));
+        out += " | " + (entry.is_object() && entry["median"].is_number()
+                            ? number_text("%.3f", entry["median"].get<double>())
+                            : std::string("-"));
       }
       out += " |\n";
     }

@@ -1,4 +1,5 @@
 #include "reports/report_model.h"
+#include "reports/number_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -145,17 +146,11 @@ Result<ReportModel> build_report_model(const std::vector<LoadedResults>& files) 
 
 namespace {
 
-std::string fixed(const char* pattern, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value);
-  return text;
-}
-
 /// "12.3x (95% CI 11.0-13.9x)", or in Korean "12.3배 (95% 신뢰구간 11.0-13.9배)".
 std::string times(const SummaryRatio& ratio, bool ko) {
   const char* unit = ko ? "배" : "x";
-  return fixed("%.1f", ratio.ratio) + unit + (ko ? " (95% 신뢰구간 " : " (95% CI ") + fixed("%.1f", ratio.ci.low) +
-         "-" + fixed("%.1f", ratio.ci.high) + unit + ")";
+  return number_text("%.1f", ratio.ratio) + unit + (ko ? " (95% 신뢰구간 " : " (95% CI ") +
+         number_text("%.1f", ratio.ci.low) + "-" + number_text("%.1f", ratio.ci.high) + unit + ")";
 }
 
 bool emulated(const ReportModel& model) {
@@ -191,9 +186,9 @@ std::vector<std::string> summary_sentences(const ReportModel& model, Language la
   }
   for (const SummaryRatio& ratio : model.container_vs_bare)
     sentences.push_back(ko ? ratio.workload + ": 컨테이너의 CPU 오버헤드(베어 프로세스 대비)는 " +
-                                 fixed("%+.1f%%", (ratio.ratio - 1) * 100) + "입니다."
+                                 number_text("%+.1f%%", (ratio.ratio - 1) * 100) + "입니다."
                            : ratio.workload + ": the container's CPU overhead over a bare process is " +
-                                 fixed("%+.1f%%", (ratio.ratio - 1) * 100) + ".");
+                                 number_text("%+.1f%%", (ratio.ratio - 1) * 100) + ".");
   sentences.push_back(
       ko ? "이유: 컨테이너는 호스트 커널을 공유하는 평범한 프로세스로, 네임스페이스로 격리되고 cgroup으로 제한됩니다. "
            "그래서 시작에 시스템 호출 몇 번이면 충분합니다. VM은 하이퍼바이저 뒤에서 자기 커널을 부팅해야 합니다."

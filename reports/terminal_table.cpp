@@ -1,4 +1,5 @@
 #include "reports/terminal_table.h"
+#include "reports/number_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,21 +8,14 @@
 namespace isobench::reports {
 namespace {
 
-std::string format(const char* pattern, double value) {
-  if (!std::isfinite(value)) return "-";
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value);
-  return text;
-}
-
 std::string median_text(const CellSummary& cell, const std::string& metric, const char* pattern = "%.3f") {
   const MetricSummary* summary = cell.find(metric);
-  return summary ? format(pattern, summary->summary.median) : "-";
+  return summary ? number_text(pattern, summary->summary.median) : "-";
 }
 
 std::string ratio_text(const CellSummary& cell, const std::string& metric) {
   const MetricSummary* summary = cell.find(metric);
-  return summary ? format("%.2fx", summary->ratio_vs_bare) : "-";
+  return summary ? number_text("%.2fx", summary->ratio_vs_bare) : "-";
 }
 
 }  // namespace
@@ -70,17 +64,17 @@ std::string render_probe_table(const std::vector<CellSummary>& cells) {
       out += line;
     }
     const ProbeAggregate& p = *cell.probes;
-    auto phase = [&](const char* name) { return format("%.3f", p.median(std::string("phase.") + name + "_ms")); };
-    std::string switches =
-        format("%.0f", p.median("cpu.voluntary_switches")) + "/" + format("%.0f", p.median("cpu.involuntary_switches"));
+    auto phase = [&](const char* name) { return number_text("%.3f", p.median(std::string("phase.") + name + "_ms")); };
+    std::string switches = number_text("%.0f", p.median("cpu.voluntary_switches")) + "/" +
+                           number_text("%.0f", p.median("cpu.involuntary_switches"));
     std::snprintf(line, sizeof line, "%-22s %-14s %4d %8s %8s %8s %8s %8s %8s %9s %9s | %9s %7s %7s %9s %8s\n",
                   cell.target.c_str(), cell.workload.c_str(), cell.concurrency, phase("runtime_start").c_str(),
                   phase("namespaces").c_str(), phase("rootfs").c_str(), phase("cgroup").c_str(),
                   phase("other_setup").c_str(), phase("exec").c_str(), phase("workload").c_str(),
-                  phase("teardown").c_str(), format("%.3f", p.median("cpu.on_cpu_ms")).c_str(), switches.c_str(),
-                  format("%.0f", p.median("memory.minor_faults")).c_str(),
-                  format("%.0f", p.median("syscalls.workload_calls")).c_str(),
-                  format("%.0f", p.median("kvm.exits")).c_str());
+                  phase("teardown").c_str(), number_text("%.3f", p.median("cpu.on_cpu_ms")).c_str(), switches.c_str(),
+                  number_text("%.0f", p.median("memory.minor_faults")).c_str(),
+                  number_text("%.0f", p.median("syscalls.workload_calls")).c_str(),
+                  number_text("%.0f", p.median("kvm.exits")).c_str());
     out += line;
     for (const std::string& note : p.notes)
       if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);

@@ -12,7 +12,6 @@ namespace isobench::cli {
 namespace {
 
 constexpr int kRegressed = 1;
-constexpr int kBadInput = 2;
 
 struct CompareArguments {
   std::string baseline;
@@ -70,22 +69,8 @@ void add_compare_command(CLI::App& app, Action& action) {
   command->add_option("--format", arguments->format, "table, md (a PR comment) or junit")
       ->check(CLI::IsMember({"table", "md", "junit"}));
   command->add_option("-o,--output", arguments->output, "Write here instead of stdout");
-  command->callback([arguments, &action] {
-    action = [arguments]() -> Result<int> {
-      Result<int> code = 0;
-      try {
-        code = compare(*arguments);
-      } catch (const nlohmann::json::exception& error) {
-        // A field of an unexpected type deep in a results file: still bad input, not a crash.
-        code = plain_error("malformed results file: " + std::string(error.what()));
-      }
-      if (!code) {
-        std::cerr << "isobench: error: " << code.error().text() << "\n";
-        return kBadInput;
-      }
-      return *code;
-    };
-  });
+  command->callback(
+      [arguments, &action] { action = exit_two_on_bad_input([arguments] { return compare(*arguments); }); });
 }
 
 }  // namespace isobench::cli

@@ -10,8 +10,6 @@
 namespace isobench::cli {
 namespace {
 
-constexpr int kBadInput = 2;
-
 struct ReportArguments {
   std::vector<std::string> files;
   std::string format = "md";
@@ -54,22 +52,8 @@ void add_report_command(CLI::App& app, Action& action) {
   command->add_option("--lang", arguments->language, "Language of the fixed text: en (default) or ko")
       ->check(CLI::IsMember({"en", "ko"}));
   command->add_option("-o,--output", arguments->output, "Write here instead of stdout");
-  command->callback([arguments, &action] {
-    action = [arguments]() -> Result<int> {
-      Result<int> code = 0;
-      try {
-        code = report(*arguments);
-      } catch (const nlohmann::json::exception& error) {
-        // A field of an unexpected type deep in a results file: still bad input, not a crash.
-        code = plain_error("malformed results file: " + std::string(error.what()));
-      }
-      if (!code) {
-        std::cerr << "isobench: error: " << code.error().text() << "\n";
-        return kBadInput;
-      }
-      return *code;
-    };
-  });
+  command->callback(
+      [arguments, &action] { action = exit_two_on_bad_input([arguments] { return report(*arguments); }); });
 }
 
 }  // namespace isobench::cli

@@ -1,6 +1,10 @@
 #include "runner/cli/command_line.h"
 
 #include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "runner/cli/commands.h"
 
 namespace isobench::cli {
 
@@ -38,6 +42,20 @@ std::vector<std::string> split_container_command(const CLI::App& app, std::vecto
     }
   }
   return {};
+}
+
+Action exit_two_on_bad_input(std::function<Result<int>()> body) {
+  return [body = std::move(body)]() -> Result<int> {
+    Result<int> code = 0;
+    try {
+      code = body();
+    } catch (const nlohmann::json::exception& error) {
+      code = plain_error("malformed results file: " + std::string(error.what()));
+    }
+    if (code) return code;
+    std::cerr << "isobench: error: " << code.error().text() << "\n";
+    return 2;
+  };
 }
 
 }  // namespace isobench::cli

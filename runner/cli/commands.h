@@ -19,6 +19,10 @@ void add_doctor_command(CLI::App& app, Action& action);
 /// Like run, probe takes a trailing command: `container_command` is filled before parsing.
 void add_probe_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 /// `command_line` is the whole argv, recorded in the results.
+/// The action of a command that reads results files (compare, report): its errors, and a
+/// results file with a field of the wrong type deep inside, are bad input: printed, exit 2.
+Action exit_two_on_bad_input(std::function<Result<int>()> body);
+
 /// `compare` exits 2 on bad input, as regression gates expect (1 is "regressed").
 void add_compare_command(CLI::App& app, Action& action);
 /// `report` too exits 2 on bad input.
