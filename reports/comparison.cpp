@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "bench/statistics.h"
+#include "reports/cell_summary.h"
 
 namespace isobench::reports {
 
@@ -63,24 +64,14 @@ std::vector<std::string> split(const std::string& text) {
 
 /// The raw samples of `metric` for one cell: successful runs, and for memory the memory
 /// rounds' tree peak when there are any, else the workload's own peak.
-std::vector<double> samples(const LoadedResults& results, const std::string& target, const std::string& workload,
+std::vector<double> samples(const LoadedResults& file, const std::string& target, const std::string& workload,
                             int concurrency, const std::string& metric) {
-  auto collect = [&](const char* key, bool memory_rounds) {
-    std::vector<double> values;
-    for (const LoadedRun& run : results.runs) {
-      if (!run.ok || run.memory_round != memory_rounds || run.target != target || run.workload != workload ||
-          run.concurrency != concurrency)
-        continue;
-      auto value = run.values.find(key);
-      if (value != run.values.end()) values.push_back(value->second);
-    }
-    return values;
-  };
-  if (metric == "startup") return collect("startup_ms", false);
-  if (metric == "wall") return collect("wall_ms", false);
-  if (metric == "cpu") return collect("cpu_ms", false);
-  std::vector<double> tree = collect("tree_peak_kib", true);
-  return tree.empty() ? collect("workload_peak_kib", false) : tree;
+  auto of = [&](const char* name) { return metric_samples(file.results, target, workload, concurrency, name); };
+  if (metric == "startup") return of("startup_ms");
+  if (metric == "wall") return of("wall_ms");
+  if (metric == "cpu") return of("cpu_ms");
+  std::vector<double> tree = of("tree_peak_kib");
+  return tree.empty() ? of("workload_peak_kib") : tree;
 }
 
 double spread(const std::vector<double>& values) {
@@ -177,18 +168,20 @@ Comparison compare_results(const LoadedResults& baseline, const LoadedResults& c
   using Cell = std::tuple<std::string, std::string, int>;
   auto cells_of = [](const LoadedResults& results) {
     std::vector<Cell> cells;
-    for (const LoadedRun& run : results.runs) {
+    for (const bench::RunRecord& run : results.results.records) {
       Cell cell{run.target, run.workload, run.concurrency};
       if (std::find(cells.begin(), cells.end(), cell) == cells.end()) cells.push_back(cell);
     }
     return cells;
   };
+  auto label = [](const Cell& cell) {
+    return std::get<0>(cell) + " " + std::get<1>(cell) + " x" + std::to_string(std::get<2>(cell));
+  };
   std::vector<Cell> current_cells = cells_of(current);
   for (const Cell& cell : cells_of(baseline)) {
     const auto& [target, workload, concurrency] = cell;
-    std::string label = target + " " + workload + " x" + std::to_string(concurrency);
     if (std::find(current_cells.begin(), current_cells.end(), cell) == current_cells.end()) {
-      comparison.unmatched.push_back(label + ": only in " + baseline.name);
+      comparison.unmatched.push_back(label(cell) + ": only in " + baseline.name);
       continue;
     }
     for (const std::string& metric : options.metrics) {
@@ -205,11 +198,9 @@ Comparison compare_results(const LoadedResults& baseline, const LoadedResults& c
     }
   }
   std::vector<Cell> baseline_cells = cells_of(baseline);
-  for (const auto& [target, workload, concurrency] : current_cells)
-    if (std::find(baseline_cells.begin(), baseline_cells.end(), Cell{target, workload, concurrency}) ==
-        baseline_cells.end())
-      comparison.unmatched.push_back(target + " " + workload + " x" + std::to_string(concurrency) + ": only in " +
-                                     current.name);
+  for (const Cell& cell : current_cells)
+    if (std::find(baseline_cells.begin(), baseline_cells.end(), cell) == baseline_cells.end())
+      comparison.unmatched.push_back(label(cell) + ": only in " + current.name);
   return comparison;
 }
 

@@ -9,32 +9,6 @@
 namespace isobench::reports {
 namespace {
 
-double number_or_nan(const nlohmann::json& run, const char* key) {
-  auto value = run.find(key);
-  return value != run.end() && value->is_number() ? value->get<double>() : NAN;
-}
-
-bench::RunRecord to_record(const nlohmann::json& run) {
-  bench::RunRecord record;
-  record.target = run.value("target", "");
-  record.workload = run.value("workload", "");
-  record.concurrency = run.value("concurrency", 1);
-  record.round = run.value("round", 0);
-  record.slot = run.value("slot", 0);
-  record.ok = run.value("ok", false);
-  record.exit_code = run.value("exit_code", 0);
-  record.memory_round = run.value("memory_round", false);
-  record.startup_ms = number_or_nan(run, "startup_ms");
-  record.wall_ms = number_or_nan(run, "wall_ms");
-  record.batch_wall_ms = number_or_nan(run, "batch_wall_ms");
-  record.workload_ms = number_or_nan(run, "workload_ms");
-  record.cpu_user_ms = number_or_nan(run, "cpu_user_ms");
-  record.cpu_system_ms = number_or_nan(run, "cpu_system_ms");
-  record.workload_peak_kib = number_or_nan(run, "workload_peak_kib");
-  record.tree_peak_kib = number_or_nan(run, "tree_peak_kib");
-  return record;
-}
-
 /// What makes two files one scenario: the same workloads and concurrency levels.
 Result<nlohmann::json> scenario_of(const LoadedResults& file) {
   auto workloads = file.settings.find("workloads");
@@ -105,7 +79,8 @@ Result<ReportModel> build_report_model(const std::vector<LoadedResults>& files) 
       model.results.targets.push_back(
           {name, target.value("kind", ""), available, detail.is_string() ? detail.get<std::string>() : detail.dump()});
     }
-    for (const nlohmann::json& run : doc["runs"]) model.results.records.push_back(to_record(run));
+    const std::vector<bench::RunRecord>& records = file.results.records;
+    model.results.records.insert(model.results.records.end(), records.begin(), records.end());
     for (const nlohmann::json& summary : doc.value("summaries", nlohmann::json::array())) {
       // Probe medians are an extra: a summary without a well-formed one is shown without it.
       if (!summary.is_object() || !summary.contains("probes") || !summary["probes"].is_object()) continue;

@@ -1,5 +1,7 @@
 #include "reports/results_reader.h"
 
+#include <cmath>
+
 #include "common/file_io.h"
 #include "reports/results_json.h"
 
@@ -8,6 +10,34 @@ namespace {
 
 Error problem(const std::string& name, const std::string& what) {
   return plain_error(name + ": " + what);
+}
+
+double number_or_nan(const nlohmann::json& run, const char* key) {
+  auto value = run.find(key);
+  return value != run.end() && value->is_number() ? value->get<double>() : NAN;
+}
+
+/// A run already checked for the types of its fields.
+bench::RunRecord to_record(const nlohmann::json& run) {
+  bench::RunRecord record;
+  record.target = run["target"];
+  record.workload = run["workload"];
+  record.concurrency = run.value("concurrency", 1);
+  record.round = run.value("round", 0);
+  record.slot = run.value("slot", 0);
+  record.ok = run.value("ok", false);
+  record.exit_code = run.value("exit_code", 0);
+  record.timed_out = run.value("timed_out", false);
+  record.memory_round = run.value("memory_round", false);
+  record.startup_ms = number_or_nan(run, "startup_ms");
+  record.wall_ms = number_or_nan(run, "wall_ms");
+  record.batch_wall_ms = number_or_nan(run, "batch_wall_ms");
+  record.workload_ms = number_or_nan(run, "workload_ms");
+  record.cpu_user_ms = number_or_nan(run, "cpu_user_ms");
+  record.cpu_system_ms = number_or_nan(run, "cpu_system_ms");
+  record.workload_peak_kib = number_or_nan(run, "workload_peak_kib");
+  record.tree_peak_kib = number_or_nan(run, "tree_peak_kib");
+  return record;
 }
 
 }  // namespace
@@ -55,20 +85,7 @@ Result<LoadedResults> parse_results(const std::string& text, const std::string& 
     for (const char* key : {"concurrency", "round", "slot", "exit_code"})
       if (run.contains(key) && !run[key].is_number_integer())
         return problem(name, where + "." + key + " is not an integer");
-    LoadedRun loaded;
-    loaded.target = run["target"];
-    loaded.workload = run["workload"];
-    loaded.concurrency = run.value("concurrency", 1);
-    loaded.ok = run.value("ok", false);
-    loaded.memory_round = run.value("memory_round", false);
-    for (const char* key : {"startup_ms", "wall_ms", "workload_ms", "workload_peak_kib", "tree_peak_kib"}) {
-      auto value = run.find(key);
-      if (value != run.end() && value->is_number()) loaded.values[key] = value->get<double>();
-    }
-    auto user = run.find("cpu_user_ms"), system = run.find("cpu_system_ms");
-    if (user != run.end() && system != run.end() && user->is_number() && system->is_number())
-      loaded.values["cpu_ms"] = user->get<double>() + system->get<double>();
-    results.runs.push_back(std::move(loaded));
+    results.results.records.push_back(to_record(run));
   }
   return results;
 }

@@ -2,32 +2,23 @@
 // `report`: the raw runs and the environment, checked, with errors that name the file.
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "bench/harness/run_record.h"
 #include "common/result.h"
 
 namespace isobench::reports {
-
-struct LoadedRun {
-  std::string target;
-  std::string workload;
-  int concurrency = 1;
-  bool ok = false;
-  bool memory_round = false;
-  /// The run's figures that were measured: startup_ms, wall_ms, workload_ms, cpu_ms (user +
-  /// system), workload_peak_kib, tree_peak_kib. Missing and null figures are absent.
-  std::map<std::string, double> values;
-};
 
 struct LoadedResults {
   std::string name;  ///< the file, for messages
   nlohmann::json environment;
   nlohmann::json settings;
-  std::vector<LoadedRun> runs;
+  /// Every run as the harness recorded it (the figures not in the file are NaN): the
+  /// same records cell_summary and metric_samples read.
+  bench::BenchmarkResults results;
   nlohmann::json document;  ///< the whole document, for the report
 };
 
