@@ -9,7 +9,8 @@ std::vector<std::string> required_tracepoints(ProbeKind kind) {
     case ProbeKind::kLifecycle:
       return {"sched/sched_process_fork", "sched/sched_process_exec", "sched/sched_process_exit",
               "sched/sched_process_free", "raw_syscalls/sys_enter",   "raw_syscalls/sys_exit"};
-    case ProbeKind::kCpu: return {"sched/sched_switch", "sched/sched_wakeup", "sched/sched_wakeup_new"};
+    case ProbeKind::kCpu:
+      return {"sched/sched_switch", "sched/sched_wakeup", "sched/sched_wakeup_new", "sched/sched_process_exit"};
     case ProbeKind::kSyscalls: return {"raw_syscalls/sys_enter", "raw_syscalls/sys_exit", "sched/sched_process_exec"};
     case ProbeKind::kMemory: return {"sched/sched_process_exit", "sched/sched_process_exec"};
     case ProbeKind::kKvm: return {"kvm/kvm_exit"};

@@ -52,6 +52,19 @@ int on_wakeup_new(struct trace_event_raw_sched_wakeup_template* ctx) {
   return 0;
 }
 
+/* A thread's CPU time is settled at its exit, before its parent is woken: the reader, woken
+ * by the same exit, must not depend on the thread's last context switch, which can come after
+ * it has read the map. What runs between here and that switch (microseconds) is not counted. */
+SEC("tp/sched/sched_process_exit")
+int on_exit(void* ctx) {
+  __u32 pid = bpf_get_current_pid_tgid();
+  struct cpu_task_entry* task = bpf_map_lookup_elem(&task_stats, &pid);
+  if (!task || !task->on_cpu_since) return 0;
+  task->stats.on_cpu_ns += bpf_ktime_get_ns() - task->on_cpu_since;
+  task->on_cpu_since = 0;
+  return 0;
+}
+
 SEC("tp/sched/sched_switch")
 int on_switch(struct trace_event_raw_sched_switch* ctx) {
   __u32 prev = ctx->prev_pid, next = ctx->next_pid;
