@@ -1,4 +1,5 @@
 #include "reports/compare_render.h"
+#include "reports/markup_escape.h"
 #include "reports/number_text.h"
 
 #include <cmath>
@@ -31,20 +32,6 @@ std::string totals(const Comparison& comparison) {
          std::to_string(count(comparison, Verdict::kImproved)) + " improved, " +
          std::to_string(count(comparison, Verdict::kUnchanged)) + " unchanged, " +
          std::to_string(count(comparison, Verdict::kTooNoisy)) + " too noisy to tell";
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -94,9 +81,9 @@ std::string render_compare_junit(const Comparison& comparison) {
          std::to_string(count(comparison, Verdict::kRegressed)) + "\" skipped=\"" +
          std::to_string(count(comparison, Verdict::kTooNoisy)) + "\">\n";
   for (const MetricComparison& row : comparison.rows) {
-    std::string name = xml_escape(cell(row) + " " + row.metric);
-    out += "    <testcase classname=\"isobench." + xml_escape(row.target) + "\" name=\"" + name + "\">\n";
-    std::string detail = xml_escape(row.metric + ": " + number_text("%.3f", row.baseline_median) + " -> " +
+    std::string name = escape_markup(cell(row) + " " + row.metric);
+    out += "    <testcase classname=\"isobench." + escape_markup(row.target) + "\" name=\"" + name + "\">\n";
+    std::string detail = escape_markup(row.metric + ": " + number_text("%.3f", row.baseline_median) + " -> " +
                                     number_text("%.3f", row.current_median) + " " + row.unit + " (" + change_text(row) +
                                     ", p=" + p_text(row.p_value) + "): " + row.reason);
     if (row.verdict == Verdict::kRegressed)

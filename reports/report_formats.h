@@ -1,5 +1,4 @@
 // The formats of `isobench report`, one pure renderer each, from the same ReportModel.
-// (HTML with its charts is the next step of the reports issue.)
 #pragma once
 
 #include <string>
@@ -18,5 +17,12 @@ std::string render_report_json(const ReportModel& model, Language language);
 /// Google Benchmark's JSON: `context` (with `caches`), per target x workload x time metric one
 /// iteration row per run and _mean/_median/_stddev aggregate rows; no NaN or Infinity.
 std::string render_report_gbench(const ReportModel& model);
+/// One self-contained page (inline CSS and SVG charts, no scripts, nothing fetched): the
+/// summary, startup distributions, memory, CPU overhead, startup phases, latency versus
+/// concurrency, the mechanism price list, the figures and the environment.
+std::string render_report_html(const ReportModel& model, Language language);
+/// JUnit XML: one test case per cell and gated metric (startup, wall, cpu, memory), failed
+/// when runs of the cell failed, skipped when the metric was not measured.
+std::string render_report_junit(const ReportModel& model);
 
 }  // namespace isobench::reports

@@ -32,7 +32,9 @@ SummaryRatio ratio_of(const ReportModel& model, const std::string& metric, const
   std::vector<double> b = metric_samples(model.results, denominator, workload, concurrency, metric);
   if (a.empty() || b.empty()) return ratio;
   ratio.ratio = bench::ratio(bench::median(a), bench::median(b));
-  ratio.ci = bench::ratio_of_medians_ci(a, b);
+  // A bootstrap of one or two runs only repeats them: no interval rather than a false one.
+  if (a.size() >= kMinimumRunsForInterval && b.size() >= kMinimumRunsForInterval)
+    ratio.ci = bench::ratio_of_medians_ci(a, b);
   return ratio;
 }
 
@@ -79,6 +81,13 @@ Result<ReportModel> build_report_model(const std::vector<LoadedResults>& files) 
       model.results.targets.push_back(
           {name, target.value("kind", ""), available, detail.is_string() ? detail.get<std::string>() : detail.dump()});
     }
+    if (model.price_list.empty() && doc.contains("price_list")) {
+      model.price_list = price_entries(doc["price_list"]);
+      if (!model.price_list.empty()) model.price_list_source = file.name;
+    }
+    const nlohmann::json& price_list_error = doc.value("price_list_error", nlohmann::json());
+    if (model.price_list_problem.empty() && price_list_error.is_string())
+      model.price_list_problem = price_list_error.get<std::string>();
     const std::vector<bench::RunRecord>& records = file.results.records;
     model.results.records.insert(model.results.records.end(), records.begin(), records.end());
     for (const nlohmann::json& summary : doc.value("summaries", nlohmann::json::array())) {
@@ -124,18 +133,38 @@ namespace {
 /// "12.3x (95% CI 11.0-13.9x)", or in Korean "12.3배 (95% 신뢰구간 11.0-13.9배)".
 std::string times(const SummaryRatio& ratio, bool ko) {
   const char* unit = ko ? "배" : "x";
+  if (!std::isfinite(ratio.ci.low))
+    return number_text("%.1f", ratio.ratio) + unit +
+           (ko ? " (실행 수가 적어 신뢰구간 없음)" : " (too few runs for a confidence interval)");
   return number_text("%.1f", ratio.ratio) + unit + (ko ? " (95% 신뢰구간 " : " (95% CI ") +
          number_text("%.1f", ratio.ci.low) + "-" + number_text("%.1f", ratio.ci.high) + unit + ")";
 }
 
-bool emulated(const ReportModel& model) {
+}  // namespace
+
+bool vm_is_emulated(const ReportModel& model) {
   const nlohmann::json& field = model.environment.value("kvm", nlohmann::json(""));
   std::string kvm = field.is_string() ? field.get<std::string>() : "";
   return kvm.find("unusable") != std::string::npos || kvm.find("absent") != std::string::npos ||
          kvm.find("untested") != std::string::npos;
 }
 
-}  // namespace
+double phase_median(const nlohmann::json& medians, const std::string& phase) {
+  if (!medians.is_object()) return NAN;
+  const nlohmann::json& entry = medians.value("phase." + phase + "_ms", nlohmann::json());
+  return entry.is_object() && entry.value("median", nlohmann::json()).is_number() ? entry["median"].get<double>() : NAN;
+}
+
+std::vector<std::string> metric_table_row(const CellSummary& cell, const MetricSummary& metric) {
+  return {cell.target,
+          cell.workload,
+          std::to_string(cell.concurrency),
+          std::to_string(metric.summary.count),
+          number_text("%.3f", metric.summary.median),
+          number_text("%.3f", metric.median_ci.low) + "-" + number_text("%.3f", metric.median_ci.high),
+          number_text("%.3f", metric.summary.p90),
+          number_text("%.2fx", metric.ratio_vs_bare)};
+}
 
 std::vector<std::string> summary_sentences(const ReportModel& model, Language language) {
   const bool ko = language == Language::kKorean;
@@ -169,7 +198,7 @@ std::vector<std::string> summary_sentences(const ReportModel& model, Language la
            "그래서 시작에 시스템 호출 몇 번이면 충분합니다. VM은 하이퍼바이저 뒤에서 자기 커널을 부팅해야 합니다."
          : "Why: a container is an ordinary process of the host's kernel, fenced off by namespaces and limited by "
            "cgroups, so starting one costs a few system calls; a VM boots a kernel of its own behind a hypervisor.");
-  if (!model.vm_target.empty() && emulated(model))
+  if (!model.vm_target.empty() && vm_is_emulated(model))
     sentences.push_back(ko ? "주의: 이 호스트의 VM은 KVM이 아닌 TCG(소프트웨어 에뮬레이션)로 실행되었으므로, VM "
                              "수치는 KVM보다 훨씬 느립니다."
                            : "Note: the VM here ran under TCG (software emulation), not KVM, so its figures are far "

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian 12 machine, as root:
-#   ./scripts/setup.sh demo   install what is missing, build, and show isobench at work
+#   ./scripts/setup.sh demo   install what is missing, build, and run `isobench demo`:
+#                             bare process vs container vs microVM, report.html in the build dir
 #   ./scripts/setup.sh test   install what is missing, build, and run the whole test suite
-# Environment: BUILD_DIR (default: build), JOBS (default: nproc).
+#   ./scripts/setup.sh tour   a walk through `isobench run` (isolation, limits, seccomp) and bench
+# Environment: BUILD_DIR (default: build), JOBS (default: nproc), DEMO_LANG (en or ko),
+# DEMO_QUICK=1 for `demo --quick`.
 set -euo pipefail
 
 mode="${1:-demo}"
-case "$mode" in demo | test | build) ;; *)
-  echo "usage: $0 demo|test|build" >&2
+case "$mode" in demo | test | tour | build) ;; *)
+  echo "usage: $0 demo|test|tour|build" >&2
   exit 2
   ;;
 esac
@@ -19,7 +22,8 @@ jobs="${JOBS:-$(nproc)}"
 # Everything isobench needs, from Debian's archive. The runtimes (runc, crun, bubblewrap)
 # and busybox-static are comparison targets and the image's shell; none is required to build.
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which the tests run on
-# `isobench report --format gbench`.
+# `isobench report --format gbench`; chromium: the tests open the HTML report in it, headless;
+# fonts-noto-cjk: Hangul in the Korean report.
 packages=(
   build-essential cmake pkg-config git
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libseccomp-dev
@@ -27,7 +31,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libarchive-dev qemu-system-x86 linux-image-cloud-amd64
   busybox-static runc crun bubblewrap hyperfine
-  libbenchmark-tools python3-scipy
+  libbenchmark-tools python3-scipy chromium fonts-noto-cjk
 )
 
 install_missing() {
@@ -54,6 +58,12 @@ build() {
 }
 
 demo() {
+  local options=(--lang "${DEMO_LANG:-en}" --output-dir "$build_dir")
+  [[ "${DEMO_QUICK:-0}" == 1 ]] && options+=(--quick)
+  "$build_dir/isobench" demo "${options[@]}"
+}
+
+tour() {
   local isobench="$build_dir/isobench"
   echo
   echo "== isobench doctor: what this host supports"
@@ -82,6 +92,7 @@ install_missing
 build
 case "$mode" in
   demo) demo ;;
+  tour) tour ;;
   test)
     cd "$build_dir"
     ctest --output-on-failure -j "$jobs"

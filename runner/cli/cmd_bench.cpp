@@ -14,9 +14,11 @@
 #include "common/file_io.h"
 #include "probes/probe_session.h"
 #include "reports/cell_summary.h"
+#include "reports/price_list.h"
 #include "reports/results_json.h"
 #include "reports/terminal_table.h"
 #include "runner/cli/commands.h"
+#include "runner/cli/progress.h"
 #include "runner/image.h"
 
 #ifndef ISOBENCH_VERSION
@@ -35,24 +37,6 @@ struct BenchOptions {
   bool quiet = false;
   std::vector<std::string> command_line;
 };
-
-/// A progress line on a terminal: rounds done, ETA, current target. Nothing in CI or pipes.
-bench::ProgressCallback progress_bar(bool enabled) {
-  if (!enabled) return {};
-  auto started = std::make_shared<int64_t>(0);
-  return [started](int done, int planned, const std::string& current) {
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double seconds = static_cast<double>(now.tv_sec) + now.tv_nsec / 1e9;
-    if (*started == 0) *started = static_cast<int64_t>(seconds * 1e3);
-    double elapsed = seconds - static_cast<double>(*started) / 1e3;
-    double eta = done > 0 ? elapsed / done * (planned - done) : 0;
-    int width = 30, filled = planned ? width * done / planned : width;
-    std::fprintf(stderr, "\r[%s%s] %d/%d rounds  ETA %4.0fs  %-24s", std::string(filled, '#').c_str(),
-                 std::string(width - filled, '-').c_str(), done, planned, eta, current.c_str());
-    if (done >= planned) std::fprintf(stderr, "\n");
-  };
-}
 
 Result<int> run_bench(BenchOptions& options) {
   bench::ScenarioSettings settings = options.settings;
@@ -74,6 +58,16 @@ Result<int> run_bench(BenchOptions& options) {
   if (!harness) return harness.error();
   auto wanted_probes = probes::ProbeSet::parse(settings.probes);
   if (!wanted_probes) return wanted_probes.error();
+  // Checked before anything runs: a bad file must not cost a whole benchmark.
+  nlohmann::ordered_json price_list;
+  if (!options.price_list.empty()) {
+    if (options.json_path.empty()) return plain_error("--price-list is joined to the --json results: give --json FILE");
+    auto text = read_file(options.price_list);
+    if (!text) return Error{text.error().errno_value, "--price-list " + options.price_list + ": " + text.error().message};
+    auto checked = reports::check_price_list(*text, options.price_list);
+    if (!checked) return checked.error();
+    price_list = nlohmann::ordered_json::parse(*text);
+  }
 
   auto rootfs = runner::builtin_image_rootfs();
   if (!rootfs) return rootfs.error();
@@ -91,8 +85,7 @@ Result<int> run_bench(BenchOptions& options) {
     harness->probes = probe_session.get();
   }
 
-  bool show_progress = !options.quiet && isatty(2) && !std::getenv("CI");
-  auto results = bench::run_benchmark(*harness, context, progress_bar(show_progress));
+  auto results = bench::run_benchmark(*harness, context, progress_bar(progress_wanted(options.quiet)));
   std::error_code ignored;
   std::filesystem::remove_all(context.scratch, ignored);
   if (!results) return results.error();
@@ -101,8 +94,9 @@ Result<int> run_bench(BenchOptions& options) {
   std::cout << reports::render_terminal_table(*results, cells) << reports::render_probe_table(cells);
   if (!options.json_path.empty()) {
     auto environment = bench::collect_environment(options.command_line, ISOBENCH_VERSION, results->targets);
-    ISOBENCH_TRY(
-        write_regular_file(options.json_path, reports::results_to_json(*results, cells, environment).dump(2) + "\n"));
+    nlohmann::ordered_json document = reports::results_to_json(*results, cells, environment);
+    if (!price_list.is_null()) document["price_list"] = std::move(price_list);
+    ISOBENCH_TRY(write_regular_file(options.json_path, document.dump(2) + "\n"));
     std::cerr << "isobench: results written to " << options.json_path << "\n";
   }
   // Like hyperfine: a failed run fails the command (its record is in the results all the same).

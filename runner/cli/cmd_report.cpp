@@ -1,6 +1,6 @@
-// `isobench report RESULTS.json... [--format md|csv|json|gbench] [--lang en|ko] [-o FILE]`:
-// results into something people (md), spreadsheets (csv), programs (json) and Google
-// Benchmark's tools (gbench) read. Bad input exits 2 and leaves no output file.
+// `isobench report RESULTS.json... [--format md|html|csv|json|gbench|junit] [--lang en|ko] [-o FILE]`:
+// results into something people (md, html), spreadsheets (csv), programs (json), Google
+// Benchmark's tools (gbench) and CI systems (junit) read. Bad input exits 2 and leaves no output file.
 #include <iostream>
 
 #include "common/file_io.h"
@@ -30,6 +30,8 @@ Result<int> report(const ReportArguments& arguments) {
   std::string text = arguments.format == "csv"      ? reports::render_report_csv(*model)
                      : arguments.format == "json"   ? reports::render_report_json(*model, language)
                      : arguments.format == "gbench" ? reports::render_report_gbench(*model)
+                     : arguments.format == "html"   ? reports::render_report_html(*model, language)
+                     : arguments.format == "junit"  ? reports::render_report_junit(*model)
                                                     : reports::render_report_markdown(*model, language);
   if (arguments.output.empty()) {
     std::cout << text;
@@ -45,10 +47,10 @@ Result<int> report(const ReportArguments& arguments) {
 void add_report_command(CLI::App& app, Action& action) {
   auto arguments = std::make_shared<ReportArguments>();
   CLI::App* command =
-      app.add_subcommand("report", "Turn results JSON into Markdown, CSV, JSON or Google Benchmark JSON");
+      app.add_subcommand("report", "Turn results JSON into Markdown, HTML, CSV, JSON, Google Benchmark JSON or JUnit XML");
   command->add_option("results", arguments->files, "Results files (isobench-results/1) of one scenario")->required();
-  command->add_option("--format", arguments->format, "md (default), csv, json or gbench")
-      ->check(CLI::IsMember({"md", "csv", "json", "gbench"}));
+  command->add_option("--format", arguments->format, "md (default), html, csv, json, gbench or junit")
+      ->check(CLI::IsMember({"md", "html", "csv", "json", "gbench", "junit"}));
   command->add_option("--lang", arguments->language, "Language of the fixed text: en (default) or ko")
       ->check(CLI::IsMember({"en", "ko"}));
   command->add_option("-o,--output", arguments->output, "Write here instead of stdout");

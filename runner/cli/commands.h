@@ -28,5 +28,7 @@ void add_compare_command(CLI::App& app, Action& action);
 /// `report` too exits 2 on bad input.
 void add_report_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action, const std::vector<std::string>& command_line);
+/// The classroom demo: bare vs container vs microVM, the price list, report.html.
+void add_demo_command(CLI::App& app, Action& action, const std::vector<std::string>& command_line);
 
 }  // namespace isobench::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cli::add_bench_command(app, action, command_line);
   cli::add_compare_command(app, action);
   cli::add_report_command(app, action);
+  cli::add_demo_command(app, action, command_line);
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     container_command = cli::split_container_command(app, args, {"run", "probe"});

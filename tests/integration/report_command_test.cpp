@@ -164,6 +164,140 @@ TEST_F(ReportCommand, NoFilesIsAUsageErrorExitingTwo) {
   EXPECT_NE(result.err.find("results"), std::string::npos) << result;
 }
 
+TEST_F(ReportCommand, HtmlAndJunitGoToTheOutputFile) {
+  std::string results = small_results();
+  for (const auto& [format, language, start, inside] :
+       std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
+           {"html", "en", "<!DOCTYPE html>\n<html lang=\"en\">", "<svg class=\"chart\""},
+           {"html", "ko", "<!DOCTYPE html>\n<html lang=\"ko\">", "<h2>시작 지연</h2>"},
+           {"junit", "en", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites",
+            "tests=\"24\" failures=\"4\" skipped=\"0\""},
+       }) {
+    std::string output = dir_.path() + "/report." + format;
+    ProcessResult report = run_isobench({"report", results, "--format", format, "--lang", language, "-o", output});
+    ASSERT_EQ(report.exit_code, 0) << format << "\n" << report;
+    EXPECT_TRUE(report.out.empty()) << "the report goes to the file, not stdout\n" << report;
+    EXPECT_NE(report.err.find("report written to " + output), std::string::npos) << report;
+    auto text = read_file(output);
+    ASSERT_TRUE(text) << text.error().text();
+    EXPECT_EQ(text->rfind(start, 0), 0u) << format << " " << language << "\n" << text->substr(0, 300);
+    EXPECT_NE(text->find(inside), std::string::npos) << format << " " << language;
+    std::filesystem::remove(output);
+  }
+}
+
+TEST_F(ReportCommand, TheJunitFileIsWellFormedXmlEvenWithHostileNames) {
+  constexpr const char* kXmllint = "/usr/bin/xmllint";
+  if (!std::filesystem::exists(kXmllint)) GTEST_SKIP() << kXmllint << " is missing: apt-get install libxml2-utils";
+  Json doc = testing::small_results_document();
+  doc["targets"][1]["name"] = "<script>a\"b'c&d";
+  for (Json& run : doc["runs"])
+    if (run["target"] == "isobench") run["target"] = "<script>a\"b'c&d";
+  std::string results = file("hostile.json", doc.dump());
+  std::string output = dir_.path() + "/report.xml";
+  ProcessResult report = run_isobench({"report", results, "--format", "junit", "-o", output});
+  ASSERT_EQ(report.exit_code, 0) << report;
+  ProcessResult lint = run_process({kXmllint, "--noout", output}, kRunDeadline);
+  EXPECT_EQ(lint.exit_code, 0) << lint;
+}
+
+TEST_F(ReportCommand, BadInputInHtmlOrJunitExitsTwoAndWritesNothing) {
+  std::string good = small_results("good.json");
+  std::string truncated = file("truncated.json", testing::small_results_document().dump().substr(0, 200));
+  std::string noop_only = file("noop-only.json", testing::small_results_document({"noop"}).dump());
+  for (const std::string format : {"html", "junit"})
+    for (const std::vector<std::string>& files :
+         std::vector<std::vector<std::string>>{{truncated}, {good, noop_only}}) {
+      std::string output = dir_.path() + "/report.out";
+      std::vector<std::string> args = {"report"};
+      args.insert(args.end(), files.begin(), files.end());
+      args.insert(args.end(), {"--format", format, "-o", output});
+      ProcessResult result = run_isobench(args);
+      EXPECT_EQ(result.exit_code, 2) << format << "\n" << result;
+      EXPECT_NE(result.err.find("isobench: error: " + files.back()), std::string::npos) << result;
+      EXPECT_TRUE(result.out.empty()) << result;
+      EXPECT_FALSE(std::filesystem::exists(output)) << format << " " << files.back();
+      std::filesystem::remove(output);
+    }
+}
+
+// --- bench --price-list: checked before anything runs, then carried in the results ---------
+
+/// A small Google Benchmark document as mechanism_bench writes it.
+constexpr const char* kPriceList = R"json({
+  "context": {"date": "2026-11-29T01:50:10+00:00", "num_cpus": 2, "library_build_type": "release"},
+  "benchmarks": [
+    {"name": "BM_Clone/none/real_time", "run_name": "BM_Clone/none/real_time", "run_type": "iteration",
+     "iterations": 98, "real_time": 707.4, "cpu_time": 296.7, "time_unit": "us", "child_cpu_us": 351.6},
+    {"name": "BM_Clone/net/real_time", "run_name": "BM_Clone/net/real_time", "run_type": "iteration",
+     "iterations": 38, "real_time": 2151.3, "cpu_time": 520.0, "time_unit": "us", "child_cpu_us": 485.8},
+    {"name": "BM_CgroupV2/memory/real_time", "run_name": "BM_CgroupV2/memory/real_time", "run_type": "iteration",
+     "error_occurred": true, "error_message": "no memory controller", "iterations": 0, "real_time": 0,
+     "cpu_time": 0, "time_unit": "us"}
+  ]
+})json";
+
+/// The quickest bench there is: one bare noop run.
+std::vector<std::string> quick_bench(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"bench", "--targets", "bare", "--workloads", "noop", "--runs", "1", "--warmup", "0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST_F(ReportCommand, BenchRefusesAPriceListThatIsNotGoogleBenchmarkJsonBeforeRunning) {
+  std::string results = dir_.path() + "/results.json";
+  std::string not_json = file("price list.txt", "BM_Clone/none 707 us\n");
+  std::string no_benchmarks = file("no-benchmarks.json", "{\"context\": {}}");
+  std::string missing = dir_.path() + "/missing.json";
+  for (const auto& [price_list, problem] : std::vector<std::pair<std::string, std::string>>{
+           {not_json, "not valid JSON"},
+           {no_benchmarks, "no \"benchmarks\" array"},
+           {missing, "missing.json"},
+       }) {
+    ProcessResult bench = run_isobench(quick_bench({"--json", results, "--price-list", price_list}));
+    EXPECT_EQ(bench.exit_code, 125) << bench;
+    EXPECT_NE(bench.err.find(price_list), std::string::npos) << "the message names the file\n" << bench;
+    EXPECT_NE(bench.err.find(problem), std::string::npos) << bench;
+    EXPECT_TRUE(bench.out.empty()) << "nothing ran, so no results table\n" << bench;
+    EXPECT_FALSE(std::filesystem::exists(results));
+  }
+}
+
+TEST_F(ReportCommand, BenchNeedsJsonResultsToJoinThePriceListTo) {
+  std::string price_list = file("price-list.json", kPriceList);
+  ProcessResult bench = run_isobench(quick_bench({"--price-list", price_list}));
+  EXPECT_EQ(bench.exit_code, 125) << bench;
+  EXPECT_NE(bench.err.find("--json"), std::string::npos) << bench;
+  EXPECT_TRUE(bench.out.empty()) << bench;
+}
+
+TEST_F(ReportCommand, BenchCarriesThePriceListIntoTheResultsAndTheReportShowsIt) {
+  std::string price_list = file("price-list.json", kPriceList);
+  std::string results = dir_.path() + "/results.json";
+  ProcessResult bench = run_isobench(quick_bench({"--json", results, "--price-list", price_list}));
+  ASSERT_EQ(bench.exit_code, 0) << bench;
+  auto text = read_file(results);
+  ASSERT_TRUE(text) << text.error().text();
+  Json doc = parse_json(*text);
+  ASSERT_TRUE(doc.is_object()) << *text;
+  EXPECT_EQ(doc["schema"], "isobench-results/1");
+  ASSERT_TRUE(doc.contains("price_list")) << *text;
+  EXPECT_EQ(doc["price_list"], Json::parse(kPriceList)) << "carried as it was, field for field";
+
+  std::string html = dir_.path() + "/report.html";
+  ProcessResult report = run_isobench({"report", results, "--format", "html", "-o", html});
+  ASSERT_EQ(report.exit_code, 0) << report;
+  auto page = read_file(html);
+  ASSERT_TRUE(page) << page.error().text();
+  size_t section = page->find("<section id=\"price-list\">");
+  ASSERT_NE(section, std::string::npos);
+  std::string prices = page->substr(section, page->find("</section>", section) - section);
+  EXPECT_NE(prices.find("<td>BM_Clone/net</td>"), std::string::npos) << prices;
+  EXPECT_NE(prices.find("<td>BM_Clone/none</td><td class=\"number\">+1443.9</td>"), std::string::npos) << prices;
+  EXPECT_NE(prices.find("not measured: no memory controller"), std::string::npos) << prices;
+  EXPECT_NE(prices.find("Source: " + results), std::string::npos) << prices;
+}
+
 }  // namespace
 TEST_F(ReportCommand, MistypedExtrasAreLeftOutNotFatal) {
   // The environment and the probes' medians only decorate the report: a field of the wrong

@@ -1,0 +1,83 @@
+#include "reports/price_list.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace isobench::reports {
+namespace {
+
+/// What each mechanism is priced against (README, "The mechanism price list"): the same cycle
+/// without the mechanism. Entries not listed are priced on their own.
+const std::map<std::string, std::string>& baselines() {
+  static const std::map<std::string, std::string> table = {
+      {"BM_Clone/", "BM_Clone/none"},
+      {"BM_Security/", "BM_Security/baseline_child"},
+      {"BM_PivotRoot/", "BM_PivotRoot/child_without_pivot"},
+      {"BM_Container/", "BM_Container/noop_no_cgroup"},
+  };
+  return table;
+}
+
+std::string short_name(std::string name) {
+  for (const char* suffix : {"/real_time", "/process_time"})
+    if (name.size() > std::string(suffix).size() && name.ends_with(suffix))
+      name.resize(name.size() - std::string(suffix).size());
+  auto iterations = name.find("/iterations:");
+  if (iterations != std::string::npos) name.erase(iterations, name.find('/', iterations + 1) - iterations);
+  return name;
+}
+
+double microseconds(double value, const std::string& unit) {
+  if (unit == "ns") return value / 1e3;
+  if (unit == "ms") return value * 1e3;
+  if (unit == "s") return value * 1e6;
+  return value;  // "us", Google Benchmark's unit for the price list
+}
+
+}  // namespace
+
+Result<nlohmann::json> check_price_list(const std::string& text, const std::string& name) {
+  auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded())
+    return plain_error(name + ": not valid JSON (truncated?): expected mechanism_bench --benchmark_out output");
+  if (!document.is_object() || !document.contains("benchmarks") || !document["benchmarks"].is_array())
+    return plain_error(name + ": not Google Benchmark JSON (no \"benchmarks\" array)");
+  for (const nlohmann::json& row : document["benchmarks"])
+    if (!row.is_object() || !row.contains("name") || !row["name"].is_string())
+      return plain_error(name + ": a \"benchmarks\" entry has no name");
+  if (document["benchmarks"].empty()) return plain_error(name + ": no benchmarks in it");
+  return document;
+}
+
+std::vector<PriceEntry> price_entries(const nlohmann::json& document) {
+  std::vector<PriceEntry> entries;
+  if (!document.is_object() || !document.contains("benchmarks") || !document["benchmarks"].is_array()) return entries;
+  for (const nlohmann::json& row : document["benchmarks"]) {
+    if (!row.is_object() || !row.value("name", nlohmann::json()).is_string()) continue;
+    const nlohmann::json& run_type = row.value("run_type", nlohmann::json("iteration"));
+    if (run_type != "iteration") continue;
+    PriceEntry entry;
+    entry.name = short_name(row["name"].get<std::string>());
+    const nlohmann::json& error = row.value("error_message", nlohmann::json());
+    if (row.value("error_occurred", nlohmann::json(false)) == true || row.value("skipped", nlohmann::json(false)) == true)
+      entry.error = error.is_string() ? error.get<std::string>() : "not measured";
+    const nlohmann::json& unit = row.value("time_unit", nlohmann::json("ns"));
+    const nlohmann::json& time = row.value("real_time", nlohmann::json());
+    if (entry.error.empty() && time.is_number() && unit.is_string())
+      entry.time_us = microseconds(time.get<double>(), unit.get<std::string>());
+    const nlohmann::json& child = row.value("child_cpu_us", nlohmann::json());
+    if (entry.error.empty() && child.is_number()) entry.child_cpu_us = child.get<double>();
+    for (const auto& [prefix, baseline] : baselines())
+      if (entry.name.starts_with(prefix) && entry.name != baseline) entry.baseline = baseline;
+    entries.push_back(std::move(entry));
+  }
+  for (PriceEntry& entry : entries) {
+    auto base = std::find_if(entries.begin(), entries.end(),
+                             [&](const PriceEntry& other) { return other.name == entry.baseline; });
+    if (!entry.baseline.empty() && base != entries.end()) entry.price_us = entry.time_us - base->time_us;
+  }
+  return entries;
+}
+
+}  // namespace isobench::reports

@@ -1,0 +1,33 @@
+// The mechanism price list (mechanism_bench's Google Benchmark JSON) as results and reports
+// carry it: checked when `bench --price-list` joins it to the results, and read into one entry
+// per benchmark with its price over the baseline it is measured against.
+#pragma once
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace isobench::reports {
+
+struct PriceEntry {
+  std::string name;             ///< "BM_Clone/net" (the "/real_time" and "/iterations:N" suffixes cut)
+  double time_us = NAN;         ///< wall-clock time of one create+destroy cycle
+  double child_cpu_us = NAN;    ///< the children's CPU time per iteration, when counted
+  std::string baseline;         ///< the entry this one is priced against, or empty
+  double price_us = NAN;        ///< time_us minus the baseline's, when both were measured
+  std::string error;            ///< why it was not measured (Google Benchmark's error_message)
+};
+
+/// A Google Benchmark JSON document: an object with a "benchmarks" array of objects with a
+/// string "name". `name` is for messages.
+Result<nlohmann::json> check_price_list(const std::string& text, const std::string& name);
+
+/// One entry per iteration row (aggregate rows of --benchmark_repetitions are skipped), in
+/// the document's order; rows with the wrong field types are skipped.
+std::vector<PriceEntry> price_entries(const nlohmann::json& document);
+
+}  // namespace isobench::reports

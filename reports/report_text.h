@@ -1,0 +1,42 @@
+// The fixed text every report format shares, in English and Korean: what each metric and
+// each startup phase is called. One table, so the Markdown and HTML reports never disagree.
+#pragma once
+
+namespace isobench::reports {
+
+struct MetricText {
+  const char* metric;
+  const char* unit;
+  const char* english;
+  const char* korean;
+};
+
+inline constexpr MetricText kMetricTexts[] = {
+    {"startup_ms", "ms", "Startup latency (launch to the workload's first instruction)",
+     "시작 지연 (실행부터 워크로드의 첫 명령까지)"},
+    {"wall_ms", "ms", "Launch to exit", "실행부터 종료까지"},
+    {"cpu_ms", "ms", "CPU time of the whole process tree", "프로세스 트리 전체의 CPU 시간"},
+    {"workload_peak_kib", "KiB", "Workload's own peak memory (VmHWM)", "워크로드 자체의 최대 메모리 (VmHWM)"},
+    {"tree_peak_kib", "KiB", "Peak memory charged to the target's processes", "대상 프로세스들에 청구된 최대 메모리"},
+};
+
+/// The columns of a metric's table (metric_table_row), English then Korean.
+inline constexpr const char* kMetricColumns[2][8] = {
+    {"target", "workload", "concurrency", "runs", "median", "95% CI", "p90", "vs bare"},
+    {"대상", "워크로드", "동시 실행", "실행 수", "중앙값", "95% 신뢰구간", "p90", "베어 대비"},
+};
+
+struct PhaseText {
+  const char* phase;  ///< as in the probes' medians: "phase.<phase>_ms"
+  const char* english;
+  const char* korean;
+};
+
+inline constexpr PhaseText kPhaseTexts[] = {
+    {"runtime_start", "runtime start", "런타임 시작"}, {"namespaces", "namespaces", "네임스페이스"},
+    {"rootfs", "rootfs", "rootfs"},                    {"cgroup", "cgroup", "cgroup"},
+    {"other_setup", "other setup", "기타 준비"},       {"exec", "exec", "exec"},
+    {"workload", "workload", "워크로드"},              {"teardown", "teardown", "정리"},
+};
+
+}  // namespace isobench::reports

@@ -1,0 +1,123 @@
+// The demo's closing summary on the small fixed results (tests/fakes/small_results.h): the
+// key figures per target, the ratios in words, the narrated price list (with prices, noise
+// and errors said as such), the container's startup phases, and honest gaps: a VM that could
+// not run, a price list that could not be made, probes that fell back. English and Korean.
+#include <gtest/gtest.h>
+
+#include "reports/demo_summary.h"
+#include "reports/results_reader.h"
+#include "tests/fakes/small_results.h"
+
+namespace isobench::reports {
+namespace {
+
+using Json = nlohmann::json;
+
+ReportModel model_of(const Json& document) {
+  auto loaded = parse_results(document.dump(), "demo.json");
+  EXPECT_TRUE(loaded.ok()) << (loaded ? "" : loaded.error().text());
+  if (!loaded) return {};
+  auto model = build_report_model({*loaded});
+  EXPECT_TRUE(model.ok()) << (model ? "" : model.error().text());
+  return model ? *model : ReportModel{};
+}
+
+Json price_row(const std::string& name, double real_time_us) {
+  return {{"name", name + "/real_time"}, {"run_name", name + "/real_time"}, {"run_type", "iteration"},
+          {"iterations", 10},             {"real_time", real_time_us},       {"cpu_time", 1.0},
+          {"time_unit", "us"}};
+}
+
+Json with_price_list(Json document) {
+  Json failed = {{"name", "BM_CgroupV1/tasks_self_join/real_time"},
+                 {"run_type", "iteration"},
+                 {"error_occurred", true},
+                 {"error_message", "no memory controller here"},
+                 {"real_time", 0},
+                 {"time_unit", "us"}};
+  document["price_list"] = {{"context", Json::object()},
+                            {"benchmarks",
+                             {price_row("BM_Clone/none", 700), price_row("BM_Clone/pid", 1100),
+                              price_row("BM_Clone/net", 2100), price_row("BM_Security/baseline_child", 700),
+                              price_row("BM_Security/seccomp_install_child", 690), failed}}};
+  return document;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(DemoSummary, ShowsEachTargetsKeyFiguresAndTheRatiosInWords) {
+  std::string text = render_demo_summary(model_of(testing::small_results_document()), Language::kEnglish);
+  EXPECT_TRUE(contains(text, "What isolation cost on this machine")) << text;
+  EXPECT_TRUE(contains(text, "vm (TCG emulation)")) << text;
+  // isobench noop startup: rounds 4.0 + 0.2 * (0..5), median 4.5 ms.
+  EXPECT_TRUE(contains(text, "4.50 ms")) << text;
+  EXPECT_TRUE(contains(text, "A container (isobench) started 3.6x as slow as a bare process")) << text;
+  EXPECT_TRUE(contains(text, "The VM took 94x")) << text;
+  EXPECT_TRUE(contains(text, "The VM used 33x")) << text;
+  EXPECT_TRUE(contains(text, "On the CPU-bound cpu workload the container cost")) << text;
+  EXPECT_TRUE(contains(text, "Why: a container is an ordinary process")) << text;
+  EXPECT_TRUE(contains(text, "Note: the VM here ran under TCG")) << text;
+}
+
+TEST(DemoSummary, NarratesThePriceOfEachMechanismOverItsBaseline) {
+  std::string text = render_demo_summary(model_of(with_price_list(testing::small_results_document())), Language::kEnglish);
+  EXPECT_TRUE(contains(text, "a PID namespace (its own process numbers)")) << text;
+  EXPECT_TRUE(contains(text, "+400")) << text;   // 1100 - 700
+  EXPECT_TRUE(contains(text, "+1400")) << text;  // 2100 - 700
+  EXPECT_TRUE(contains(text, "within the noise (-10)")) << text;
+  EXPECT_TRUE(contains(text, "not measured: no memory controller here")) << text;
+  EXPECT_FALSE(contains(text, "a mount namespace")) << "a mechanism not in the price list is left out\n" << text;
+}
+
+TEST(DemoSummary, SaysWhyThePriceListIsMissing) {
+  Json document = testing::small_results_document();
+  document["price_list_error"] = "mechanism_bench (expected next to the isobench executable): No such file";
+  std::string text = render_demo_summary(model_of(document), Language::kEnglish);
+  EXPECT_TRUE(contains(text, "not measured: mechanism_bench (expected next to the isobench executable)")) << text;
+}
+
+TEST(DemoSummary, ShowsTheContainersStartupPhasesFromTheProbes) {
+  std::string text = render_demo_summary(model_of(testing::small_results_document()), Language::kEnglish);
+  EXPECT_TRUE(contains(text, "Where the container's startup went")) << text;
+  EXPECT_TRUE(contains(text, "namespaces            0.750 ms")) << text;
+  EXPECT_TRUE(contains(text, "rootfs                1.250 ms")) << text;
+  EXPECT_FALSE(contains(text, "teardown")) << "teardown is not startup\n" << text;
+}
+
+TEST(DemoSummary, SaysThePhasesWereNotMeasuredWithoutProbes) {
+  Json document = testing::small_results_document();
+  document["summaries"] = Json::array();
+  std::string text = render_demo_summary(model_of(document), Language::kEnglish);
+  EXPECT_TRUE(contains(text, "not measured: the BPF probes were not available")) << text;
+}
+
+TEST(DemoSummary, AVmThatCouldNotRunSaysWhyInItsRow) {
+  Json document = testing::small_results_document();
+  Json runs = Json::array();
+  for (const Json& run : document["runs"])
+    if (run["target"] != "vm") runs.push_back(run);
+  document["runs"] = runs;
+  for (Json& target : document["targets"])
+    if (target["name"] == "vm") {
+      target["available"] = false;
+      target.erase("version");
+      target["skipped_because"] = "qemu-system-x86_64 not found (install qemu-system-x86)";
+    }
+  std::string text = render_demo_summary(model_of(document), Language::kEnglish);
+  EXPECT_TRUE(contains(text, "not measured: qemu-system-x86_64 not found (install qemu-system-x86)")) << text;
+  EXPECT_FALSE(contains(text, "The VM took")) << text;
+}
+
+TEST(DemoSummary, SpeaksKorean) {
+  std::string text = render_demo_summary(model_of(with_price_list(testing::small_results_document())), Language::kKorean);
+  EXPECT_TRUE(contains(text, "이 머신에서 격리의 비용")) << text;
+  EXPECT_TRUE(contains(text, "PID 네임스페이스")) << text;
+  EXPECT_TRUE(contains(text, "이유:")) << text;
+  EXPECT_FALSE(contains(text, "What isolation cost")) << text;
+  EXPECT_FALSE(contains(text, "a PID namespace")) << text;
+}
+
+}  // namespace
+}  // namespace isobench::reports
