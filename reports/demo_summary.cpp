@@ -71,7 +71,8 @@ std::string key_figures(const ReportModel& model, const Words& words) {
          "\n";
   for (const bench::TargetInfo& target : model.results.targets) {
     std::string label = target.name;
-    if (target.kind == "vm" && vm_is_emulated(model)) label += words(" (TCG emulation)", " (TCG 에뮬레이션)");
+    if (target.kind == "vm" && target.available && vm_is_emulated(model))
+      label += words(" (TCG emulation)", " (TCG 에뮬레이션)");
     if (!target.available || !find_cell(model, target.name, noop)) {
       out += "  " + pad(label, first) + words("  not measured: ", "  측정하지 못함: ") +
              (target.detail.empty() ? words("no successful runs", "성공한 실행 없음") : target.detail) + "\n";

@@ -169,7 +169,13 @@ std::vector<std::string> metric_table_row(const CellSummary& cell, const MetricS
 std::vector<std::string> summary_sentences(const ReportModel& model, Language language) {
   const bool ko = language == Language::kKorean;
   std::vector<std::string> sentences;
-  if (model.vm_target.empty() || model.container_target.empty()) {
+  auto unavailable_vm = std::find_if(model.results.targets.begin(), model.results.targets.end(),
+                                     [](const bench::TargetInfo& target) { return target.kind == "vm" && !target.available; });
+  if (model.vm_target.empty() && unavailable_vm != model.results.targets.end()) {
+    sentences.push_back((ko ? "VM을 이 호스트에서 실행할 수 없어 VM 열이 비어 있습니다: "
+                            : "The VM column is empty because the VM could not run on this host: ") +
+                        unavailable_vm->detail);
+  } else if (model.vm_target.empty() || model.container_target.empty()) {
     sentences.push_back(ko ? "이 결과에는 VM 열이 없습니다. 컨테이너와 VM을 비교하려면 `isobench bench --targets "
                              "bare,isobench,vm`을 실행하세요."
                            : "These results have no VM column: run `isobench bench --targets bare,isobench,vm` to "

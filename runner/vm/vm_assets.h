@@ -8,7 +8,8 @@
 
 namespace isobench::runner {
 
-/// qemu-system-x86_64, or an error naming the Debian package.
+/// $ISOBENCH_QEMU when set (it must be executable), else qemu-system-x86_64 from /usr/bin or
+/// /usr/local/bin, else an error naming the Debian package.
 Result<std::string> find_qemu();
 
 /// `requested` when given (must exist), else the newest /boot/vmlinuz-*-cloud-amd64, else any

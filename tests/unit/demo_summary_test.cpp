@@ -105,9 +105,17 @@ TEST(DemoSummary, AVmThatCouldNotRunSaysWhyInItsRow) {
       target.erase("version");
       target["skipped_because"] = "qemu-system-x86_64 not found (install qemu-system-x86)";
     }
-  std::string text = render_demo_summary(model_of(document), Language::kEnglish);
+  ReportModel model = model_of(document);
+  std::string text = render_demo_summary(model, Language::kEnglish);
   EXPECT_TRUE(contains(text, "not measured: qemu-system-x86_64 not found (install qemu-system-x86)")) << text;
+  EXPECT_FALSE(contains(text, "vm (TCG emulation)")) << "a VM that did not run is not labelled as emulated\n" << text;
   EXPECT_FALSE(contains(text, "The VM took")) << text;
+  // Every report's summary says the same instead of suggesting to add a VM target.
+  std::vector<std::string> sentences = summary_sentences(model, Language::kEnglish);
+  ASSERT_FALSE(sentences.empty());
+  EXPECT_EQ(sentences.front(),
+            "The VM column is empty because the VM could not run on this host: qemu-system-x86_64 not found (install "
+            "qemu-system-x86)");
 }
 
 TEST(DemoSummary, SpeaksKorean) {
