@@ -84,8 +84,8 @@ std::string render_compare_junit(const Comparison& comparison) {
     std::string name = escape_markup(cell(row) + " " + row.metric);
     out += "    <testcase classname=\"isobench." + escape_markup(row.target) + "\" name=\"" + name + "\">\n";
     std::string detail = escape_markup(row.metric + ": " + number_text("%.3f", row.baseline_median) + " -> " +
-                                    number_text("%.3f", row.current_median) + " " + row.unit + " (" + change_text(row) +
-                                    ", p=" + p_text(row.p_value) + "): " + row.reason);
+                                       number_text("%.3f", row.current_median) + " " + row.unit + " (" +
+                                       change_text(row) + ", p=" + p_text(row.p_value) + "): " + row.reason);
     if (row.verdict == Verdict::kRegressed)
       out += "      <failure message=\"regressed\">" + detail + "</failure>\n";
     else if (row.verdict == Verdict::kTooNoisy)

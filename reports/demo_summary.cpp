@@ -9,11 +9,6 @@
 namespace isobench::reports {
 namespace {
 
-struct Words {
-  bool ko;
-  std::string operator()(const char* english, const char* korean) const { return ko ? korean : english; }
-};
-
 /// Columns a terminal gives `text`: Hangul and other wide characters take two.
 size_t display_width(const std::string& text) {
   size_t width = 0;
@@ -37,16 +32,9 @@ std::string pad(const std::string& text, size_t width, bool right_align = false)
   return right_align ? fill + text : text + fill;
 }
 
-const CellSummary* find_cell(const ReportModel& model, const std::string& target, const std::string& workload) {
-  int concurrency = model.results.concurrency.empty() ? 1 : model.results.concurrency.front();
-  for (const CellSummary& cell : model.cells)
-    if (cell.target == target && cell.workload == workload && cell.concurrency == concurrency) return &cell;
-  return nullptr;
-}
-
 const MetricSummary* metric_of(const ReportModel& model, const std::string& target, const std::string& workload,
                                const char* metric) {
-  const CellSummary* cell = find_cell(model, target, workload);
+  const CellSummary* cell = find_cell(model, target, workload, first_concurrency(model));
   return cell ? cell->find(metric) : nullptr;
 }
 
@@ -67,13 +55,13 @@ std::string key_figures(const ReportModel& model, const Words& words) {
                           "이 머신에서 격리의 비용 (중앙값, 신뢰구간은 보고서에):\n\n");
   const size_t first = 26, column = 20;
   out += "  " + pad("", first) + pad(words("startup (", "시작 (") + noop + ")", column, true) +
-         pad(words("memory (", "메모리 (") + noop + ")", column, true) + pad(words("CPU (", "CPU (") + cpu + ")", column, true) +
-         "\n";
+         pad(words("memory (", "메모리 (") + noop + ")", column, true) +
+         pad(words("CPU (", "CPU (") + cpu + ")", column, true) + "\n";
   for (const bench::TargetInfo& target : model.results.targets) {
     std::string label = target.name;
     if (target.kind == "vm" && target.available && vm_is_emulated(model))
       label += words(" (TCG emulation)", " (TCG 에뮬레이션)");
-    if (!target.available || !find_cell(model, target.name, noop)) {
+    if (!target.available || !find_cell(model, target.name, noop, first_concurrency(model))) {
       out += "  " + pad(label, first) + words("  not measured: ", "  측정하지 못함: ") +
              (target.detail.empty() ? words("no successful runs", "성공한 실행 없음") : target.detail) + "\n";
       continue;
@@ -99,10 +87,11 @@ std::string ratio_lines(const ReportModel& model, const Words& words) {
   }
   for (const SummaryRatio& ratio : model.vm_vs_container) {
     if (ratio.workload != noop) continue;
-    std::string times = number_text("%.0f", ratio.ratio) + words("x", "배") +
-                        (std::isfinite(ratio.ci.low) ? " (95% CI " + number_text("%.0f", ratio.ci.low) + "-" +
-                                                           number_text("%.0f", ratio.ci.high) + ")"
-                                                     : words(" (too few runs for an interval)", " (실행 수가 적어 신뢰구간 없음)"));
+    std::string times =
+        number_text("%.0f", ratio.ratio) + words("x", "배") +
+        (std::isfinite(ratio.ci.low)
+             ? " (95% CI " + number_text("%.0f", ratio.ci.low) + "-" + number_text("%.0f", ratio.ci.high) + ")"
+             : words(" (too few runs for an interval)", " (실행 수가 적어 신뢰구간 없음)"));
     if (ratio.metric == "startup_ms")
       out += words("  - The VM took ", "  - VM은 컨테이너보다 시작에 ") + times +
              words(" as long as the container to start: it boots a kernel of its own.\n",
@@ -159,9 +148,9 @@ std::string price_lines(const ReportModel& model, const Words& words) {
     if (!entry->error.empty())
       figure = words("not measured: ", "측정하지 못함: ") + entry->error;
     else if (!entry->baseline.empty() && std::isfinite(entry->price_us))
-      figure = entry->price_us < 0 ? words("within the noise (", "잡음 이내 (") +
-                                         number_text("%+.0f", entry->price_us) + ")"
-                                   : number_text("%+.0f", entry->price_us);
+      figure = entry->price_us < 0
+                   ? words("within the noise (", "잡음 이내 (") + number_text("%+.0f", entry->price_us) + ")"
+                   : number_text("%+.0f", entry->price_us);
     else
       figure = number_text("%.0f", entry->time_us);
     out += "  " + pad(words(step.english, step.korean), 62) + " " + figure + "\n";
@@ -174,8 +163,7 @@ std::string price_lines(const ReportModel& model, const Words& words) {
 std::string phase_lines(const ReportModel& model, const Words& words) {
   if (model.container_target.empty()) return "";
   std::string noop = workload_for(model, "noop");
-  int concurrency = model.results.concurrency.empty() ? 1 : model.results.concurrency.front();
-  auto found = model.probe_medians.find(cell_key(model.container_target, noop, concurrency));
+  auto found = model.probe_medians.find(cell_key(model.container_target, noop, first_concurrency(model)));
   std::string out = words("\nWhere the container's startup went (eBPF probes, medians):\n",
                           "\n컨테이너 시작 시간의 내역 (eBPF 프로브, 중앙값):\n");
   std::string phases;
@@ -183,12 +171,14 @@ std::string phase_lines(const ReportModel& model, const Words& words) {
     for (const PhaseText& phase : kPhaseTexts) {
       if (std::string(phase.phase) == "workload" || std::string(phase.phase) == "teardown") continue;
       double median = phase_median(found->second, phase.phase);
-      if (std::isfinite(median)) phases += "  " + pad(words(phase.english, phase.korean), 20) + number_text("%7.3f ms", median) + "\n";
+      if (std::isfinite(median))
+        phases += "  " + pad(words(phase.english, phase.korean), 20) + number_text("%7.3f ms", median) + "\n";
     }
   if (phases.empty())
-    return out + words("  not measured: the BPF probes were not available (see the notes above); only wall-clock "
-                       "totals were recorded\n",
-                       "  측정하지 못함: BPF 프로브를 쓸 수 없었습니다(위의 안내 참고). 벽시계 합계만 기록했습니다\n");
+    return out + words(
+                     "  not measured: the BPF probes were not available (see the notes above); only wall-clock "
+                     "totals were recorded\n",
+                     "  측정하지 못함: BPF 프로브를 쓸 수 없었습니다(위의 안내 참고). 벽시계 합계만 기록했습니다\n");
   return out + phases;
 }
 
@@ -196,8 +186,8 @@ std::string phase_lines(const ReportModel& model, const Words& words) {
 
 std::string render_demo_summary(const ReportModel& model, Language language) {
   const Words words{language == Language::kKorean};
-  std::string out = key_figures(model, words) + ratio_lines(model, words) + price_lines(model, words) +
-                    phase_lines(model, words);
+  std::string out =
+      key_figures(model, words) + ratio_lines(model, words) + price_lines(model, words) + phase_lines(model, words);
   std::vector<std::string> sentences = summary_sentences(model, language);
   // The last sentences are the why and, for an emulated VM, the TCG note.
   out += "\n";

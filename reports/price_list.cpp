@@ -60,7 +60,8 @@ std::vector<PriceEntry> price_entries(const nlohmann::json& document) {
     PriceEntry entry;
     entry.name = short_name(row["name"].get<std::string>());
     const nlohmann::json& error = row.value("error_message", nlohmann::json());
-    if (row.value("error_occurred", nlohmann::json(false)) == true || row.value("skipped", nlohmann::json(false)) == true)
+    if (row.value("error_occurred", nlohmann::json(false)) == true ||
+        row.value("skipped", nlohmann::json(false)) == true)
       entry.error = error.is_string() ? error.get<std::string>() : "not measured";
     const nlohmann::json& unit = row.value("time_unit", nlohmann::json("ns"));
     const nlohmann::json& time = row.value("real_time", nlohmann::json());

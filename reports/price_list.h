@@ -14,12 +14,12 @@
 namespace isobench::reports {
 
 struct PriceEntry {
-  std::string name;             ///< "BM_Clone/net" (the "/real_time" and "/iterations:N" suffixes cut)
-  double time_us = NAN;         ///< wall-clock time of one create+destroy cycle
-  double child_cpu_us = NAN;    ///< the children's CPU time per iteration, when counted
-  std::string baseline;         ///< the entry this one is priced against, or empty
-  double price_us = NAN;        ///< time_us minus the baseline's, when both were measured
-  std::string error;            ///< why it was not measured (Google Benchmark's error_message)
+  std::string name;           ///< "BM_Clone/net" (the "/real_time" and "/iterations:N" suffixes cut)
+  double time_us = NAN;       ///< wall-clock time of one create+destroy cycle
+  double child_cpu_us = NAN;  ///< the children's CPU time per iteration, when counted
+  std::string baseline;       ///< the entry this one is priced against, or empty
+  double price_us = NAN;      ///< time_us minus the baseline's, when both were measured
+  std::string error;          ///< why it was not measured (Google Benchmark's error_message)
 };
 
 /// A Google Benchmark JSON document: an object with a "benchmarks" array of objects with a

@@ -13,7 +13,6 @@
 namespace isobench::reports {
 namespace {
 
-
 constexpr const char* kStyle = R"(
 body { font-family: "Noto Sans CJK KR", "Noto Sans", sans-serif; font-size: 20px; line-height: 1.45; color: #111; background: #fff; margin: 0; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; }
@@ -31,16 +30,6 @@ th { background: #eef4fa; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 )";
 
-/// Picks the English or the Korean of each fixed text.
-struct Words {
-  bool ko;
-  std::string operator()(const char* english, const char* korean) const { return ko ? korean : english; }
-};
-
-int first_concurrency(const ReportModel& model) {
-  return model.results.concurrency.empty() ? 1 : model.results.concurrency.front();
-}
-
 /// The targets that have cells, in the results' order.
 std::vector<bench::TargetInfo> measured_targets(const ReportModel& model) {
   std::vector<bench::TargetInfo> targets;
@@ -57,20 +46,14 @@ std::string target_label(const ReportModel& model, const bench::TargetInfo& targ
   return target.name;
 }
 
-const CellSummary* find_cell(const ReportModel& model, const std::string& target, const std::string& workload,
-                             int concurrency) {
-  for (const CellSummary& cell : model.cells)
-    if (cell.target == target && cell.workload == workload && cell.concurrency == concurrency) return &cell;
-  return nullptr;
-}
-
 double metric_median(const CellSummary* cell, const char* metric) {
   const MetricSummary* found = cell ? cell->find(metric) : nullptr;
   return found ? found->summary.median : NAN;
 }
 
 std::string figure(const std::string& chart, const std::string& caption) {
-  return "<figure>" + chart + (caption.empty() ? "" : "<figcaption class=\"note\">" + escape_markup(caption) + "</figcaption>") +
+  return "<figure>" + chart +
+         (caption.empty() ? "" : "<figcaption class=\"note\">" + escape_markup(caption) + "</figcaption>") +
          "</figure>\n";
 }
 
@@ -110,7 +93,8 @@ std::string memory_section(const ReportModel& model, const Words& words) {
         rows.push_back({target_label(model, target, words) + " · " + workload, {own, charged}});
     }
   std::string out = "<section id=\"memory\"><h2>" + words("Memory", "메모리") + "</h2>\n";
-  if (rows.empty()) return out + paragraph(words("No memory figures in these results.", "메모리 수치가 없습니다.")) + "</section>\n";
+  if (rows.empty())
+    return out + paragraph(words("No memory figures in these results.", "메모리 수치가 없습니다.")) + "</section>\n";
   return out +
          figure(svg::bar_chart(words("Memory: the workload versus the runtime", "메모리: 워크로드와 런타임"),
                                {words("workload's own peak (VmHWM)", "워크로드 자체 최대 (VmHWM)"),
@@ -149,7 +133,8 @@ std::string cpu_section(const ReportModel& model, const Words& words) {
                 words("CPU time of the whole process tree. The dashed line is no overhead (1x). On a CPU-bound "
                       "workload the ratio is the isolation's CPU overhead; on noop it is the runtime's own work, since "
                       "the workload does nothing.",
-                      "프로세스 트리 전체의 CPU 시간입니다. 점선은 오버헤드 없음(1x)입니다. CPU를 쓰는 워크로드에서는 이 비율이 격리의 CPU 오버헤드이고, noop에서는 워크로드가 아무것도 "
+                      "프로세스 트리 전체의 CPU 시간입니다. 점선은 오버헤드 없음(1x)입니다. CPU를 쓰는 워크로드에서는 "
+                      "이 비율이 격리의 CPU 오버헤드이고, noop에서는 워크로드가 아무것도 "
                       "하지 않으므로 런타임 자체의 일입니다.")) +
          "</section>\n";
 }
@@ -164,8 +149,9 @@ std::string phases_section(const ReportModel& model, const Words& words) {
     std::string name = phase.phase;
     if (name == "teardown") continue;
     if (name != "workload") startup_series.push_back(words(phase.english, phase.korean));
-    vm_series.push_back(name == "workload" ? words("QEMU running: guest boot + workload", "QEMU 실행: 게스트 부팅 + 워크로드")
-                                           : words(phase.english, phase.korean));
+    vm_series.push_back(name == "workload"
+                            ? words("QEMU running: guest boot + workload", "QEMU 실행: 게스트 부팅 + 워크로드")
+                            : words(phase.english, phase.korean));
   }
   int concurrency = first_concurrency(model);
   for (const bench::TargetInfo& target : measured_targets(model))
@@ -181,8 +167,8 @@ std::string phases_section(const ReportModel& model, const Words& words) {
       }
       (vm ? vms : sandboxes).push_back(row);
     }
-  std::string out = "<section id=\"phases\"><h2>" + words("Where the startup time goes", "시작 시간은 어디에 쓰이나") +
-                    "</h2>\n";
+  std::string out =
+      "<section id=\"phases\"><h2>" + words("Where the startup time goes", "시작 시간은 어디에 쓰이나") + "</h2>\n";
   if (sandboxes.empty() && vms.empty())
     return out +
            paragraph(words("No probe data: run `isobench bench --probes lifecycle` (as root) to see the phases.",
@@ -191,26 +177,27 @@ std::string phases_section(const ReportModel& model, const Words& words) {
            "</section>\n";
   svg::ValueAxis axis{words("ms, medians of the probed runs", "ms, 프로브한 실행의 중앙값")};
   if (!sandboxes.empty())
-    out += figure(svg::stacked_bar_chart(words("Startup phases: processes and containers", "시작 단계: 프로세스와 컨테이너"),
-                                         startup_series, sandboxes, axis),
-                  words("From launch to the workload's first instruction, from the kernel's side (eBPF tracepoints, "
-                        "or the wall clock where BPF was unavailable): namespaces, the root filesystem and cgroups "
-                        "are what a container adds to a process start.",
-                        "실행부터 워크로드의 첫 명령까지를 커널 쪽에서 본 값입니다(eBPF 트레이스포인트, BPF가 없으면 "
-                        "벽시계). 네임스페이스, 루트 파일시스템, cgroup이 컨테이너가 프로세스 시작에 더하는 것입니다."));
+    out += figure(
+        svg::stacked_bar_chart(words("Startup phases: processes and containers", "시작 단계: 프로세스와 컨테이너"),
+                               startup_series, sandboxes, axis),
+        words("From launch to the workload's first instruction, from the kernel's side (eBPF tracepoints, "
+              "or the wall clock where BPF was unavailable): namespaces, the root filesystem and cgroups "
+              "are what a container adds to a process start.",
+              "실행부터 워크로드의 첫 명령까지를 커널 쪽에서 본 값입니다(eBPF 트레이스포인트, BPF가 없으면 "
+              "벽시계). 네임스페이스, 루트 파일시스템, cgroup이 컨테이너가 프로세스 시작에 더하는 것입니다."));
   if (!vms.empty())
-    out += figure(svg::stacked_bar_chart(words("Startup phases: virtual machines", "시작 단계: 가상 머신"), vm_series, vms,
-                                         axis),
-                  words("Seen from the host, QEMU is one process: the guest kernel's boot and the workload both happen "
-                        "while it runs, so they share one bar segment.",
-                        "호스트에서 보면 QEMU는 하나의 프로세스입니다. 게스트 커널 부팅과 워크로드가 모두 그 실행 중에 "
-                        "일어나므로 한 구간으로 보입니다."));
+    out += figure(
+        svg::stacked_bar_chart(words("Startup phases: virtual machines", "시작 단계: 가상 머신"), vm_series, vms, axis),
+        words("Seen from the host, QEMU is one process: the guest kernel's boot and the workload both happen "
+              "while it runs, so they share one bar segment.",
+              "호스트에서 보면 QEMU는 하나의 프로세스입니다. 게스트 커널 부팅과 워크로드가 모두 그 실행 중에 "
+              "일어나므로 한 구간으로 보입니다."));
   return out + "</section>\n";
 }
 
 std::string concurrency_section(const ReportModel& model, const Words& words) {
-  std::string out = "<section id=\"concurrency\"><h2>" + words("Latency versus concurrency", "동시 실행과 지연") +
-                    "</h2>\n";
+  std::string out =
+      "<section id=\"concurrency\"><h2>" + words("Latency versus concurrency", "동시 실행과 지연") + "</h2>\n";
   std::string charts;
   for (const std::string& workload : model.results.workloads) {
     std::vector<svg::Line> lines;
@@ -244,8 +231,8 @@ std::string concurrency_section(const ReportModel& model, const Words& words) {
 }
 
 std::string price_list_section(const ReportModel& model, const Words& words) {
-  std::string out = "<section id=\"price-list\"><h2>" + words("The price of each mechanism", "격리 메커니즘별 비용") +
-                    "</h2>\n";
+  std::string out =
+      "<section id=\"price-list\"><h2>" + words("The price of each mechanism", "격리 메커니즘별 비용") + "</h2>\n";
   if (model.price_list.empty() && !model.price_list_problem.empty())
     return out + paragraph(words("Not measured: ", "측정하지 못함: ") + model.price_list_problem) + "</section>\n";
   if (model.price_list.empty())
@@ -259,19 +246,22 @@ std::string price_list_section(const ReportModel& model, const Words& words) {
   for (const PriceEntry& entry : model.price_list)
     if (std::isfinite(entry.time_us)) rows.push_back({entry.name, {entry.time_us}});
   if (!rows.empty())
-    out += figure(svg::bar_chart(words("One create+destroy cycle of each mechanism", "각 메커니즘의 생성+삭제 한 번"), {},
-                                 rows, {words("µs of wall-clock time per cycle", "한 번에 걸린 벽시계 시간 (µs)")}),
-                  words("Google Benchmark (mechanism_bench), each mechanism alone. A mechanism's price is its time "
-                        "minus its baseline's (table below).",
-                        "Google Benchmark(mechanism_bench)로 각 메커니즘을 따로 잰 값입니다. 메커니즘의 비용은 기준과의 "
-                        "차이입니다(아래 표)."));
-  out += "<table><tr><th>" + words("mechanism", "메커니즘") + "</th><th>" + words("µs per cycle", "µs/회") + "</th><th>" +
-         words("baseline", "기준") + "</th><th>" + words("price over the baseline (µs)", "기준 대비 비용 (µs)") +
-         "</th><th>" + words("children's CPU (µs)", "자식 CPU (µs)") + "</th></tr>\n";
+    out +=
+        figure(svg::bar_chart(words("One create+destroy cycle of each mechanism", "각 메커니즘의 생성+삭제 한 번"), {},
+                              rows, {words("µs of wall-clock time per cycle", "한 번에 걸린 벽시계 시간 (µs)")}),
+               words("Google Benchmark (mechanism_bench), each mechanism alone. A mechanism's price is its time "
+                     "minus its baseline's (table below).",
+                     "Google Benchmark(mechanism_bench)로 각 메커니즘을 따로 잰 값입니다. 메커니즘의 비용은 기준과의 "
+                     "차이입니다(아래 표)."));
+  out += "<table><tr><th>" + words("mechanism", "메커니즘") + "</th><th>" + words("µs per cycle", "µs/회") +
+         "</th><th>" + words("baseline", "기준") + "</th><th>" +
+         words("price over the baseline (µs)", "기준 대비 비용 (µs)") + "</th><th>" +
+         words("children's CPU (µs)", "자식 CPU (µs)") + "</th></tr>\n";
   for (const PriceEntry& entry : model.price_list) {
     out += "<tr><td>" + escape_markup(entry.name) + "</td>";
     if (!entry.error.empty()) {
-      out += "<td colspan=\"4\">" + words("not measured: ", "측정하지 못함: ") + escape_markup(entry.error) + "</td></tr>\n";
+      out += "<td colspan=\"4\">" + words("not measured: ", "측정하지 못함: ") + escape_markup(entry.error) +
+             "</td></tr>\n";
       continue;
     }
     out += "<td class=\"number\">" + number_text("%.1f", entry.time_us) + "</td><td>" + escape_markup(entry.baseline) +
@@ -342,8 +332,10 @@ std::string render_report_html(const ReportModel& model, Language language) {
     out += "<p><span class=\"emulation\">" +
            words("VM figures: TCG software emulation, not KVM", "VM 수치: KVM이 아닌 TCG 소프트웨어 에뮬레이션") +
            "</span></p>\n";
-  out += "<section id=\"summary\"><h2>" + words("Containers versus VMs", "컨테이너와 VM") + "</h2>\n<ul class=\"summary\">\n";
-  for (const std::string& sentence : summary_sentences(model, language)) out += "<li>" + escape_markup(sentence) + "</li>\n";
+  out += "<section id=\"summary\"><h2>" + words("Containers versus VMs", "컨테이너와 VM") +
+         "</h2>\n<ul class=\"summary\">\n";
+  for (const std::string& sentence : summary_sentences(model, language))
+    out += "<li>" + escape_markup(sentence) + "</li>\n";
   out += "</ul></section>\n";
   out += startup_section(model, words) + memory_section(model, words) + cpu_section(model, words) +
          phases_section(model, words) + concurrency_section(model, words) + price_list_section(model, words) +

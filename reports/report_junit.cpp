@@ -19,12 +19,12 @@ std::string render_report_junit(const ReportModel& model) {
     for (const char* metric_name : kGated) {
       ++tests;
       const MetricSummary* metric = cell.find(metric_name);
-      std::string name = cell.workload + (cell.concurrency > 1 ? " x" + std::to_string(cell.concurrency) : "") + " " +
-                         metric_name;
+      std::string name =
+          cell.workload + (cell.concurrency > 1 ? " x" + std::to_string(cell.concurrency) : "") + " " + metric_name;
       bool is_time = std::string(metric_name).ends_with("_ms");
       double seconds = metric && is_time ? metric->summary.median / 1e3 : 0;
-      cases += "    <testcase classname=\"isobench." + escape_markup(cell.target) + "\" name=\"" +
-               escape_markup(name) + "\" time=\"" + number_text("%.6f", std::isfinite(seconds) ? seconds : 0) + "\">\n";
+      cases += "    <testcase classname=\"isobench." + escape_markup(cell.target) + "\" name=\"" + escape_markup(name) +
+               "\" time=\"" + number_text("%.6f", std::isfinite(seconds) ? seconds : 0) + "\">\n";
       if (!metric) {
         ++skipped;
         cases += "      <skipped message=\"not measured\"/>\n";
@@ -36,9 +36,8 @@ std::string render_report_junit(const ReportModel& model) {
                              " runs, " + number_text("%.2fx", metric->ratio_vs_bare) + " bare";
         if (cell.failures > 0) {
           ++failures;
-          cases += "      <failure message=\"" + std::to_string(cell.failures) + " of " +
-                   std::to_string(cell.runs) + " runs failed\">" + escape_markup(detail) +
-                   "</failure>\n";
+          cases += "      <failure message=\"" + std::to_string(cell.failures) + " of " + std::to_string(cell.runs) +
+                   " runs failed\">" + escape_markup(detail) + "</failure>\n";
         } else {
           cases += "      <system-out>" + escape_markup(detail) + "</system-out>\n";
         }

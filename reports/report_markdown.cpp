@@ -41,7 +41,8 @@ std::string render_report_markdown(const ReportModel& model, Language language) 
       auto found = model.probe_medians.find(cell_key(cell.target, cell.workload, cell.concurrency));
       if (found == model.probe_medians.end()) continue;
       out += "| " + cell.target + " | " + cell.workload;
-      for (const PhaseText& phase : kPhaseTexts) out += " | " + number_text("%.3f", phase_median(found->second, phase.phase));
+      for (const PhaseText& phase : kPhaseTexts)
+        out += " | " + number_text("%.3f", phase_median(found->second, phase.phase));
       out += " |\n";
     }
   }

@@ -27,7 +27,7 @@ Result<nlohmann::json> scenario_of(const LoadedResults& file) {
 SummaryRatio ratio_of(const ReportModel& model, const std::string& metric, const std::string& workload,
                       const std::string& numerator, const std::string& denominator) {
   SummaryRatio ratio{metric, workload};
-  int concurrency = model.results.concurrency.empty() ? 1 : model.results.concurrency.front();
+  int concurrency = first_concurrency(model);
   std::vector<double> a = metric_samples(model.results, numerator, workload, concurrency, metric);
   std::vector<double> b = metric_samples(model.results, denominator, workload, concurrency, metric);
   if (a.empty() || b.empty()) return ratio;
@@ -44,6 +44,17 @@ bool has_target(const ReportModel& model, const std::string& name) {
 }
 
 }  // namespace
+
+int first_concurrency(const ReportModel& model) {
+  return model.results.concurrency.empty() ? 1 : model.results.concurrency.front();
+}
+
+const CellSummary* find_cell(const ReportModel& model, const std::string& target, const std::string& workload,
+                             int concurrency) {
+  for (const CellSummary& cell : model.cells)
+    if (cell.target == target && cell.workload == workload && cell.concurrency == concurrency) return &cell;
+  return nullptr;
+}
 
 std::string cell_key(const std::string& target, const std::string& workload, int concurrency) {
   return target + "|" + workload + "|" + std::to_string(concurrency);
@@ -169,8 +180,9 @@ std::vector<std::string> metric_table_row(const CellSummary& cell, const MetricS
 std::vector<std::string> summary_sentences(const ReportModel& model, Language language) {
   const bool ko = language == Language::kKorean;
   std::vector<std::string> sentences;
-  auto unavailable_vm = std::find_if(model.results.targets.begin(), model.results.targets.end(),
-                                     [](const bench::TargetInfo& target) { return target.kind == "vm" && !target.available; });
+  auto unavailable_vm =
+      std::find_if(model.results.targets.begin(), model.results.targets.end(),
+                   [](const bench::TargetInfo& target) { return target.kind == "vm" && !target.available; });
   if (model.vm_target.empty() && unavailable_vm != model.results.targets.end()) {
     sentences.push_back((ko ? "VM을 이 호스트에서 실행할 수 없어 VM 열이 비어 있습니다: "
                             : "The VM column is empty because the VM could not run on this host: ") +

@@ -65,6 +65,14 @@ bool vm_is_emulated(const ReportModel& model);
 /// median, "low-high" 95% CI, p90, "N.NNx" vs bare.
 std::vector<std::string> metric_table_row(const CellSummary& cell, const MetricSummary& metric);
 
+/// The scenario's first concurrency level (1 when none is given): where the summaries,
+/// charts and ratios compare targets.
+int first_concurrency(const ReportModel& model);
+
+/// The cell of target x workload x concurrency, or null when it has no runs.
+const CellSummary* find_cell(const ReportModel& model, const std::string& target, const std::string& workload,
+                             int concurrency);
+
 /// The key for probe_medians.
 std::string cell_key(const std::string& target, const std::string& workload, int concurrency);
 

@@ -2,7 +2,15 @@
 // each startup phase is called. One table, so the Markdown and HTML reports never disagree.
 #pragma once
 
+#include <string>
+
 namespace isobench::reports {
+
+/// Picks the English or the Korean of each fixed text: words("startup", "시작").
+struct Words {
+  bool ko;
+  std::string operator()(const char* english, const char* korean) const { return ko ? korean : english; }
+};
 
 struct MetricText {
   const char* metric;
@@ -33,10 +41,14 @@ struct PhaseText {
 };
 
 inline constexpr PhaseText kPhaseTexts[] = {
-    {"runtime_start", "runtime start", "런타임 시작"}, {"namespaces", "namespaces", "네임스페이스"},
-    {"rootfs", "rootfs", "rootfs"},                    {"cgroup", "cgroup", "cgroup"},
-    {"other_setup", "other setup", "기타 준비"},       {"exec", "exec", "exec"},
-    {"workload", "workload", "워크로드"},              {"teardown", "teardown", "정리"},
+    {"runtime_start", "runtime start", "런타임 시작"},
+    {"namespaces", "namespaces", "네임스페이스"},
+    {"rootfs", "rootfs", "rootfs"},
+    {"cgroup", "cgroup", "cgroup"},
+    {"other_setup", "other setup", "기타 준비"},
+    {"exec", "exec", "exec"},
+    {"workload", "workload", "워크로드"},
+    {"teardown", "teardown", "정리"},
 };
 
 }  // namespace isobench::reports

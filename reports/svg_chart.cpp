@@ -10,7 +10,6 @@
 namespace isobench::reports::svg {
 namespace {
 
-
 // Okabe & Ito's eight colours; yellow (weak on white) and black (the text's colour) last, so
 // that charts of up to six series never need them and the eight startup phases all differ.
 constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
@@ -18,7 +17,7 @@ constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
 
 constexpr double kWidth = 1000;
 constexpr double kTitleHeight = 48;
-constexpr double kAxisHeight = 78;  // tick labels and the axis label under the plot
+constexpr double kAxisHeight = 78;    // tick labels and the axis label under the plot
 constexpr double kRightMargin = 110;  // value labels at the end of the bars
 
 std::string fixed(double value) {
@@ -78,8 +77,9 @@ class Scale {
   }
 
   double operator()(double value) const {
-    double fraction = log_ ? (std::log10(std::max(value, low_)) - std::log10(low_)) / (std::log10(high_) - std::log10(low_))
-                           : (value - low_) / (high_ - low_);
+    double fraction =
+        log_ ? (std::log10(std::max(value, low_)) - std::log10(low_)) / (std::log10(high_) - std::log10(low_))
+             : (value - low_) / (high_ - low_);
     return pixel_low_ + std::clamp(fraction, 0.0, 1.0) * (pixel_high_ - pixel_low_);
   }
   double origin() const { return pixel_low_; }
@@ -111,7 +111,7 @@ class Scale {
 
 /// The frame every chart shares: the svg element, the title, and the room for row labels.
 struct Frame {
-  double left;    // where the plot starts, after the row labels
+  double left;  // where the plot starts, after the row labels
   double top = kTitleHeight;
   double height;  // of the plot
   double right() const { return kWidth - kRightMargin; }
@@ -169,13 +169,13 @@ std::string value_axis(const Scale& scale, const Frame& frame, const ValueAxis& 
 }
 
 std::string row_label(const std::string& label, double y, const Frame& frame) {
-  return "<text x=\"" + fixed(frame.left - 12) + "\" y=\"" + fixed(y + 6) +
-         "\" font-size=\"18\" text-anchor=\"end\">" + escape_markup(label) + "</text>";
+  return "<text x=\"" + fixed(frame.left - 12) + "\" y=\"" + fixed(y + 6) + "\" font-size=\"18\" text-anchor=\"end\">" +
+         escape_markup(label) + "</text>";
 }
 
 std::string rect(double x, double y, double width, double height, const char* colour, const std::string& tip) {
-  return "<rect x=\"" + fixed(x) + "\" y=\"" + fixed(y) + "\" width=\"" + fixed(std::max(width, 1.0)) +
-         "\" height=\"" + fixed(height) + "\" fill=\"" + colour + "\"><title>" + escape_markup(tip) + "</title></rect>";
+  return "<rect x=\"" + fixed(x) + "\" y=\"" + fixed(y) + "\" width=\"" + fixed(std::max(width, 1.0)) + "\" height=\"" +
+         fixed(height) + "\" fill=\"" + colour + "\"><title>" + escape_markup(tip) + "</title></rect>";
 }
 
 constexpr double kLegendLine = 34;
@@ -219,8 +219,7 @@ const char* palette(size_t index) {
   return kPalette[index % std::size(kPalette)];
 }
 
-std::string distribution_chart(const std::string& title, const std::vector<Distribution>& rows,
-                               const ValueAxis& axis) {
+std::string distribution_chart(const std::string& title, const std::vector<Distribution>& rows, const ValueAxis& axis) {
   constexpr double kRow = 60;
   std::vector<std::string> labels;
   std::vector<double> all;

@@ -63,7 +63,8 @@ Result<int> run_bench(BenchOptions& options) {
   if (!options.price_list.empty()) {
     if (options.json_path.empty()) return plain_error("--price-list is joined to the --json results: give --json FILE");
     auto text = read_file(options.price_list);
-    if (!text) return Error{text.error().errno_value, "--price-list " + options.price_list + ": " + text.error().message};
+    if (!text)
+      return Error{text.error().errno_value, "--price-list " + options.price_list + ": " + text.error().message};
     auto checked = reports::check_price_list(*text, options.price_list);
     if (!checked) return checked.error();
     price_list = nlohmann::ordered_json::parse(*text);

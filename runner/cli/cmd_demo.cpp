@@ -94,16 +94,18 @@ Result<int> demo(const DemoArguments& arguments) {
   if (!fs::is_directory(arguments.output_dir, error))
     return plain_error("--output-dir " + arguments.output_dir + ": not a directory");
   if (access(arguments.output_dir.c_str(), W_OK) != 0) return errno_error("--output-dir " + arguments.output_dir);
-  const std::string results_path = fs::absolute(fs::path(arguments.output_dir) / "demo-results.json").lexically_normal();
+  const std::string results_path =
+      fs::absolute(fs::path(arguments.output_dir) / "demo-results.json").lexically_normal();
   const std::string report_path = fs::absolute(fs::path(arguments.output_dir) / "report.html").lexically_normal();
 
   int64_t started = monotonic_ns();
-  std::cout << words("isobench demo: the same three workloads as a bare process, in an isobench container and in a "
-                     "QEMU microVM\n  noop: start and exit at once; cpu: ~0.2 s of arithmetic; mem: touch 64 MiB\n"
-                     "then the price of each isolation mechanism on its own. About ",
-                     "isobench 데모: 같은 세 워크로드를 bare 프로세스, isobench 컨테이너, QEMU 마이크로VM에서 "
-                     "실행합니다\n  noop: 시작하자마자 종료, cpu: 약 0.2초 계산, mem: 64 MiB 사용\n"
-                     "그다음 격리 메커니즘별 비용을 따로 잽니다. 약 ")
+  std::cout << words(
+                   "isobench demo: the same three workloads as a bare process, in an isobench container and in a "
+                   "QEMU microVM\n  noop: start and exit at once; cpu: ~0.2 s of arithmetic; mem: touch 64 MiB\n"
+                   "then the price of each isolation mechanism on its own. About ",
+                   "isobench 데모: 같은 세 워크로드를 bare 프로세스, isobench 컨테이너, QEMU 마이크로VM에서 "
+                   "실행합니다\n  noop: 시작하자마자 종료, cpu: 약 0.2초 계산, mem: 64 MiB 사용\n"
+                   "그다음 격리 메커니즘별 비용을 따로 잽니다. 약 ")
             << (arguments.quick ? 45 : 80) << words(" s.\n\n", "초 걸립니다.\n\n") << std::flush;
 
   auto rootfs = runner::builtin_image_rootfs();
@@ -133,7 +135,8 @@ Result<int> demo(const DemoArguments& arguments) {
                      progress_bar(progress, "      "));
   if (!vm) return vm.error();
   for (const bench::TargetInfo& target : vm->targets) {
-    if (!target.available) std::cout << "      vm: " << words("not available: ", "사용할 수 없음: ") << target.detail << "\n";
+    if (!target.available)
+      std::cout << "      vm: " << words("not available: ", "사용할 수 없음: ") << target.detail << "\n";
     results->targets.push_back(target);
   }
   results->records.insert(results->records.end(), vm->records.begin(), vm->records.end());
@@ -142,7 +145,8 @@ Result<int> demo(const DemoArguments& arguments) {
             << "\n"
             << std::flush;
   auto price_list = run_price_list(plan.price_list_min_time, scratch->path());
-  if (!price_list) std::cout << "      " << words("not measured: ", "측정하지 못함: ") << price_list.error().text() << "\n";
+  if (!price_list)
+    std::cout << "      " << words("not measured: ", "측정하지 못함: ") << price_list.error().text() << "\n";
 
   auto cells = reports::summarize_cells(*results);
   auto environment = bench::collect_environment(arguments.command_line, ISOBENCH_VERSION, results->targets);
@@ -164,7 +168,8 @@ Result<int> demo(const DemoArguments& arguments) {
   std::cout << "\n" << reports::render_demo_summary(*model, language) << "\n";
   std::cout << words("Report: ", "보고서: ") << report_path << "\n"
             << words("Results: ", "결과: ") << results_path
-            << words("  (isobench report / isobench compare read it)\n", "  (isobench report / compare로 읽을 수 있음)\n")
+            << words("  (isobench report / isobench compare read it)\n",
+                     "  (isobench report / compare로 읽을 수 있음)\n")
             << words("Done in ", "소요 시간: ") << (monotonic_ns() - started) / 1000000000 << words(" s.\n", "초.\n");
   return 0;
 }

@@ -46,8 +46,8 @@ Result<int> report(const ReportArguments& arguments) {
 
 void add_report_command(CLI::App& app, Action& action) {
   auto arguments = std::make_shared<ReportArguments>();
-  CLI::App* command =
-      app.add_subcommand("report", "Turn results JSON into Markdown, HTML, CSV, JSON, Google Benchmark JSON or JUnit XML");
+  CLI::App* command = app.add_subcommand(
+      "report", "Turn results JSON into Markdown, HTML, CSV, JSON, Google Benchmark JSON or JUnit XML");
   command->add_option("results", arguments->files, "Results files (isobench-results/1) of one scenario")->required();
   command->add_option("--format", arguments->format, "md (default), html, csv, json, gbench or junit")
       ->check(CLI::IsMember({"md", "html", "csv", "json", "gbench", "junit"}));

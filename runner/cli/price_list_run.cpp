@@ -25,7 +25,8 @@ std::string log_tail(const std::string& path) {
     if (!line.empty()) lines.push_back(line);
   if (lines.empty()) return "no output";
   std::string tail;
-  for (size_t i = lines.size() > 3 ? lines.size() - 3 : 0; i < lines.size(); ++i) tail += (tail.empty() ? "" : " | ") + lines[i];
+  for (size_t i = lines.size() > 3 ? lines.size() - 3 : 0; i < lines.size(); ++i)
+    tail += (tail.empty() ? "" : " | ") + lines[i];
   return tail;
 }
 
@@ -37,8 +38,7 @@ Result<std::string> run_price_list(double min_time_seconds, const std::string& s
   std::string json_path = scratch + "/price-list.json", log_path = scratch + "/price-list.log";
   char min_time[64];
   std::snprintf(min_time, sizeof min_time, "--benchmark_min_time=%g", min_time_seconds);
-  std::vector<std::string> argv = {*program, min_time, "--benchmark_out=" + json_path,
-                                   "--benchmark_out_format=json"};
+  std::vector<std::string> argv = {*program, min_time, "--benchmark_out=" + json_path, "--benchmark_out_format=json"};
   std::vector<char*> args = exec_array(argv);
   int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log < 0) return errno_error("cannot create " + log_path);

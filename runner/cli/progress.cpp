@@ -22,9 +22,8 @@ bench::ProgressCallback progress_bar(bool enabled, const std::string& label) {
     double elapsed = static_cast<double>(monotonic_ns() - *started_ns) / 1e9;
     double eta = done > 0 ? elapsed / done * (planned - done) : 0;
     int width = 30, filled = planned ? width * done / planned : width;
-    std::fprintf(stderr, "\r%s[%s%s] %d/%d rounds  ETA %4.0fs  %-24s", label.c_str(),
-                 std::string(filled, '#').c_str(), std::string(width - filled, '-').c_str(), done, planned, eta,
-                 current.c_str());
+    std::fprintf(stderr, "\r%s[%s%s] %d/%d rounds  ETA %4.0fs  %-24s", label.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '-').c_str(), done, planned, eta, current.c_str());
     if (done >= planned) std::fprintf(stderr, "\n");
   };
 }

@@ -57,10 +57,10 @@ int successful_runs(const Json& results, const std::string& target) {
 TEST_F(DemoCommand, RunsBareContainerAndVmThenWritesTheReportAndNarratesTheCosts) {
   ProcessResult result = demo({});
   ASSERT_EQ(result.exit_code, 0) << result;
-  for (const char* step : {"[1/3]", "[2/3]", "[3/3]", "What isolation cost on this machine",
-                           "A container (isobench) started", "The VM took", "What each isolation step costs",
-                           "a network namespace (its own interfaces)", "Where the container's startup went",
-                           "Why: a container is an ordinary process"})
+  for (const char* step :
+       {"[1/3]", "[2/3]", "[3/3]", "What isolation cost on this machine", "A container (isobench) started",
+        "The VM took", "What each isolation step costs", "a network namespace (its own interfaces)",
+        "Where the container's startup went", "Why: a container is an ordinary process"})
     EXPECT_TRUE(contains(result.out, step)) << step << "\n" << result;
   EXPECT_TRUE(contains(result.out, "Report: " + dir_.path() + "/report.html")) << result;
 
@@ -93,7 +93,8 @@ TEST_F(DemoCommand, WithoutQemuOrBpfItStillFinishesAndSaysWhatItCouldNotMeasure)
   ASSERT_EQ(result.exit_code, 0) << result;
   EXPECT_TRUE(contains(result.out, "vm: 사용할 수 없음: ISOBENCH_QEMU=/nonexistent/qemu-system-x86_64")) << result;
   EXPECT_TRUE(contains(result.out, "측정하지 못함: ISOBENCH_QEMU=/nonexistent")) << "the VM row says why\n" << result;
-  EXPECT_TRUE(contains(result.out, "측정하지 못함: BPF 프로브를 쓸 수 없었습니다")) << "no phases without BPF\n" << result;
+  EXPECT_TRUE(contains(result.out, "측정하지 못함: BPF 프로브를 쓸 수 없었습니다")) << "no phases without BPF\n"
+                                                                                    << result;
   EXPECT_FALSE(contains(result.out, "VM은 컨테이너보다 시작에")) << "no VM ratio without a VM\n" << result;
   Json doc = results();
   ASSERT_TRUE(doc.is_object());

@@ -23,23 +23,23 @@ ReportModel model_of(const Json& document) {
 }
 
 Json price_row(const std::string& name, double real_time_us) {
-  return {{"name", name + "/real_time"}, {"run_name", name + "/real_time"}, {"run_type", "iteration"},
-          {"iterations", 10},             {"real_time", real_time_us},       {"cpu_time", 1.0},
+  return {{"name", name + "/real_time"},
+          {"run_name", name + "/real_time"},
+          {"run_type", "iteration"},
+          {"iterations", 10},
+          {"real_time", real_time_us},
+          {"cpu_time", 1.0},
           {"time_unit", "us"}};
 }
 
 Json with_price_list(Json document) {
-  Json failed = {{"name", "BM_CgroupV1/tasks_self_join/real_time"},
-                 {"run_type", "iteration"},
-                 {"error_occurred", true},
-                 {"error_message", "no memory controller here"},
-                 {"real_time", 0},
-                 {"time_unit", "us"}};
-  document["price_list"] = {{"context", Json::object()},
-                            {"benchmarks",
-                             {price_row("BM_Clone/none", 700), price_row("BM_Clone/pid", 1100),
-                              price_row("BM_Clone/net", 2100), price_row("BM_Security/baseline_child", 700),
-                              price_row("BM_Security/seccomp_install_child", 690), failed}}};
+  Json failed = {{"name", "BM_CgroupV1/tasks_self_join/real_time"}, {"run_type", "iteration"}, {"error_occurred", true},
+                 {"error_message", "no memory controller here"},    {"real_time", 0},          {"time_unit", "us"}};
+  document["price_list"] = {
+      {"context", Json::object()},
+      {"benchmarks",
+       {price_row("BM_Clone/none", 700), price_row("BM_Clone/pid", 1100), price_row("BM_Clone/net", 2100),
+        price_row("BM_Security/baseline_child", 700), price_row("BM_Security/seccomp_install_child", 690), failed}}};
   return document;
 }
 
@@ -62,7 +62,8 @@ TEST(DemoSummary, ShowsEachTargetsKeyFiguresAndTheRatiosInWords) {
 }
 
 TEST(DemoSummary, NarratesThePriceOfEachMechanismOverItsBaseline) {
-  std::string text = render_demo_summary(model_of(with_price_list(testing::small_results_document())), Language::kEnglish);
+  std::string text =
+      render_demo_summary(model_of(with_price_list(testing::small_results_document())), Language::kEnglish);
   EXPECT_TRUE(contains(text, "a PID namespace (its own process numbers)")) << text;
   EXPECT_TRUE(contains(text, "+400")) << text;   // 1100 - 700
   EXPECT_TRUE(contains(text, "+1400")) << text;  // 2100 - 700
@@ -119,7 +120,8 @@ TEST(DemoSummary, AVmThatCouldNotRunSaysWhyInItsRow) {
 }
 
 TEST(DemoSummary, SpeaksKorean) {
-  std::string text = render_demo_summary(model_of(with_price_list(testing::small_results_document())), Language::kKorean);
+  std::string text =
+      render_demo_summary(model_of(with_price_list(testing::small_results_document())), Language::kKorean);
   EXPECT_TRUE(contains(text, "이 머신에서 격리의 비용")) << text;
   EXPECT_TRUE(contains(text, "PID 네임스페이스")) << text;
   EXPECT_TRUE(contains(text, "이유:")) << text;
