@@ -223,7 +223,9 @@ TEST_F(ProbeTest, AVmUnderTcgShowsQemuAndNoKvmExits) {
                      }),
             1);
   // This host's KVM cannot boot a guest, so the VM ran under TCG: no KVM exits, said so.
-  if (doc["kvm"]["total_exits"] == 0) EXPECT_NE(doc["kvm"]["note"].get<std::string>().find("TCG"), std::string::npos);
+  if (doc["kvm"]["total_exits"] == 0) {
+    EXPECT_NE(doc["kvm"]["note"].get<std::string>().find("TCG"), std::string::npos);
+  }
 }
 
 TEST_F(ProbeTest, TheCommandsExitCodeIsTheProbesAndAMissingCommandIs127) {
