@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace isobench::reports {
 namespace {
@@ -53,12 +54,26 @@ Result<nlohmann::json> check_price_list(const std::string& text, const std::stri
 std::vector<PriceEntry> price_entries(const nlohmann::json& document) {
   std::vector<PriceEntry> entries;
   if (!document.is_object() || !document.contains("benchmarks") || !document["benchmarks"].is_array()) return entries;
+  auto field = [](const nlohmann::json& row, const char* key) { return row.value(key, nlohmann::json()); };
+  auto run_name = [&](const nlohmann::json& row) {
+    const nlohmann::json& run = field(row, "run_name");
+    return run.is_string() ? run.get<std::string>() : row["name"].get<std::string>();
+  };
+  // With --benchmark_repetitions, a benchmark's median aggregate stands for its repetitions.
+  std::set<std::string> has_median;
+  for (const nlohmann::json& row : document["benchmarks"])
+    if (row.is_object() && field(row, "name").is_string() && field(row, "run_type") == "aggregate" &&
+        field(row, "aggregate_name") == "median")
+      has_median.insert(run_name(row));
   for (const nlohmann::json& row : document["benchmarks"]) {
-    if (!row.is_object() || !row.value("name", nlohmann::json()).is_string()) continue;
-    const nlohmann::json& run_type = row.value("run_type", nlohmann::json("iteration"));
-    if (run_type != "iteration") continue;
+    if (!row.is_object() || !field(row, "name").is_string()) continue;
+    bool aggregate = field(row, "run_type") == "aggregate";
+    if (aggregate ? field(row, "aggregate_name") != "median" : has_median.count(run_name(row)) > 0) continue;
     PriceEntry entry;
-    entry.name = short_name(row["name"].get<std::string>());
+    entry.name = short_name(aggregate ? run_name(row) : row["name"].get<std::string>());
+    // Repetitions without aggregates (or failed ones): the first stands for the benchmark.
+    if (std::any_of(entries.begin(), entries.end(), [&](const PriceEntry& other) { return other.name == entry.name; }))
+      continue;
     const nlohmann::json& error = row.value("error_message", nlohmann::json());
     if (row.value("error_occurred", nlohmann::json(false)) == true ||
         row.value("skipped", nlohmann::json(false)) == true)

@@ -26,8 +26,9 @@ struct PriceEntry {
 /// string "name". `name` is for messages.
 Result<nlohmann::json> check_price_list(const std::string& text, const std::string& name);
 
-/// One entry per iteration row (aggregate rows of --benchmark_repetitions are skipped), in
-/// the document's order; rows with the wrong field types are skipped.
+/// One entry per benchmark, in the document's order: its iteration row, or with
+/// --benchmark_repetitions its median aggregate (the other aggregates and the single
+/// repetitions are skipped); rows with the wrong field types are skipped.
 std::vector<PriceEntry> price_entries(const nlohmann::json& document);
 
 }  // namespace isobench::reports

@@ -236,7 +236,31 @@ TEST(PriceEntries, AFailedBaselineLeavesItsMechanismsUnpriced) {
   EXPECT_TRUE(std::isnan(entries[1].price_us));
 }
 
-TEST(PriceEntries, AggregateRowsOfRepetitionsAreSkipped) {
+TEST(PriceEntries, WithRepetitionsTheMedianAggregateStandsForTheBenchmark) {
+  auto iteration = [](double time) {
+    return Json{{"name", "BM_Clone/none/real_time"},
+                {"run_name", "BM_Clone/none/real_time"},
+                {"run_type", "iteration"},
+                {"real_time", time},
+                {"time_unit", "us"}};
+  };
+  auto aggregate = [](const char* which, double time) {
+    return Json{{"name", std::string("BM_Clone/none/real_time_") + which},
+                {"run_name", "BM_Clone/none/real_time"},
+                {"run_type", "aggregate"},
+                {"aggregate_name", which},
+                {"real_time", time},
+                {"time_unit", "us"}};
+  };
+  std::vector<PriceEntry> entries =
+      price_entries(document({iteration(700), iteration(760), iteration(720), aggregate("mean", 726.7),
+                              aggregate("median", 720), aggregate("stddev", 30.6)}));
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].name, "BM_Clone/none");
+  EXPECT_DOUBLE_EQ(entries[0].time_us, 720);
+}
+
+TEST(PriceEntries, RepetitionsWithoutAggregatesGiveOneEntryPerBenchmark) {
   std::vector<PriceEntry> entries = price_entries(document({
       {{"name", "BM_Clone/none/real_time"}, {"run_type", "iteration"}, {"real_time", 700}, {"time_unit", "us"}},
       {{"name", "BM_Clone/none/real_time"}, {"run_type", "iteration"}, {"real_time", 720}, {"time_unit", "us"}},
@@ -245,15 +269,9 @@ TEST(PriceEntries, AggregateRowsOfRepetitionsAreSkipped) {
        {"aggregate_name", "mean"},
        {"real_time", 710},
        {"time_unit", "us"}},
-      {{"name", "BM_Clone/none/real_time_stddev"},
-       {"run_type", "aggregate"},
-       {"aggregate_name", "stddev"},
-       {"real_time", 14},
-       {"time_unit", "us"}},
   }));
-  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_EQ(entries.size(), 1u);
   EXPECT_DOUBLE_EQ(entries[0].time_us, 700);
-  EXPECT_DOUBLE_EQ(entries[1].time_us, 720);
 }
 
 TEST(PriceEntries, MalformedRowsAndDocumentsYieldNothingRatherThanThrow) {
