@@ -205,8 +205,11 @@ std::string concurrency_section(const ReportModel& model, const Words& words) {
     for (const bench::TargetInfo& target : measured_targets(model)) {
       svg::Line line{target_label(model, target, words), {}};
       for (int level : model.results.concurrency) {
-        double median = metric_median(find_cell(model, target.name, workload, level), "startup_ms");
-        if (std::isfinite(median)) line.points.emplace_back(level, median);
+        const CellSummary* cell = find_cell(model, target.name, workload, level);
+        const MetricSummary* startup = cell ? cell->find("startup_ms") : nullptr;
+        if (!startup || !std::isfinite(startup->summary.median)) continue;
+        line.points.emplace_back(level, startup->summary.median);
+        if (std::isfinite(startup->summary.p90)) line.upper.emplace_back(level, startup->summary.p90);
       }
       any_line = any_line || line.points.size() >= 2;
       if (!line.points.empty()) lines.push_back(line);
@@ -217,8 +220,11 @@ std::string concurrency_section(const ReportModel& model, const Words& words) {
                                            "동시에 시작한 샌드박스 수와 시작 지연: ") +
                                          workload,
                                      lines, {words("sandboxes started at once", "동시에 시작한 샌드박스 수")},
-                                     {words("median startup (ms)", "시작 지연 중앙값 (ms)")}),
-                     "");
+                                     {words("startup (ms)", "시작 지연 (ms)")}),
+                     words("Solid lines: the median of the sandboxes' startup latencies; dashed: their 90th "
+                           "percentile, the slow tail that grows first when sandboxes compete for the CPUs.",
+                           "실선: 샌드박스 시작 지연의 중앙값, 점선: 90번째 백분위수(샌드박스들이 CPU를 두고 경쟁할 때 "
+                           "먼저 늘어나는 느린 꼬리)."));
   }
   if (charts.empty())
     return out +

@@ -344,10 +344,11 @@ std::string line_chart(const std::string& title, const std::vector<Line>& lines,
   std::vector<double> xs, ys;
   for (const Line& line : lines) {
     names.push_back(line.label);
-    for (const auto& [x, y] : line.points) {
-      xs.push_back(x);
-      ys.push_back(y);
-    }
+    for (const auto* series : {&line.points, &line.upper})
+      for (const auto& [x, y] : *series) {
+        xs.push_back(x);
+        ys.push_back(y);
+      }
   }
   double top = kTitleHeight + legend_height(names) + 10;
   Frame frame{kLeft, top, kPlotHeight};
@@ -366,9 +367,13 @@ std::string line_chart(const std::string& title, const std::vector<Line>& lines,
          ") rotate(-90)\" font-size=\"18\" text-anchor=\"middle\">" + escape_markup(y_axis.label) +
          (y_scale.log() ? " — log" : "") + "</text>";
   for (size_t l = 0; l < lines.size(); ++l) {
-    std::string points;
-    for (const auto& [x, y] : lines[l].points) points += fixed(x_scale(x)) + "," + fixed(y_scale(y)) + " ";
-    out += "<polyline points=\"" + points + "\" fill=\"none\" stroke=\"" + palette(l) + "\" stroke-width=\"3\"/>";
+    auto polyline = [&](const std::vector<std::pair<double, double>>& series, const char* style) {
+      std::string points;
+      for (const auto& [x, y] : series) points += fixed(x_scale(x)) + "," + fixed(y_scale(y)) + " ";
+      return "<polyline points=\"" + points + "\" fill=\"none\" stroke=\"" + palette(l) + "\" " + style + "/>";
+    };
+    if (!lines[l].upper.empty()) out += polyline(lines[l].upper, "stroke-width=\"2\" stroke-dasharray=\"8 6\"");
+    out += polyline(lines[l].points, "stroke-width=\"3\"");
     for (const auto& [x, y] : lines[l].points)
       out += "<circle cx=\"" + fixed(x_scale(x)) + "\" cy=\"" + fixed(y_scale(y)) + "\" r=\"6\" fill=\"" + palette(l) +
              "\"><title>" + escape_markup(lines[l].label + ": " + figure(x) + " -> " + figure(y)) + "</title></circle>";

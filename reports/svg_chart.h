@@ -44,10 +44,12 @@ std::string bar_chart(const std::string& title, const std::vector<std::string>& 
 std::string stacked_bar_chart(const std::string& title, const std::vector<std::string>& series,
                               const std::vector<BarRow>& rows, const ValueAxis& axis);
 
-/// Lines through (x, y) points, one per series, with a marker at each point.
+/// Lines through (x, y) points, one per series, with a marker at each point; `upper`, when
+/// given, is drawn dashed in the same colour (a p90 beside a median).
 struct Line {
   std::string label;
   std::vector<std::pair<double, double>> points;
+  std::vector<std::pair<double, double>> upper;
 };
 std::string line_chart(const std::string& title, const std::vector<Line>& lines, const ValueAxis& x_axis,
                        const ValueAxis& y_axis);

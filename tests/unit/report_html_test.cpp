@@ -329,7 +329,8 @@ TEST(ReportHtml, TwoConcurrencyLevelsDrawALinePerTargetAndWorkload) {
   std::vector<std::string> found = charts(concurrency);
   ASSERT_EQ(found.size(), 2u) << "one per workload\n" << concurrency;
   for (const std::string& chart : found) {
-    EXPECT_EQ(count(chart, "<polyline"), 3u) << "bare, isobench and vm\n" << chart;
+    EXPECT_EQ(count(chart, "<polyline"), 6u) << "bare, isobench and vm: median and p90 each\n" << chart;
+    EXPECT_EQ(count(chart, "stroke-dasharray=\"8 6\""), 3u) << "the p90 lines are dashed\n" << chart;
     std::smatch points;
     ASSERT_TRUE(std::regex_search(chart, points, std::regex("<polyline points=\"([^\"]*)\""))) << chart;
     EXPECT_EQ(count(points[1], ","), 2u) << "one point per level: " << points[1];

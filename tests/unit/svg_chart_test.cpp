@@ -231,6 +231,19 @@ TEST(SvgLineChart, OnePolylinePerSeriesAndOneMarkerPerPoint) {
   EXPECT_EQ(count(texts(chart), "isobench"), 1u) << "two lines get a legend\n" << chart;
 }
 
+TEST(SvgLineChart, AnUpperSeriesIsDashedInItsLinesColourAndWidensTheScale) {
+  std::vector<Line> lines = {{"isobench", {{1, 4}, {4, 6}}, {{1, 5}, {4, 30}}}};
+  std::string chart = line_chart("concurrency", lines, axis("sandboxes"), axis("ms"));
+  std::vector<Element> polylines;
+  for (const Element& e : elements(chart))
+    if (e.tag == "polyline") polylines.push_back(e);
+  ASSERT_EQ(polylines.size(), 2u) << chart;
+  EXPECT_EQ(polylines[0].attributes.at("stroke"), polylines[1].attributes.at("stroke"));
+  EXPECT_EQ(polylines[0].attributes.count("stroke-dasharray"), 1u) << "the upper series is dashed";
+  EXPECT_EQ(polylines[1].attributes.count("stroke-dasharray"), 0u) << "the main series is solid";
+  EXPECT_EQ(count(texts(chart), "30"), 1u) << "the y axis reaches the upper series' 30 ms\n" << chart;
+}
+
 // --- names, colours and layout -----------------------------------------------------------
 
 TEST(SvgCharts, EveryNameIsEscaped) {
