@@ -49,6 +49,18 @@ std::string workload_for(const ReportModel& model, const std::string& wanted) {
   return workloads.empty() ? wanted : workloads.front();
 }
 
+/// Why the target's runs failed, from the first failed run: its error's last line.
+std::string first_error(const ReportModel& model, const std::string& target) {
+  for (const bench::RunRecord& record : model.results.records) {
+    if (record.target != target || record.ok) continue;
+    std::string error = record.error;
+    while (!error.empty() && (error.back() == '\n' || error.back() == ' ')) error.pop_back();
+    size_t line = error.find_last_of('\n');
+    return line == std::string::npos ? error : error.substr(line + 1);
+  }
+  return "no runs";
+}
+
 std::string key_figures(const ReportModel& model, const Words& words) {
   std::string noop = workload_for(model, "noop"), cpu = workload_for(model, "cpu");
   std::string out = words("What isolation cost on this machine (medians; confidence intervals in the report):\n\n",
@@ -61,9 +73,14 @@ std::string key_figures(const ReportModel& model, const Words& words) {
     std::string label = target.name;
     if (target.kind == "vm" && target.available && vm_is_emulated(model))
       label += words(" (TCG emulation)", " (TCG 에뮬레이션)");
-    if (!target.available || !find_cell(model, target.name, noop, first_concurrency(model))) {
-      out += "  " + pad(label, first) + words("  not measured: ", "  측정하지 못함: ") +
-             (target.detail.empty() ? words("no successful runs", "성공한 실행 없음") : target.detail) + "\n";
+    if (!target.available) {
+      out += "  " + pad(label, first) + words("  not measured: ", "  측정하지 못함: ") + target.detail + "\n";
+      continue;
+    }
+    const CellSummary* cell = find_cell(model, target.name, noop, first_concurrency(model));
+    if (!cell || cell->runs == cell->failures) {
+      out += "  " + pad(label, first) + words("  every run failed: ", "  모든 실행 실패: ") +
+             first_error(model, target.name) + "\n";
       continue;
     }
     out += "  " + pad(label, first) +

@@ -38,9 +38,10 @@ SummaryRatio ratio_of(const ReportModel& model, const std::string& metric, const
   return ratio;
 }
 
+/// Whether `name` has a successful run: a target whose every run failed compares nothing.
 bool has_target(const ReportModel& model, const std::string& name) {
   return std::any_of(model.cells.begin(), model.cells.end(),
-                     [&](const CellSummary& cell) { return cell.target == name; });
+                     [&](const CellSummary& cell) { return cell.target == name && cell.runs > cell.failures; });
 }
 
 }  // namespace

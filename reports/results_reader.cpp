@@ -29,6 +29,8 @@ bench::RunRecord to_record(const nlohmann::json& run) {
   record.exit_code = run.value("exit_code", 0);
   record.timed_out = run.value("timed_out", false);
   record.memory_round = run.value("memory_round", false);
+  // Why a run failed only decorates it: kept when it is a string.
+  if (const nlohmann::json error = run.value("error", nlohmann::json()); error.is_string()) record.error = error;
   record.startup_ms = number_or_nan(run, "startup_ms");
   record.wall_ms = number_or_nan(run, "wall_ms");
   record.batch_wall_ms = number_or_nan(run, "batch_wall_ms");

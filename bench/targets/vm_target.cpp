@@ -1,5 +1,8 @@
 // `vm`: the workload in a QEMU microVM booted from the same image, through `isobench run
 // --vm`. The accelerator is decided once, by the timed KVM boot probe, and named in results.
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 
 #include "bench/targets/target.h"
@@ -24,6 +27,7 @@ class VmTarget final : public Target {
     if (!init) return init.error();
     auto cache = runner::cache_directory();
     if (!cache) return cache.error();
+    cache_ = *cache;
     auto initramfs = runner::cached_initramfs(context_.rootfs, *init, *cache);  // built here, not in a timed run
     if (!initramfs) return initramfs.error();
     runner::KvmVerdict verdict = runner::probe_kvm(*qemu, *kernel, *initramfs, *cache);
@@ -38,12 +42,17 @@ class VmTarget final : public Target {
     invocation.argv = {context_.isobench, "run", "--vm", "--accel", accel_, "--"};
     invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
     invocation.env = workload_environment();
+    // The workload's environment names root's HOME; a user's `isobench run --vm` must find
+    // the cache this probe filled (root's is /var/cache/isobench whatever the environment).
+    if (geteuid() != 0)
+      invocation.env.push_back("XDG_CACHE_HOME=" + std::filesystem::path(cache_).parent_path().string());
     return invocation;
   }
 
  private:
   TargetContext context_;
   std::string accel_ = "tcg";
+  std::string cache_;
 };
 
 }  // namespace

@@ -109,6 +109,12 @@ Result<int> demo(const DemoArguments& arguments) {
                    "그다음 격리 메커니즘별 비용을 따로 잽니다. 약 ")
             << (arguments.quick ? 40 : 60) << words(" s.\n\n", "초 걸립니다.\n\n") << std::flush;
 
+  if (geteuid() != 0)
+    std::cout << words(
+        "Not root: the isobench container, the eBPF probes and most of the price list need root; what "
+        "cannot run says why below. For the whole demo: sudo isobench demo\n\n",
+        "root가 아닙니다: isobench 컨테이너, eBPF 프로브, 가격표 대부분은 root가 필요합니다. 실행할 수 "
+        "없는 것은 아래에 이유가 나옵니다. 전체 데모: sudo isobench demo\n\n");
   auto rootfs = runner::builtin_image_rootfs();
   if (!rootfs) return rootfs.error();
   char self[4096];

@@ -114,6 +114,31 @@ TEST_F(DemoCommand, WithoutQemuOrBpfItStillFinishesAndSaysWhatItCouldNotMeasure)
   EXPECT_TRUE(contains(html, "lang=\"ko\""));
 }
 
+TEST_F(DemoCommand, AsAnUnprivilegedUserItRunsWhatItCanAndSaysWhatNeedsRoot) {
+  // nobody writes its report and its VM cache (XDG, under HOME) into the test's directory.
+  fs::permissions(dir_.path(), fs::perms::all);
+  ProcessResult result =
+      run_process({"/usr/sbin/runuser", "-u", "nobody", "--", "/usr/bin/env", "-u", "CI", "HOME=" + dir_.path(),
+                   ISOBENCH_EXE, "demo", "--quick", "--output-dir", dir_.path()},
+                  kDemoDeadline);
+  ASSERT_EQ(result.exit_code, 0) << result;
+  EXPECT_TRUE(contains(result.out,
+                       "Not root: the isobench container, the eBPF probes and most of the price list need "
+                       "root"))
+      << result;
+  EXPECT_TRUE(contains(result.out, "lifecycle probe off: loading BPF programs needs root")) << result;
+  EXPECT_TRUE(contains(result.out, "not measured: pid namespace: clone3: Operation not permitted (run as root)"))
+      << result;
+  Json doc = results();
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(successful_runs(doc, "bare"), 15);
+  // The VM needs no privilege: its runs find the cache the user's probe filled.
+  EXPECT_EQ(successful_runs(doc, "vm"), 6) << result;
+  ASSERT_NE(target_named(doc, "isobench"), nullptr);
+  EXPECT_FALSE(target_named(doc, "isobench")->value("available", true))
+      << "isobench's default profile needs cgroups, so root";
+}
+
 TEST_F(DemoCommand, BadInputIsRefusedBeforeAnythingRuns) {
   ProcessResult missing = run_isobench({"demo", "--output-dir", dir_.path() + "/no/such/dir"});
   EXPECT_NE(missing.exit_code, 0) << missing;

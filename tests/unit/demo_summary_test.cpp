@@ -119,6 +119,22 @@ TEST(DemoSummary, AVmThatCouldNotRunSaysWhyInItsRow) {
             "qemu-system-x86)");
 }
 
+TEST(DemoSummary, ATargetWhoseEveryRunFailedSaysWhyInsteadOfFigures) {
+  Json document = testing::small_results_document();
+  for (Json& run : document["runs"])
+    if (run["target"] == "vm") {
+      run["ok"] = false;
+      run["exit_code"] = 125;
+      run["error"] = "qemu: starting\nisobench: error: cannot create cache directory /root/.cache/isobench\n";
+    }
+  ReportModel model = model_of(document);
+  std::string text = render_demo_summary(model, Language::kEnglish);
+  EXPECT_TRUE(contains(text, "every run failed: isobench: error: cannot create cache directory /root/.cache/isobench"))
+      << text;
+  EXPECT_FALSE(contains(text, "The VM took")) << text;
+  EXPECT_TRUE(model.vm_target.empty()) << "a VM with no successful run is not compared";
+}
+
 TEST(DemoSummary, SpeaksKorean) {
   std::string text =
       render_demo_summary(model_of(with_price_list(testing::small_results_document())), Language::kKorean);
