@@ -16,6 +16,13 @@ int64_t monotonic_ns() {
   return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
 }
 
+Result<std::string> own_executable() {
+  char path[4096];
+  ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length <= 0) return errno_error("readlink /proc/self/exe");
+  return std::string(path, static_cast<size_t>(length));
+}
+
 std::vector<char*> exec_array(const std::vector<std::string>& strings) {
   std::vector<char*> out;
   for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));

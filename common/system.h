@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+
 namespace isobench {
 
 /// CLOCK_MONOTONIC in nanoseconds: the clock of every timestamp in isobench, and of the
@@ -14,6 +16,10 @@ int64_t monotonic_ns();
 
 /// Null-terminated pointers into `strings`, for execve; valid while `strings` lives.
 std::vector<char*> exec_array(const std::vector<std::string>& strings);
+
+/// The path of the running executable (/proc/self/exe): isobench finds its image and its
+/// helper programs next to it, and re-enters itself for benchmark targets.
+Result<std::string> own_executable();
 
 /// An executable's absolute path in $PATH (plus the sbin directories), or "" when absent.
 std::string find_program(const std::string& name);

@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "common/system.h"
 #include "common/unique_fd.h"
 
 #ifndef ISOBENCH_BUILD_IMAGE_DIR
@@ -26,11 +27,8 @@ bool is_directory(const std::string& path) {
 }  // namespace
 
 Result<std::string> builtin_image_rootfs() {
-  char self[PATH_MAX];
-  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (length > 0) {
-    std::string dir(self, static_cast<size_t>(length));
-    dir.erase(dir.rfind('/'));
+  if (auto self = own_executable()) {
+    std::string dir = self->substr(0, self->rfind('/'));
     for (const std::string& candidate : {dir + "/image/rootfs", dir + "/../share/isobench/image/rootfs"})
       if (is_directory(candidate)) return canonical_rootfs(candidate);
   }

@@ -1,10 +1,4 @@
 // `isobench bench`: run workloads under several targets and compare them.
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -17,9 +11,9 @@
 #include "reports/price_list.h"
 #include "reports/results_json.h"
 #include "reports/terminal_table.h"
+#include "runner/cli/bench_workspace.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/progress.h"
-#include "runner/image.h"
 
 #ifndef ISOBENCH_VERSION
 #define ISOBENCH_VERSION "0.0.0"
@@ -70,14 +64,8 @@ Result<int> run_bench(BenchOptions& options) {
     price_list = nlohmann::ordered_json::parse(*text);
   }
 
-  auto rootfs = runner::builtin_image_rootfs();
-  if (!rootfs) return rootfs.error();
-  char self[4096];
-  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (length <= 0) return errno_error("readlink /proc/self/exe");
-  char scratch_template[] = "/tmp/isobench-bench-XXXXXX";
-  if (!mkdtemp(scratch_template)) return errno_error("mkdtemp");
-  bench::TargetContext context{std::string(self, static_cast<size_t>(length)), *rootfs, scratch_template};
+  auto workspace = BenchWorkspace::create("bench");
+  if (!workspace) return workspace.error();
 
   std::unique_ptr<probes::ProbeSession> probe_session;
   if (!wanted_probes->empty()) {
@@ -86,9 +74,7 @@ Result<int> run_bench(BenchOptions& options) {
     harness->probes = probe_session.get();
   }
 
-  auto results = bench::run_benchmark(*harness, context, progress_bar(progress_wanted(options.quiet)));
-  std::error_code ignored;
-  std::filesystem::remove_all(context.scratch, ignored);
+  auto results = bench::run_benchmark(*harness, workspace->context(), progress_bar(progress_wanted(options.quiet)));
   if (!results) return results.error();
 
   auto cells = reports::summarize_cells(*results);
@@ -100,15 +86,7 @@ Result<int> run_bench(BenchOptions& options) {
     ISOBENCH_TRY(write_regular_file(options.json_path, document.dump(2) + "\n"));
     std::cerr << "isobench: results written to " << options.json_path << "\n";
   }
-  // Like hyperfine: a failed run fails the command (its record is in the results all the same).
-  size_t failed = 0;
-  for (const bench::RunRecord& record : results->records) failed += record.ok ? 0 : 1;
-  if (failed > 0) {
-    std::cerr << "isobench: " << failed << " of " << results->records.size()
-              << " runs failed (see the fails column; --json records why)\n";
-    return 1;
-  }
-  return 0;
+  return exit_status_of_runs(*results, "see the fails column; --json records why");
 }
 
 }  // namespace

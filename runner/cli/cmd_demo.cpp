@@ -17,10 +17,10 @@
 #include "reports/demo_summary.h"
 #include "reports/report_formats.h"
 #include "reports/results_json.h"
+#include "runner/cli/bench_workspace.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/price_list_run.h"
 #include "runner/cli/progress.h"
-#include "runner/image.h"
 
 #ifndef ISOBENCH_VERSION
 #define ISOBENCH_VERSION "0.0.0"
@@ -48,28 +48,6 @@ struct DemoPlan {
 };
 constexpr DemoPlan kFull{10, 1, 2, 3, 1, 0.03};
 constexpr DemoPlan kQuick{5, 1, 1, 2, 1, 0.01};
-
-/// The scratch directory of the run (OCI bundles, the price list's files), removed however
-/// the demo ends.
-class ScratchDirectory {
- public:
-  static Result<ScratchDirectory> create() {
-    char path[] = "/tmp/isobench-demo-XXXXXX";
-    if (!mkdtemp(path)) return errno_error("mkdtemp /tmp/isobench-demo-XXXXXX");
-    return ScratchDirectory(path);
-  }
-  ScratchDirectory(ScratchDirectory&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
-  ScratchDirectory& operator=(ScratchDirectory&&) = delete;
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    if (!path_.empty()) fs::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit ScratchDirectory(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
 
 Result<bench::BenchmarkResults> run_step(const std::vector<std::string>& targets, int runs, int warmup, int memory_runs,
                                          const bench::TargetContext& context, probes::ProbeSession* probes,
@@ -115,14 +93,9 @@ Result<int> demo(const DemoArguments& arguments) {
         "cannot run says why below. For the whole demo: sudo isobench demo\n\n",
         "root가 아닙니다: isobench 컨테이너, eBPF 프로브, 가격표 대부분은 root가 필요합니다. 실행할 수 "
         "없는 것은 아래에 이유가 나옵니다. 전체 데모: sudo isobench demo\n\n");
-  auto rootfs = runner::builtin_image_rootfs();
-  if (!rootfs) return rootfs.error();
-  char self[4096];
-  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (length <= 0) return errno_error("readlink /proc/self/exe");
-  auto scratch = ScratchDirectory::create();
-  if (!scratch) return scratch.error();
-  bench::TargetContext context{std::string(self, static_cast<size_t>(length)), *rootfs, scratch->path()};
+  auto workspace = BenchWorkspace::create("demo");
+  if (!workspace) return workspace.error();
+  const bench::TargetContext& context = workspace->context();
 
   // The probes give the startup phases; without BPF they fall back and say so.
   auto probe_session = probes::start_probe_session(*probes::ProbeSet::parse("lifecycle,cpu,memory"));
@@ -151,7 +124,7 @@ Result<int> demo(const DemoArguments& arguments) {
   std::cout << words("[3/3] the mechanism price list (mechanism_bench)", "[3/3] 메커니즘 가격표 (mechanism_bench)")
             << "\n"
             << std::flush;
-  auto price_list = run_price_list(plan.price_list_min_time, scratch->path());
+  auto price_list = run_price_list(plan.price_list_min_time, context.scratch);
   if (!price_list)
     std::cout << "      " << words("not measured: ", "측정하지 못함: ") << price_list.error().text() << "\n";
 
@@ -178,15 +151,7 @@ Result<int> demo(const DemoArguments& arguments) {
             << words("  (isobench report / isobench compare read it)\n",
                      "  (isobench report / compare로 읽을 수 있음)\n")
             << words("Done in ", "소요 시간: ") << (monotonic_ns() - started) / 1000000000 << words(" s.\n", "초.\n");
-  // As bench does: a failed run fails the command; its record (and why) is in the results.
-  size_t failed = 0;
-  for (const bench::RunRecord& record : results->records) failed += record.ok ? 0 : 1;
-  if (failed > 0) {
-    std::cerr << "isobench: " << failed << " of " << results->records.size() << " runs failed (" << results_path
-              << " records why)\n";
-    return 1;
-  }
-  return 0;
+  return exit_status_of_runs(*results, results_path + " records why");
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <vector>
 
+#include "common/system.h"
+
 namespace isobench::runner {
 namespace fs = std::filesystem;
 
@@ -122,10 +124,9 @@ Result<std::string> content_hash(const std::string& rootfs, const std::string& i
 }
 
 Result<std::string> sibling_executable(const std::string& name) {
-  char self[4096];
-  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (length <= 0) return errno_error("readlink /proc/self/exe");
-  std::string path = fs::path(std::string(self, static_cast<size_t>(length))).parent_path() / name;
+  auto self = own_executable();
+  if (!self) return self.error();
+  std::string path = fs::path(*self).parent_path() / name;
   if (access(path.c_str(), X_OK) != 0) return errno_error(name + " (expected next to the isobench executable)");
   return path;
 }
