@@ -52,6 +52,30 @@ nlohmann::json capability_list(uint64_t mask) {
   return names;
 }
 
+/// The profile in the runtime spec's terms (linux.seccomp), the same rules isobench compiles.
+nlohmann::json seccomp_profile(const runner::SeccompProfile& profile) {
+  nlohmann::json syscalls = nlohmann::json::array();
+  for (const runner::SeccompRule& rule : profile.rules) {
+    nlohmann::json entry = {{"names", rule.names}};
+    entry["action"] = rule.errno_value == 0 ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO";
+    if (rule.errno_value != 0) entry["errnoRet"] = rule.errno_value;
+    if (rule.argument) {
+      const char* op = rule.argument->op == runner::SeccompOperator::kEqualTo    ? "SCMP_CMP_EQ"
+                       : rule.argument->op == runner::SeccompOperator::kLessThan ? "SCMP_CMP_LT"
+                                                                                 : "SCMP_CMP_MASKED_EQ";
+      entry["args"] = {{{"index", rule.argument->index},
+                        {"value", rule.argument->value},
+                        {"valueTwo", rule.argument->value_two},
+                        {"op", op}}};
+    }
+    syscalls.push_back(std::move(entry));
+  }
+  return {{"defaultAction", "SCMP_ACT_ERRNO"},
+          {"defaultErrnoRet", profile.default_errno},
+          {"architectures", {"SCMP_ARCH_X86_64"}},
+          {"syscalls", std::move(syscalls)}};
+}
+
 nlohmann::json mount(const char* destination, const char* type, const char* source, std::vector<std::string> options) {
   return {{"destination", destination}, {"type", type}, {"source", source}, {"options", options}};
 }
@@ -82,15 +106,10 @@ nlohmann::json oci_config(const std::string& rootfs, const std::vector<std::stri
       mount("/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "mode=1777"})};
   nlohmann::json namespaces = nlohmann::json::array();
   for (const char* type : {"pid", "network", "ipc", "uts", "mount", "cgroup"}) namespaces.push_back({{"type", type}});
-  nlohmann::json denied = nlohmann::json::array();
-  for (const std::string& name : runner::default_denied_syscalls()) denied.push_back(name);
   config["linux"] = {{"namespaces", namespaces},
                      {"maskedPaths", runner::masked_paths()},
                      {"readonlyPaths", runner::read_only_paths()},
-                     {"seccomp",
-                      {{"defaultAction", "SCMP_ACT_ALLOW"},
-                       {"architectures", {"SCMP_ARCH_X86_64"}},
-                       {"syscalls", {{{"names", denied}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 1}}}}}}};
+                     {"seccomp", seccomp_profile(runner::default_seccomp_profile())}};
   return config;
 }
 

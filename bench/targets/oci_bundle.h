@@ -15,7 +15,7 @@ namespace isobench::bench {
 /// closely as the spec allows: pid, network, ipc, uts, mount and cgroup namespaces; the image
 /// read-only with a tmpfs on /tmp (OCI has no overlay root); /proc, /dev, /dev/pts,
 /// /dev/shm, /dev/mqueue, read-only /sys; Docker's default capabilities; no_new_privs;
-/// isobench's default seccomp deny list; runc's masked and read-only paths.
+/// isobench's default seccomp profile (Docker's); runc's masked and read-only paths.
 nlohmann::json oci_config(const std::string& rootfs, const std::vector<std::string>& args,
                           const std::vector<std::string>& env);
 

@@ -6,9 +6,13 @@
  * cannot be read (no /proc, for instance) are null. Returns the exit status. */
 int inspect_status(void);
 
-/* Runs the named syscall with arguments chosen so it can never change the system, and
- * prints {"syscall","ret","errno","errno_name"}. Unknown name: usage error (exit 2). */
-int inspect_syscall(const char* name);
+/* argv: [--dry] NAME|NUMBER [ARG...]. Makes the syscall so that it can never change the
+ * system: for a NAME with a built-in probe, a real call with harmless arguments (ARG only
+ * where the probe takes one, as personality's PERSONA); otherwise, or with --dry, a dry call
+ * with ARGs that the kernel stops after the sandbox's seccomp filter (ENOSYS: let through).
+ * Prints {"syscall","nr","args","mode","ret","errno","errno_name"}; mode is "call" or "dry".
+ * Unknown name or bad ARG: usage error (exit 2). */
+int inspect_syscall(int argc, char** argv);
 
 /* Names accepted by inspect_syscall(), space separated, for the usage text. */
 extern const char inspect_syscall_names[];
