@@ -148,8 +148,7 @@ const char* const kDockerRefused[] = {
     "io_uring_setup", "io_uring_enter", "io_uring_register", "add_key", "keyctl", "request_key", "kexec_load",
     "kexec_file_load", "swapon", "swapoff", "userfaultfd", "pivot_root", "move_pages", "migrate_pages", "_sysctl",
     "sysfs", "ustat", "uselib", "nfsservctl", "create_module", "get_kernel_syms", "query_module", "open_tree_attr",
-    "file_getattr", "file_setattr", "listns", "afs_syscall", "getpmsg", "putpmsg", "security", "tuxcall",
-    "vserver"};
+    "file_getattr", "file_setattr", "listns", "afs_syscall", "getpmsg", "putpmsg", "security", "tuxcall", "vserver"};
 
 class RefusedSyscall : public IsobenchTest, public ::testing::WithParamInterface<const char*> {};
 
