@@ -1,7 +1,10 @@
 #include "runner/child.h"
 
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -33,6 +36,7 @@ const char* child_stage_name(ChildStage stage) {
     case ChildStage::kCapabilities: return "setting capabilities";
     case ChildStage::kNoNewPrivileges: return "setting no_new_privs";
     case ChildStage::kSeccomp: return "installing the seccomp filter";
+    case ChildStage::kDescriptors: return "closing the runner's descriptors";
     case ChildStage::kExec: return "starting the command";
   }
   return "?";
@@ -63,12 +67,50 @@ int bring_loopback_up() noexcept {
   return error;
 }
 
+/// chdir to `path` resolved inside our root: a working directory such as
+/// /proc/self/fd/N (a descriptor the runner holds on a host directory) must not lead out
+/// (CVE-2024-21626), so magic links are refused; ordinary symlinks stay inside the root.
+int change_directory_in_root(const char* path) noexcept {
+  open_how how{};
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+  if (fd < 0) return errno;
+  int error = fchdir(static_cast<int>(fd)) == 0 ? 0 : errno;
+  close(static_cast<int>(fd));
+  return error;
+}
+
+/// Closes every descriptor but 0, 1, 2, the preserved ones and `keep` (the error pipe, which
+/// closes itself at exec), so that nothing of the runner's crosses into the container.
+int close_other_descriptors(int preserve, int keep) noexcept {
+  const unsigned first = 3u + static_cast<unsigned>(preserve);
+  for (unsigned fd = 3; fd < first; ++fd)
+    if (fcntl(static_cast<int>(fd), F_SETFD, 0) != 0) return errno;  // passed on: not close-on-exec
+  if (keep < static_cast<int>(first)) return EBADF;
+  if (static_cast<unsigned>(keep) > first && close_range(first, static_cast<unsigned>(keep) - 1, 0) != 0) return errno;
+  return close_range(static_cast<unsigned>(keep) + 1, ~0u, 0) == 0 ? 0 : errno;
+}
+
+/// SIGKILL when the runner dies from now on, and _exit if it has died already: the signal
+/// only covers deaths after the prctl, and getppid() cannot tell (0 in a new pid namespace),
+/// but the runner's pidfd is readable once it exited. A runner dying between the two is
+/// seen by one or the other.
+void die_with_runner(const ChildConfig& config) noexcept {
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (config.runner_pidfd < 0) return;
+  pollfd runner{config.runner_pidfd, POLLIN, 0};
+  if (poll(&runner, 1, 0) != 0) _exit(125);  // gone (or the pidfd broken): nobody to report to
+}
+
 }  // namespace
 
 void run_child(const ChildConfig& config) noexcept {
   // If the runner dies, so does the container (the pid namespace takes the rest with it).
-  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  die_with_runner(config);
   sigprocmask(SIG_SETMASK, &config.original_mask, nullptr);
+  // A directory of the host's cgroup tree: we are in it already and need it no more.
+  if (config.cgroup_dir_fd >= 0) close(config.cgroup_dir_fd);
 
   // First, before anything is charged to the runner's cgroup. A single-threaded process
   // moving itself through `tasks` skips the thread-group lock that cgroup.procs takes.
@@ -106,7 +148,8 @@ void run_child(const ChildConfig& config) noexcept {
   if (config.rootfs_fd >= 0) close(config.rootfs_fd);
   if (config.loopback_up)
     if (int error = bring_loopback_up()) fail(config, ChildStage::kLoopback, error);
-  if (config.cwd && chdir(config.cwd) != 0) fail(config, ChildStage::kWorkingDirectory, errno);
+  if (config.cwd)
+    if (int error = change_directory_in_root(config.cwd)) fail(config, ChildStage::kWorkingDirectory, error);
 
   if (config.limit_capabilities)
     if (int error = limit_bounding_set(config.keep_capabilities, config.last_capability))
@@ -118,9 +161,16 @@ void run_child(const ChildConfig& config) noexcept {
   }
   if (config.limit_capabilities && config.uid == 0)
     if (int error = set_process_capabilities(config.keep_capabilities)) fail(config, ChildStage::kCapabilities, error);
+  // Changing credentials (our own ids above, or the namespace root's) cleared the death
+  // signal; the runner may have died while it was off.
+  die_with_runner(config);
   if (config.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     fail(config, ChildStage::kNoNewPrivileges, errno);
   umask(022);
+  // Nothing from here on opens a descriptor. execve resolves the executable's path after
+  // this, so a /proc/self/fd/N in it (or in a symlink of the image) finds nothing of ours.
+  if (int error = close_other_descriptors(config.preserve_fds, config.error_fd))
+    fail(config, ChildStage::kDescriptors, error);
   // Last: the filter forbids much of what the steps above needed.
   if (config.seccomp)
     if (int error = install_seccomp_program(*config.seccomp)) fail(config, ChildStage::kSeccomp, error);

@@ -28,6 +28,7 @@ enum class ChildStage : int32_t {
   kCapabilities,
   kNoNewPrivileges,
   kSeccomp,
+  kDescriptors,
   kExec,
 };
 const char* child_stage_name(ChildStage stage);
@@ -40,10 +41,12 @@ struct ChildFailure {
 };
 
 struct ChildConfig {
+  int cgroup_dir_fd = -1;  ///< v2: the CLONE_INTO_CGROUP directory; a host directory, closed first of all
   const int* cgroup_join_fds = nullptr;  ///< v1 `tasks` files to write "0" to, first of all
   size_t cgroup_join_count = 0;
   int sync_fd = -1;   ///< read end: one byte once the parent wrote the id maps; -1: no wait
   int error_fd = -1;  ///< write end, close-on-exec: EOF tells the parent exec succeeded
+  int runner_pidfd = -1;  ///< the runner's pidfd, opened before clone: readable once it died
   sigset_t original_mask;
   bool become_root = false;     ///< user namespace: take uid/gid 0 of the new namespace
   bool unshare_cgroup = false;  ///< after the parent has moved us into our cgroup
@@ -51,7 +54,8 @@ struct ChildConfig {
   const std::vector<RootfsStep>* rootfs = nullptr;  ///< null: keep the host's filesystem
   int rootfs_fd = -1;  ///< the image's O_PATH fd the overlay plan names; closed before exec
   bool loopback_up = false;
-  const char* cwd = nullptr;
+  const char* cwd = nullptr;  ///< resolved inside the root after pivot_root, magic links refused
+  int preserve_fds = 0;       ///< 3 .. 3+N-1 survive exec; every other descriptor but 0, 1, 2 is closed
   bool set_ids = false;
   bool clear_groups = true;  ///< false where setgroups is denied (rootless user namespace)
   uint32_t uid = 0;

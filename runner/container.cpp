@@ -1,9 +1,12 @@
 #include "runner/container.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -81,12 +84,49 @@ Status write_id_maps(pid_t pid, const ContainerSpec& spec) {
   return {};
 }
 
+/// Descriptors the container inherits on purpose: stdio, and 3 .. 3+N-1 with --preserve-fds.
+/// Each must be open, and none may be a directory: a directory descriptor is a way out of the
+/// root through /proc/self/fd (CVE-2024-21626).
+Status check_inherited_descriptors(int preserve_fds) {
+  for (int fd = 0; fd < 3 + preserve_fds; ++fd) {
+    struct stat info;
+    if (fstat(fd, &info) != 0) {
+      if (fd < 3 && errno == EBADF) continue;  // a closed stdio stays closed
+      return errno_error("--preserve-fds " + std::to_string(preserve_fds) + ": descriptor " + std::to_string(fd));
+    }
+    if (S_ISDIR(info.st_mode))
+      return plain_error("descriptor " + std::to_string(fd) +
+                         " is a directory of the host; passing it into the container would let the container out");
+  }
+  return {};
+}
+
+/// True when the file system behind `fd` has no free block left.
+bool file_system_full(int fd) {
+  struct statfs info;
+  return fd >= 0 && fstatfs(fd, &info) == 0 && info.f_blocks > 0 && info.f_bavail == 0;
+}
+
+std::string size_text(uint64_t bytes) {
+  if (bytes % (uint64_t{1} << 30) == 0) return std::to_string(bytes >> 30) + " GiB";
+  return std::to_string(bytes >> 20) + " MiB";
+}
+
 void describe_setup_failure(const ChildFailure& failure, const std::vector<RootfsStep>& plan, const ContainerSpec& spec,
                             ContainerOutcome& outcome) {
   outcome.ending = ContainerOutcome::Ending::kSetupFailed;
   std::string what = child_stage_name(failure.stage);
-  if (failure.stage == ChildStage::kRootfs && failure.step >= 0 && static_cast<size_t>(failure.step) < plan.size())
-    what += " (" + plan[static_cast<size_t>(failure.step)].describe() + ")";
+  if (failure.stage == ChildStage::kRootfs && failure.step >= 0 && static_cast<size_t>(failure.step) < plan.size()) {
+    const RootfsStep& step = plan[static_cast<size_t>(failure.step)];
+    what += " (" + step.describe() + ")";
+    if (failure.error == ELOOP && step.inside_root()) {
+      outcome.exit_code = 125;
+      outcome.message = what + ": '/" + step.target +
+                        "' in the rootfs is, or passes through, a symbolic link; isobench mounts only on real "
+                        "directories inside the root and refuses the image";
+      return;
+    }
+  }
   if (failure.stage == ChildStage::kExec) {
     what = "cannot run '" + spec.args[0] + "'";
     outcome.exit_code = failure.error == ENOENT ? 127 : 126;
@@ -104,6 +144,16 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   // 1. Everything the child needs, prepared while nothing exists yet to clean up.
   const bool has_mount_ns = spec.namespaces.has(Namespace::kMount);
   const bool has_user_ns = spec.namespaces.has(Namespace::kUser);
+  ISOBENCH_TRY(check_inherited_descriptors(spec.preserve_fds));
+  // Without a device cgroup nothing stops root inside from opening a host device it creates
+  // or finds in the image: take away CAP_MKNOD and mount the root nodev.
+  const bool devices_guarded = spec.use_cgroup && cgroups_ && cgroups_->guards_devices();
+  // Without a pid namespace the container's init dying takes nothing with it: only a cgroup
+  // finds what the command left running, to kill it at the end.
+  if (!spec.namespaces.has(Namespace::kPid) && !(spec.use_cgroup && cgroups_))
+    return plain_error(
+        "--share pid needs the container's cgroup, the only way to find and kill what the command leaves "
+        "running without a pid namespace: drop --no-cgroup (cgroups need root)");
   UniqueFd rootfs_fd;
   std::vector<RootfsStep> plan;
   if (has_mount_ns) {
@@ -114,6 +164,8 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
     input.rootfs = spec.rootfs;
     input.rootfs_fd = rootfs_fd.get();
     input.mode = spec.rootfs_mode;
+    input.layer_bytes = spec.layer_bytes;
+    input.nodev_root = !devices_guarded;
     input.user_namespace = has_user_ns;
     input.net_namespace = spec.namespaces.has(Namespace::kNet);
     input.ipc_namespace = spec.namespaces.has(Namespace::kIpc);
@@ -167,10 +219,15 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   if (!signal_fd) return errno_error("signalfd");
 
   ChildConfig config;
+  config.cgroup_dir_fd = join.clone_into_fd;
   config.cgroup_join_fds = join.self_join_fds.data();
   config.cgroup_join_count = join.self_join_fds.size();
   config.sync_fd = sync_read.get();
   config.error_fd = error_write.get();
+  // Opened before clone, so that the child can tell whether we died before it could ask for
+  // a death signal (pidfds are close-on-exec).
+  UniqueFd runner_pidfd(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
+  config.runner_pidfd = runner_pidfd.get();
   config.original_mask = signals.original();
   config.become_root = has_user_ns;
   config.unshare_cgroup = spec.namespaces.has(Namespace::kCgroup);
@@ -179,12 +236,14 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   config.rootfs_fd = rootfs_fd.get();
   config.loopback_up = spec.namespaces.has(Namespace::kNet);
   config.cwd = spec.cwd.c_str();
+  config.preserve_fds = spec.preserve_fds;
   config.set_ids = spec.uid != 0 || spec.gid != 0;
   config.clear_groups = !spec.deny_setgroups;
   config.uid = spec.uid;
   config.gid = spec.gid;
   config.limit_capabilities = spec.security == SecurityMode::kDefault;
   config.keep_capabilities = docker_default_capabilities();
+  if (!devices_guarded) config.keep_capabilities &= ~(uint64_t{1} << CAP_MKNOD);
   config.last_capability = last_cap;
   config.no_new_privs = spec.security == SecurityMode::kDefault;
   config.seccomp = seccomp;
@@ -232,6 +291,7 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   }
   bool timed_out = false;
   bool exited = false;
+  UniqueFd layer_root;
   while (!exited) {
     pollfd fds[] = {{child.pidfd(), POLLIN, 0},
                     {error_read.get(), POLLIN, 0},
@@ -247,8 +307,14 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
       ssize_t got = read(error_read.get(), &record, sizeof record);
       if (got == sizeof record)
         failure = record;
-      else if (got == 0)
+      else if (got == 0) {
         outcome.exec_ns = monotonic_ns();  // close-on-exec: the workload runs
+        // The writable layer, held open so that its fill level can be read after the
+        // container's mount namespace is gone.
+        if (has_mount_ns && spec.rootfs_mode == RootfsMode::kOverlay)
+          layer_root.reset(open(("/proc/" + std::to_string(child.pid()) + "/root").c_str(),
+                                O_PATH | O_DIRECTORY | O_CLOEXEC));
+      }
       error_read.reset();
     }
     if (fds[2].revents) {
@@ -292,6 +358,10 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
     ISOBENCH_TRY(cgroup->destroy());
   }
   outcome.cleaned_ns = monotonic_ns();
+  if (file_system_full(layer_root.get()))
+    outcome.warnings.push_back("the container's writable layer filled up: it holds " + size_text(spec.layer_bytes) +
+                               " (--layer-size); writes past that failed with ENOSPC");
+  layer_root.reset();
 
   if (failure) {
     describe_setup_failure(*failure, plan, spec, outcome);

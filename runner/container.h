@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "runner/cgroup/cgroup.h"
@@ -26,6 +27,7 @@ struct ContainerOutcome {
   int exit_code = 0;  ///< what `isobench run` exits with: status, 128+signal, 124, 125-127
   int signal = 0;
   std::string message;  ///< for kSetupFailed: the step and the reason
+  std::vector<std::string> warnings;  ///< worth telling the user whatever the ending (a full writable layer)
 
   // CLOCK_MONOTONIC nanoseconds, in the order they happen.
   int64_t launch_ns = 0;    ///< run() called

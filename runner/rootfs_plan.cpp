@@ -1,13 +1,8 @@
 #include "runner/rootfs_plan.h"
 
-#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <unistd.h>
-
-#include <cerrno>
 
 namespace isobench::runner {
 namespace {
@@ -22,12 +17,12 @@ RootfsStep step_of(Kind kind, std::string source, std::string target) {
   return step;
 }
 
-RootfsStep mount_step(std::string source, std::string target, std::string fstype, unsigned long flags,
-                      std::string data = {}) {
-  RootfsStep step = step_of(Kind::kMount, std::move(source), std::move(target));
+RootfsStep mount_step(std::string fstype, std::string target, uint64_t attributes,
+                      std::vector<MountOption> options = {}) {
+  RootfsStep step = step_of(Kind::kMount, {}, std::move(target));
   step.fstype = std::move(fstype);
-  step.data = std::move(data);
-  step.flags = flags;
+  step.attributes = attributes;
+  step.options = std::move(options);
   return step;
 }
 
@@ -45,10 +40,11 @@ struct DeviceNode {
 constexpr DeviceNode kDevices[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
                                    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
 
-void add_dev(std::vector<RootfsStep>& steps, const std::string& dev, const RootfsPlanInput& input) {
-  steps.push_back(mount_step("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"));
+void add_dev(std::vector<RootfsStep>& steps, const RootfsPlanInput& input) {
+  steps.push_back(mount_step("tmpfs", "dev", MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME,
+                             {{"mode", "755"}, {"size", "65536k"}}));
   for (const DeviceNode& node : kDevices) {
-    std::string path = dev + "/" + node.name;
+    std::string path = std::string("dev/") + node.name;
     if (input.user_namespace) {
       // A user namespace may not create device nodes; borrow the host's through bind mounts.
       steps.push_back(step_of(Kind::kBindDevice, std::string("/dev/") + node.name, path));
@@ -59,19 +55,25 @@ void add_dev(std::vector<RootfsStep>& steps, const std::string& dev, const Rootf
       steps.push_back(step);
     }
   }
-  steps.push_back(dir_step(dev + "/pts"));
-  steps.push_back(
-      mount_step("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"));
-  steps.push_back(step_of(Kind::kSymlink, "pts/ptmx", dev + "/ptmx"));
-  steps.push_back(dir_step(dev + "/shm", 01777));
-  steps.push_back(mount_step("shm", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k"));
+  steps.push_back(dir_step("dev/pts"));
+  steps.push_back(mount_step("devpts", "dev/pts", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+                             {{"newinstance", ""}, {"ptmxmode", "0666"}, {"mode", "0620"}}));
+  steps.push_back(step_of(Kind::kSymlink, "pts/ptmx", "dev/ptmx"));
+  steps.push_back(dir_step("dev/shm", 01777));
+  steps.push_back(mount_step("tmpfs", "dev/shm", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                             {{"mode", "1777"}, {"size", "65536k"}}));
   if (input.ipc_namespace) {
-    steps.push_back(dir_step(dev + "/mqueue"));
-    steps.push_back(mount_step("mqueue", dev + "/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    steps.push_back(dir_step("dev/mqueue"));
+    steps.push_back(mount_step("mqueue", "dev/mqueue", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
   }
   for (const auto& [link, target] : {std::pair{"fd", "/proc/self/fd"}, std::pair{"stdin", "/proc/self/fd/0"},
                                      std::pair{"stdout", "/proc/self/fd/1"}, std::pair{"stderr", "/proc/self/fd/2"}})
-    steps.push_back(step_of(Kind::kSymlink, target, dev + "/" + link));
+    steps.push_back(step_of(Kind::kSymlink, target, std::string("dev/") + link));
+}
+
+/// "proc/kcore" from "/proc/kcore": in-root steps name paths relative to the root.
+std::string relative(const std::string& absolute) {
+  return absolute.substr(absolute.find_first_not_of('/'));
 }
 
 }  // namespace
@@ -97,21 +99,46 @@ const std::vector<std::string>& read_only_paths() {
   return paths;
 }
 
-std::string RootfsStep::describe() const {
+std::string RootfsStep::data() const {
+  std::string text;
+  for (const MountOption& option : options) {
+    if (!text.empty()) text += ',';
+    text += option.value.empty() ? option.key : option.key + "=" + option.value;
+  }
+  return text;
+}
+
+bool RootfsStep::inside_root() const {
   switch (kind) {
-    case Kind::kMount:
-      if (flags & MS_REMOUNT) return "remount " + target + " read-only";
-      if (flags & MS_BIND) return "bind-mount " + source + " on " + target;
-      if (fstype.empty()) return "change propagation of " + target;
-      return "mount " + fstype + " on " + target;
-    case Kind::kMakeDir: return "create directory " + target;
-    case Kind::kMakeDevice: return "create device node " + target;
-    case Kind::kBindDevice: return "bind-mount device " + source + " on " + target;
-    case Kind::kSymlink: return "create symlink " + target + " -> " + source;
+    case Kind::kPrivatePropagation:
+    case Kind::kReopenImage:
+    case Kind::kLayerTmpfs:
+    case Kind::kOverlayRoot:
+    case Kind::kBindRoot:
+    case Kind::kPivotRoot:
+    case Kind::kRootReadOnly: return false;
+    default: return true;
+  }
+}
+
+std::string RootfsStep::describe() const {
+  const std::string where = inside_root() ? "/" + target : target;
+  switch (kind) {
+    case Kind::kPrivatePropagation: return "make every mount private";
+    case Kind::kReopenImage: return "open the image " + source;
+    case Kind::kLayerTmpfs: return "mount the writable layer (tmpfs) over " + source;
+    case Kind::kOverlayRoot: return "mount overlay on " + target;
+    case Kind::kBindRoot: return "bind-mount the image " + source;
+    case Kind::kMount: return "mount " + fstype + " on " + where;
+    case Kind::kBindHost: return "bind-mount " + source + " on " + where;
+    case Kind::kMakeDir: return "create directory " + where;
+    case Kind::kMakeDevice: return "create device node " + where;
+    case Kind::kBindDevice: return "bind-mount device " + source + " on " + where;
+    case Kind::kSymlink: return "create symlink " + where + " -> " + source;
     case Kind::kPivotRoot: return "pivot_root into " + target;
-    case Kind::kMask: return "mask " + target;
-    case Kind::kReadOnlyBind: return "make " + target + " read-only";
-    case Kind::kReopenAs: return "open " + source;
+    case Kind::kMask: return "mask " + where;
+    case Kind::kReadOnly: return "make " + where + " read-only";
+    case Kind::kRootReadOnly: return "remount / read-only";
   }
   return "?";
 }
@@ -119,129 +146,71 @@ std::string RootfsStep::describe() const {
 std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
   std::vector<RootfsStep> steps;
   // Nothing the container mounts may propagate back to the host, nor the host's into it.
-  steps.push_back(mount_step("", "/", "", MS_REC | MS_PRIVATE));
+  steps.push_back(step_of(Kind::kPrivatePropagation, {}, "/"));
+  const uint64_t root_attributes = input.nodev_root ? MOUNT_ATTR_NODEV : 0;
 
   std::string root;
   if (input.mode == RootfsMode::kOverlay) {
     // The writable layer lives in a tmpfs mounted over the image path inside this mount
-    // namespace only: it dies with the namespace, so nothing can be left on the host. The
-    // image stays reachable as the lower layer through a descriptor opened just before;
-    // it must be opened inside the new namespace, as overlayfs only takes layers from the
-    // mounter's own namespace.
-    RootfsStep reopen = step_of(Kind::kReopenAs, input.rootfs, {});
+    // namespace only: it dies with the namespace, so nothing can be left on the host. Its
+    // size is bounded: a tmpfs defaults to half of the host's memory. The image stays
+    // reachable as the lower layer through a descriptor opened just before; it must be
+    // opened inside the new namespace, as overlayfs only takes layers from the mounter's
+    // own namespace.
+    RootfsStep reopen = step_of(Kind::kReopenImage, input.rootfs, {});
     reopen.fd = input.rootfs_fd;
     steps.push_back(reopen);
-    steps.push_back(mount_step("isobench", input.rootfs, "tmpfs", 0, "mode=0755"));
-    steps.push_back(dir_step(input.rootfs + "/upper"));
-    steps.push_back(dir_step(input.rootfs + "/work"));
-    steps.push_back(dir_step(input.rootfs + "/root"));
+    RootfsStep layer = step_of(Kind::kLayerTmpfs, input.rootfs, input.rootfs);
+    layer.fd = input.rootfs_fd;
+    layer.options = {{"mode", "0755"}};
+    if (input.layer_bytes) {
+      // Inodes cost kernel memory that `size` does not count: one per 4 KiB of the layer.
+      layer.options.push_back({"size", std::to_string(input.layer_bytes)});
+      layer.options.push_back({"nr_inodes", std::to_string(input.layer_bytes / 4096 + 1024)});
+    }
+    steps.push_back(layer);
     root = input.rootfs + "/root";
-    std::string options = "lowerdir=/proc/self/fd/" + std::to_string(input.rootfs_fd) + ",upperdir=" + input.rootfs +
-                          "/upper,workdir=" + input.rootfs + "/work";
-    if (input.user_namespace) options += ",userxattr";
-    steps.push_back(mount_step("overlay", root, "overlay", 0, options));
+    RootfsStep overlay = step_of(Kind::kOverlayRoot, {}, root);
+    overlay.fstype = "overlay";
+    overlay.options = {{"lowerdir", "/proc/self/fd/" + std::to_string(input.rootfs_fd)},
+                       {"upperdir", input.rootfs + "/upper"},
+                       {"workdir", input.rootfs + "/work"}};
+    if (input.user_namespace) overlay.options.push_back({"userxattr", ""});
+    overlay.attributes = root_attributes;
+    steps.push_back(overlay);
   } else {
     root = input.rootfs;
-    steps.push_back(mount_step(root, root, "", MS_BIND | MS_REC));
+    RootfsStep bind = step_of(Kind::kBindRoot, input.rootfs, input.rootfs);
+    bind.attributes = root_attributes;
+    steps.push_back(bind);
   }
 
-  for (const char* dir : {"/proc", "/sys", "/dev"}) steps.push_back(dir_step(root + dir));
-  steps.push_back(mount_step("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+  for (const char* dir : {"proc", "sys", "dev"}) steps.push_back(dir_step(dir));
+  steps.push_back(mount_step("proc", "proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
+  constexpr uint64_t kSysAttributes = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
   if (input.net_namespace || !input.user_namespace) {
-    steps.push_back(mount_step("sysfs", root + "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    steps.push_back(mount_step("sysfs", "sys", kSysAttributes));
   } else {
     // sysfs may only be mounted by the owner of the network namespace: borrow the host's.
-    steps.push_back(mount_step("/sys", root + "/sys", "", MS_BIND | MS_REC));
-    steps.push_back(
-        mount_step("", root + "/sys", "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    RootfsStep bind = step_of(Kind::kBindHost, "/sys", "sys");
+    bind.attributes = kSysAttributes;
+    steps.push_back(bind);
   }
-  add_dev(steps, root + "/dev", input);
+  add_dev(steps, input);
   steps.push_back(step_of(Kind::kPivotRoot, {}, root));
 
   for (const std::string& path : masked_paths()) {
-    RootfsStep step = step_of(Kind::kMask, {}, path);
+    RootfsStep step = step_of(Kind::kMask, {}, relative(path));
     step.optional = true;
     steps.push_back(step);
   }
   for (const std::string& path : read_only_paths()) {
-    RootfsStep step = step_of(Kind::kReadOnlyBind, {}, path);
+    RootfsStep step = step_of(Kind::kReadOnly, {}, relative(path));
     step.optional = true;
     steps.push_back(step);
   }
-  if (input.mode == RootfsMode::kReadOnlyBind)
-    steps.push_back(mount_step("", "/", "", MS_BIND | MS_REMOUNT | MS_RDONLY));
+  if (input.mode == RootfsMode::kReadOnlyBind) steps.push_back(step_of(Kind::kRootReadOnly, {}, "/"));
   return steps;
-}
-
-namespace {
-
-const char* or_null(const std::string& text) {
-  return text.empty() ? nullptr : text.c_str();
-}
-
-int apply_step(const RootfsStep& step) noexcept {
-  const char* target = step.target.c_str();
-  switch (step.kind) {
-    case Kind::kMount:
-      return mount(or_null(step.source), target, or_null(step.fstype), step.flags, or_null(step.data)) == 0 ? 0 : errno;
-    case Kind::kMakeDir:
-      if (mkdir(target, step.mode) != 0 && errno != EEXIST) return errno;
-      return 0;
-    case Kind::kMakeDevice: return mknod(target, step.mode, step.device) == 0 ? 0 : errno;
-    case Kind::kBindDevice: {
-      int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
-      if (fd < 0) return errno;
-      close(fd);
-      return mount(step.source.c_str(), target, nullptr, MS_BIND, nullptr) == 0 ? 0 : errno;
-    }
-    case Kind::kSymlink: return symlink(step.source.c_str(), target) == 0 ? 0 : errno;
-    case Kind::kPivotRoot:
-      // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves
-      // only the new root, with no directory needed to hold the old one.
-      if (chdir(target) != 0) return errno;
-      if (syscall(SYS_pivot_root, ".", ".") != 0) return errno;
-      if (umount2(".", MNT_DETACH) != 0) return errno;
-      return chdir("/") == 0 ? 0 : errno;
-    case Kind::kMask: {
-      struct stat info;
-      if (stat(target, &info) != 0) return errno;
-      if (S_ISDIR(info.st_mode)) return mount("tmpfs", target, "tmpfs", MS_RDONLY, nullptr) == 0 ? 0 : errno;
-      return mount("/dev/null", target, nullptr, MS_BIND, nullptr) == 0 ? 0 : errno;
-    }
-    case Kind::kReadOnlyBind:
-      if (mount(target, target, nullptr, MS_BIND | MS_REC, nullptr) != 0) return errno;
-      return mount(nullptr, target, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                   nullptr) == 0
-                 ? 0
-                 : errno;
-    case Kind::kReopenAs: {
-      int fd = open(step.source.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (fd < 0) return errno;
-      if (fd == step.fd) return 0;
-      int moved = dup3(fd, step.fd, O_CLOEXEC);
-      int error = moved < 0 ? errno : 0;
-      close(fd);
-      return error;
-    }
-  }
-  return EINVAL;
-}
-
-}  // namespace
-
-int apply_rootfs_plan(const std::vector<RootfsStep>& steps, size_t* failed_step) noexcept {
-  mode_t saved_umask = umask(0);  // device nodes and /dev/shm need their exact modes
-  for (size_t i = 0; i < steps.size(); ++i) {
-    int error = apply_step(steps[i]);
-    if (error == ENOENT && steps[i].optional) continue;
-    if (error != 0) {
-      *failed_step = i;
-      umask(saved_umask);
-      return error;
-    }
-  }
-  umask(saved_umask);
-  return 0;
 }
 
 }  // namespace isobench::runner

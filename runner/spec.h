@@ -36,19 +36,24 @@ struct IdMapping {
   uint32_t count = 0;
 };
 
+/// The writable layer's default size. Unbounded, a tmpfs may take half of the host's memory.
+inline constexpr uint64_t kDefaultLayerBytes = uint64_t{1} << 30;
+
 struct ContainerSpec {
   std::string id;                 ///< unique per container; names its cgroup
   std::vector<std::string> args;  ///< argv; args[0] is the command as the user gave it
   std::string executable;         ///< args[0] resolved inside the image ("/bin/noop")
   std::string rootfs;             ///< absolute path of the image's root directory
   RootfsMode rootfs_mode = RootfsMode::kOverlay;
+  uint64_t layer_bytes = kDefaultLayerBytes;  ///< size limit of the overlay's writable layer
   NamespaceSet namespaces = NamespaceSet::container_default();
   std::optional<IdMapping> uid_mapping;  ///< set when namespaces has user
   std::optional<IdMapping> gid_mapping;
   bool deny_setgroups = false;  ///< rootless single-id maps need setgroups denied
   std::string hostname = "isobench";
   std::vector<std::string> env;  ///< "KEY=VALUE", complete (defaults already merged)
-  std::string cwd = "/";
+  std::string cwd = "/";          ///< resolved inside the container's root, never through a magic link
+  int preserve_fds = 0;           ///< descriptors 3 .. 3+N-1 cross into the container (runc's --preserve-fds)
   uint32_t uid = 0;
   uint32_t gid = 0;
   bool use_cgroup = true;  ///< off: no cgroup at all (no limits, stats from rusage)

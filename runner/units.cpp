@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace isobench::runner {
@@ -64,30 +65,75 @@ Result<double> parse_cpus(std::string_view text) {
   return cpus;
 }
 
-Result<std::string> parse_cpuset(std::string_view text) {
+Result<std::vector<CpuRange>> parse_cpu_ranges(std::string_view text) {
   auto bad = [&] {
-    return plain_error("invalid cpuset '" + std::string(text) + "': expected a list such as 0 or 0-1 or 0,2-3");
+    return plain_error("invalid cpuset '" + std::string(text.substr(0, 40)) + (text.size() > 40 ? "..." : "") +
+                       "': expected a list such as 0 or 0-1 or 0,2-3");
   };
   if (text.empty()) return bad();
+  std::vector<CpuRange> ranges;
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t comma = text.find(',', pos);
     std::string_view item = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     size_t dash = item.find('-');
-    unsigned first = 0, last = 0;
+    CpuRange range;
     auto number = [](std::string_view s, unsigned& out) {
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
       return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
     };
     if (dash == std::string_view::npos) {
-      if (!number(item, first)) return bad();
-    } else if (!number(item.substr(0, dash), first) || !number(item.substr(dash + 1), last) || last < first) {
+      if (!number(item, range.first)) return bad();
+      range.last = range.first;
+    } else if (!number(item.substr(0, dash), range.first) || !number(item.substr(dash + 1), range.last) ||
+               range.last < range.first) {
       return bad();
     }
+    ranges.push_back(range);
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }
+  return ranges;
+}
+
+Result<std::string> parse_cpuset(std::string_view text) {
+  auto ranges = parse_cpu_ranges(text);
+  if (!ranges) return ranges.error();
   return std::string(text);
+}
+
+Status check_cpuset_within(std::string_view requested, std::string_view available) {
+  auto wanted = parse_cpu_ranges(requested);
+  if (!wanted) return wanted.error();
+  auto present = parse_cpu_ranges(available);
+  if (!present) return plain_error("cannot tell which CPUs this host has (" + present.error().message + ")");
+  // Walk each wanted range over the available ones; the lists are short, the ranges may not be.
+  for (const CpuRange& range : *wanted) {
+    uint64_t next = range.first;
+    bool progressed = true;
+    while (next <= range.last && progressed) {
+      progressed = false;
+      for (const CpuRange& have : *present)
+        if (have.first <= next && next <= have.last) {
+          next = static_cast<uint64_t>(have.last) + 1;
+          progressed = true;
+        }
+    }
+    if (next <= range.last)
+      return plain_error("CPU " + std::to_string(next) + " does not exist here: this host has CPUs " +
+                         std::string(available));
+  }
+  return {};
+}
+
+Status check_seconds(double seconds, bool zero_allowed) {
+  char shown[32];
+  std::snprintf(shown, sizeof shown, "%g", seconds);
+  if (std::isfinite(seconds) && (zero_allowed ? seconds >= 0 : seconds > 0) && seconds <= kMaxSeconds) return {};
+  char limit[32];
+  std::snprintf(limit, sizeof limit, "%.0f", kMaxSeconds);
+  return plain_error("'" + std::string(shown) + "' is out of range: give seconds " +
+                     (zero_allowed ? "from 0" : "above 0") + " up to " + limit + " (about 11 days)");
 }
 
 }  // namespace isobench::runner

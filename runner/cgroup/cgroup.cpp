@@ -52,6 +52,15 @@ CgroupLayout parse_cgroup_layout(const std::string& mountinfo) {
   return layout;
 }
 
+Result<CgroupLayout> apply_cgroup_request(CgroupLayout layout, const std::string& requested) {
+  if (requested.empty() || requested == "auto") return layout;
+  if (requested != "v2") return plain_error("ISOBENCH_CGROUP: '" + requested.substr(0, 16) + "' is not auto or v2");
+  if (layout.v2_mount.empty()) return plain_error("ISOBENCH_CGROUP=v2: this host has no cgroup2 mount");
+  layout.v1_mounts.clear();
+  layout.mode = CgroupMode::kV2;
+  return layout;
+}
+
 Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupLayout& layout, CgroupFs& fs) {
   switch (layout.mode) {
     case CgroupMode::kV2: return std::unique_ptr<CgroupManager>(new CgroupV2Manager(layout.v2_mount, fs));

@@ -31,6 +31,12 @@ struct CgroupLayout {
 /// kHybrid; v1 alone -> kV1. Named v1 hierarchies (name=systemd) are not controllers.
 CgroupLayout parse_cgroup_layout(const std::string& mountinfo);
 
+/// ISOBENCH_CGROUP=v2 on a hybrid host: use its cgroup2 mount alone, as a v2-only host would
+/// (no v1 controllers, so no limits, but the v2 code paths and the BPF device program run for
+/// real; that is what the tests use it for). Any other request leaves the layout as it is;
+/// an unknown one is an error naming it.
+Result<CgroupLayout> apply_cgroup_request(CgroupLayout layout, const std::string& requested);
+
 struct CgroupStats {
   std::optional<uint64_t> memory_peak_bytes;
   std::optional<uint64_t> cpu_total_ns;  ///< exact (scheduler clock)
@@ -70,6 +76,9 @@ class CgroupManager {
  public:
   virtual ~CgroupManager() = default;
   virtual CgroupMode mode() const = 0;
+  /// True when every cgroup this manager creates enforces the default device allow-list
+  /// (v1: the devices controller is mounted; v2: a BPF device program, always).
+  virtual bool guards_devices() const = 0;
   /// Creates isobench/<name> with `limits` applied. Fails, leaving nothing behind, when a
   /// limit's controller is missing or a write is refused.
   virtual Result<std::unique_ptr<Cgroup>> create(const std::string& name, const ResourceLimits& limits) = 0;

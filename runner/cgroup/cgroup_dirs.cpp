@@ -17,18 +17,34 @@ void sleep_ms(long ms) {
 
 }  // namespace
 
-Result<std::string> create_cgroup_dir(CgroupFs& fs, const std::string& root, const std::string& name,
-                                      const std::function<Status(const std::string&)>& prepare_parent) {
+Result<CgroupDir> create_cgroup_dir(CgroupFs& fs, const std::string& root, const std::string& name,
+                                    const std::function<Status(const std::string&)>& prepare_parent) {
   std::string parent = root + "/" + kCgroupParent;
   std::string dir = parent + "/" + name;
   for (int attempt = 0; attempt < 5; ++attempt) {
     if (auto made = fs.make_dir(parent); !made && made.error().errno_value != EEXIST) return made.error();
     if (prepare_parent) ISOBENCH_TRY(prepare_parent(parent));
     auto made = fs.make_dir(dir);
-    if (made) return dir;
-    if (made.error().errno_value != ENOENT) return made.error();
+    if (!made) {
+      if (made.error().errno_value != ENOENT) return made.error();
+      continue;
+    }
+    // Until the lock is ours the directory looks stale; a cleaner that removed it in that
+    // window makes lock_dir fail with ENOENT, and the name is free to make again.
+    // Not a blocking wait: anyone who may open the directory may flock it, and a start must
+    // not hang on them. A cleaner holds it for one rmdir.
+    auto lock = fs.lock_dir(dir, /*wait=*/false);
+    for (int retry = 0; !lock && lock.error().errno_value == EWOULDBLOCK && retry < 1000; ++retry) {
+      sleep_ms(1);
+      lock = fs.lock_dir(dir, /*wait=*/false);
+    }
+    if (lock) return CgroupDir{dir, std::move(*lock)};
+    if (lock.error().errno_value != ENOENT) {
+      (void)fs.remove_dir(dir);
+      return lock.error();
+    }
   }
-  return plain_error("cannot create cgroup " + dir + ": its parent keeps disappearing");
+  return plain_error("cannot create cgroup " + dir + ": it keeps disappearing");
 }
 
 Status kill_cgroup_procs(CgroupFs& fs, const std::string& dir) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "common/unique_fd.h"
@@ -25,6 +26,16 @@ class CgroupFs {
   virtual Result<UniqueFd> open_for_write(const std::string& path) = 0;
   /// open(2) of a directory, close-on-exec (for clone3's CLONE_INTO_CGROUP).
   virtual Result<UniqueFd> open_directory(const std::string& path) = 0;
+  /// Attaches the default device allow-list (a BPF device program) to the cgroup v2
+  /// directory `dir`; the returned descriptor holds the program while the cgroup lives.
+  virtual Result<UniqueFd> attach_device_filter(const std::string& dir) = 0;
+  /// The names of the directories (child cgroups) in `path`.
+  virtual Result<std::vector<std::string>> list_dirs(const std::string& path) = 0;
+  /// flock(2) LOCK_EX on the directory `path`, close-on-exec, held until the descriptor is
+  /// closed: how the owner of a cgroup says it is alive. With `wait` false, fails with
+  /// EWOULDBLOCK while someone else holds it. Fails with ENOENT when `path` no longer names
+  /// the directory that got locked (removed, or removed and made again, in between).
+  virtual Result<UniqueFd> lock_dir(const std::string& path, bool wait) = 0;
 };
 
 /// The real thing: system calls on the host's cgroup mounts.
@@ -37,6 +48,9 @@ class HostCgroupFs final : public CgroupFs {
   bool exists(const std::string& path) override;
   Result<UniqueFd> open_for_write(const std::string& path) override;
   Result<UniqueFd> open_directory(const std::string& path) override;
+  Result<UniqueFd> attach_device_filter(const std::string& dir) override;
+  Result<std::vector<std::string>> list_dirs(const std::string& path) override;
+  Result<UniqueFd> lock_dir(const std::string& path, bool wait) override;
 };
 
 }  // namespace isobench::runner

@@ -2,6 +2,8 @@
 
 #include "common/file_io.h"
 #include "runner/cgroup/cgroup_dirs.h"
+#include "runner/cgroup/stale_cgroups.h"
+#include "runner/security/device_filter.h"
 
 namespace isobench::runner {
 namespace {
@@ -11,7 +13,11 @@ class CgroupV1 final : public Cgroup {
   explicit CgroupV1(CgroupFs& fs) : fs_(fs) {}
   ~CgroupV1() override { (void)destroy(); }
 
-  void add_dir(const std::string& controller, const std::string& dir) { dirs_.emplace_back(controller, dir); }
+  /// Keeps the directory's lock until the object dies: a stale-cgroup sweep leaves it alone.
+  void add_dir(const std::string& controller, CgroupDir dir) {
+    dirs_.emplace_back(controller, dir.path);
+    locks_.push_back(std::move(dir.lock));
+  }
   const std::string* dir_of(const std::string& controller) const {
     for (const auto& [name, dir] : dirs_)
       if (name == controller) return &dir;
@@ -71,6 +77,7 @@ class CgroupV1 final : public Cgroup {
   CgroupFs& fs_;
   std::vector<std::pair<std::string, std::string>> dirs_;
   std::vector<UniqueFd> join_fds_;
+  std::vector<UniqueFd> locks_;  ///< one per directory, closed only after destroy() removed them
   bool destroyed_ = false;
 };
 
@@ -84,9 +91,15 @@ Result<std::unique_ptr<Cgroup>> CgroupV1Manager::create(const std::string& name,
     bool required;
   };
   std::vector<Wanted> wanted = {
-      {"memory", limits.memory_bytes.has_value()}, {"cpuacct", false}, {"pids", limits.pids.has_value()}};
+      {"memory", limits.memory_bytes.has_value()},
+      {"cpuacct", false},
+      {"pids", limits.pids.has_value()},
+      {"devices", false}};  // the device allow-list: without it root inside opens any host device
   if (limits.cpus) wanted.push_back({"cpu", true});
   if (limits.cpuset_cpus) wanted.push_back({"cpuset", true});
+
+  // What killed runs left, on every start but cheaply: a few containers, found in one listing.
+  (void)remove_stale_cgroups(fs_, v1_sweep_roots(mounts_), SweepScope::kFirstHierarchy, kStaleCgroupsPerStart);
 
   auto cgroup = std::make_unique<CgroupV1>(fs_);
   for (const Wanted& want : wanted) {
@@ -111,8 +124,9 @@ Result<std::unique_ptr<Cgroup>> CgroupV1Manager::create(const std::string& name,
     };
     auto dir = create_cgroup_dir(fs_, root, name, inherit_cpuset);
     if (!dir) return dir.error();
-    cgroup->add_dir(want.controller, *dir);
-    ISOBENCH_TRY(inherit_cpuset(*dir));
+    const std::string path = dir->path;
+    cgroup->add_dir(want.controller, std::move(*dir));
+    ISOBENCH_TRY(inherit_cpuset(path));
   }
 
   auto set = [&](const char* controller, const std::string& file, const std::string& value) {
@@ -126,6 +140,12 @@ Result<std::unique_ptr<Cgroup>> CgroupV1Manager::create(const std::string& name,
   }
   if (limits.pids) ISOBENCH_TRY(set("pids", "pids.max", std::to_string(*limits.pids)));
   if (limits.cpuset_cpus) ISOBENCH_TRY(set("cpuset", "cpuset.cpus", *limits.cpuset_cpus));
+  if (cgroup->dir_of("devices")) {
+    // Deny everything, then allow the list: the controller takes one rule per write.
+    ISOBENCH_TRY(set("devices", "devices.deny", "a"));
+    for (const DeviceRule& rule : default_device_rules())
+      ISOBENCH_TRY(set("devices", "devices.allow", device_rule_text(rule)));
+  }
   return std::unique_ptr<Cgroup>(std::move(cgroup));
 }
 

@@ -13,6 +13,7 @@ class CgroupV1Manager final : public CgroupManager {
   CgroupV1Manager(std::map<std::string, std::string> mounts, CgroupMode mode, CgroupFs& fs)
       : mounts_(std::move(mounts)), mode_(mode), fs_(fs) {}
   CgroupMode mode() const override { return mode_; }
+  bool guards_devices() const override { return mounts_.count("devices") > 0; }
   Result<std::unique_ptr<Cgroup>> create(const std::string& name, const ResourceLimits& limits) override;
 
  private:

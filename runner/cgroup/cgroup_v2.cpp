@@ -1,13 +1,15 @@
 #include "runner/cgroup/cgroup_v2.h"
 
 #include "runner/cgroup/cgroup_dirs.h"
+#include "runner/cgroup/stale_cgroups.h"
 
 namespace isobench::runner {
 namespace {
 
 class CgroupV2 final : public Cgroup {
  public:
-  CgroupV2(std::string dir, CgroupFs& fs) : dir_(std::move(dir)), fs_(fs) {}
+  /// Keeps the directory's lock until the object dies: a stale-cgroup sweep leaves it alone.
+  CgroupV2(CgroupDir dir, CgroupFs& fs) : dir_(std::move(dir.path)), lock_(std::move(dir.lock)), fs_(fs) {}
   ~CgroupV2() override { (void)destroy(); }
 
   Result<CgroupJoin> prepare_join() override {
@@ -48,11 +50,14 @@ class CgroupV2 final : public Cgroup {
   }
 
   std::vector<std::string> paths() const override { return {dir_}; }
+  void hold_device_filter(UniqueFd program) { device_filter_ = std::move(program); }
 
  private:
   std::string dir_;
+  UniqueFd lock_;
   CgroupFs& fs_;
   UniqueFd dir_fd_;
+  UniqueFd device_filter_;
   bool destroyed_ = false;
 };
 
@@ -91,16 +96,23 @@ Result<std::unique_ptr<Cgroup>> CgroupV2Manager::create(const std::string& name,
       return plain_error("the cgroup v2 controller '" + controller + "' is not available on this host");
   }
   ISOBENCH_TRY(enable_controllers(mount_, usable));
-  auto dir = create_cgroup_dir(fs_, mount_, name,
-                               [&](const std::string& parent) { return enable_controllers(parent, usable); });
-  if (!dir) return dir.error();
-  auto cgroup = std::make_unique<CgroupV2>(*dir, fs_);  // from here on, failures remove the dir
+  // What killed runs left, on every start but cheaply.
+  (void)remove_stale_cgroups(fs_, {mount_}, SweepScope::kFirstHierarchy, kStaleCgroupsPerStart);
+  auto made = create_cgroup_dir(fs_, mount_, name,
+                                [&](const std::string& parent) { return enable_controllers(parent, usable); });
+  if (!made) return made.error();
+  const std::string dir = made->path;
+  auto cgroup = std::make_unique<CgroupV2>(std::move(*made), fs_);  // from here on, failures remove the dir
+  // Before anything can join: the allow-list guards the container's first open.
+  auto filter = fs_.attach_device_filter(dir);
+  if (!filter) return filter.error();
+  cgroup->hold_device_filter(std::move(*filter));
 
-  auto set = [&](const std::string& file, const std::string& value) { return fs_.write(*dir + "/" + file, value); };
+  auto set = [&](const std::string& file, const std::string& value) { return fs_.write(dir + "/" + file, value); };
   if (limits.memory_bytes) {
     ISOBENCH_TRY(set("memory.max", std::to_string(*limits.memory_bytes)));
     // Without this a limited container would swap instead of being OOM-killed.
-    if (fs_.exists(*dir + "/memory.swap.max")) ISOBENCH_TRY(set("memory.swap.max", "0"));
+    if (fs_.exists(dir + "/memory.swap.max")) ISOBENCH_TRY(set("memory.swap.max", "0"));
   }
   if (limits.cpus) {
     CpuBandwidth bandwidth = cpu_bandwidth(*limits.cpus);

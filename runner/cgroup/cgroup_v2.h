@@ -9,6 +9,7 @@ class CgroupV2Manager final : public CgroupManager {
  public:
   CgroupV2Manager(std::string mount, CgroupFs& fs) : mount_(std::move(mount)), fs_(fs) {}
   CgroupMode mode() const override { return CgroupMode::kV2; }
+  bool guards_devices() const override { return true; }
   Result<std::unique_ptr<Cgroup>> create(const std::string& name, const ResourceLimits& limits) override;
 
  private:

@@ -2,8 +2,10 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
+#include "common/bounded_input.h"
 #include "common/file_io.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/cli/commands.h"
@@ -22,8 +24,10 @@ Result<int> run_container(RunOptions& options) {
   if (options.vm) return run_in_vm(options);
   auto builtin = runner::builtin_image_rootfs();
   if (!builtin && options.rootfs.empty()) return builtin.error();
-  auto spec = build_spec(options, {geteuid(), getegid()}, builtin ? *builtin : "");
+  auto spec = build_spec(options, {geteuid(), getegid(), host_online_cpus()}, builtin ? *builtin : "");
   if (!spec) return spec.error();
+  // Before the workload runs: a path that cannot be written must not cost its exit code.
+  if (!options.stats_json.empty()) ISOBENCH_TRY(check_output_path(options.stats_json, "--stats-json"));
   if (Status found = resolve_executable(*spec); !found) {
     std::cerr << "isobench: error: " << found.error().message << "\n";
     return found.error().errno_value == ENOENT ? 127 : 126;
@@ -35,7 +39,10 @@ Result<int> run_container(RunOptions& options) {
   if (spec->use_cgroup) {
     auto mountinfo = read_file("/proc/self/mountinfo");
     if (!mountinfo) return mountinfo.error();
-    auto manager = runner::make_cgroup_manager(runner::parse_cgroup_layout(*mountinfo), cgroup_fs);
+    const char* requested = std::getenv("ISOBENCH_CGROUP");
+    auto layout = runner::apply_cgroup_request(runner::parse_cgroup_layout(*mountinfo), requested ? requested : "");
+    if (!layout) return layout.error();
+    auto manager = runner::make_cgroup_manager(*layout, cgroup_fs);
     if (manager) {
       cgroups = std::move(*manager);
       mode = cgroups->mode();
@@ -47,10 +54,13 @@ Result<int> run_container(RunOptions& options) {
     }
   }
 
+  if (spec->use_cgroup && cgroups && !cgroups->guards_devices())
+    spdlog::warn("the devices cgroup controller is not mounted: CAP_MKNOD is dropped and the root is mounted nodev");
   runner::ContainerLauncher launcher(cgroups.get());
   auto outcome = launcher.run(*spec);
   if (!outcome) return outcome.error();
 
+  for (const std::string& warning : outcome->warnings) std::cerr << "isobench: warning: " << warning << "\n";
   switch (outcome->ending) {
     case Ending::kSetupFailed: std::cerr << "isobench: error: " << outcome->message << "\n"; break;
     case Ending::kOomKilled:
@@ -71,7 +81,10 @@ Result<int> run_container(RunOptions& options) {
   if (options.stats || !options.stats_json.empty()) {
     nlohmann::ordered_json stats = run_stats_json(*outcome, mode, own_peak_rss_bytes());
     if (options.stats) std::cerr << run_stats_text(stats) << "\n";
-    if (!options.stats_json.empty()) ISOBENCH_TRY(write_regular_file(options.stats_json, stats.dump(2) + "\n"));
+    // The workload ran: its exit code stays the run's even when the file cannot be written.
+    if (!options.stats_json.empty())
+      if (Status written = write_output_file(options.stats_json, stats.dump(2) + "\n"); !written)
+        std::cerr << "isobench: error: --stats-json: " << written.error().text() << "\n";
   }
   return outcome->exit_code;
 }

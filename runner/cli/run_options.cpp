@@ -2,9 +2,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 
+#include "common/bounded_input.h"
+#include "common/file_io.h"
 #include "runner/image.h"
 #include "runner/units.h"
 
@@ -13,36 +18,91 @@ namespace isobench::cli {
 using runner::ContainerSpec;
 using runner::Namespace;
 
+namespace {
+
+/// `--memory ''` and the like: an empty value is a mistake, not "use the default".
+CLI::Validator non_empty(std::string what) {
+  return CLI::Validator(
+      [what](std::string& value) { return value.empty() ? "an empty value: expected " + what : std::string(); },
+      "NONEMPTY", "");
+}
+
+}  // namespace
+
+std::string host_online_cpus() {
+  auto online = read_file("/sys/devices/system/cpu/online");
+  return online ? trim(*online) : "";
+}
+
+Status check_duration_option(const char* option, double seconds, bool zero_allowed) {
+  Status checked = runner::check_seconds(seconds, zero_allowed);
+  if (!checked) return plain_error(std::string(option) + ": " + checked.error().message);
+  return {};
+}
+
+bool valid_hostname(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t dot = std::min(name.find('.', start), name.size());
+    std::string_view label = name.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return false;
+    start = dot + 1;
+  }
+  return true;
+}
+
 void add_run_options(CLI::App& command, RunOptions& options) {
-  command.add_option("--rootfs", options.rootfs, "Root filesystem directory (default: the built-in image)");
+  command.add_option("--rootfs", options.rootfs, "Root filesystem directory (default: the built-in image)")
+      ->check(non_empty("a directory"));
   command.add_flag("--read-only", options.read_only, "Mount the rootfs read-only instead of a copy-on-write layer");
+  command.add_option("--layer-size", options.layer_size,
+                     "Size limit of the copy-on-write layer, a tmpfs in memory (default 1g)");
+  command.add_option("--preserve-fds", options.preserve_fds,
+                     "Pass descriptors 3 .. 3+N-1 into the container (every other one but 0, 1, 2 is closed)")
+      ->check(CLI::Range(0, 1024));
   command.add_option("--share", options.share, "Namespaces to share with the host: pid,mnt,uts,ipc,net,cgroup")
       ->delimiter(',');
   command.add_flag("--userns", options.userns, "Add a user namespace (root inside maps to 100000+ outside)");
   command.add_flag("--timens", options.timens, "Add a time namespace");
-  command.add_option("--hostname", options.hostname, "Hostname inside the container");
+  command.add_option("--hostname", options.hostname, "Hostname inside the container (RFC 1123)")
+      ->check(non_empty("a host name"));
   command.add_option("-e,--env", options.env, "Set KEY=VALUE (KEY alone copies it from the host)");
-  command.add_option("-w,--workdir", options.workdir, "Working directory inside the container");
-  command.add_option("-u,--user", options.user, "uid[:gid] to run the command as");
-  command.add_option("-m,--memory", options.memory, "Memory limit, e.g. 64m");
-  command.add_option("--cpus", options.cpus, "CPU limit as a number of CPUs, e.g. 0.5");
-  command.add_option("--pids-limit", options.pids_limit, "Maximum number of processes");
-  command.add_option("--cpuset-cpus", options.cpuset_cpus, "CPUs the container may use, e.g. 0-1");
+  command.add_option("-w,--workdir", options.workdir, "Working directory inside the container")
+      ->check(non_empty("an absolute path"));
+  command.add_option("-u,--user", options.user, "uid[:gid] to run the command as")->check(non_empty("uid or uid:gid"));
+  command.add_option("-m,--memory", options.memory, "Memory limit, e.g. 64m")->check(non_empty("a size such as 64m"));
+  command.add_option("--cpus", options.cpus, "CPU limit as a number of CPUs, e.g. 0.5")
+      ->check(non_empty("a number of CPUs such as 0.5"));
+  command.add_option("--pids-limit", options.pids_limit, "Maximum number of processes")
+      ->check(non_empty("a positive integer"));
+  command.add_option("--cpuset-cpus", options.cpuset_cpus, "CPUs the container may use, e.g. 0-1")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            std::string online = host_online_cpus();
+            return value.empty() ? "an empty list of CPUs" + (online.empty() ? "" : ": this host has CPUs " + online)
+                                 : std::string();
+          },
+          "CPUS", ""));
   command.add_option("--security", options.security, "default, or none: no capability drop, seccomp or no_new_privs")
       ->check(CLI::IsMember({"default", "none"}));
-  command.add_flag("--no-cgroup", options.no_cgroup, "Create no cgroup (no limits; CPU and memory from rusage)");
-  command.add_option("--timeout", options.timeout, "Kill the container after this many seconds (exit code 124)")
-      ->check(CLI::PositiveNumber);
-  command
-      .add_option("--stop-timeout", options.stop_timeout,
-                  "Seconds between forwarding SIGINT/SIGTERM and killing the container")
-      ->check(CLI::NonNegativeNumber);
+  command.add_flag("--no-cgroup", options.no_cgroup,
+                   "Create no cgroup (no limits; CPU and memory from rusage). Without a device cgroup, CAP_MKNOD "
+                   "is dropped and the root is mounted nodev");
+  // Durations are checked by build_spec and run_in_vm, with messages that show the value.
+  command.add_option("--timeout", options.timeout, "Kill the container after this many seconds (exit code 124)");
+  command.add_option("--stop-timeout", options.stop_timeout,
+                     "Seconds between forwarding SIGINT/SIGTERM and killing the container");
   command.add_flag("--vm", options.vm, "Run in a QEMU microVM booted from the same image instead of a container");
-  command.add_option("--kernel", options.kernel, "Guest kernel for --vm (default: newest /boot/vmlinuz-*-cloud-amd64)");
+  command.add_option("--kernel", options.kernel, "Guest kernel for --vm (default: newest /boot/vmlinuz-*-cloud-amd64)")
+      ->check(non_empty("a kernel image file"));
   command.add_option("--accel", options.accel, "--vm accelerator: auto (KVM when a timed boot probe passes), kvm, tcg")
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   command.add_flag("--stats", options.stats, "Print startup time, peak memory and CPU time at exit");
-  command.add_option("--stats-json", options.stats_json, "Write the same statistics as JSON to this file");
+  command.add_option("--stats-json", options.stats_json, "Write the same statistics as JSON to this file")
+      ->check(non_empty("a file path"));
 }
 
 namespace {
@@ -58,8 +118,26 @@ Result<std::pair<uint32_t, uint32_t>> parse_user(const std::string& text) {
   bool good = number(view.substr(0, colon), uid);
   if (good) gid = uid;
   if (good && colon != std::string_view::npos) good = number(view.substr(colon + 1), gid);
-  if (!good) return plain_error("invalid --user '" + text + "': expected uid or uid:gid (numbers)");
+  if (!good) return plain_error("invalid --user '" + excerpt(text) + "': expected uid or uid:gid (numbers)");
+  // setresuid(-1) and setresgid(-1) leave the id unchanged: the command would run as root.
+  for (auto [id, kind] : {std::pair{uid, "uid"}, std::pair{gid, "gid"}})
+    if (id == UINT32_MAX)
+      return plain_error("invalid --user '" + text + "': " + kind +
+                         " 4294967295 is -1, which the kernel reads as \"leave unchanged\"");
   return std::pair{uid, gid};
+}
+
+/// `id` must be mapped in the container's user namespace, or setresuid fails with EINVAL
+/// after the container was made.
+Status check_mapped(uint32_t id, const char* kind, const runner::IdMapping& mapping, bool rootless) {
+  if (id >= mapping.inside && id - mapping.inside < mapping.count) return {};
+  std::string range = std::to_string(mapping.inside) + "-" + std::to_string(mapping.inside + mapping.count - 1);
+  std::string message = "--user: " + std::string(kind) + " " + std::to_string(id) +
+                        " is not mapped in the user namespace (" + range + ")";
+  if (rootless)
+    message += ": run by a non-root user, isobench maps only " + std::string(kind) + " 0 (to your own " + kind +
+               " " + std::to_string(mapping.outside) + ")";
+  return plain_error(message);
 }
 
 std::vector<std::string> expand_env(const std::vector<std::string>& entries) {
@@ -130,6 +208,9 @@ Result<ContainerSpec> build_spec(const RunOptions& options, const Invoker& invok
   if (!options.cpuset_cpus.empty()) {
     auto cpuset = runner::parse_cpuset(options.cpuset_cpus);
     if (!cpuset) return Error{0, "--cpuset-cpus: " + cpuset.error().message};
+    if (!invoker.online_cpus.empty())
+      if (Status within = runner::check_cpuset_within(*cpuset, invoker.online_cpus); !within)
+        return plain_error("--cpuset-cpus " + excerpt(options.cpuset_cpus) + ": " + within.error().message);
     spec.limits.cpuset_cpus = *cpuset;
   }
   if (spec.limits.any() && !spec.use_cgroup)
@@ -141,15 +222,29 @@ Result<ContainerSpec> build_spec(const RunOptions& options, const Invoker& invok
     if (!ids) return ids.error();
     std::tie(spec.uid, spec.gid) = *ids;
   }
+  if (spec.uid_mapping) ISOBENCH_TRY(check_mapped(spec.uid, "uid", *spec.uid_mapping, rootless));
+  if (spec.gid_mapping) ISOBENCH_TRY(check_mapped(spec.gid, "gid", *spec.gid_mapping, rootless));
   spec.security = options.security == "none" ? runner::SecurityMode::kNone : runner::SecurityMode::kDefault;
   spec.rootfs_mode = options.read_only ? runner::RootfsMode::kReadOnlyBind : runner::RootfsMode::kOverlay;
+  if (!options.layer_size.empty()) {
+    auto bytes = runner::parse_bytes(options.layer_size);
+    if (!bytes) return Error{0, "--layer-size: " + bytes.error().message};
+    if (*bytes < (1u << 20)) return plain_error("--layer-size: '" + options.layer_size + "' is below the 1 MiB minimum");
+    if (options.read_only) return plain_error("--layer-size: a --read-only container has no writable layer");
+    spec.layer_bytes = *bytes;
+  }
+  spec.preserve_fds = options.preserve_fds;
+  if (options.timeout) ISOBENCH_TRY(check_duration_option("--timeout", *options.timeout, false));
+  ISOBENCH_TRY(check_duration_option("--stop-timeout", options.stop_timeout, true));
   spec.timeout_seconds = options.timeout;
   spec.stop_grace_seconds = options.stop_timeout;
   spec.hostname = options.hostname;
-  if (options.hostname.empty() || options.hostname.size() > 64)
-    return plain_error("--hostname: must be 1 to 64 characters");
+  if (!valid_hostname(options.hostname))
+    return plain_error("--hostname: '" + excerpt(options.hostname) +
+                       "' is not a host name (RFC 1123: letters, digits and '-' in dot-separated labels that do not "
+                       "start or end with '-', at most 64 characters)");
   if (options.workdir.empty() || options.workdir[0] != '/')
-    return plain_error("--workdir: '" + options.workdir + "' must be an absolute path");
+    return plain_error("--workdir: '" + excerpt(options.workdir) + "' must be an absolute path");
   spec.cwd = options.workdir;
   spec.env = runner::merge_environment(runner::default_environment(spec.hostname), expand_env(options.env));
 

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,8 @@ struct RunOptions {
   std::vector<std::string> command;
   std::string rootfs;  ///< empty: the built-in image
   bool read_only = false;
+  std::string layer_size;  ///< empty: runner::kDefaultLayerBytes
+  int preserve_fds = 0;
   std::vector<std::string> share;  ///< namespaces to keep from the host
   bool userns = false;
   bool timens = false;
@@ -44,15 +47,29 @@ struct RunOptions {
 /// Registers the options on `command` (the `run` subcommand).
 void add_run_options(CLI::App& command, RunOptions& options);
 
-/// Who runs isobench: decides rootless mode and id mappings.
+/// Who runs isobench, and where: decides rootless mode and id mappings, and what
+/// --cpuset-cpus may name.
 struct Invoker {
   uid_t uid = 0;
   gid_t gid = 0;
+  std::string online_cpus;  ///< "0-1", as /sys/devices/system/cpu/online says; empty: not checked
 };
+
+/// This host's online CPUs ("0-1"), or "" when /sys does not say.
+std::string host_online_cpus();
+
+/// A --timeout or --stop-timeout value: finite, within runner::kMaxSeconds, above 0 unless
+/// `zero_allowed`. The error names `option` and the value.
+Status check_duration_option(const char* option, double seconds, bool zero_allowed);
+
+/// An RFC 1123 host name the kernel takes: dot-separated labels of letters, digits and '-'
+/// (not first or last in a label), 1 to 63 characters each, at most 64 in all.
+bool valid_hostname(std::string_view name);
 
 /// Validates the options and builds the spec, touching nothing but reads of the rootfs
 /// directory. `builtin_rootfs` is used when no --rootfs was given. Errors name the option
-/// and the bad value.
+/// and the bad value. User and group ids must be mapped in the container's user namespace
+/// when it has one (0-65535 as root, only 0 rootless), and are never -1 (4294967295).
 Result<runner::ContainerSpec> build_spec(const RunOptions& options, const Invoker& invoker,
                                          const std::string& builtin_rootfs);
 

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -15,7 +18,10 @@ namespace isobench::testing {
 
 class FakeCgroupFs final : public runner::CgroupFs {
  public:
-  void add_dir(const std::string& path) { dirs_.insert(path); }
+  void add_dir(const std::string& path) {
+    dirs_.insert(path);
+    new_lock_file(path);
+  }
   void seed(const std::string& path, const std::string& content) { files_[path] = content; }
   /// Writes to this path fail with `error` (like a kernel refusing a limit).
   void refuse(const std::string& path, int error) { refused_[path] = error; }
@@ -24,6 +30,7 @@ class FakeCgroupFs final : public runner::CgroupFs {
     if (dirs_.count(path)) return Error{EEXIST, "exists: " + path};
     if (!dirs_.count(parent(path))) return Error{ENOENT, "no parent: " + path};
     dirs_.insert(path);
+    new_lock_file(path);
     // What the kernel puts in every new cgroup directory, as far as the managers read it.
     files_[path + "/cgroup.procs"] = "";
     files_[path + "/cgroup.subtree_control"] = "";
@@ -36,6 +43,7 @@ class FakeCgroupFs final : public runner::CgroupFs {
     auto procs = files_.find(path + "/cgroup.procs");
     if (procs != files_.end() && !procs->second.empty()) return Error{EBUSY, "has tasks: " + path};
     dirs_.erase(path);
+    lock_files_.erase(path);
     for (auto it = files_.begin(); it != files_.end();)
       it = parent(it->first) == path ? files_.erase(it) : std::next(it);
     return {};
@@ -66,7 +74,39 @@ class FakeCgroupFs final : public runner::CgroupFs {
     opened_.push_back(path);
     return UniqueFd(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   }
+  Result<UniqueFd> attach_device_filter(const std::string& dir) override {
+    if (!dirs_.count(dir)) return Error{ENOENT, "no dir: " + dir};
+    device_filters_.push_back(dir);
+    return UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  }
+  Result<std::vector<std::string>> list_dirs(const std::string& path) override {
+    if (!dirs_.count(path)) return Error{ENOENT, "no dir: " + path};
+    std::vector<std::string> names;
+    for (const std::string& dir : dirs_)
+      if (parent(dir) == path) names.push_back(dir.substr(path.size() + 1));
+    return names;
+  }
+  /// Real flock(2) on a memfd per directory: a lock is held until its descriptor closes, and
+  /// a directory made again under the same name has a new lock.
+  Result<UniqueFd> lock_dir(const std::string& path, bool wait) override {
+    auto file = lock_files_.find(path);
+    if (file == lock_files_.end()) return Error{ENOENT, "no dir: " + path};
+    const uint64_t generation = file->second.generation;
+    UniqueFd fd(::open(("/proc/self/fd/" + std::to_string(file->second.memfd.get())).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return Error{errno, "reopen lock of " + path};
+    if (before_lock_) before_lock_(path);
+    if (::flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) return Error{errno, "locked: " + path};
+    auto now = lock_files_.find(path);
+    if (now == lock_files_.end() || now->second.generation != generation)
+      return Error{ENOENT, "removed meanwhile: " + path};
+    return fd;
+  }
+  /// Runs inside every lock_dir, between opening the directory and locking it: a concurrent
+  /// cleaner acting in that window.
+  void before_lock(std::function<void(const std::string&)> hook) { before_lock_ = std::move(hook); }
   const std::vector<std::string>& opened() const { return opened_; }
+  /// Directories a device filter was attached to, in order.
+  const std::vector<std::string>& device_filters() const { return device_filters_; }
 
   bool has_dir(const std::string& path) const { return dirs_.count(path) > 0; }
   std::string file(const std::string& path) const {
@@ -78,11 +118,22 @@ class FakeCgroupFs final : public runner::CgroupFs {
 
  private:
   static std::string parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
+  void new_lock_file(const std::string& path) {
+    lock_files_[path] = LockFile{UniqueFd(memfd_create("fake-cgroup-lock", MFD_CLOEXEC)), ++generations_};
+  }
+  struct LockFile {
+    UniqueFd memfd;
+    uint64_t generation = 0;
+  };
   std::set<std::string> dirs_;
   std::map<std::string, std::string> files_;
   std::map<std::string, int> refused_;
   std::vector<std::string> writes_;
   std::vector<std::string> opened_;
+  std::vector<std::string> device_filters_;
+  std::map<std::string, LockFile> lock_files_;
+  uint64_t generations_ = 0;
+  std::function<void(const std::string&)> before_lock_;
 };
 
 }  // namespace isobench::testing

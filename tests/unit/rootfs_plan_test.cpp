@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 
 #include <algorithm>
+#include <functional>
 
 using namespace isobench::runner;
 using Kind = RootfsStep::Kind;
@@ -14,6 +15,7 @@ RootfsPlanInput overlay_input() {
   RootfsPlanInput input;
   input.rootfs = "/img";
   input.rootfs_fd = 7;
+  input.layer_bytes = 1u << 30;
   return input;
 }
 
@@ -26,48 +28,69 @@ bool mounts(const RootfsStep& step, const std::string& fstype, const std::string
   return step.kind == Kind::kMount && step.fstype == fstype && step.target == target;
 }
 
+size_t pivot_of(const std::vector<RootfsStep>& steps) {
+  return index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kPivotRoot; });
+}
+
 }  // namespace
 
 TEST(RootfsPlan, FirstStopsMountPropagation) {
   auto steps = plan_rootfs(overlay_input());
   ASSERT_FALSE(steps.empty());
-  EXPECT_EQ(steps[0].kind, Kind::kMount);
-  EXPECT_EQ(steps[0].target, "/");
-  EXPECT_EQ(steps[0].flags, static_cast<unsigned long>(MS_REC | MS_PRIVATE));
+  EXPECT_EQ(steps[0].kind, Kind::kPrivatePropagation);
 }
 
 TEST(RootfsPlan, OverlayTakesItsLowerLayerFromTheReopenedImageDescriptor) {
   auto steps = plan_rootfs(overlay_input());
-  size_t reopen = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kReopenAs; });
-  size_t tmpfs = index_of(steps, [](const RootfsStep& s) { return mounts(s, "tmpfs", "/img"); });
-  size_t overlay = index_of(steps, [](const RootfsStep& s) { return mounts(s, "overlay", "/img/root"); });
-  ASSERT_LT(reopen, tmpfs);  // the image must be opened before the tmpfs hides it
-  ASSERT_LT(tmpfs, overlay);
+  size_t reopen = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kReopenImage; });
+  size_t layer = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kLayerTmpfs; });
+  size_t overlay = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kOverlayRoot; });
+  ASSERT_LT(reopen, layer);  // the image must be opened before the tmpfs hides it
+  ASSERT_LT(layer, overlay);
   EXPECT_EQ(steps[reopen].fd, 7);
-  EXPECT_EQ(steps[overlay].data, "lowerdir=/proc/self/fd/7,upperdir=/img/upper,workdir=/img/work");
+  EXPECT_EQ(steps[layer].fd, 7);  // the layer is attached over the image by descriptor
+  EXPECT_EQ(steps[overlay].target, "/img/root");
+  EXPECT_EQ(steps[overlay].data(), "lowerdir=/proc/self/fd/7,upperdir=/img/upper,workdir=/img/work");
+}
+
+TEST(RootfsPlan, TheWritableLayerIsBoundedInBytesAndInodes) {
+  auto steps = plan_rootfs(overlay_input());
+  size_t layer = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kLayerTmpfs; });
+  ASSERT_NE(layer, SIZE_MAX);
+  EXPECT_EQ(steps[layer].data(), "mode=0755,size=1073741824,nr_inodes=263168");
+}
+
+TEST(RootfsPlan, EveryStepAfterTheRootIsMadeNamesAPathRelativeToIt) {
+  // Absolute targets would be resolved by the kernel's ordinary lookup, symlinks and all.
+  auto steps = plan_rootfs(overlay_input());
+  for (const RootfsStep& step : steps) {
+    if (!step.inside_root()) continue;
+    ASSERT_FALSE(step.target.empty()) << step.describe();
+    EXPECT_NE(step.target[0], '/') << step.describe();
+    EXPECT_EQ(step.target.find(".."), std::string::npos) << step.describe();
+  }
 }
 
 TEST(RootfsPlan, ProcSysAndDevAreMountedInsideTheNewRootBeforePivot) {
   auto steps = plan_rootfs(overlay_input());
-  size_t pivot = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kPivotRoot; });
+  size_t pivot = pivot_of(steps);
   ASSERT_NE(pivot, SIZE_MAX);
   EXPECT_EQ(steps[pivot].target, "/img/root");
-  for (auto [fstype, target] : {std::pair{"proc", "/img/root/proc"}, std::pair{"sysfs", "/img/root/sys"},
-                                std::pair{"tmpfs", "/img/root/dev"}, std::pair{"devpts", "/img/root/dev/pts"}}) {
-    size_t at = index_of(steps, [&](const RootfsStep& s) { return mounts(s, fstype, target); });
+  for (auto [fstype, target] : {std::pair{"proc", "proc"}, std::pair{"sysfs", "sys"}, std::pair{"tmpfs", "dev"},
+                                std::pair{"devpts", "dev/pts"}}) {
+    size_t at = index_of(
+        steps, [&, fstype = fstype, target = target](const RootfsStep& s) { return mounts(s, fstype, target); });
     EXPECT_LT(at, pivot) << fstype << " on " << target;
   }
-  size_t sysfs = index_of(steps, [](const RootfsStep& s) { return mounts(s, "sysfs", "/img/root/sys"); });
-  EXPECT_TRUE(steps[sysfs].flags & MS_RDONLY);
+  size_t sysfs = index_of(steps, [](const RootfsStep& s) { return mounts(s, "sysfs", "sys"); });
+  EXPECT_TRUE(steps[sysfs].attributes & MOUNT_ATTR_RDONLY);
 }
 
 TEST(RootfsPlan, MaskedAndReadOnlyProcPathsComeAfterPivotAndMayBeMissing) {
   auto steps = plan_rootfs(overlay_input());
-  size_t pivot = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kPivotRoot; });
-  size_t kcore =
-      index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kMask && s.target == "/proc/kcore"; });
-  size_t sys =
-      index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kReadOnlyBind && s.target == "/proc/sys"; });
+  size_t pivot = pivot_of(steps);
+  size_t kcore = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kMask && s.target == "proc/kcore"; });
+  size_t sys = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kReadOnly && s.target == "proc/sys"; });
   ASSERT_NE(kcore, SIZE_MAX);
   ASSERT_NE(sys, SIZE_MAX);
   EXPECT_GT(kcore, pivot);
@@ -77,7 +100,7 @@ TEST(RootfsPlan, MaskedAndReadOnlyProcPathsComeAfterPivotAndMayBeMissing) {
 
 TEST(RootfsPlan, WithoutAUserNamespaceDevicesAreCreatedWithMknod) {
   auto steps = plan_rootfs(overlay_input());
-  size_t null = index_of(steps, [](const RootfsStep& s) { return s.target == "/img/root/dev/null"; });
+  size_t null = index_of(steps, [](const RootfsStep& s) { return s.target == "dev/null"; });
   ASSERT_NE(null, SIZE_MAX);
   EXPECT_EQ(steps[null].kind, Kind::kMakeDevice);
 }
@@ -86,25 +109,36 @@ TEST(RootfsPlan, InAUserNamespaceDevicesAreBoundAndOverlayUsesUserXattrs) {
   RootfsPlanInput input = overlay_input();
   input.user_namespace = true;
   auto steps = plan_rootfs(input);
-  size_t null = index_of(steps, [](const RootfsStep& s) { return s.target == "/img/root/dev/null"; });
+  size_t null = index_of(steps, [](const RootfsStep& s) { return s.target == "dev/null"; });
   ASSERT_NE(null, SIZE_MAX);
   EXPECT_EQ(steps[null].kind, Kind::kBindDevice);
   EXPECT_EQ(steps[null].source, "/dev/null");
-  size_t overlay = index_of(steps, [](const RootfsStep& s) { return s.fstype == "overlay"; });
-  EXPECT_NE(steps[overlay].data.find(",userxattr"), std::string::npos);
+  size_t overlay = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kOverlayRoot; });
+  EXPECT_NE(steps[overlay].data().find(",userxattr"), std::string::npos);
+}
+
+TEST(RootfsPlan, WithoutADeviceCgroupTheRootIsMountedNodev) {
+  RootfsPlanInput input = overlay_input();
+  auto guarded = plan_rootfs(input);
+  input.nodev_root = true;
+  auto unguarded = plan_rootfs(input);
+  auto overlay = [](const RootfsStep& s) { return s.kind == Kind::kOverlayRoot; };
+  EXPECT_FALSE(guarded[index_of(guarded, overlay)].attributes & MOUNT_ATTR_NODEV);
+  EXPECT_TRUE(unguarded[index_of(unguarded, overlay)].attributes & MOUNT_ATTR_NODEV);
+  // /dev itself keeps its devices: the container needs /dev/null.
+  size_t dev = index_of(unguarded, [](const RootfsStep& s) { return mounts(s, "tmpfs", "dev"); });
+  EXPECT_FALSE(unguarded[dev].attributes & MOUNT_ATTR_NODEV);
 }
 
 TEST(RootfsPlan, ReadOnlyBindsTheImageAndRemountsRootReadOnlyLast) {
   RootfsPlanInput input = overlay_input();
   input.mode = RootfsMode::kReadOnlyBind;
   auto steps = plan_rootfs(input);
-  EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.fstype == "overlay"; }), SIZE_MAX);
-  size_t bind = index_of(
-      steps, [](const RootfsStep& s) { return s.kind == Kind::kMount && s.source == "/img" && s.target == "/img"; });
+  EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kOverlayRoot; }), SIZE_MAX);
+  EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kLayerTmpfs; }), SIZE_MAX);
+  size_t bind = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kBindRoot && s.source == "/img"; });
   ASSERT_NE(bind, SIZE_MAX);
-  const RootfsStep& last = steps.back();
-  EXPECT_EQ(last.target, "/");
-  EXPECT_EQ(last.flags, static_cast<unsigned long>(MS_BIND | MS_REMOUNT | MS_RDONLY));
+  EXPECT_EQ(steps.back().kind, Kind::kRootReadOnly);
 }
 
 TEST(RootfsPlan, WithoutItsOwnNetAndIpcNamespacesSysIsBorrowedAndNoMqueue) {
@@ -114,12 +148,16 @@ TEST(RootfsPlan, WithoutItsOwnNetAndIpcNamespacesSysIsBorrowedAndNoMqueue) {
   input.ipc_namespace = false;
   auto steps = plan_rootfs(input);
   EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.fstype == "sysfs"; }), SIZE_MAX);
-  EXPECT_NE(index_of(steps, [](const RootfsStep& s) { return s.source == "/sys" && (s.flags & MS_BIND); }), SIZE_MAX);
+  size_t sys = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kBindHost && s.source == "/sys"; });
+  ASSERT_NE(sys, SIZE_MAX);
+  EXPECT_TRUE(steps[sys].attributes & MOUNT_ATTR_RDONLY);
   EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.fstype == "mqueue"; }), SIZE_MAX);
 }
 
 TEST(RootfsPlan, StepsDescribeThemselvesForErrorMessages) {
   auto steps = plan_rootfs(overlay_input());
-  size_t overlay = index_of(steps, [](const RootfsStep& s) { return s.fstype == "overlay"; });
+  size_t overlay = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kOverlayRoot; });
   EXPECT_EQ(steps[overlay].describe(), "mount overlay on /img/root");
+  size_t proc = index_of(steps, [](const RootfsStep& s) { return mounts(s, "proc", "proc"); });
+  EXPECT_EQ(steps[proc].describe(), "mount proc on /proc");
 }
