@@ -45,7 +45,9 @@ Result<std::string> IsobenchTarget::probe() {
 
 Result<Invocation> IsobenchTarget::invocation(const WorkloadCommand& workload, const std::string&) {
   Invocation invocation;
-  invocation.argv = {context_.isobench, "run", "-e", "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
+  // Descriptor 3, the start handshake, is the only one besides stdio that crosses in.
+  invocation.argv = {context_.isobench, "run", "--preserve-fds", "1", "-e",
+                     "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
   invocation.argv.insert(invocation.argv.end(), options_.begin(), options_.end());
   invocation.argv.push_back("--");
   invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());

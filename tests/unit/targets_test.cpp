@@ -236,7 +236,7 @@ TEST_F(Targets, IsobenchRunsTheWorkloadWithTheStartDescriptorPassedIn) {
   ASSERT_NE(isobench, nullptr);
   auto invocation = isobench->invocation(builtin("noop"), "run-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
-  EXPECT_EQ(invocation->argv, (Strings{context_.isobench, "run", "-e", "ISOBENCH_START_FD=3", "--", "/bin/noop"}));
+  EXPECT_EQ(invocation->argv, (Strings{context_.isobench, "run", "--preserve-fds", "1", "-e", "ISOBENCH_START_FD=3", "--", "/bin/noop"}));
   EXPECT_TRUE(has(invocation->env, "ISOBENCH_START_FD=3"));
 }
 
@@ -245,7 +245,7 @@ TEST_F(Targets, IsobenchPutsProfileOptionsBeforeTheWorkload) {
   ASSERT_NE(isobench, nullptr);
   auto invocation = isobench->invocation(builtin("mem", {{"size", "1m"}}), "run-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
-  EXPECT_EQ(invocation->argv, (Strings{context_.isobench, "run", "-e", "ISOBENCH_START_FD=3", "--no-cgroup",
+  EXPECT_EQ(invocation->argv, (Strings{context_.isobench, "run", "--preserve-fds", "1", "-e", "ISOBENCH_START_FD=3", "--no-cgroup",
                                        "--security", "none", "--read-only", "--", "/bin/mem", "--size", "1m"}));
 }
 
