@@ -35,7 +35,7 @@ const char* kDeviceProbe =
     "for spec in kmsg:c:1:11 loop0:b:7:0 loopctl:c:10:237 null:c:1:3 tty:c:5:0; do"
     "  IFS=:; set -- $spec; unset IFS;"
     "  if mknod /tmp/$1 $2 $3 $4 2>/dev/null; then made=created; else made=refused; fi;"
-    "  if [ $made = created ] && true < /tmp/$1 2>/dev/null; then got=opened; else got=denied; fi;"
+    "  if [ $made = created ] && true > /tmp/$1 2>/dev/null; then got=opened; else got=denied; fi;"
     "  echo $1:$made:$got;"
     "done";
 
@@ -72,7 +72,7 @@ TEST_F(Escape, WithoutACgroupThereIsNoMknodAndDeviceFilesInTheImageStayClosed) {
   ProcessResult run = run_in_container(
       {"--no-cgroup", "--rootfs", rootfs},
       {"/bin/sh", "-c",
-       std::string(kDeviceProbe) + "; if true < /tmp/kmsg 2>/dev/null; then echo image:opened; else echo image:denied; fi"});
+       std::string(kDeviceProbe) + "; if true > /tmp/kmsg 2>/dev/null; then echo image:opened; else echo image:denied; fi"});
   ASSERT_EQ(run.exit_code, 0) << run;
   EXPECT_NE(run.out.find("kmsg:refused:denied"), std::string::npos) << run;
   EXPECT_NE(run.out.find("image:denied"), std::string::npos) << run;
