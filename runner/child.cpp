@@ -74,8 +74,14 @@ int change_directory_in_root(const char* path) noexcept {
   open_how how{};
   how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
-  if (fd < 0) return errno;
+  // The root is "/" itself, not the current directory: without a mount namespace that is
+  // still the runner's own.
+  int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return errno;
+  long fd = syscall(SYS_openat2, root, path, &how, sizeof how);
+  int saved = errno;
+  close(root);
+  if (fd < 0) return saved;
   int error = fchdir(static_cast<int>(fd)) == 0 ? 0 : errno;
   close(static_cast<int>(fd));
   return error;

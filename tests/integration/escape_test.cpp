@@ -168,6 +168,16 @@ TEST_F(Escape, AWorkingDirectoryThroughAMagicLinkIsRefused) {
   EXPECT_FALSE(fs::exists(host_dir.path() + "/escaped"));
 }
 
+TEST_F(Escape, TheWorkingDirectoryIsResolvedFromTheRootNotFromTheRunnersDirectory) {
+  // Without a mount namespace the container shares the runner's filesystem and cwd.
+  ProcessResult run = host_shell("cd /proc && \"$ISOBENCH\" run --share mnt -w /tmp -- /bin/pwd");
+  EXPECT_EQ(run.exit_code, 0) << run;
+  EXPECT_EQ(run.out, "/tmp\n");
+  ProcessResult inside = run_in_container({"-w", "/etc"}, {"/bin/pwd"});
+  EXPECT_EQ(inside.exit_code, 0) << inside;
+  EXPECT_EQ(inside.out, "/etc\n");
+}
+
 TEST_F(Escape, NoDescriptorOfTheRunnerIsAWayOutOnCgroupV2) {
   // With CLONE_INTO_CGROUP the runner holds the container's cgroup directory open; whatever
   // number it has, neither a working directory nor a path through it may lead there.
