@@ -6,6 +6,7 @@
 
 #include <linux/filter.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,7 +42,7 @@ struct SeccompRule {
 
 /// An allow list: a call no rule matches fails with `default_errno`.
 struct SeccompProfile {
-  int default_errno = 0;
+  int default_errno = EPERM;
   std::vector<SeccompRule> rules;
 };
 
