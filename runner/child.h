@@ -16,6 +16,7 @@ namespace isobench::runner {
 enum class ChildStage : int32_t {
   kJoinCgroup,
   kWaitForParent,
+  kSession,
   kBecomeRoot,
   kCgroupNamespace,
   kHostname,

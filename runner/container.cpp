@@ -97,14 +97,20 @@ Status check_inherited_descriptors(int preserve_fds) {
     if (S_ISDIR(info.st_mode))
       return plain_error("descriptor " + std::to_string(fd) +
                          " is a directory of the host; passing it into the container would let the container out");
+    // O_PATH grants no access by itself, but /proc/self/fd/N reopens the file with any.
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0 && (flags & O_PATH))
+      return plain_error("descriptor " + std::to_string(fd) +
+                         " is an O_PATH descriptor: the container could reopen the file it names for writing");
   }
   return {};
 }
 
-/// True when the file system behind `fd` has no free block left.
+/// True when the file system behind `fd` has no free block or no free inode left.
 bool file_system_full(int fd) {
   struct statfs info;
-  return fd >= 0 && fstatfs(fd, &info) == 0 && info.f_blocks > 0 && info.f_bavail == 0;
+  if (fd < 0 || fstatfs(fd, &info) != 0) return false;
+  return (info.f_blocks > 0 && info.f_bavail == 0) || (info.f_files > 0 && info.f_ffree == 0);
 }
 
 std::string size_text(uint64_t bytes) {
@@ -360,7 +366,7 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   outcome.cleaned_ns = monotonic_ns();
   if (file_system_full(layer_root.get()))
     outcome.warnings.push_back("the container's writable layer filled up: it holds " + size_text(spec.layer_bytes) +
-                               " (--layer-size); writes past that failed with ENOSPC");
+                               " and one file per 4 KiB (--layer-size); writes past that failed with ENOSPC");
   layer_root.reset();
 
   if (failure) {

@@ -164,11 +164,6 @@ int apply_host_step(const RootfsStep& step, ApplyState& state) noexcept {
       if (syscall(SYS_pivot_root, ".", ".") != 0) return errno;
       if (umount2(".", MNT_DETACH) != 0) return errno;
       return chdir("/") == 0 ? 0 : errno;
-    case Kind::kRootReadOnly: {
-      mount_attr attr{};
-      attr.attr_set = MOUNT_ATTR_RDONLY;
-      return mount_setattr(state.root.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) == 0 ? 0 : errno;
-    }
     default: return EINVAL;
   }
 }

@@ -40,9 +40,18 @@ struct DeviceNode {
 constexpr DeviceNode kDevices[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
                                    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
 
+/// A tmpfs of `bytes`, and one inode per 4 KiB of it: inodes cost kernel memory that `size`
+/// does not count (an empty file with a long name takes about 1 KiB), and the kernel's
+/// default allows half of the host's memory in pages.
+std::vector<MountOption> bounded_tmpfs(const char* mode, uint64_t bytes) {
+  return {{"mode", mode}, {"size", std::to_string(bytes)}, {"nr_inodes", std::to_string(bytes / 4096 + 1024)}};
+}
+
+constexpr uint64_t kDevBytes = uint64_t{64} << 20;  // /dev and /dev/shm, as Docker's 64 MiB /dev/shm
+
 void add_dev(std::vector<RootfsStep>& steps, const RootfsPlanInput& input) {
-  steps.push_back(mount_step("tmpfs", "dev", MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME,
-                             {{"mode", "755"}, {"size", "65536k"}}));
+  steps.push_back(
+      mount_step("tmpfs", "dev", MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME, bounded_tmpfs("755", kDevBytes)));
   for (const DeviceNode& node : kDevices) {
     std::string path = std::string("dev/") + node.name;
     if (input.user_namespace) {
@@ -61,7 +70,7 @@ void add_dev(std::vector<RootfsStep>& steps, const RootfsPlanInput& input) {
   steps.push_back(step_of(Kind::kSymlink, "pts/ptmx", "dev/ptmx"));
   steps.push_back(dir_step("dev/shm", 01777));
   steps.push_back(mount_step("tmpfs", "dev/shm", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                             {{"mode", "1777"}, {"size", "65536k"}}));
+                             bounded_tmpfs("1777", kDevBytes)));
   if (input.ipc_namespace) {
     steps.push_back(dir_step("dev/mqueue"));
     steps.push_back(mount_step("mqueue", "dev/mqueue", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
@@ -115,8 +124,7 @@ bool RootfsStep::inside_root() const {
     case Kind::kLayerTmpfs:
     case Kind::kOverlayRoot:
     case Kind::kBindRoot:
-    case Kind::kPivotRoot:
-    case Kind::kRootReadOnly: return false;
+    case Kind::kPivotRoot: return false;
     default: return true;
   }
 }
@@ -138,7 +146,6 @@ std::string RootfsStep::describe() const {
     case Kind::kPivotRoot: return "pivot_root into " + target;
     case Kind::kMask: return "mask " + where;
     case Kind::kReadOnly: return "make " + where + " read-only";
-    case Kind::kRootReadOnly: return "remount / read-only";
   }
   return "?";
 }
@@ -162,12 +169,8 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
     steps.push_back(reopen);
     RootfsStep layer = step_of(Kind::kLayerTmpfs, input.rootfs, input.rootfs);
     layer.fd = input.rootfs_fd;
-    layer.options = {{"mode", "0755"}};
-    if (input.layer_bytes) {
-      // Inodes cost kernel memory that `size` does not count: one per 4 KiB of the layer.
-      layer.options.push_back({"size", std::to_string(input.layer_bytes)});
-      layer.options.push_back({"nr_inodes", std::to_string(input.layer_bytes / 4096 + 1024)});
-    }
+    layer.options = input.layer_bytes ? bounded_tmpfs("0755", input.layer_bytes)
+                                      : std::vector<MountOption>{{"mode", "0755"}};
     steps.push_back(layer);
     root = input.rootfs + "/root";
     RootfsStep overlay = step_of(Kind::kOverlayRoot, {}, root);
@@ -181,7 +184,9 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
   } else {
     root = input.rootfs;
     RootfsStep bind = step_of(Kind::kBindRoot, input.rootfs, input.rootfs);
-    bind.attributes = root_attributes;
+    // Read-only from the start and all the way down: a mount inside the image directory (a
+    // caller's data directory) is part of the image too. /proc, /dev and /sys come on top.
+    bind.attributes = root_attributes | MOUNT_ATTR_RDONLY;
     steps.push_back(bind);
   }
 
@@ -209,7 +214,6 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
     step.optional = true;
     steps.push_back(step);
   }
-  if (input.mode == RootfsMode::kReadOnlyBind) steps.push_back(step_of(Kind::kRootReadOnly, {}, "/"));
   return steps;
 }
 

@@ -33,7 +33,7 @@ struct RootfsStep {
     kReopenImage,         ///< open `source` (O_PATH) on descriptor number `fd`: the lower layer
     kLayerTmpfs,          ///< the writable layer: a tmpfs (options) over the image `source`, with upper/ work/ root/
     kOverlayRoot,         ///< overlay of image and layer on `target`; it becomes the new root
-    kBindRoot,            ///< the image bound onto itself (--read-only); it becomes the new root
+    kBindRoot,            ///< the image bound onto itself, read-only all the way down (--read-only): the new root
     // Inside the new root: `target` is relative to it ("dev/pts").
     kMount,         ///< a new `fstype` filesystem with `options` and `attributes` on target
     kBindHost,      ///< host path `source` bound on target, with `attributes` (borrowed /sys)
@@ -44,7 +44,6 @@ struct RootfsStep {
     kPivotRoot,     ///< the new root becomes "/"; the old one is detached
     kMask,          ///< hide target: /dev/null over a file, an empty read-only tmpfs over a directory
     kReadOnly,      ///< bind target onto itself read-only, nosuid, nodev, noexec
-    kRootReadOnly,  ///< the root itself read-only (--read-only), last
   };
   Kind kind = Kind::kMount;
   std::string source;
@@ -84,7 +83,7 @@ const std::vector<std::string>& read_only_paths();
 
 /// Steps, in order: stop propagation, build the root (overlay over a private, size-bounded
 /// tmpfs, or a read-only bind), mount /proc, /sys and a minimal /dev inside it, pivot_root,
-/// mask and protect /proc paths, and for --read-only remount the root read-only last.
+/// mask and protect /proc paths.
 std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input);
 
 /// Child side: runs the steps; on failure returns an errno and sets *failed_step.

@@ -8,6 +8,23 @@
 
 namespace isobench::runner {
 
+std::vector<std::string> isolation_warnings(const ContainerSpec& spec) {
+  std::vector<std::string> warnings;
+  if (!spec.namespaces.has(Namespace::kMount))
+    warnings.push_back(
+        "--share mnt: the container works in the host's mount namespace, with no masked paths and the host's "
+        "writable /proc/sys: it is not isolated from the host's files (as docker run -v /:/host)");
+  if (!spec.namespaces.has(Namespace::kPid))
+    warnings.push_back(
+        "--share pid: the container sees and may signal the host's processes, and reaches the host's files "
+        "through /proc/PID/root of those of its uid (as docker run --pid=host)");
+  if (spec.security == SecurityMode::kNone)
+    warnings.push_back(
+        "--security none: the container keeps every capability of root and has no seccomp filter: it can undo "
+        "its own isolation, devices and masks included (as docker run --privileged)");
+  return warnings;
+}
+
 std::vector<std::string> default_environment(const std::string& hostname) {
   return {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "HOSTNAME=" + hostname,
           "TERM=xterm"};

@@ -63,6 +63,11 @@ struct ContainerSpec {
   double stop_grace_seconds = 10;         ///< SIGTERM forwarded, then SIGKILL after this
 };
 
+/// What the caller gave up, in words: sharing the host's mount or pid namespace, or
+/// --security none, leaves the container a way to the host (as Docker's -v /:/host,
+/// --pid=host and --privileged do). Empty for the default isolation.
+std::vector<std::string> isolation_warnings(const ContainerSpec& spec);
+
 /// The environment every container starts with; `-e` entries override by key.
 std::vector<std::string> default_environment(const std::string& hostname);
 /// Applies "KEY=VALUE" overrides (a bare "KEY" removes KEY) onto `base`.

@@ -56,6 +56,7 @@ Result<int> run_container(RunOptions& options) {
 
   if (spec->use_cgroup && cgroups && !cgroups->guards_devices())
     spdlog::warn("the devices cgroup controller is not mounted: CAP_MKNOD is dropped and the root is mounted nodev");
+  for (const std::string& warning : runner::isolation_warnings(*spec)) spdlog::warn("{}", warning);
   runner::ContainerLauncher launcher(cgroups.get());
   auto outcome = launcher.run(*spec);
   if (!outcome) return outcome.error();

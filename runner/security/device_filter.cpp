@@ -15,7 +15,6 @@ const std::vector<DeviceRule>& default_device_rules() {
       {'c', 5, 0, A::kAll},     // tty
       {'c', 1, 5, A::kAll},     // zero
       {'c', 1, 9, A::kAll},     // urandom
-      {'c', 5, 1, A::kAll},     // console
       {'c', 136, -1, A::kAll},  // pts/*
       {'c', 5, 2, A::kAll},     // ptmx
       {'c', 10, 229, A::kAll},  // fuse

@@ -27,8 +27,9 @@ struct DeviceRule {
 };
 
 /// Allowed devices, in runc's order: mknod of anything; read, write and mknod of null,
-/// zero, full, random, urandom, tty, console, ptmx, the pts range and fuse. Anything else is
-/// denied.
+/// zero, full, random, urandom, tty, ptmx, the pts range and fuse. Anything else is denied.
+/// Stricter than runc: no console (5:1), which runc allows because it puts a pty of its own
+/// there; isobench does not, so 5:1 would be the host's system console.
 const std::vector<DeviceRule>& default_device_rules();
 
 /// The v1 devices controller's spelling of a rule: "c 1:3 rwm", "b *:* m".

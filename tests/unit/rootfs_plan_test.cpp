@@ -60,6 +60,15 @@ TEST(RootfsPlan, TheWritableLayerIsBoundedInBytesAndInodes) {
   EXPECT_EQ(steps[layer].data(), "mode=0755,size=1073741824,nr_inodes=263168");
 }
 
+TEST(RootfsPlan, DevAndDevShmAreBoundedInInodesToo) {
+  auto steps = plan_rootfs(overlay_input());
+  for (const char* target : {"dev", "dev/shm"}) {
+    size_t at = index_of(steps, [&](const RootfsStep& s) { return mounts(s, "tmpfs", target); });
+    ASSERT_NE(at, SIZE_MAX) << target;
+    EXPECT_NE(steps[at].data().find("size=67108864,nr_inodes=17408"), std::string::npos) << steps[at].data();
+  }
+}
+
 TEST(RootfsPlan, EveryStepAfterTheRootIsMadeNamesAPathRelativeToIt) {
   // Absolute targets would be resolved by the kernel's ordinary lookup, symlinks and all.
   auto steps = plan_rootfs(overlay_input());
@@ -130,7 +139,7 @@ TEST(RootfsPlan, WithoutADeviceCgroupTheRootIsMountedNodev) {
   EXPECT_FALSE(unguarded[dev].attributes & MOUNT_ATTR_NODEV);
 }
 
-TEST(RootfsPlan, ReadOnlyBindsTheImageAndRemountsRootReadOnlyLast) {
+TEST(RootfsPlan, ReadOnlyBindsTheImageReadOnlyAllTheWayDown) {
   RootfsPlanInput input = overlay_input();
   input.mode = RootfsMode::kReadOnlyBind;
   auto steps = plan_rootfs(input);
@@ -138,7 +147,7 @@ TEST(RootfsPlan, ReadOnlyBindsTheImageAndRemountsRootReadOnlyLast) {
   EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kLayerTmpfs; }), SIZE_MAX);
   size_t bind = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kBindRoot && s.source == "/img"; });
   ASSERT_NE(bind, SIZE_MAX);
-  EXPECT_EQ(steps.back().kind, Kind::kRootReadOnly);
+  EXPECT_TRUE(steps[bind].attributes & MOUNT_ATTR_RDONLY);  // applied to the whole tree
 }
 
 TEST(RootfsPlan, WithoutItsOwnNetAndIpcNamespacesSysIsBorrowedAndNoMqueue) {

@@ -27,3 +27,20 @@ TEST(ContainerId, IsTwelveHexDigitsAndDiffersEachTime) {
   EXPECT_TRUE(std::all_of(a.begin(), a.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }));
   EXPECT_NE(a, b);
 }
+
+TEST(IsolationWarnings, TheDefaultIsolationNeedsNone) {
+  EXPECT_TRUE(isobench::runner::isolation_warnings(isobench::runner::ContainerSpec{}).empty());
+}
+
+TEST(IsolationWarnings, SharingMountOrPidAndSecurityNoneAreNamedAsWaysToTheHost) {
+  using isobench::runner::Namespace;
+  isobench::runner::ContainerSpec spec;
+  spec.namespaces.remove(Namespace::kMount);
+  spec.namespaces.remove(Namespace::kPid);
+  spec.security = isobench::runner::SecurityMode::kNone;
+  auto warnings = isobench::runner::isolation_warnings(spec);
+  ASSERT_EQ(warnings.size(), 3u);
+  EXPECT_NE(warnings[0].find("--share mnt"), std::string::npos);
+  EXPECT_NE(warnings[1].find("--pid=host"), std::string::npos);
+  EXPECT_NE(warnings[2].find("--privileged"), std::string::npos);
+}
