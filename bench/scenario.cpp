@@ -1,14 +1,102 @@
 #include "bench/scenario.h"
 
-#include "probes/probe_set.h"
-
+#include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <map>
 
+#include "probes/probe_set.h"
+#include "runner/units.h"
+
 namespace isobench::bench {
+
+const JsonLimits kScenarioLimits{"scenario file", 1 << 20, 16};
+
 namespace {
 
+/// The value is quoted cut short: a scenario may hold a 100 KB string where a number belongs.
 Error at(const std::string& path, const std::string& problem, const nlohmann::json& got) {
-  return plain_error(path + ": " + problem + ", got " + got.dump());
+  return plain_error(path + ": " + problem + ", got " + excerpt(got.dump()));
+}
+
+/// What a workload parameter must look like, as the workload program parses it
+/// (bench/workloads/workload_common.c): sizes and counts are whole positive numbers.
+enum class ParamKind { kSize, kCount, kDirectory };
+
+const std::map<std::string, std::map<std::string, ParamKind>>& workload_params() {
+  static const std::map<std::string, std::map<std::string, ParamKind>> table = {
+      {"noop", {}},
+      {"hello", {}},
+      {"cpu", {{"iterations", ParamKind::kCount}}},
+      {"mem", {{"size", ParamKind::kSize}}},
+      {"syscall", {{"count", ParamKind::kCount}}},
+      {"fork", {{"count", ParamKind::kCount}}},
+      {"io", {{"size", ParamKind::kSize}, {"dir", ParamKind::kDirectory}}},
+      {"net", {{"count", ParamKind::kCount}}},
+  };
+  return table;
+}
+
+/// Digits (at least one, not all zeros, fitting 64 bits), then what may follow them.
+bool whole_number(std::string_view& text) {
+  size_t digits = 0;
+  uint64_t value = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+    unsigned digit = static_cast<unsigned>(text[digits] - '0');
+    if (value > (UINT64_MAX - digit) / 10) return false;
+    value = value * 10 + digit;
+    ++digits;
+  }
+  text.remove_prefix(digits);
+  return digits > 0 && value > 0;
+}
+
+/// 4096, 64k, 64m, 64MiB, 1g, 4096b: wl_parse_size's spellings (no fractions).
+bool workload_size(std::string_view text) {
+  if (!whole_number(text)) return false;
+  auto lower = [&](size_t i) { return static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))); };
+  if (!text.empty() && std::string_view("kmgt").find(lower(0)) != std::string_view::npos) {
+    text.remove_prefix(1);
+    if (!text.empty() && lower(0) == 'i') {
+      if (text.size() < 2 || lower(1) != 'b') return false;
+      text.remove_prefix(1);
+    }
+  }
+  if (!text.empty() && lower(0) == 'b') text.remove_prefix(1);
+  return text.empty();
+}
+
+Status check_param(const ParamSweep& sweep) {
+  const std::string name = "--param " + sweep.workload + "." + sweep.key;
+  auto workload = workload_params().find(sweep.workload);
+  if (workload == workload_params().end()) return {};  // an unknown workload is refused with the workloads
+  auto kind = workload->second.find(sweep.key);
+  if (kind == workload->second.end()) {
+    std::string known;
+    for (const auto& [key, ignored] : workload->second) known += (known.empty() ? "" : ", ") + key;
+    return plain_error(name + ": " + sweep.workload + " takes no parameter '" + excerpt(sweep.key) + "' (" +
+                       (known.empty() ? "it takes none" : "it takes: " + known) + ")");
+  }
+  for (const std::string& value : sweep.values) {
+    std::string_view text = value;
+    bool good = kind->second == ParamKind::kSize    ? workload_size(text)
+                : kind->second == ParamKind::kCount ? whole_number(text) && text.empty()
+                                                    : !value.empty() && value[0] == '/';
+    if (!good)
+      return plain_error(name + ": '" + excerpt(value) + "' is not " +
+                         (kind->second == ParamKind::kSize ? "a size (a positive whole number with an optional unit: "
+                                                             "4096, 64k, 64m, 1g)"
+                          : kind->second == ParamKind::kCount ? "a positive whole number"
+                                                              : "an absolute directory path"));
+  }
+  return {};
+}
+
+/// A duration setting: finite, within runner::kMaxSeconds, above 0 unless `zero_allowed`.
+Status check_duration(double seconds, const std::string& name, bool zero_allowed) {
+  Status checked = runner::check_seconds(seconds, zero_allowed);
+  if (!checked) return plain_error(name + ": " + checked.error().message);
+  return {};
 }
 
 Result<std::vector<std::string>> string_list(const nlohmann::json& value, const std::string& path) {
@@ -38,6 +126,8 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
     if (key == "targets" || key == "workloads" || key == "cmd" || key == "params") {
       auto list = string_list(value, path);
       if (!list) return list.error();
+      if (key == "cmd" && (list->empty() || (*list)[0].empty()))
+        return at(path, "expected a command (a non-empty string or list of strings)", value);
       (key == "targets"     ? settings.targets
        : key == "workloads" ? settings.workloads
        : key == "cmd"       ? settings.cmd
@@ -55,7 +145,8 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
         settings.concurrency.push_back(*level);
       }
     } else if (key == "min_time" || key == "timeout") {
-      if (!value.is_number() || value.get<double>() < 0) return at(path, "expected a number of seconds", value);
+      if (!value.is_number()) return at(path, "expected a number of seconds", value);
+      ISOBENCH_TRY(check_duration(value.get<double>(), path, key == "min_time"));
       (key == "min_time" ? settings.min_time : settings.timeout) = value.get<double>();
     } else if (key == "probes") {
       std::string list;
@@ -82,6 +173,21 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
   return settings;
 }
 
+Result<ScenarioSettings> parse_scenario_text(std::string_view text, const std::string& name) {
+  auto document = parse_json_text(text, name, kScenarioLimits);
+  if (!document) return document.error();
+  auto settings = parse_scenario(*document);
+  if (!settings) return plain_error(name + ": " + settings.error().message);
+  return settings;
+}
+
+Result<ScenarioSettings> load_scenario(const std::string& path) {
+  const std::string name = "scenario " + path;
+  auto text = read_bounded_file(path, kScenarioLimits.max_bytes, kScenarioLimits.kind);
+  if (!text) return Error{text.error().errno_value, "scenario " + text.error().message};
+  return parse_scenario_text(*text, name);
+}
+
 Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
   HarnessOptions options;
   options.targets = settings.targets;
@@ -97,7 +203,10 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
   if (options.concurrency.empty()) return plain_error("no concurrency levels given");
   for (int level : options.concurrency)
     if (level < 1) return plain_error("concurrency levels must be at least 1");
+  ISOBENCH_TRY(check_duration(settings.timeout, "--timeout", false));
+  ISOBENCH_TRY(check_duration(settings.min_time, "--min-time", true));
   if (!settings.cmd.empty()) {
+    if (settings.cmd[0].empty()) return plain_error("--cmd: an empty command");
     options.workloads.push_back(custom_command(settings.cmd));
     return options;
   }
@@ -105,6 +214,7 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
   for (const std::string& text : settings.params) {
     auto sweep = parse_param_sweep(text);
     if (!sweep) return sweep.error();
+    ISOBENCH_TRY(check_param(*sweep));
     sweeps[sweep->workload].push_back(*sweep);
   }
   for (const auto& [workload, list] : sweeps) {

@@ -6,6 +6,9 @@
 #include <set>
 
 namespace isobench::reports {
+
+const JsonLimits kPriceListLimits{"price list", 16u << 20, 16};
+
 namespace {
 
 /// What each mechanism is priced against (README, "The mechanism price list"): the same cycle
@@ -39,16 +42,23 @@ double microseconds(double value, const std::string& unit) {
 }  // namespace
 
 Result<nlohmann::json> check_price_list(const std::string& text, const std::string& name) {
-  auto document = nlohmann::json::parse(text, nullptr, false);
-  if (document.is_discarded())
-    return plain_error(name + ": not valid JSON (truncated?): expected mechanism_bench --benchmark_out output");
+  auto parsed = parse_json_text(text, name, kPriceListLimits);
+  if (!parsed) return plain_error(parsed.error().message + ": expected mechanism_bench --benchmark_out output");
+  const nlohmann::json& document = *parsed;
   if (!document.is_object() || !document.contains("benchmarks") || !document["benchmarks"].is_array())
     return plain_error(name + ": not Google Benchmark JSON (no \"benchmarks\" array)");
   for (const nlohmann::json& row : document["benchmarks"])
     if (!row.is_object() || !row.contains("name") || !row["name"].is_string())
       return plain_error(name + ": a \"benchmarks\" entry has no name");
   if (document["benchmarks"].empty()) return plain_error(name + ": no benchmarks in it");
-  return document;
+  return parsed;
+}
+
+Result<nlohmann::ordered_json> load_price_list(const std::string& path) {
+  auto text = read_bounded_file(path, kPriceListLimits.max_bytes, kPriceListLimits.kind);
+  if (!text) return text.error();
+  ISOBENCH_TRY(check_price_list(*text, path));
+  return parse_ordered_json_text(*text, path, kPriceListLimits);
 }
 
 std::vector<PriceEntry> price_entries(const nlohmann::json& document) {

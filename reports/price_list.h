@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/bounded_input.h"
 #include "common/result.h"
 
 namespace isobench::reports {
@@ -22,9 +23,17 @@ struct PriceEntry {
   std::string error;          ///< why it was not measured (Google Benchmark's error_message)
 };
 
-/// A Google Benchmark JSON document: an object with a "benchmarks" array of objects with a
-/// string "name". `name` is for messages.
+/// What a price list may be: 16 MiB (mechanism_bench writes some 30 KiB), nested at most 16 deep.
+extern const JsonLimits kPriceListLimits;
+
+/// A Google Benchmark JSON document within kPriceListLimits: an object with a "benchmarks"
+/// array of objects with a string "name". `name` is for messages. Never throws: what the
+/// price-list fuzzer calls.
 Result<nlohmann::json> check_price_list(const std::string& text, const std::string& name);
+
+/// The price list file at `path` (a regular file), checked, with its keys in the file's
+/// order, as the results carry it.
+Result<nlohmann::ordered_json> load_price_list(const std::string& path);
 
 /// One entry per benchmark, in the document's order: its iteration row, or with
 /// --benchmark_repetitions its median aggregate (the other aggregates and the single

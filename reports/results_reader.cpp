@@ -1,12 +1,20 @@
 #include "reports/results_reader.h"
 
 #include <cmath>
+#include <string_view>
 
-#include "common/file_io.h"
 #include "reports/results_json.h"
 
 namespace isobench::reports {
+
+const JsonLimits kResultsLimits{"results file", 128u << 20, 64};
+
 namespace {
+
+/// Figures beyond these are no measurement: a time of 1e9 ms is 11.6 days, longer than any
+/// run may last (kMaxSeconds); 1e12 KiB is a petabyte of memory.
+constexpr double kMaxMilliseconds = 1e9;
+constexpr double kMaxKib = 1e12;
 
 Error problem(const std::string& name, const std::string& what) {
   return plain_error(name + ": " + what);
@@ -42,23 +50,49 @@ bench::RunRecord to_record(const nlohmann::json& run) {
   return record;
 }
 
+/// The figures of one run are measurements or null (not measured): a compare must not
+/// judge a regression on values no run can give.
+Status check_figures(const nlohmann::json& run, const std::string& name, const std::string& where) {
+  static const char* const kFields[] = {"startup_ms",  "wall_ms",       "batch_wall_ms",     "workload_ms",
+                                        "cpu_user_ms", "cpu_system_ms", "workload_peak_kib", "tree_peak_kib"};
+  for (const char* key : kFields) {
+    auto value = run.find(key);
+    if (value == run.end() || value->is_null()) continue;
+    std::string field = where + "." + key;
+    if (!value->is_number()) return problem(name, field + " is not a number, got " + excerpt(value->dump()));
+    double number = value->get<double>();
+    bool time = std::string_view(key).ends_with("_ms");
+    if (!std::isfinite(number) || number < 0 || number > (time ? kMaxMilliseconds : kMaxKib))
+      return problem(name, field + " is " + excerpt(value->dump()) + ": not a measurement (expected 0 to " +
+                               (time ? "1e9 ms" : "1e12 KiB") + ")");
+  }
+  // A successful measured run always has its wall time, and its startup unless it ran a
+  // --cmd command, which takes no part in the start handshake. (Memory rounds' times are
+  // not used, and may be left out.)
+  if (run.value("ok", false) == true && run.value("memory_round", false) == false) {
+    std::vector<const char*> measured = {"wall_ms"};
+    if (run["workload"] != "cmd") measured.push_back("startup_ms");
+    for (const char* key : measured)
+      if (run.contains(key) && run[key].is_null())
+        return problem(name, where + "." + key + " is null in a successful run: not a measurement");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<LoadedResults> parse_results(const std::string& text, const std::string& name) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return problem(name, "empty file");
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
-    return problem(name, "not valid JSON (truncated?) at byte " + std::to_string(error.byte));
-  }
+  auto parsed = parse_json_text(text, name, kResultsLimits);
+  if (!parsed) return parsed.error();
+  nlohmann::json doc = std::move(*parsed);
   if (!doc.is_object()) return problem(name, "not a results document (expected a JSON object)");
   auto schema = doc.find("schema");
   if (schema == doc.end() || !schema->is_string())
     return problem(name, "no \"schema\": not an isobench results document");
   if (*schema != kResultsSchema)
-    return problem(
-        name, "schema \"" + schema->get<std::string>() + "\" is not one this isobench reads (" + kResultsSchema + ")");
+    return problem(name, "schema \"" + excerpt(schema->get<std::string>()) + "\" is not one this isobench reads (" +
+                             kResultsSchema + ")");
   auto runs = doc.find("runs");
   if (runs == doc.end() || !runs->is_array()) return problem(name, "no \"runs\" array");
   if (runs->empty()) return problem(name, "no runs: nothing was measured");
@@ -87,14 +121,15 @@ Result<LoadedResults> parse_results(const std::string& text, const std::string& 
     for (const char* key : {"concurrency", "round", "slot", "exit_code"})
       if (run.contains(key) && !run[key].is_number_integer())
         return problem(name, where + "." + key + " is not an integer");
+    ISOBENCH_TRY(check_figures(run, name, where));
     results.results.records.push_back(to_record(run));
   }
   return results;
 }
 
 Result<LoadedResults> load_results(const std::string& path) {
-  auto text = read_file(path);
-  if (!text) return problem(path, "cannot read: " + text.error().text());
+  auto text = read_bounded_file(path, kResultsLimits.max_bytes, kResultsLimits.kind);
+  if (!text) return text.error();
   return parse_results(*text, path);
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/harness/run_record.h"
+#include "common/bounded_input.h"
 #include "common/result.h"
 
 namespace isobench::reports {
@@ -22,11 +23,19 @@ struct LoadedResults {
   nlohmann::json document;  ///< the whole document, for the report
 };
 
-/// `text` as a results document called `name` in errors: not JSON (or truncated), another
-/// schema, runs that are not objects, no runs at all.
+/// What a results file may be: 128 MiB (a long bench with --probes writes tens of MiB),
+/// nested at most 64 deep (isobench writes about 10).
+extern const JsonLimits kResultsLimits;
+
+/// `text` as a results document called `name` in errors: larger or deeper than
+/// kResultsLimits, not JSON (or truncated), another schema, runs that are not objects, no
+/// runs at all, and run figures that no measurement gives: negative, not finite, beyond
+/// any run (a time over 1e9 ms, memory over 1e12 KiB), or null startup_ms or wall_ms in a
+/// successful run that measures them (--cmd runs have no startup). Errors name the field
+/// ("runs[3].startup_ms"). Never throws: what the results fuzzer calls.
 Result<LoadedResults> parse_results(const std::string& text, const std::string& name);
 
-/// The file at `path`, read and parsed.
+/// The file at `path` (a regular file within kResultsLimits), read and parsed.
 Result<LoadedResults> load_results(const std::string& path);
 
 }  // namespace isobench::reports

@@ -8,10 +8,14 @@
 #include <sstream>
 
 #include "bench/harness/run_launch.h"
+#include "common/bounded_input.h"
 #include "common/file_io.h"
 
 namespace isobench::bench {
 namespace {
+
+/// A workload's result line is a flat object of a few hundred bytes.
+const JsonLimits kResultLineLimits{"result line", 1 << 20, 16};
 
 double ms(int64_t from, int64_t to) {
   return static_cast<double>(to - from) / 1e6;
@@ -32,8 +36,10 @@ nlohmann::json last_report_line(const std::string& out) {
   nlohmann::json found;
   while (std::getline(lines, line)) {
     if (line.empty() || line[0] != '{') continue;
-    auto parsed = nlohmann::json::parse(line, nullptr, false);
-    if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("workload")) found = parsed;
+    // Any command may print any line: bounded like every JSON from a user (a line nested
+    // 100,000 deep would crash the results' dump).
+    auto parsed = parse_json_text(line, "result line", kResultLineLimits);
+    if (parsed && parsed->is_object() && parsed->contains("workload")) found = std::move(*parsed);
   }
   return found;
 }

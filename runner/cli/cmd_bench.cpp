@@ -1,10 +1,12 @@
 // `isobench bench`: run workloads under several targets and compare them.
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "bench/environment.h"
 #include "bench/harness/harness.h"
 #include "bench/scenario.h"
+#include "common/bounded_input.h"
 #include "common/file_io.h"
 #include "probes/probe_session.h"
 #include "reports/cell_summary.h"
@@ -27,7 +29,7 @@ struct BenchOptions {
   std::string scenario;
   std::string json_path;
   std::string price_list;
-  std::string cmd;
+  std::optional<std::string> cmd;  ///< given: even `--cmd ''` replaces the workloads (and is refused)
   bool quiet = false;
   std::vector<std::string> command_line;
 };
@@ -35,18 +37,15 @@ struct BenchOptions {
 Result<int> run_bench(BenchOptions& options) {
   bench::ScenarioSettings settings = options.settings;
   if (!options.scenario.empty()) {
-    auto text = read_file(options.scenario);
-    if (!text) return text.error();
-    auto document = nlohmann::json::parse(*text, nullptr, false);
-    if (document.is_discarded()) return plain_error("scenario " + options.scenario + ": not valid JSON");
-    auto parsed = bench::parse_scenario(document);
-    if (!parsed) return Error{0, "scenario " + options.scenario + ": " + parsed.error().message};
+    auto parsed = bench::load_scenario(options.scenario);
+    if (!parsed) return parsed.error();
     settings = *parsed;
   }
-  if (!options.cmd.empty()) {
+  if (options.cmd) {
     settings.cmd.clear();
-    std::istringstream words(options.cmd);
+    std::istringstream words(*options.cmd);
     for (std::string word; words >> word;) settings.cmd.push_back(word);
+    if (settings.cmd.empty()) return plain_error("--cmd: an empty command");
   }
   auto harness = bench::harness_options(settings);
   if (!harness) return harness.error();
@@ -56,13 +55,11 @@ Result<int> run_bench(BenchOptions& options) {
   nlohmann::ordered_json price_list;
   if (!options.price_list.empty()) {
     if (options.json_path.empty()) return plain_error("--price-list is joined to the --json results: give --json FILE");
-    auto text = read_file(options.price_list);
-    if (!text)
-      return Error{text.error().errno_value, "--price-list " + options.price_list + ": " + text.error().message};
-    auto checked = reports::check_price_list(*text, options.price_list);
-    if (!checked) return checked.error();
-    price_list = nlohmann::ordered_json::parse(*text);
+    auto loaded = reports::load_price_list(options.price_list);
+    if (!loaded) return Error{loaded.error().errno_value, "--price-list " + loaded.error().message};
+    price_list = std::move(*loaded);
   }
+  if (!options.json_path.empty()) ISOBENCH_TRY(check_output_path(options.json_path, "--json"));
 
   auto workspace = BenchWorkspace::create("bench");
   if (!workspace) return workspace.error();

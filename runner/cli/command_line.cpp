@@ -44,6 +44,28 @@ std::vector<std::string> split_container_command(const CLI::App& app, std::vecto
   return {};
 }
 
+std::string unknown_command(const CLI::App& app, const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& token = args[i];
+    if (token == "--") return {};
+    if (token.size() > 1 && token[0] == '-') {
+      const CLI::Option* option = app.get_option_no_throw(token.substr(0, token.find('=')));
+      if (option && token.find('=') == std::string::npos && option->get_expected_min() > 0) ++i;  // its value
+      continue;
+    }
+    auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(token); });
+    return named.empty() ? token : std::string();
+  }
+  return {};
+}
+
+std::string command_names(const CLI::App& app) {
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  return names;
+}
+
 Action exit_two_on_bad_input(std::function<Result<int>()> body) {
   return [body = std::move(body)]() -> Result<int> {
     Result<int> code = 0;

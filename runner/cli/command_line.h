@@ -17,4 +17,12 @@ namespace isobench::cli {
 std::vector<std::string> split_container_command(const CLI::App& app, std::vector<std::string>& args,
                                                  const std::vector<std::string>& command_taking = {"run"});
 
+/// The first word of `args` (argv without the program name) that is neither an option of
+/// `app` (nor its value) nor the name of a subcommand: "nosuch" in `isobench nosuch`. Empty
+/// when the first such word names a subcommand, or there is none.
+std::string unknown_command(const CLI::App& app, const std::vector<std::string>& args);
+
+/// The names of `app`'s subcommands, in the order they were added: "run, doctor, ...".
+std::string command_names(const CLI::App& app);
+
 }  // namespace isobench::cli

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "common/bounded_input.h"
 #include "runner/cli/command_line.h"
 #include "runner/cli/commands.h"
 
@@ -33,6 +34,11 @@ int main(int argc, char** argv) {
   cli::add_demo_command(app, action, command_line);
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (std::string unknown = cli::unknown_command(app, args); !unknown.empty()) {
+      std::cerr << "isobench: error: unknown command '" << excerpt(unknown)
+                << "' (commands: " << cli::command_names(app) << "; isobench --help says more)\n";
+      return 125;
+    }
     container_command = cli::split_container_command(app, args, {"run", "probe"});
     std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
     app.parse(args);

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "common/bounded_input.h"
 #include "common/file_io.h"
 #include "common/system.h"
 #include "reports/price_list.h"
@@ -64,7 +65,7 @@ Result<std::string> run_price_list(double min_time_seconds, const std::string& s
                        (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                           : "killed by signal " + std::to_string(WTERMSIG(status))) +
                        "): " + log_tail(log_path));
-  auto text = read_file(json_path);
+  auto text = read_bounded_file(json_path, reports::kPriceListLimits.max_bytes, reports::kPriceListLimits.kind);
   if (!text) return text.error();
   auto checked = reports::check_price_list(*text, json_path);
   if (!checked) return checked.error();

@@ -135,8 +135,8 @@ Status check_mapped(uint32_t id, const char* kind, const runner::IdMapping& mapp
   std::string message = "--user: " + std::string(kind) + " " + std::to_string(id) +
                         " is not mapped in the user namespace (" + range + ")";
   if (rootless)
-    message += ": run by a non-root user, isobench maps only " + std::string(kind) + " 0 (to your own " + kind +
-               " " + std::to_string(mapping.outside) + ")";
+    message += ": run by a non-root user, isobench maps only " + std::string(kind) + " 0 (to your own " + kind + " " +
+               std::to_string(mapping.outside) + ")";
   return plain_error(message);
 }
 

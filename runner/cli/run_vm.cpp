@@ -8,6 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/bounded_input.h"
 #include "common/file_io.h"
 #include "runner/image.h"
 #include "runner/spec.h"
@@ -58,11 +59,13 @@ Result<int> run_in_vm(const RunOptions& options) {
     if (ec != std::errc{} || end != options.cpus.data() + options.cpus.size() || spec.cpus < 1 || spec.cpus > 64)
       return plain_error("--cpus: a VM takes a whole number of vCPUs from 1 to 64, not '" + options.cpus + "'");
   }
+  if (options.timeout) ISOBENCH_TRY(check_duration_option("--timeout", *options.timeout, false));
   spec.timeout_seconds = options.timeout.value_or(60);
-  auto qemu = runner::find_qemu();
-  if (!qemu) return qemu.error();
+  if (!options.stats_json.empty()) ISOBENCH_TRY(check_output_path(options.stats_json, "--stats-json"));
   auto kernel = runner::find_guest_kernel(options.kernel);
   if (!kernel) return kernel.error();
+  auto qemu = runner::find_qemu();
+  if (!qemu) return qemu.error();
   auto rootfs = options.rootfs.empty() ? runner::builtin_image_rootfs() : runner::canonical_rootfs(options.rootfs);
   if (!rootfs) return rootfs.error();
   auto executable = runner::resolve_command(*rootfs, options.command[0],
@@ -154,7 +157,9 @@ Result<int> run_in_vm(const RunOptions& options) {
                     static_cast<double>(stats["vmm_overhead_kib"].get<long>()) / 1024);
       std::cerr << line;
     }
-    if (!options.stats_json.empty()) ISOBENCH_TRY(write_regular_file(options.stats_json, stats.dump(2) + "\n"));
+    if (!options.stats_json.empty())
+      if (Status written = write_output_file(options.stats_json, stats.dump(2) + "\n"); !written)
+        std::cerr << "isobench: error: --stats-json: " << written.error().text() << "\n";
   }
   return code;
 }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 
 #include "common/file_io.h"
@@ -26,6 +27,24 @@ std::string verdict_key(const std::string& qemu, const std::string& kernel) {
 }
 
 }  // namespace
+
+bool conclusive_about_kvm(const VmOutcome& outcome) {
+  switch (outcome.ending) {
+    case VmOutcome::Ending::kExited:
+    case VmOutcome::Ending::kTimedOut: return true;
+    case VmOutcome::Ending::kInterrupted: return false;
+    case VmOutcome::Ending::kNoWorkload: break;
+  }
+  // QEMU's own words ("qemu-system-x86_64: failed to initialize kvm: ...", "KVM internal
+  // error. Suberror: 1", "error: kvm run failed ..."), not the guest kernel's ("[ 0.0] kvm-clock").
+  for (std::string line : outcome.console_tail) {
+    for (char& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (line.rfind("kvm", 0) == 0 || line.rfind("error: kvm", 0) == 0 ||
+        (line.find("qemu") != std::string::npos && line.find("kvm") != std::string::npos))
+      return true;
+  }
+  return false;
+}
 
 KvmVerdict probe_kvm(const std::string& qemu, const std::string& kernel, const std::string& initramfs,
                      const std::string& cache, double timeout_seconds) {
@@ -55,11 +74,12 @@ KvmVerdict probe_kvm(const std::string& qemu, const std::string& kernel, const s
   } else if (outcome->ending == VmOutcome::Ending::kTimedOut) {
     verdict = {false, "present but unusable (probe timed out after " +
                           std::to_string(static_cast<int>(timeout_seconds)) + " s)"};
-  } else {
+  } else if (conclusive_about_kvm(*outcome)) {
     verdict = {false, "present but unusable (" + outcome->message + ")"};
+  } else {
+    verdict = {false, "not decided: the probe boot failed for another reason (" + outcome->message + ")"};
   }
-  if (outcome && outcome->ending != VmOutcome::Ending::kInterrupted)
-    (void)write_regular_file(file, verdict.detail + "\n");
+  if (outcome && conclusive_about_kvm(*outcome)) (void)replace_file(file, verdict.detail + "\n");
   return verdict;
 }
 

@@ -1,5 +1,6 @@
 #include "runner/vm/vm_assets.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "common/system.h"
+#include "common/unique_fd.h"
 
 namespace isobench::runner {
 namespace fs = std::filesystem;
@@ -63,9 +65,37 @@ Result<std::string> find_qemu() {
   return plain_error("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
 }
 
+KernelFormat kernel_format(std::string_view header) {
+  auto byte = [&](size_t at) { return static_cast<unsigned char>(header[at]); };
+  if (header.size() >= 0x206 && byte(0x1FE) == 0x55 && byte(0x1FF) == 0xAA && header.substr(0x202, 4) == "HdrS")
+    return KernelFormat::kBzImage;
+  // e_machine (little-endian, at 18): EM_X86_64 (62) or EM_386 (3).
+  if (header.size() >= 20 && header.substr(0, 4) == "\177ELF" && byte(19) == 0 && (byte(18) == 62 || byte(18) == 3))
+    return KernelFormat::kElf;
+  return KernelFormat::kUnknown;
+}
+
+Status check_kernel_image(const std::string& path, const std::string& option) {
+  const std::string named = option + " " + path;
+  // O_NONBLOCK: a FIFO must not hang the check.
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd) return errno_error(named);
+  struct stat info {};
+  if (fstat(fd.get(), &info) != 0) return errno_error(named);
+  if (!S_ISREG(info.st_mode)) return plain_error(named + ": not a regular file, so not a kernel image");
+  char header[1024];
+  ssize_t n = pread(fd.get(), header, sizeof header, 0);
+  if (n < 0) return errno_error(named + ": cannot read");
+  if (kernel_format(std::string_view(header, static_cast<size_t>(n))) == KernelFormat::kUnknown)
+    return plain_error(named +
+                       ": not a Linux kernel image (neither an x86 bzImage nor an x86 ELF kernel); Debian's "
+                       "linux-image-cloud-amd64 puts one in /boot/vmlinuz-*");
+  return {};
+}
+
 Result<std::string> find_guest_kernel(const std::string& requested) {
   if (!requested.empty()) {
-    if (access(requested.c_str(), R_OK) != 0) return errno_error("--kernel " + requested);
+    ISOBENCH_TRY(check_kernel_image(requested, "--kernel"));
     return requested;
   }
   std::vector<std::string> cloud, any;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 
@@ -12,9 +13,22 @@ namespace isobench::runner {
 /// /usr/local/bin, else an error naming the Debian package.
 Result<std::string> find_qemu();
 
-/// `requested` when given (must exist), else the newest /boot/vmlinuz-*-cloud-amd64, else any
-/// /boot/vmlinuz-*; an error naming linux-image-cloud-amd64 when there is none.
+/// `requested` when given (it must be a kernel image, see check_kernel_image), else the
+/// newest /boot/vmlinuz-*-cloud-amd64, else any /boot/vmlinuz-*; an error naming
+/// linux-image-cloud-amd64 when there is none.
 Result<std::string> find_guest_kernel(const std::string& requested);
+
+enum class KernelFormat { kBzImage, kElf, kUnknown };
+
+/// What the first bytes of a file say it is: an x86 bzImage (the boot flag 0xAA55 at 0x1FE
+/// and "HdrS" at 0x202, the Linux boot protocol's setup header) or an x86 ELF executable
+/// (a vmlinux with a PVH note, or a multiboot kernel). Pure.
+KernelFormat kernel_format(std::string_view header);
+
+/// `path` is a regular file QEMU can take as -kernel: a bzImage or an x86 ELF kernel.
+/// Checked before a boot, so that a wrong file is an error naming it, never a failed boot
+/// (whose verdict about KVM would mean nothing). `option` prefixes the message.
+Status check_kernel_image(const std::string& path, const std::string& option);
 
 /// Where isobench keeps initramfs images and probe verdicts: /var/cache/isobench for root,
 /// $XDG_CACHE_HOME/isobench or ~/.cache/isobench otherwise. Created on demand.

@@ -179,6 +179,57 @@ TEST(ResultsReader, BadFilesAreErrorsNamingTheFileAndTheProblem) {
   }
 }
 
+// isobench compare must not judge a regression on figures no run can give.
+TEST(ResultsReader, FiguresNoMeasurementGivesAreBadInputNamingTheField) {
+  struct Case {
+    nlohmann::json value;
+    std::string problem;
+  };
+  for (const Case& c : {Case{1e308, "in.json: runs[2].startup_ms is 1e+308: not a measurement (expected 0 to 1e9 ms)"},
+                        Case{-1, "in.json: runs[2].startup_ms is -1: not a measurement"},
+                        Case{nullptr, "in.json: runs[2].startup_ms is null in a successful run"},
+                        Case{"4", "in.json: runs[2].startup_ms is not a number"}}) {
+    nlohmann::json doc = nlohmann::json::parse(results_text(around(4, 6)));
+    doc["runs"][2]["startup_ms"] = c.value;
+    auto results = parse_results(doc.dump(), "in.json");
+    ASSERT_FALSE(results.ok()) << c.value;
+    EXPECT_EQ(results.error().message.rfind(c.problem, 0), 0u) << results.error().message;
+  }
+  nlohmann::json memory = nlohmann::json::parse(results_text(around(4, 6)));
+  memory["runs"][0]["tree_peak_kib"] = 1e13;
+  EXPECT_FALSE(parse_results(memory.dump(), "in.json").ok());
+}
+
+TEST(ResultsReader, NullIsNotMeasuredWhereNoMeasurementWasDue) {
+  nlohmann::json doc = nlohmann::json::parse(results_text(around(4, 6)));
+  doc["runs"][0]["ok"] = false;  // a failed run measured nothing
+  doc["runs"][0]["startup_ms"] = nullptr;
+  doc["runs"][0]["wall_ms"] = nullptr;
+  doc["runs"][1]["workload_ms"] = nullptr;  // decorations may be missing
+  doc["runs"].push_back({{"target", "isobench"},
+                         {"workload", "cmd"},
+                         {"ok", true},
+                         {"startup_ms", nullptr},
+                         {"wall_ms", 3.0}});  // --cmd takes no part in the start handshake
+  auto results = parse_results(doc.dump(), "in.json");
+  EXPECT_TRUE(results.ok()) << results.error().text();
+}
+
+TEST(ResultsReader, DeepRunsAreRefusedNotACrash) {
+  std::string deep =
+      R"({"schema": "isobench-results/1", "runs": [)" + std::string(60000, '[') + std::string(60000, ']') + "]}";
+  auto results = parse_results(deep, "deep.json");
+  ASSERT_FALSE(results.ok());
+  EXPECT_EQ(results.error().message,
+            "deep.json: nested deeper than 64 levels at byte 105 (the limit of a results file)");
+}
+
+TEST(ResultsReader, ALongSchemaIsQuotedCutShort) {
+  auto results = parse_results(R"({"schema": ")" + std::string(100000, 'x') + R"("})", "in.json");
+  ASSERT_FALSE(results.ok());
+  EXPECT_LT(results.error().message.size(), 200u) << results.error().message.substr(0, 300);
+}
+
 /// tests/unit/golden/NAME next to this file; ISOBENCH_UPDATE_GOLDEN=1 rewrites it.
 void expect_golden(const std::string& text, const std::string& name) {
   std::string path = (std::filesystem::path(__FILE__).parent_path() / "golden" / name).string();

@@ -156,5 +156,16 @@ TEST(MakeRecord, ResultLineWithNonNumericFiguresLeavesThemUnknown) {
   EXPECT_TRUE(std::isnan(record.workload_peak_kib));
 }
 
+// A command's output is untrusted: a result line nested 100,000 deep crashed bench when its
+// results were written (issue 11, item 11).
+TEST(MakeRecord, ADeeplyNestedResultLineIsIgnoredNotKept) {
+  FinishedRun run = finished_noop();
+  run.out = R"({"workload":"x","a":)" + std::string(100000, '[') + std::string(100000, ']') + "}\n";
+  RunRecord record = make_record(run, false);
+  EXPECT_TRUE(record.report.is_null());
+  EXPECT_TRUE(record.ok);
+  EXPECT_NO_THROW((void)nlohmann::json(record.report).dump());
+}
+
 }  // namespace
 }  // namespace isobench::bench

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "runner/vm/kvm_probe.h"
 #include "runner/vm/microvm.h"
 #include "runner/vm/vm_assets.h"
 
@@ -136,4 +137,65 @@ TEST_F(ImageDirectory, TheInitramfsHoldsTheImageAndTheInitAndIsCached) {
   EXPECT_TRUE(names.count("init")) << "no /init";
   EXPECT_TRUE(names.count("bin/noop"));
   EXPECT_TRUE(names.count("bin/link"));
+}
+
+/// The first bytes of a bzImage: the boot flag and the setup header's magic, zeros elsewhere.
+std::string bzimage_header() {
+  std::string header(1024, '\0');
+  header[0x1FE] = '\x55';
+  header[0x1FF] = '\xAA';
+  header.replace(0x202, 4, "HdrS");
+  return header;
+}
+
+TEST(KernelFormat, ABzImageAndAnX86ElfAreKernelsAndTextIsNot) {
+  EXPECT_EQ(kernel_format(bzimage_header()), KernelFormat::kBzImage);
+  std::string elf = std::string("\177ELF\2\1\1", 7) + std::string(11, '\0') + std::string("\x3e\0", 2);
+  EXPECT_EQ(kernel_format(elf), KernelFormat::kElf);
+  std::string arm_elf = elf;
+  arm_elf[18] = '\xb7';  // EM_AARCH64
+  EXPECT_EQ(kernel_format(arm_elf), KernelFormat::kUnknown);
+  EXPECT_EQ(kernel_format("root:x:0:0:root:/root:/bin/bash\n"), KernelFormat::kUnknown);
+  EXPECT_EQ(kernel_format(""), KernelFormat::kUnknown);
+  EXPECT_EQ(kernel_format(bzimage_header().substr(0, 0x204)), KernelFormat::kUnknown);  // cut short
+}
+
+TEST_F(ImageDirectory, OnlyAKernelImagePassesTheKernelCheck) {
+  std::ofstream(root_ / "vmlinuz") << bzimage_header();
+  EXPECT_TRUE(check_kernel_image((root_ / "vmlinuz").string(), "--kernel"));
+  isobench::Status text = check_kernel_image("/etc/passwd", "--kernel");
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error().message.find("--kernel /etc/passwd: not a Linux kernel image"), std::string::npos)
+      << text.error().message;
+  EXPECT_FALSE(check_kernel_image("/dev/zero", "--kernel"));
+  EXPECT_FALSE(check_kernel_image(root_.string(), "--kernel"));
+  EXPECT_FALSE(check_kernel_image((root_ / "missing").string(), "--kernel"));
+  EXPECT_FALSE(find_guest_kernel("/etc/passwd"));
+  // Debian's own kernel, where it is installed.
+  if (auto installed = find_guest_kernel("")) EXPECT_TRUE(check_kernel_image(*installed, "kernel")) << *installed;
+}
+
+VmOutcome ended(VmOutcome::Ending ending, std::vector<std::string> tail = {}) {
+  VmOutcome outcome;
+  outcome.ending = ending;
+  outcome.console_tail = std::move(tail);
+  return outcome;
+}
+
+TEST(KvmVerdictCache, ARunWorkloadOrAHangSaysSomethingAboutKvm) {
+  EXPECT_TRUE(conclusive_about_kvm(ended(VmOutcome::Ending::kExited)));
+  EXPECT_TRUE(conclusive_about_kvm(ended(VmOutcome::Ending::kTimedOut)));
+  EXPECT_TRUE(conclusive_about_kvm(
+      ended(VmOutcome::Ending::kNoWorkload, {"qemu-system-x86_64: failed to initialize kvm: Permission denied"})));
+  EXPECT_TRUE(conclusive_about_kvm(ended(VmOutcome::Ending::kNoWorkload, {"KVM internal error. Suberror: 1"})));
+}
+
+// A boot that failed for another reason must not leave a "KVM unusable" verdict in the cache.
+TEST(KvmVerdictCache, ABootThatFailedForAnotherReasonSaysNothing) {
+  EXPECT_FALSE(conclusive_about_kvm(ended(VmOutcome::Ending::kInterrupted)));
+  EXPECT_FALSE(conclusive_about_kvm(
+      ended(VmOutcome::Ending::kNoWorkload, {"qemu-system-x86_64: linux kernel too old to load a ram disk"})));
+  EXPECT_FALSE(conclusive_about_kvm(
+      ended(VmOutcome::Ending::kNoWorkload, {"[    0.000000] kvm-clock: Using msrs", "Kernel panic - not syncing"})));
+  EXPECT_FALSE(conclusive_about_kvm(ended(VmOutcome::Ending::kNoWorkload)));
 }

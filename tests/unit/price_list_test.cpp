@@ -97,6 +97,22 @@ TEST(CheckPriceList, RefusesWhatIsNotGoogleBenchmarkJsonNamingTheFile) {
   }
 }
 
+TEST(CheckPriceList, DeepNestingAndOversizedTextAreRefusedNamingTheLimit) {
+  auto deep = check_price_list(std::string(100000, '[') + std::string(100000, ']'), "deep.json");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_TRUE(contains(deep.error().message, "deep.json: nested deeper than 16 levels")) << deep.error().message;
+  auto big = check_price_list("[" + std::string(17u << 20, ' ') + "]", "big.json");
+  ASSERT_FALSE(big.ok());
+  EXPECT_TRUE(contains(big.error().message, "big.json: larger than the 16 MiB limit of a price list"))
+      << big.error().message;
+}
+
+TEST(LoadPriceList, RefusesWhatIsNotARegularFile) {
+  auto zero = load_price_list("/dev/zero");
+  ASSERT_FALSE(zero.ok());
+  EXPECT_TRUE(contains(zero.error().message, "/dev/zero: a character device")) << zero.error().message;
+}
+
 // --- price_entries -----------------------------------------------------------------------
 
 TEST(PriceEntries, OneEntryPerBenchmarkInTheDocumentsOrderWithoutSuffixes) {

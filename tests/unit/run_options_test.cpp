@@ -168,3 +168,94 @@ TEST_F(RunOptionsTest, ACommandMissingFromTheImageIsEnoent) {
   EXPECT_EQ(found.error().errno_value, ENOENT);
   EXPECT_NE(found.error().message.find("executable file not found"), std::string::npos);
 }
+
+// setresuid(-1) is a no-op: -u 4294967295 would run the command as root.
+TEST_F(RunOptionsTest, AnIdOfMinusOneIsRefusedWhateverItsSpelling) {
+  for (const char* user : {"4294967295", "0:4294967295", "4294967295:0", "-1", "0:-1"}) {
+    auto built = spec({"run", "-u", user, "hello"});
+    ASSERT_FALSE(built) << user;
+    EXPECT_NE(message(built).find("--user"), std::string::npos) << message(built);
+  }
+  EXPECT_NE(message(spec({"run", "-u", "0:4294967295", "hello"})).find("gid 4294967295 is -1"), std::string::npos);
+  EXPECT_TRUE(spec({"run", "-u", "4294967294", "hello"}));  // without a user namespace, any other host id
+}
+
+TEST_F(RunOptionsTest, WithUsernsAnIdOutsideTheMappedRangeIsRefused) {
+  auto uid = spec({"run", "--userns", "-u", "70000", "hello"});
+  ASSERT_FALSE(uid);
+  EXPECT_EQ(message(uid), "--user: uid 70000 is not mapped in the user namespace (0-65535)");
+  auto gid = spec({"run", "--userns", "-u", "0:65536", "hello"});
+  ASSERT_FALSE(gid);
+  EXPECT_EQ(message(gid), "--user: gid 65536 is not mapped in the user namespace (0-65535)");
+  EXPECT_TRUE(spec({"run", "--userns", "-u", "65535:65535", "hello"}));
+}
+
+TEST_F(RunOptionsTest, RootlessMapsOnlyRootAndSaysSo) {
+  auto other = spec({"run", "-u", "5", "hello"}, {1000, 1000});
+  ASSERT_FALSE(other);
+  EXPECT_NE(message(other).find("uid 5 is not mapped in the user namespace (0-0)"), std::string::npos)
+      << message(other);
+  EXPECT_NE(message(other).find("maps only uid 0 (to your own uid 1000)"), std::string::npos) << message(other);
+  EXPECT_TRUE(spec({"run", "-u", "0:0", "hello"}, {1000, 1000}));
+}
+
+TEST_F(RunOptionsTest, TimeoutsAreFiniteAndWithinWhatATimerHolds) {
+  for (const char* bad : {"1e300", "0", "-1", "nan", "inf"}) {
+    auto built = spec({"run", "--timeout", bad, "hello"});
+    ASSERT_FALSE(built) << bad;
+    EXPECT_EQ(message(built).rfind("--timeout: '", 0), 0u) << message(built);
+  }
+  EXPECT_NE(message(spec({"run", "--timeout", "1e300", "hello"})).find("'1e+300' is out of range"), std::string::npos);
+  EXPECT_FALSE(spec({"run", "--stop-timeout", "1e300", "hello"}));
+  auto fine = spec({"run", "--timeout", "0.5", "--stop-timeout", "0", "hello"});
+  ASSERT_TRUE(fine) << message(fine);
+  EXPECT_EQ(fine->timeout_seconds, 0.5);
+}
+
+TEST_F(RunOptionsTest, HostnamesFollowRfc1123) {
+  for (const char* good : {"isobench", "a", "box-1", "web.example.org", "A1"}) {
+    auto built = spec({"run", "--hostname", good, "hello"});
+    EXPECT_TRUE(built) << good << ": " << message(built);
+  }
+  for (const std::string& bad : std::vector<std::string>{"a/b c", "-a", "a-", "a..b", ".a", "a.", "a_b", "ä",
+                                                         std::string(65, 'a'), std::string(64, 'a') + ".b"}) {
+    auto built = spec({"run", "--hostname", bad, "hello"});
+    ASSERT_FALSE(built) << bad;
+    EXPECT_EQ(message(built).rfind("--hostname: '", 0), 0u) << message(built);
+    EXPECT_NE(message(built).find("RFC 1123"), std::string::npos) << message(built);
+  }
+}
+
+TEST_F(RunOptionsTest, ACpusetBeyondTheHostsCpusNamesTheOptionAndTheCpusThatExist) {
+  auto built = spec({"run", "--cpuset-cpus", "99", "hello"}, {0, 0, "0-1"});
+  ASSERT_FALSE(built);
+  EXPECT_EQ(message(built), "--cpuset-cpus 99: CPU 99 does not exist here: this host has CPUs 0-1");
+  EXPECT_TRUE(spec({"run", "--cpuset-cpus", "0-1", "hello"}, {0, 0, "0-1"}));
+}
+
+TEST_F(RunOptionsTest, AnEmptyValueIsRefusedAtParseTimeNamingTheOption) {
+  for (const char* option : {"--cpuset-cpus", "--memory", "--cpus", "--pids-limit", "-u", "--hostname", "-w",
+                             "--rootfs", "--stats-json", "--kernel"}) {
+    try {
+      parse({"run", option, "", "hello"});
+      ADD_FAILURE() << option << " '' was accepted";
+    } catch (const CLI::ValidationError& error) {
+      EXPECT_NE(std::string(error.what()).find("empty"), std::string::npos) << error.what();
+    }
+  }
+}
+
+TEST(UnknownCommand, IsTheFirstWordThatNamesNoSubcommand) {
+  CLI::App app;
+  std::string level;
+  app.add_option("--log-level", level);
+  app.add_subcommand("run");
+  app.add_subcommand("doctor");
+  EXPECT_EQ(unknown_command(app, {"nosuch"}), "nosuch");
+  EXPECT_EQ(unknown_command(app, {"--log-level", "debug", "nosuch", "run"}), "nosuch");
+  EXPECT_EQ(unknown_command(app, {"--log-level", "debug", "run", "nosuch"}), "");
+  EXPECT_EQ(unknown_command(app, {"--log-level=debug", "doctor"}), "");
+  EXPECT_EQ(unknown_command(app, {"--help"}), "");
+  EXPECT_EQ(unknown_command(app, {}), "");
+  EXPECT_EQ(command_names(app), "run, doctor");
+}

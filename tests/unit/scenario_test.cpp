@@ -221,16 +221,16 @@ TEST(HarnessOptions, ASweepGivesOneWorkloadPerValue) {
 
 TEST(HarnessOptions, SweepsOfOneWorkloadExpandAsACartesianProduct) {
   ScenarioSettings settings;
-  settings.workloads = {"mem"};
-  settings.params = {"mem.size=1m,2m,3m", "mem.pattern=seq,random"};
+  settings.workloads = {"io"};
+  settings.params = {"io.size=1m,2m,3m", "io.dir=/tmp,/var/tmp"};
   auto options = harness_options(settings);
   ASSERT_TRUE(options) << options.error().text();
   Strings got = labels(*options);
   EXPECT_EQ(got.size(), 6u);
   std::set<std::string> distinct(got.begin(), got.end());
-  EXPECT_EQ(distinct, (std::set<std::string>{"mem(pattern=seq,size=1m)", "mem(pattern=seq,size=2m)",
-                                             "mem(pattern=seq,size=3m)", "mem(pattern=random,size=1m)",
-                                             "mem(pattern=random,size=2m)", "mem(pattern=random,size=3m)"}));
+  EXPECT_EQ(distinct, (std::set<std::string>{"io(dir=/tmp,size=1m)", "io(dir=/tmp,size=2m)", "io(dir=/tmp,size=3m)",
+                                             "io(dir=/var/tmp,size=1m)", "io(dir=/var/tmp,size=2m)",
+                                             "io(dir=/var/tmp,size=3m)"}));
 }
 
 TEST(HarnessOptions, SweepsOfDifferentWorkloadsDoNotMultiply) {
@@ -298,6 +298,83 @@ TEST(HarnessOptions, RefusesAnEmptyConcurrencyList) {
     return;
   }
   EXPECT_TRUE(contains(options_error(*settings), "concurrency"));
+}
+
+// --- bounded input and checked values (issue 11, items 11 and 12) ------------------------
+
+TEST(ParseScenarioText, NestingOfAHundredThousandIsRefusedNotACrash) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto settings = parse_scenario_text(deep, "scenario deep.json");
+  ASSERT_FALSE(settings);
+  EXPECT_EQ(settings.error().message,
+            "scenario deep.json: nested deeper than 16 levels at byte 17 (the limit of a scenario file)");
+}
+
+TEST(ParseScenarioText, ReadsTheSameSettingsAsParseScenario) {
+  auto settings = parse_scenario_text(R"({"targets": ["bare"], "runs": 3})", "scenario s.json");
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->targets, (Strings{"bare"}));
+  EXPECT_EQ(settings->runs, 3);
+  auto bad = parse_scenario_text("runs = 10", "scenario s.json");
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(contains(bad.error().message, "scenario s.json: not valid JSON")) << bad.error().message;
+  auto wrong = parse_scenario_text(R"({"runs": "ten"})", "scenario s.json");
+  ASSERT_FALSE(wrong);
+  EXPECT_TRUE(contains(wrong.error().message, "scenario s.json: $.runs")) << wrong.error().message;
+}
+
+TEST(ParseScenario, ALongValueIsNeverQuotedBackWhole) {
+  std::string error = scenario_error(Json{{"runs", std::string(100000, 'x')}});
+  EXPECT_TRUE(contains(error, "$.runs")) << error;
+  EXPECT_TRUE(contains(error, "(100002 bytes)")) << error;
+  EXPECT_LT(error.size(), 200u);
+}
+
+TEST(ParseScenario, TimeoutMinTimeAndCmdMustBeUsable) {
+  EXPECT_TRUE(contains(scenario_error(Json{{"timeout", 0}}), "$.timeout: '0' is out of range"));
+  EXPECT_TRUE(contains(scenario_error(Json{{"timeout", 1e300}}), "$.timeout: '1e+300' is out of range"));
+  EXPECT_TRUE(contains(scenario_error(Json{{"min_time", -1}}), "$.min_time: '-1' is out of range"));
+  EXPECT_TRUE(contains(scenario_error(Json{{"cmd", ""}}), "$.cmd: expected a command"));
+  EXPECT_TRUE(contains(scenario_error(Json{{"cmd", Json::array()}}), "$.cmd: expected a command"));
+  EXPECT_TRUE(parse_scenario(Json{{"min_time", 0}, {"timeout", 0.5}}));
+}
+
+TEST(HarnessOptions, TimeoutAndMinTimeAreCheckedNamingTheOption) {
+  ScenarioSettings zero_timeout;
+  zero_timeout.timeout = 0;
+  EXPECT_EQ(options_error(zero_timeout),
+            "--timeout: '0' is out of range: give seconds above 0 up to 1000000 (about 11 days)");
+  ScenarioSettings negative_min_time;
+  negative_min_time.min_time = -1;
+  EXPECT_TRUE(contains(options_error(negative_min_time), "--min-time: '-1'"));
+  ScenarioSettings empty_cmd;
+  empty_cmd.cmd = {""};
+  EXPECT_TRUE(contains(options_error(empty_cmd), "--cmd"));
+}
+
+TEST(HarnessOptions, ParamValuesAreCheckedAsTheWorkloadWouldParseThem) {
+  struct Case {
+    std::string workload, param, expected;
+  };
+  for (const Case& c : {Case{"mem", "mem.size=abc", "--param mem.size: 'abc' is not a size"},
+                        Case{"mem", "mem.size=1.5g", "'1.5g' is not a size"},
+                        Case{"mem", "mem.size=0", "'0' is not a size"}, Case{"mem", "mem.size=64m,", "empty value"},
+                        Case{"cpu", "cpu.iterations=-5", "'-5' is not a positive whole number"},
+                        Case{"net", "net.count=99999999999999999999", "is not a positive whole number"},
+                        Case{"io", "io.dir=tmp", "'tmp' is not an absolute directory path"},
+                        Case{"mem", "mem.pattern=seq", "mem takes no parameter 'pattern' (it takes: size)"},
+                        Case{"noop", "noop.x=1", "noop takes no parameter 'x' (it takes none)"}}) {
+    ScenarioSettings settings;
+    settings.workloads = {c.workload};
+    settings.params = {c.param};
+    std::string error = options_error(settings);
+    EXPECT_TRUE(contains(error, c.expected)) << c.param << ": " << error;
+  }
+  ScenarioSettings good;
+  good.workloads = {"mem", "io", "fork"};
+  good.params = {"mem.size=4096,64k,64m,64MiB,1G,4096b", "io.size=1m", "io.dir=/tmp", "fork.count=3"};
+  auto options = harness_options(good);
+  EXPECT_TRUE(options) << options.error().text();
 }
 
 }  // namespace
