@@ -2,28 +2,34 @@
 # One-command set-up on a fresh Debian 12 machine, as root:
 #   ./scripts/setup.sh demo   install what is missing, build, and run `isobench demo`:
 #                             bare process vs container vs microVM, report.html in the build dir
-#   ./scripts/setup.sh test   install what is missing, build, and run the whole test suite
+#   ./scripts/setup.sh test   install what is missing, build, and run the whole test suite: the
+#                             unit tests under ASan and UBSan and each fuzzer for FUZZ_SECONDS
+#                             (clang build in build-sanitize), then ctest in the main build
+#   ./scripts/setup.sh sanitize   only the clang build, its unit tests and the fuzzers
 #   ./scripts/setup.sh tour   a walk through `isobench run` (isolation, limits, seccomp) and bench
-# Environment: BUILD_DIR (default: build), JOBS (default: nproc), DEMO_LANG (en or ko),
+# Environment: BUILD_DIR (default: build), SANITIZE_BUILD_DIR (default: build-sanitize),
+# JOBS (default: nproc), FUZZ_SECONDS (per fuzzer, default 25), DEMO_LANG (en or ko),
 # DEMO_QUICK=1 for `demo --quick`.
 set -euo pipefail
 
 mode="${1:-demo}"
-case "$mode" in demo | test | tour | build) ;; *)
-  echo "usage: $0 demo|test|tour|build" >&2
+case "$mode" in demo | test | tour | build | sanitize) ;; *)
+  echo "usage: $0 demo|test|tour|build|sanitize" >&2
   exit 2
   ;;
 esac
 
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${BUILD_DIR:-$top/build}"
+sanitize_dir="${SANITIZE_BUILD_DIR:-$top/build-sanitize}"
 jobs="${JOBS:-$(nproc)}"
 
 # Everything isobench needs, from Debian's archive. The runtimes (runc, crun, bubblewrap)
 # and busybox-static are comparison targets and the image's shell; none is required to build.
 # libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which the tests run on
 # `isobench report --format gbench`; chromium: the tests open the HTML report in it, headless;
-# fonts-noto-cjk: Hangul in the Korean report.
+# fonts-noto-cjk: Hangul in the Korean report. libclang-rt-14-dev: libFuzzer and the ASan and
+# UBSan runtimes of Debian's clang 14; llvm: llvm-symbolizer, for the sanitizers' stack traces.
 packages=(
   build-essential cmake pkg-config git
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libseccomp-dev
@@ -32,6 +38,7 @@ packages=(
   libarchive-dev qemu-system-x86 linux-image-cloud-amd64
   busybox-static runc crun bubblewrap hyperfine
   libbenchmark-tools python3-scipy chromium fonts-noto-cjk
+  libclang-rt-14-dev llvm
 )
 
 install_missing() {
@@ -55,6 +62,23 @@ install_missing() {
 build() {
   cmake -S "$top" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$build_dir" -j "$jobs"
+}
+
+# The sanitizer build (README, "Fuzzing and the sanitizer build"): clang, ASan + UBSan, only
+# the unit tests and the fuzzers. The unit tests need no root.
+build_sanitize() {
+  cmake -S "$top" -B "$sanitize_dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DISOBENCH_FUZZ=ON \
+    >/dev/null || return
+  cmake --build "$sanitize_dir" -j "$jobs" --target unit_tests fuzzers
+}
+
+sanitize_tests() {
+  local failed=0
+  echo "setup: unit tests under ASan and UBSan"
+  ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" \
+    "$sanitize_dir/tests/unit_tests" --gtest_brief=1 || failed=1
+  "$top/scripts/fuzz.sh" "${FUZZ_SECONDS:-25}" || failed=1
+  return "$failed"
 }
 
 demo() {
@@ -89,13 +113,25 @@ tour() {
 }
 
 install_missing
+if [[ "$mode" == sanitize ]]; then
+  build_sanitize
+  sanitize_tests
+  exit
+fi
 build
 case "$mode" in
   demo) demo ;;
   tour) tour ;;
   test)
+    # The sanitizer steps first, so that ctest's summary closes the output; a failure there
+    # still lets the main suite run, and fails the whole command.
+    sanitized=0
+    build_sanitize && sanitize_tests || sanitized=$?
+    ((sanitized == 0)) || echo "setup: the sanitizer unit tests or a fuzzer FAILED (above); running the main suite" >&2
     cd "$build_dir"
     ctest --output-on-failure -j "$jobs"
+    ((sanitized == 0)) || echo "setup: FAILED: the sanitizer unit tests or a fuzzer (see above)" >&2
+    exit "$sanitized"
     ;;
   build) ;;
 esac
