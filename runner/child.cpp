@@ -107,7 +107,7 @@ void die_with_runner(const ChildConfig& config) noexcept {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (config.runner_pidfd < 0) return;
   pollfd runner{config.runner_pidfd, POLLIN, 0};
-  if (false && poll(&runner, 1, 0) != 0) _exit(125);  // gone (or the pidfd broken): nobody to report to
+  if (poll(&runner, 1, 0) != 0) _exit(125);  // gone (or the pidfd broken): nobody to report to
 }
 
 }  // namespace
@@ -173,7 +173,7 @@ void run_child(const ChildConfig& config) noexcept {
     if (int error = set_process_capabilities(config.keep_capabilities)) fail(config, ChildStage::kCapabilities, error);
   // Changing credentials (our own ids above, or the namespace root's) cleared the death
   // signal; the runner may have died while it was off.
-  // PROVE die_with_runner(config);
+  die_with_runner(config);
   if (config.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     fail(config, ChildStage::kNoNewPrivileges, errno);
   umask(022);
