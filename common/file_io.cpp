@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "common/bounded_input.h"
 #include "common/unique_fd.h"
 
 namespace isobench {
@@ -27,7 +28,8 @@ Result<std::string> read_file(const std::string& path) {
 
 static Status write_all(int fd, const std::string& path, const std::string& text) {
   ssize_t n = ::write(fd, text.data(), text.size());
-  if (n < 0) return errno_error("cannot write '" + trim(text) + "' to " + path);
+  // Kernel files take short values worth quoting; a whole document is cut short.
+  if (n < 0) return errno_error("cannot write '" + excerpt(trim(text)) + "' to " + path);
   if (static_cast<size_t>(n) != text.size()) return plain_error("short write to " + path);
   return {};
 }
