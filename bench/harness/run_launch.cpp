@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,10 +31,21 @@ std::string read_all(int fd, size_t limit = 1 << 20) {
 
 /// vfork: the child borrows our memory until exec, so it only makes system calls. Kept
 /// apart, with plain values only, so that nothing of the caller can be clobbered.
+///
+/// Every target dies with the harness: SIGKILL on our death from the first instruction on,
+/// and `harness` (our pidfd, readable once we exited) closes the window before the prctl.
+/// The death signal survives exec; what the target started itself is its own business
+/// (isobench and bwrap take their containers down; runc's and crun's outlive them, which
+/// the workspace's guard handles).
 __attribute__((noinline)) pid_t spawn(char* const* argv, char* const* envp, int handshake, int out, int err,
-                                      int mount_ns, int cgroup_join) {
+                                      int mount_ns, int cgroup_join, int harness) {
   pid_t pid = vfork();
   if (pid != 0) return pid;
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (harness >= 0) {
+    pollfd gone{harness, POLLIN, 0};
+    if (poll(&gone, 1, 0) != 0) _exit(126);
+  }
   if (cgroup_join >= 0 && write(cgroup_join, "0", 1) != 1) _exit(126);
   if (handshake == kStartFd) {
     fcntl(kStartFd, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
@@ -61,9 +73,10 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   if (!run.stdout_file || !run.stderr_file) return errno_error("memfd_create");
   std::vector<char*> argv = exec_array(invocation.argv);
   std::vector<char*> envp = exec_array(invocation.env);
+  UniqueFd harness(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));  // close-on-exec
   run.launch_ns = monotonic_ns();
   pid_t pid = spawn(argv.data(), envp.data(), start_write.get(), run.stdout_file.get(), run.stderr_file.get(),
-                    invocation.mount_namespace_fd, invocation.cgroup_join_fd);
+                    invocation.mount_namespace_fd, invocation.cgroup_join_fd, harness.get());
   if (pid < 0) return errno_error("vfork");
   run.pid = pid;
   run.pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));

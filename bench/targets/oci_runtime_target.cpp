@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "bench/targets/oci_bundle.h"
 #include "common/file_io.h"
@@ -20,7 +21,44 @@ bool hybrid_cgroups() {
   return mountinfo && runner::parse_cgroup_layout(*mountinfo).mode == runner::CgroupMode::kHybrid;
 }
 
+/// Runs `argv` to completion with its output discarded, without a shell.
+void run_quietly(const std::vector<std::string>& argv) {
+  std::vector<char*> args = exec_array(argv);
+  pid_t child = fork();
+  if (child < 0) return;
+  if (child == 0) {
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+      dup2(null, 0);
+      dup2(null, 1);
+      dup2(null, 2);
+    }
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+std::string state_dir(const std::string& scratch, const std::string& runtime) {
+  return scratch + "/" + runtime + "-state";
+}
+
 }  // namespace
+
+void delete_leftover_oci_containers(const std::string& scratch) {
+  for (const char* runtime : {"runc", "crun"}) {
+    const std::string state = state_dir(scratch, runtime);
+    std::error_code error;
+    if (!std::filesystem::is_directory(state, error)) continue;
+    const std::string path = find_program(runtime);
+    if (path.empty()) continue;
+    // Each container's state is a directory named after it.
+    for (const auto& entry : std::filesystem::directory_iterator(state, error))
+      if (entry.is_directory(error))
+        run_quietly({path, "--root", state, "delete", "--force", entry.path().filename().string()});
+  }
+}
 
 Status OciRuntimeTarget::prepare_v1_only_namespace() {
   int ready[2];
@@ -62,7 +100,7 @@ Result<std::string> OciRuntimeTarget::probe() {
 }
 
 std::vector<std::string> OciRuntimeTarget::base_argv() const {
-  return {path_, "--root", context_.scratch + "/" + runtime_ + "-state"};
+  return {path_, "--root", state_dir(context_.scratch, runtime_)};
 }
 
 Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload, const std::string& run_id) {
@@ -83,10 +121,9 @@ Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload,
 }
 
 void OciRuntimeTarget::after_kill(const std::string& run_id) {
-  std::string command;
-  for (const std::string& word : base_argv()) command += word + " ";
-  command += "delete --force " + run_id + " >/dev/null 2>&1";
-  (void)!std::system(command.c_str());
+  std::vector<std::string> argv = base_argv();
+  argv.insert(argv.end(), {"delete", "--force", run_id});
+  run_quietly(argv);
 }
 
 }  // namespace isobench::bench

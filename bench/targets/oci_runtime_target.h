@@ -31,4 +31,9 @@ class OciRuntimeTarget final : public Target {
   std::map<std::string, std::string> bundles_;  ///< workload label -> bundle directory
 };
 
+/// Force-deletes every container that runc or crun still lists in the state directories
+/// of the scratch directory `scratch` (their `run` was killed with the harness; the
+/// containers were not): what a killed bench leaves running. Best effort.
+void delete_leftover_oci_containers(const std::string& scratch);
+
 }  // namespace isobench::bench

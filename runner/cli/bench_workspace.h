@@ -2,19 +2,31 @@
 // which targets re-enter as `isobench run`, the built-in image, and a scratch directory for
 // OCI bundles and the price list's files, removed however the command ends), and the exit
 // status of a benchmark with failed runs.
+//
+// However the command ends includes SIGKILL: the scratch directory is locked (flock) for
+// the workspace's life, a guard process cleans up as soon as the harness is gone (the OCI
+// containers runc and crun leave running, the scratch directory, stale cgroups), and the
+// next bench or demo removes whatever an unlocked scratch directory still holds.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
+#include <vector>
 
 #include "bench/harness/run_record.h"
 #include "bench/targets/target.h"
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace isobench::cli {
 
 class BenchWorkspace {
  public:
-  /// The scratch directory is /tmp/isobench-`command`-XXXXXX.
+  /// First removes what killed benchmarks left (stale scratch directories and the
+  /// containers still listed in them, stale cgroups), then makes and locks the scratch
+  /// directory /tmp/isobench-`command`-XXXXXX and starts the guard. Call it while the
+  /// process has a single thread (the guard is forked).
   static Result<BenchWorkspace> create(const std::string& command);
   BenchWorkspace(BenchWorkspace&& other) noexcept;
   BenchWorkspace& operator=(BenchWorkspace&&) = delete;
@@ -23,11 +35,22 @@ class BenchWorkspace {
   ~BenchWorkspace();
 
   const bench::TargetContext& context() const { return context_; }
+  /// The guard process, or -1 when it could not be started (cleanup then waits for the next run).
+  pid_t guard() const { return guard_; }
 
  private:
-  explicit BenchWorkspace(bench::TargetContext context) : context_(std::move(context)) {}
+  BenchWorkspace(bench::TargetContext context, UniqueFd lock, pid_t guard)
+      : context_(std::move(context)), lock_(std::move(lock)), guard_(guard) {}
   bench::TargetContext context_;
+  UniqueFd lock_;  ///< flock on the scratch directory: held means its bench is alive
+  pid_t guard_ = -1;
 };
+
+/// Removes, in `tmp_dir`, the scratch directories of bench and demo (isobench-bench-XXXXXX,
+/// isobench-demo-XXXXXX) that nobody holds locked, after force-deleting the OCI containers
+/// their state directories list. Only directories of this user with mkdtemp's 0700 mode
+/// are touched. Returns the paths removed.
+std::vector<std::string> remove_stale_workspaces(const std::string& tmp_dir);
 
 /// Like hyperfine, a failed run fails the command (its record is in the results all the
 /// same): 1 after saying how many failed and `where_to_look`, 0 when none did.

@@ -7,17 +7,53 @@
 
 #include "probes/bpf_features.h"
 #include "probes/probe_session.h"
+#include "runner/cgroup/stale_cgroups.h"
+#include "runner/cli/bench_workspace.h"
 #include "runner/cli/commands.h"
 #include "runner/host_checks.h"
 
 namespace isobench::cli {
 namespace {
 
+std::string joined(const std::vector<std::string>& items, size_t most = 3) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < most; ++i) out += (i ? ", " : "") + items[i];
+  if (items.size() > most) out += ", ...";
+  return out;
+}
+
+/// Removes what SIGKILLed runs left (stale cgroups, bench scratch directories) and says so.
+std::vector<HostCheck> leftover_checks() {
+  using Verdict = HostCheck::Verdict;
+  const std::string area = "leftovers of killed runs";
+  if (geteuid() != 0) return {{area, "stale cgroups", Verdict::kUntested, "run as root to find and remove them"}};
+  std::vector<HostCheck> checks;
+  auto sweep = runner::remove_stale_cgroups_on_host();
+  if (!sweep) {
+    checks.push_back({area, "stale cgroups", Verdict::kUntested, sweep.error().text()});
+  } else {
+    std::string removed = sweep->removed.empty() ? "none found"
+                                                 : "removed " + std::to_string(sweep->removed.size()) +
+                                                       " empty cgroup directories whose isobench was gone";
+    checks.push_back({area, "stale cgroups", sweep->failed.empty() ? Verdict::kOk : Verdict::kUnavailable,
+                      sweep->failed.empty() ? removed : removed + "; failed: " + joined(sweep->failed)});
+    if (!sweep->busy.empty())
+      checks.push_back({area, "stale cgroups with processes", Verdict::kUnavailable,
+                        std::to_string(sweep->busy.size()) +
+                            " still hold processes that outlived a killed isobench (--share pid), left alone: " +
+                            joined(sweep->busy) + " (kill the pids in their cgroup.procs, then run doctor again)"});
+  }
+  std::vector<std::string> scratch = remove_stale_workspaces("/tmp");
+  checks.push_back(
+      {area, "bench scratch directories", Verdict::kOk, scratch.empty() ? "none found" : "removed " + joined(scratch)});
+  return checks;
+}
+
 std::vector<HostCheck> all_checks() {
   std::vector<HostCheck> checks;
   for (auto part : {runner::check_kernel(), runner::check_namespaces(), runner::check_cgroups(),
                     runner::check_filesystems_and_security(), probes::check_bpf_features(), probes::check_probes(),
-                    runner::check_tools()})
+                    runner::check_tools(), leftover_checks()})
     checks.insert(checks.end(), part.begin(), part.end());
   return checks;
 }
