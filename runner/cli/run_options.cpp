@@ -63,7 +63,9 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--preserve-fds", options.preserve_fds,
                      "Pass descriptors 3 .. 3+N-1 into the container (every other one but 0, 1, 2 is closed)")
       ->check(CLI::Range(0, 1024));
-  command.add_option("--share", options.share, "Namespaces to share with the host: pid,mnt,uts,ipc,net,cgroup")
+  command.add_option("--share", options.share,
+                     "Namespaces to share with the host: pid,mnt,uts,ipc,net,cgroup (pid needs the cgroup, and what "
+                     "the command leaves running outlives a SIGKILLed isobench)")
       ->delimiter(',');
   command.add_flag("--userns", options.userns, "Add a user namespace (root inside maps to 100000+ outside)");
   command.add_flag("--timens", options.timens, "Add a time namespace");

@@ -48,7 +48,7 @@ HostSnapshot take_host_snapshot(const std::string& image_path);
 
 /// What exists now that did not before. A new cgroup whose processes all lie outside the
 /// test's process tree belongs to someone else running isobench at the same time, and is
-/// not counted. Reaps exited children of the test first.
+/// not counted; nor is an empty one that an isobench holds locked (a container starting). Reaps exited children of the test first.
 Leftovers find_leftovers(const HostSnapshot& before, const std::string& image_path);
 
 /// Kills the processes, unmounts the mounts and removes the cgroups; returns what resisted.

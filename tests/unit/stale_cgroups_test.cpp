@@ -47,7 +47,8 @@ class StaleCgroupsTest : public ::testing::Test {
 TEST_F(StaleCgroupsTest, ADeadRunnersCgroupIsRemovedLastMadeFirst) {
   leave_dead_container("dead", roots_);
   StaleCgroupSweep sweep = remove_stale_cgroups(fs_, roots_, SweepScope::kFirstHierarchy);
-  EXPECT_EQ(sweep.removed, (Strings{"/cg/pids/isobench/dead", "/cg/cpuacct/isobench/dead", "/cg/memory/isobench/dead"}));
+  EXPECT_EQ(sweep.removed,
+            (Strings{"/cg/pids/isobench/dead", "/cg/cpuacct/isobench/dead", "/cg/memory/isobench/dead"}));
   EXPECT_TRUE(sweep.busy.empty());
   EXPECT_TRUE(sweep.failed.empty());
   for (const std::string& root : roots_) EXPECT_FALSE(fs_.has_dir(root + "/isobench/dead"));
