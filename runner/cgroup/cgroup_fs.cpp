@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/file_io.h"
+#include "runner/cgroup/cgroup_dirs.h"
 #include "runner/security/device_filter.h"
 
 namespace isobench::runner {
@@ -65,6 +66,11 @@ Result<std::vector<std::string>> HostCgroupFs::list_dirs(const std::string& path
   }
   ::closedir(dir);
   return names;
+}
+
+Status HostCgroupFs::kill_processes(const std::string& dir) {
+  if (exists(dir + "/cgroup.kill")) (void)write(dir + "/cgroup.kill", "1");
+  return kill_cgroup_procs(*this, dir);
 }
 
 Result<UniqueFd> HostCgroupFs::lock_dir(const std::string& path, bool wait) {

@@ -36,6 +36,9 @@ class CgroupFs {
   /// EWOULDBLOCK while someone else holds it. Fails with ENOENT when `path` no longer names
   /// the directory that got locked (removed, or removed and made again, in between).
   virtual Result<UniqueFd> lock_dir(const std::string& path, bool wait) = 0;
+  /// SIGKILLs every process in the cgroup `dir` (cgroup.kill where the kernel has it) and
+  /// waits, about 1 s at most, until none is left.
+  virtual Status kill_processes(const std::string& dir) = 0;
 };
 
 /// The real thing: system calls on the host's cgroup mounts.
@@ -51,6 +54,7 @@ class HostCgroupFs final : public CgroupFs {
   Result<UniqueFd> attach_device_filter(const std::string& dir) override;
   Result<std::vector<std::string>> list_dirs(const std::string& path) override;
   Result<UniqueFd> lock_dir(const std::string& path, bool wait) override;
+  Status kill_processes(const std::string& dir) override;
 };
 
 }  // namespace isobench::runner

@@ -33,12 +33,17 @@ void remove_stale_container(CgroupFs& fs, const std::vector<std::string>& roots,
   for (const auto& [dir, lock] : dirs) {
     auto procs = fs.read(dir + "/cgroup.procs");
     if (procs && trim(*procs).empty()) continue;
-    if (procs) {
-      sweep.busy.push_back(dir);
-    } else {
+    if (!procs) {
       sweep.failed.push_back(procs.error().text());
+      return;
     }
-    return;
+    // What a killed runner's container left running (a --share pid container's background
+    // processes: no pid namespace took them down). Nobody owns it any more: kill it.
+    if (Status killed = fs.kill_processes(dir); !killed) {
+      sweep.busy.push_back(dir);
+      return;
+    }
+    sweep.killed.push_back(dir);
   }
   for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
     Status removed = fs.remove_dir(it->first);

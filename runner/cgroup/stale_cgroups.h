@@ -3,9 +3,9 @@
 // Every container's directory is locked by its owner from creation until after removal
 // (cgroup_dirs.h), so "nobody holds the lock" means "the isobench that made it is gone",
 // even for a container that is only starting. Only isobench's own directories (below
-// <hierarchy>/isobench/) are considered, and only empty ones are removed: processes still
-// inside a stale cgroup (a `--share pid` container's background processes, whose runner
-// was killed) are reported, never killed.
+// <hierarchy>/isobench/) are considered. Processes still inside a stale cgroup (a `--share
+// pid` container's background processes, whose runner was killed) are the container's
+// leftovers, which nothing else would ever stop: they are killed, then the cgroup removed.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +22,7 @@ namespace isobench::runner {
 
 struct StaleCgroupSweep {
   std::vector<std::string> removed;  ///< directories removed
+  std::vector<std::string> killed;   ///< stale ones whose leftover processes were killed first
   std::vector<std::string> busy;     ///< stale, but processes or child cgroups are inside: left alone
   std::vector<std::string> failed;   ///< what went wrong, one line each
 };

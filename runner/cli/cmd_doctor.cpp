@@ -34,14 +34,15 @@ std::vector<HostCheck> leftover_checks() {
   } else {
     std::string removed = sweep->removed.empty() ? "none found"
                                                  : "removed " + std::to_string(sweep->removed.size()) +
-                                                       " empty cgroup directories whose isobench was gone";
+                                                       " cgroup directories whose isobench was gone";
+    if (!sweep->killed.empty())
+      removed += " (processes a killed isobench left running were killed in " + joined(sweep->killed) + ")";
     checks.push_back({area, "stale cgroups", sweep->failed.empty() ? Verdict::kOk : Verdict::kUnavailable,
                       sweep->failed.empty() ? removed : removed + "; failed: " + joined(sweep->failed)});
     if (!sweep->busy.empty())
-      checks.push_back({area, "stale cgroups with processes", Verdict::kUnavailable,
+      checks.push_back({area, "stale cgroups left", Verdict::kUnavailable,
                         std::to_string(sweep->busy.size()) +
-                            " still hold processes that outlived a killed isobench (--share pid), left alone: " +
-                            joined(sweep->busy) + " (kill the pids in their cgroup.procs, then run doctor again)"});
+                            " could not be emptied or hold child cgroups: " + joined(sweep->busy)});
   }
   std::vector<std::string> scratch = remove_stale_workspaces("/tmp");
   checks.push_back(

@@ -88,6 +88,13 @@ class FakeCgroupFs final : public runner::CgroupFs {
   }
   /// Real flock(2) on a memfd per directory: a lock is held until its descriptor closes, and
   /// a directory made again under the same name has a new lock.
+  Status kill_processes(const std::string& dir) override {
+    killed_.push_back(dir);
+    files_[dir + "/cgroup.procs"] = "";  // what SIGKILL does, without sending one to a real pid
+    return {};
+  }
+  /// Cgroups whose processes kill_processes killed, in order.
+  const std::vector<std::string>& killed() const { return killed_; }
   Result<UniqueFd> lock_dir(const std::string& path, bool wait) override {
     auto file = lock_files_.find(path);
     if (file == lock_files_.end()) return Error{ENOENT, "no dir: " + path};
@@ -131,6 +138,7 @@ class FakeCgroupFs final : public runner::CgroupFs {
   std::vector<std::string> writes_;
   std::vector<std::string> opened_;
   std::vector<std::string> device_filters_;
+  std::vector<std::string> killed_;
   std::map<std::string, LockFile> lock_files_;
   uint64_t generations_ = 0;
   std::function<void(const std::string&)> before_lock_;

@@ -62,13 +62,22 @@ TEST_F(StaleCgroupsTest, ALiveRunnersCgroupStays) {
   for (const std::string& root : roots_) EXPECT_TRUE(fs_.has_dir(root + "/isobench/alive"));
 }
 
-TEST_F(StaleCgroupsTest, AStaleCgroupWithProcessesIsLeftWholeAndReported) {
+TEST_F(StaleCgroupsTest, TheLeftoverProcessesOfAStaleCgroupAreKilledAndItIsRemoved) {
   leave_dead_container("orphans", roots_);
   fs_.seed("/cg/cpuacct/isobench/orphans/cgroup.procs", "4242\n");  // a --share pid leftover
   StaleCgroupSweep sweep = remove_stale_cgroups(fs_, roots_, SweepScope::kFirstHierarchy);
-  EXPECT_TRUE(sweep.removed.empty());
-  EXPECT_EQ(sweep.busy, (Strings{"/cg/cpuacct/isobench/orphans"}));
-  for (const std::string& root : roots_) EXPECT_TRUE(fs_.has_dir(root + "/isobench/orphans"));
+  EXPECT_EQ(sweep.killed, (Strings{"/cg/cpuacct/isobench/orphans"}));
+  EXPECT_EQ(fs_.killed(), (Strings{"/cg/cpuacct/isobench/orphans"}));
+  EXPECT_TRUE(sweep.busy.empty());
+  for (const std::string& root : roots_) EXPECT_FALSE(fs_.has_dir(root + "/isobench/orphans"));
+}
+
+TEST_F(StaleCgroupsTest, ALiveRunnersProcessesAreNeverKilled) {
+  auto alive = live_container("alive");
+  fs_.seed("/cg/memory/isobench/alive/cgroup.procs", "4243\n");
+  StaleCgroupSweep sweep = remove_stale_cgroups(fs_, roots_, SweepScope::kEveryHierarchy);
+  EXPECT_TRUE(fs_.killed().empty());
+  EXPECT_TRUE(sweep.killed.empty());
 }
 
 TEST_F(StaleCgroupsTest, OnlyDirectoriesBelowIsobenchsParentAreConsidered) {
