@@ -11,9 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace isobench;
   const std::string text(reinterpret_cast<const char*>(data), size);
-  auto document = nlohmann::json::parse(text, nullptr, false);
-  if (document.is_discarded()) return 0;
-  auto settings = bench::parse_scenario(document);
+  auto settings = bench::parse_scenario_text(text, "fuzz.json");
   if (!settings) return 0;
   auto options = bench::harness_options(*settings);
   if (!options) return 0;
