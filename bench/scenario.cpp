@@ -226,6 +226,9 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
     // The cartesian product of this workload's sweeps.
     std::vector<std::map<std::string, std::string>> combinations = {{}};
     for (const ParamSweep& sweep : sweeps[name]) {
+      // A few hundred bytes of sweeps would otherwise multiply into millions of commands.
+      if (combinations.size() * sweep.values.size() + options.workloads.size() > 1000)
+        return plain_error("--param: the sweeps make more than 1000 workload commands");
       std::vector<std::map<std::string, std::string>> next;
       for (const auto& partial : combinations)
         for (const std::string& value : sweep.values) {
