@@ -80,7 +80,8 @@ Result<int> run_bench(BenchOptions& options) {
     auto environment = bench::collect_environment(options.command_line, ISOBENCH_VERSION, results->targets);
     nlohmann::ordered_json document = reports::results_to_json(*results, cells, environment);
     if (!price_list.is_null()) document["price_list"] = std::move(price_list);
-    ISOBENCH_TRY(write_regular_file(options.json_path, document.dump(2) + "\n"));
+    ISOBENCH_TRY(write_regular_file(options.json_path,
+                                    document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
     std::cerr << "isobench: results written to " << options.json_path << "\n";
   }
   return exit_status_of_runs(*results, "see the fails column; --json records why");

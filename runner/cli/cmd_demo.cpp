@@ -135,7 +135,7 @@ Result<int> demo(const DemoArguments& arguments) {
     document["price_list"] = nlohmann::ordered_json::parse(*price_list);
   else
     document["price_list_error"] = price_list.error().text();
-  std::string results_text = document.dump(2) + "\n";
+  std::string results_text = document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   // The report reads the results the way `isobench report` reads a file: one path for both.
   auto loaded = reports::parse_results(results_text, results_path);
   if (!loaded) return loaded.error();

@@ -91,7 +91,8 @@ Result<int> probe_command(const std::vector<std::string>& command, const ProbeOp
                      {"major_faults", memory.major_faults},
                      {"max_rss_kib", memory.rss_high_water_kib}};
     doc["exit_code"] = exit_code(status);
-    ISOBENCH_TRY(write_regular_file(options.json_path, doc.dump(2) + "\n"));
+    ISOBENCH_TRY(write_regular_file(options.json_path,
+                                    doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
   }
   return exit_code(status);
 }
