@@ -75,8 +75,10 @@ build_sanitize() {
 sanitize_tests() {
   local failed=0
   echo "setup: unit tests under ASan and UBSan"
-  ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" \
-    "$sanitize_dir/tests/unit_tests" --gtest_brief=1 || failed=1
+  # Also references to a returned function's locals (string_views of temporaries) and static
+  # initialisation order.
+  ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1}" \
+    UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" "$sanitize_dir/tests/unit_tests" --gtest_brief=1 || failed=1
   "$top/scripts/fuzz.sh" "${FUZZ_SECONDS:-25}" || failed=1
   return "$failed"
 }

@@ -1,8 +1,10 @@
-// The option values users type: sizes, CPU counts, cpusets, namespace and probe lists,
-// parameter sweeps, compare's thresholds and metrics, isobench target profiles, and
-// `isobench run`'s options together (build_spec). The first byte picks the parser, the rest
-// is the text. Besides sanitizer reports, a value a parser accepts must keep its promise
-// (a size of at least one byte, a list that reads back the same), or the fuzzer aborts.
+// The option values users type: sizes, CPU counts, cpusets (and whether a host has them),
+// durations, namespace and probe lists, parameter sweeps, compare's thresholds and metrics,
+// isobench target profiles, and `isobench run`'s options together (build_spec). The first
+// byte picks the parser, the rest is the text. Besides sanitizer reports, a value a parser
+// accepts must keep its promise (a size of at least one byte, a list that reads back the
+// same), or the fuzzer aborts.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -35,7 +37,7 @@ void run_options(std::string_view text) {
     fields.emplace_back(text.substr(start, end - start));
     start = end + 1;
   }
-  fields.resize(10);
+  fields.resize(13);
   cli::RunOptions options;
   options.command = {"/bin/noop"};
   options.memory = fields[0];
@@ -50,7 +52,24 @@ void run_options(std::string_view text) {
   options.userns = fields[9].find('u') != std::string::npos;
   options.no_cgroup = fields[9].find('c') != std::string::npos;
   options.read_only = fields[9].find('r') != std::string::npos;
-  (void)cli::build_spec(options, cli::Invoker{}, "/");
+  options.layer_size = fields[10];
+  if (!fields[12].empty()) options.timeout = std::strtod(fields[12].c_str(), nullptr);
+  cli::Invoker invoker;
+  invoker.online_cpus = fields[11];
+  (void)cli::build_spec(options, invoker, "/");
+}
+
+/// A cpuset, then on the next line the CPUs a host has: the two parsers of a list agree, and
+/// the check never passes a list the parser refuses.
+void cpuset_within(std::string_view text) {
+  size_t newline = std::min(text.find('\n'), text.size());
+  std::string_view requested = text.substr(0, newline);
+  std::string_view available = text.substr(std::min(newline + 1, text.size()));
+  auto ranges = runner::parse_cpu_ranges(requested);
+  require(ranges.ok() == runner::parse_cpuset(requested).ok());
+  if (ranges)
+    for (const runner::CpuRange& range : *ranges) require(range.first <= range.last);
+  if (runner::check_cpuset_within(requested, available)) require(ranges.ok());
 }
 
 }  // namespace
@@ -58,7 +77,7 @@ void run_options(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 10) {
+  switch (data[0] % 12) {
     case 0:
       if (auto bytes = runner::parse_bytes(text)) require(*bytes >= 1);
       break;
@@ -90,7 +109,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 7: (void)reports::parse_metrics(text); break;
     case 8: (void)bench::isobench_profile_options(text); break;
-    default: run_options(text);
+    case 9: run_options(text); break;
+    case 10: cpuset_within(text); break;
+    default: {
+      // Durations as the option parsers see them (strtod, as CLI11 does).
+      double seconds = std::strtod(text.c_str(), nullptr);
+      if (runner::check_seconds(seconds, true)) require(std::isfinite(seconds) && seconds <= runner::kMaxSeconds);
+    }
   }
   return 0;
 }
