@@ -25,11 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// `/bin/sh -c SCRIPT` on the host, where $ISOBENCH is the isobench executable.
-ProcessResult adversary_shell(const std::string& script) {
-  return run_process({"/bin/sh", "-c", "ISOBENCH=" + std::string(ISOBENCH_EXE) + "; " + script}, kRunDeadline);
-}
-
 std::string contents_of(const std::string& path) {
   auto text = read_file(path);
   return text ? *text : std::string("<unreadable>");
@@ -61,7 +56,7 @@ using Adversary = IsobenchTest;
 // shell, which runs them on the host after isobench exits (CVE-2017-5226 in bubblewrap;
 // runc's init calls setsid). Run under `script`, which gives isobench a terminal.
 TEST_F(Adversary, TheContainerDoesNotGetTheCallersControllingTerminal) {
-  ProcessResult run = adversary_shell(
+  ProcessResult run = isobench_shell(
       R"(export ISOBENCH; export PROBE='if (true </dev/tty) 2>/dev/null; then echo CTTY; else echo no-ctty; fi; )"
       R"(echo tty_nr=$(cut -d" " -f7 /proc/self/stat)'; )"
       R"(SHELL=/bin/sh script -qec '"$ISOBENCH" run -- /bin/sh -c "$PROBE"' /dev/null)");
@@ -142,7 +137,7 @@ TEST_F(Adversary, APreservedOPathDescriptorIsRefusedOrHarmless) {
   ASSERT_EQ(chmod(file.c_str(), 0444), 0);
   int path_fd = open(file.c_str(), O_PATH);  // inherited by the shell: no O_CLOEXEC
   ASSERT_GE(path_fd, 0);
-  ProcessResult run = adversary_shell("\"$ISOBENCH\" run --preserve-fds 1 -- /bin/sh -c "
+  ProcessResult run = isobench_shell("\"$ISOBENCH\" run --preserve-fds 1 -- /bin/sh -c "
                                       "'echo overwritten > /proc/self/fd/3 2>/dev/null; true' 3<&" +
                                       std::to_string(path_fd));
   close(path_fd);
@@ -176,7 +171,7 @@ TEST_F(Adversary, TheHostsConsoleCannotBeOpened) {
       "mknod /tmp/console c 5 1 && if true <> /tmp/console 2>/dev/null; then echo OPENED; else echo denied; fi";
   ProcessResult v1 = run_in_container({}, {"/bin/sh", "-c", probe});
   EXPECT_EQ(v1.out, "denied\n") << v1;
-  ProcessResult v2 = adversary_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c '" + probe + "'");
+  ProcessResult v2 = isobench_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c '" + probe + "'");
   EXPECT_EQ(v2.out, "denied\n") << v2;
 }
 
@@ -225,7 +220,7 @@ TEST_F(Adversary, DevicesShippedInTheImageStayClosedWithACgroup) {
     EXPECT_EQ(run.out, expected) << testing::PrintToString(options) << "\n" << run;
   }
   ProcessResult v2 =
-      adversary_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run --rootfs " + rootfs + " -- /bin/sh -c '" + kImageDeviceProbe + "'");
+      isobench_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run --rootfs " + rootfs + " -- /bin/sh -c '" + kImageDeviceProbe + "'");
   EXPECT_EQ(v2.out, expected) << v2;
 }
 
@@ -240,7 +235,7 @@ const char* kMoreDevicesProbe =
 TEST_F(Adversary, DevicesOffTheListStayClosedOnV1AndV2) {
   ProcessResult v1 = run_in_container({}, {"/bin/sh", "-c", kMoreDevicesProbe});
   EXPECT_EQ(v1.out, "end\n") << v1;
-  ProcessResult v2 = adversary_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c '" +
+  ProcessResult v2 = isobench_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c '" +
                                      std::string(kMoreDevicesProbe) + "'");
   EXPECT_EQ(v2.out, "end\n") << v2;
 }
@@ -257,7 +252,7 @@ TEST_F(Adversary, DeviceNodesInDevShmMqueueAndPtsDoNotWork) {
 TEST_F(Adversary, MagicLinkWorkingDirectoriesAreRefused) {
   for (const char* dir : {"/proc/self/cwd", "/proc/1/cwd", "/proc/self/root", "/proc/1/root/..", "/dev/fd/3",
                           "/proc/self/root/proc/self/fd/3", "/dev/stdin"}) {
-    ProcessResult run = adversary_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -w " + std::string(dir) +
+    ProcessResult run = isobench_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -w " + std::string(dir) +
                                         " -- /bin/sh -c 'ls -a' 3</tmp");
     EXPECT_EQ(run.exit_code, 125) << dir << "\n" << run;
     EXPECT_NE(run.err.find("working directory"), std::string::npos) << dir << "\n" << run;
@@ -265,7 +260,7 @@ TEST_F(Adversary, MagicLinkWorkingDirectoriesAreRefused) {
 }
 
 TEST_F(Adversary, CommandsThroughDescriptorLinksFindNothingOfTheHost) {
-  ProcessResult direct = adversary_shell("\"$ISOBENCH\" run --preserve-fds 1 -- /proc/self/fd/3 3</bin/true");
+  ProcessResult direct = isobench_shell("\"$ISOBENCH\" run --preserve-fds 1 -- /proc/self/fd/3 3</bin/true");
   EXPECT_EQ(direct.exit_code, 127) << direct;
   ProcessResult root = run_in_container({}, {"/proc/self/root/bin/true"});
   EXPECT_EQ(root.exit_code, 127) << root;
@@ -280,15 +275,15 @@ TEST_F(Adversary, CommandsThroughDescriptorLinksFindNothingOfTheHost) {
   TemporaryDirectory host;
   fs::create_directories(host.path() + "/bin");
   fs::copy_file(rootfs + "/bin/noop", host.path() + "/bin/x");
-  ProcessResult linked = adversary_shell("\"$ISOBENCH\" run --rootfs " + rootfs + " -- /bin/x 7<" + host.path());
+  ProcessResult linked = isobench_shell("\"$ISOBENCH\" run --rootfs " + rootfs + " -- /bin/x 7<" + host.path());
   EXPECT_EQ(linked.exit_code, 127) << linked;
   ProcessResult linked_v2 =
-      adversary_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run --rootfs " + rootfs + " -- /bin/x 7<" + host.path());
+      isobench_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run --rootfs " + rootfs + " -- /bin/x 7<" + host.path());
   EXPECT_EQ(linked_v2.exit_code, 127) << linked_v2;
 }
 
 TEST_F(Adversary, OnlyStdioIsOpenInsideByDefault) {
-  ProcessResult run = adversary_shell(
+  ProcessResult run = isobench_shell(
       "ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c 'for n in $(seq 3 40); do [ -e /proc/self/fd/$n ] && "
       "echo open:$n; done; echo end' 3</ 4</etc/hostname 7</tmp 9<>/dev/null");
   EXPECT_EQ(run.out, "end\n") << run;

@@ -22,31 +22,6 @@ namespace fs = std::filesystem;
 
 using BenchKill = IsobenchTest;
 
-struct ProcessEntry {
-  pid_t pid;
-  pid_t parent;
-  std::string name;
-};
-
-std::vector<ProcessEntry> process_table() {
-  std::vector<ProcessEntry> table;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator("/proc", error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    auto stat = read_file("/proc/" + name + "/stat");
-    if (!stat) continue;
-    size_t open = stat->find('('), close = stat->rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    std::istringstream fields(stat->substr(close + 1));
-    char state;
-    pid_t parent = 0;
-    fields >> state >> parent;
-    if (state != 'Z') table.push_back({std::stoi(name), parent, stat->substr(open + 1, close - open - 1)});
-  }
-  return table;
-}
-
 /// Live processes in `root`'s tree whose command name is `name`.
 std::vector<pid_t> descendants_named(pid_t root, const std::string& name) {
   std::vector<ProcessEntry> table = process_table();

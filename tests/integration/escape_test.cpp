@@ -23,12 +23,6 @@ std::string core_pattern() {
   return text ? *text : std::string();
 }
 
-/// `/bin/sh -c SCRIPT` on the host, where $ISOBENCH is the isobench executable: the way
-/// to hand a container extra descriptors (3</) or an environment.
-ProcessResult host_shell(const std::string& script) {
-  return run_process({"/bin/sh", "-c", "ISOBENCH=" + std::string(ISOBENCH_EXE) + "; " + script}, kRunDeadline);
-}
-
 /// A shell script, run as root in a default container, that reports for each device
 /// whether it could be created and opened: "NAME:created:opened" or "NAME:created:denied".
 const char* kDeviceProbe =
@@ -54,7 +48,7 @@ TEST_F(Escape, HostDevicesMayBeCreatedButNotOpened) {
 
 TEST_F(Escape, TheCgroupV2DeviceProgramDeniesHostDevicesToo) {
   // The hybrid host's cgroup2 mount, used alone: the BPF device program does the guarding.
-  ProcessResult run = host_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c '" + std::string(kDeviceProbe) +
+  ProcessResult run = isobench_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c '" + std::string(kDeviceProbe) +
                                  "'");
   ASSERT_EQ(run.exit_code, 0) << run;
   EXPECT_NE(run.out.find("kmsg:created:denied"), std::string::npos) << run;
@@ -151,7 +145,7 @@ TEST_F(Escape, MasksHoldInADefaultContainer) {
 
 // Escape 3: descriptors the runner inherited or opened led out of the root (CVE-2024-21626).
 TEST_F(Escape, AnInheritedDirectoryDescriptorDoesNotReachTheContainer) {
-  ProcessResult run = host_shell(
+  ProcessResult run = isobench_shell(
       "\"$ISOBENCH\" run -- /bin/sh -c 'if [ -e /proc/self/fd/3/etc/hostname ]; then echo LEAK; else echo closed; fi' "
       "3</");
   ASSERT_EQ(run.exit_code, 0) << run;
@@ -161,7 +155,7 @@ TEST_F(Escape, AnInheritedDirectoryDescriptorDoesNotReachTheContainer) {
 TEST_F(Escape, AWorkingDirectoryThroughAMagicLinkIsRefused) {
   TemporaryDirectory host_dir;
   ASSERT_FALSE(host_dir.path().empty());
-  ProcessResult run = host_shell("\"$ISOBENCH\" run -w /proc/self/fd/3 -- /bin/sh -c 'echo pwned > escaped' 3<" +
+  ProcessResult run = isobench_shell("\"$ISOBENCH\" run -w /proc/self/fd/3 -- /bin/sh -c 'echo pwned > escaped' 3<" +
                                  host_dir.path());
   EXPECT_EQ(run.exit_code, 125) << run;
   EXPECT_NE(run.err.find("working directory"), std::string::npos) << run;
@@ -170,7 +164,7 @@ TEST_F(Escape, AWorkingDirectoryThroughAMagicLinkIsRefused) {
 
 TEST_F(Escape, TheWorkingDirectoryIsResolvedFromTheRootNotFromTheRunnersDirectory) {
   // Without a mount namespace the container shares the runner's filesystem and cwd.
-  ProcessResult run = host_shell("cd /proc && \"$ISOBENCH\" run --share mnt -w /tmp -- /bin/pwd");
+  ProcessResult run = isobench_shell("cd /proc && \"$ISOBENCH\" run --share mnt -w /tmp -- /bin/pwd");
   EXPECT_EQ(run.exit_code, 0) << run;
   EXPECT_EQ(run.out, "/tmp\n");
   ProcessResult inside = run_in_container({"-w", "/etc"}, {"/bin/pwd"});
@@ -184,9 +178,9 @@ TEST_F(Escape, NoDescriptorOfTheRunnerIsAWayOutOnCgroupV2) {
   for (int fd = 3; fd < 16; ++fd) {
     const std::string path = "/proc/self/fd/" + std::to_string(fd);
     ProcessResult run =
-        host_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -w " + path + " -- /bin/sh -c 'ls cgroup.procs'");
+        isobench_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -w " + path + " -- /bin/sh -c 'ls cgroup.procs'");
     EXPECT_EQ(run.exit_code, 125) << path << "\n" << run;
-    ProcessResult through = host_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c 'ls " + path +
+    ProcessResult through = isobench_shell("ISOBENCH_CGROUP=v2 \"$ISOBENCH\" run -- /bin/sh -c 'ls " + path +
                                        "/cgroup.procs 2>/dev/null && echo LEAK; ls /proc/self/fd'");
     EXPECT_EQ(through.out.find("LEAK"), std::string::npos) << path << "\n" << through;
   }
@@ -196,7 +190,7 @@ TEST_F(Escape, OnlyStdioAndPreservedDescriptorsCrossIntoTheContainer) {
   TemporaryDirectory dir;
   const std::string file = dir.path() + "/passed";
   std::ofstream(file) << "passed on\n";
-  ProcessResult run = host_shell(
+  ProcessResult run = isobench_shell(
       "\"$ISOBENCH\" run --preserve-fds 1 -- /bin/sh -c "
       "'cat <&3; for n in 4 5 6 7 8 9 10 11 12; do [ -e /proc/self/fd/$n ] && echo open:$n; done; true' 3<" +
       file + " 4</ 5</");
@@ -205,12 +199,12 @@ TEST_F(Escape, OnlyStdioAndPreservedDescriptorsCrossIntoTheContainer) {
 }
 
 TEST_F(Escape, APreservedDirectoryOrStdioDirectoryIsRefused) {
-  ProcessResult preserved = host_shell("\"$ISOBENCH\" run --preserve-fds 1 -- /bin/true 3</");
+  ProcessResult preserved = isobench_shell("\"$ISOBENCH\" run --preserve-fds 1 -- /bin/true 3</");
   EXPECT_EQ(preserved.exit_code, 125) << preserved;
   EXPECT_NE(preserved.err.find("descriptor 3 is a directory"), std::string::npos) << preserved;
-  ProcessResult stdin_dir = host_shell("\"$ISOBENCH\" run -- /bin/true < /");
+  ProcessResult stdin_dir = isobench_shell("\"$ISOBENCH\" run -- /bin/true < /");
   EXPECT_EQ(stdin_dir.exit_code, 125) << stdin_dir;
-  ProcessResult missing = host_shell("\"$ISOBENCH\" run --preserve-fds 2 -- /bin/true 3</dev/null");
+  ProcessResult missing = isobench_shell("\"$ISOBENCH\" run --preserve-fds 2 -- /bin/true 3</dev/null");
   EXPECT_EQ(missing.exit_code, 125) << missing;
   EXPECT_NE(missing.err.find("descriptor 4"), std::string::npos) << missing;
 }

@@ -34,8 +34,6 @@ ProcessResult run_isobench(const std::vector<std::string>& args, std::chrono::mi
   return run_process(argv, deadline);
 }
 
-namespace {
-
 std::vector<std::string> run_arguments(const std::vector<std::string>& options,
                                        const std::vector<std::string>& command) {
   std::vector<std::string> argv = {ISOBENCH_EXE, "run"};
@@ -45,7 +43,28 @@ std::vector<std::string> run_arguments(const std::vector<std::string>& options,
   return argv;
 }
 
-}  // namespace
+ProcessResult isobench_shell(const std::string& script) {
+  return run_process({"/bin/sh", "-c", "ISOBENCH=" + std::string(ISOBENCH_EXE) + "; " + script}, kRunDeadline);
+}
+
+std::vector<ProcessEntry> process_table() {
+  std::vector<ProcessEntry> table;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    auto stat = read_file("/proc/" + name + "/stat");
+    if (!stat) continue;
+    size_t open = stat->find('('), close = stat->rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream fields(stat->substr(close + 1));
+    char state;
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (state != 'Z') table.push_back({std::stoi(name), parent, stat->substr(open + 1, close - open - 1)});
+  }
+  return table;
+}
 
 ProcessResult run_in_container(const std::vector<std::string>& options, const std::vector<std::string>& command,
                                std::chrono::milliseconds deadline) {
@@ -103,20 +122,8 @@ std::vector<std::string> host_interfaces() {
 std::optional<pid_t> wait_for_workload(pid_t runner, const std::string& program, std::chrono::milliseconds deadline) {
   const auto give_up = std::chrono::steady_clock::now() + deadline;
   do {
-    std::error_code error;
-    for (const fs::directory_entry& entry : fs::directory_iterator("/proc", error)) {
-      const std::string name = entry.path().filename().string();
-      if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-      auto stat = read_file("/proc/" + name + "/stat");
-      if (!stat) continue;
-      size_t open = stat->find('('), close = stat->rfind(')');
-      if (open == std::string::npos || close == std::string::npos) continue;
-      std::istringstream fields(stat->substr(close + 1));
-      char state;
-      pid_t parent = 0;
-      fields >> state >> parent;
-      if (parent == runner && stat->substr(open + 1, close - open - 1) == program) return std::stoi(name);
-    }
+    for (const ProcessEntry& process : process_table())
+      if (process.parent == runner && process.name == program) return process.pid;
     std::this_thread::sleep_for(10ms);
   } while (std::chrono::steady_clock::now() < give_up);
   return std::nullopt;

@@ -31,6 +31,21 @@ constexpr std::chrono::milliseconds kRunDeadline = 30s;
 /// `isobench ARGS...`.
 ProcessResult run_isobench(const std::vector<std::string>& args, std::chrono::milliseconds deadline = kRunDeadline);
 
+/// The argument vector of `isobench run OPTIONS... -- COMMAND...`.
+std::vector<std::string> run_arguments(const std::vector<std::string>& options, const std::vector<std::string>& command);
+
+/// `/bin/sh -c SCRIPT` on the host, where $ISOBENCH is the isobench executable: the way to
+/// hand a container extra descriptors (3</) or an environment.
+ProcessResult isobench_shell(const std::string& script);
+
+/// One live (not zombie) process of the host, from /proc/PID/stat.
+struct ProcessEntry {
+  pid_t pid;
+  pid_t parent;
+  std::string name;  ///< the command name (comm)
+};
+std::vector<ProcessEntry> process_table();
+
 /// `isobench run OPTIONS... -- COMMAND...`.
 ProcessResult run_in_container(const std::vector<std::string>& options, const std::vector<std::string>& command,
                                std::chrono::milliseconds deadline = kRunDeadline);

@@ -36,10 +36,7 @@ uint64_t environment_number(const char* name, uint64_t fallback) {
 /// `isobench run OPTIONS -- COMMAND` with its output discarded: nothing of the test's (no
 /// pipe, no process group of its own) keeps a leftover alive or kills it unseen.
 pid_t start_quietly(const std::vector<std::string>& options, const std::vector<std::string>& command) {
-  std::vector<std::string> argv = {ISOBENCH_EXE, "run"};
-  argv.insert(argv.end(), options.begin(), options.end());
-  argv.push_back("--");
-  argv.insert(argv.end(), command.begin(), command.end());
+  std::vector<std::string> argv = run_arguments(options, command);
   std::vector<char*> args;
   for (std::string& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);

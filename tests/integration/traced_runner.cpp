@@ -7,6 +7,8 @@
 
 #include <thread>
 
+#include "tests/integration/isobench_fixture.h"
+
 #ifndef ISOBENCH_EXE
 #error "tests/CMakeLists.txt defines ISOBENCH_EXE, the isobench executable under test"
 #endif
@@ -22,10 +24,7 @@ void* signal_data(int signal) {
 
 std::unique_ptr<TracedRunner> TracedRunner::start(const std::vector<std::string>& options,
                                                   const std::vector<std::string>& command) {
-  std::vector<std::string> argv = {ISOBENCH_EXE, "run"};
-  argv.insert(argv.end(), options.begin(), options.end());
-  argv.push_back("--");
-  argv.insert(argv.end(), command.begin(), command.end());
+  std::vector<std::string> argv = run_arguments(options, command);
   std::vector<char*> args;
   for (std::string& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);
