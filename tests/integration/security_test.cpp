@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/file_io.h"
+#include "tests/fakes/docker_seccomp_profile.h"
 #include "tests/integration/isobench_fixture.h"
 
 namespace isobench::integration {
@@ -132,25 +133,13 @@ Json dry_call(const std::vector<std::string>& options, const std::string& name,
 /// Docker's default capabilities (moby/profiles seccomp/default_linux.go): the
 /// specification, written out here rather than taken from the implementation. Not uprobe
 /// nor uretprobe: this kernel runs those two without consulting any seccomp filter.
-const char* const kDockerRefused[] = {
-    // Allowed by Docker only with CAP_SYS_ADMIN.
-    "bpf", "fanotify_init", "fsconfig", "fsmount", "fsopen", "fspick", "lookup_dcookie", "lsm_get_self_attr",
-    "lsm_list_modules", "lsm_set_self_attr", "mount", "mount_setattr", "move_mount", "open_tree", "perf_event_open",
-    "quotactl", "quotactl_fd", "setdomainname", "sethostname", "setns", "syslog", "umount2", "unshare",
-    // CAP_DAC_READ_SEARCH, CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_PACCT.
-    "open_by_handle_at", "reboot", "delete_module", "init_module", "finit_module", "acct",
-    // CAP_SYS_PTRACE (isobench also keeps ptrace and process_vm_* refused, which Docker allows).
-    "kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace",
-    // CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_TTY_CONFIG, CAP_SYS_NICE.
-    "iopl", "ioperm", "settimeofday", "clock_settime", "vhangup", "get_mempolicy", "mbind", "set_mempolicy",
-    "set_mempolicy_home_node",
-    // Never allowed: io_uring, keyrings, kernel replacement, swap, userfaultfd, the rest.
-    "io_uring_setup", "io_uring_enter", "io_uring_register", "add_key", "keyctl", "request_key", "kexec_load",
-    "kexec_file_load", "swapon", "swapoff", "userfaultfd", "pivot_root", "move_pages", "migrate_pages", "_sysctl",
-    "sysfs", "ustat", "uselib", "nfsservctl", "create_module", "get_kernel_syms", "query_module", "open_tree_attr",
-    "file_getattr", "file_setattr", "listns", "afs_syscall", "getpmsg", "putpmsg", "security", "tuxcall", "vserver"};
+std::vector<std::string> refused_in_a_container() {
+  std::vector<std::string> names = isobench::testing::docker_refused_syscalls();
+  std::erase_if(names, [](const std::string& name) { return name == "uprobe" || name == "uretprobe"; });
+  return names;
+}
 
-class RefusedSyscall : public IsobenchTest, public ::testing::WithParamInterface<const char*> {};
+class RefusedSyscall : public IsobenchTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(RefusedSyscall, AnswersEPERMInsideTheContainer) {
   Json result = dry_call({}, GetParam());
@@ -160,8 +149,8 @@ TEST_P(RefusedSyscall, AnswersEPERMInsideTheContainer) {
   EXPECT_EQ(result["errno_name"], "EPERM") << result;
 }
 
-INSTANTIATE_TEST_SUITE_P(Security, RefusedSyscall, ::testing::ValuesIn(kDockerRefused),
-                         [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
+INSTANTIATE_TEST_SUITE_P(Security, RefusedSyscall, ::testing::ValuesIn(refused_in_a_container()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 TEST_F(Security, DockerAllowedSyscallsAreLetThrough) {
   // One container asks about many, through the image's shell; each must be let through
