@@ -74,8 +74,9 @@ class MemoryProbe {
 
 /// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for.
 /// With `memory`, every invocation runs in a measuring cgroup of its own (untimed round);
-/// with `probes`, every invocation is followed by them from its fork.
-std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uint64_t& run_counter,
+/// with `probes`, every invocation is followed by them from its fork. Once `stop_fd` says
+/// stop, nothing more is launched, what runs is killed and the cell records nothing.
+std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, int stop_fd, uint64_t& run_counter,
                                 MemoryProbe* memory = nullptr, probes::ProbeSession* probes = nullptr) {
   std::vector<RunRecord> records;
   std::vector<std::pair<std::string, Result<LaunchedRun>>> launched;
@@ -83,7 +84,7 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uin
   const auto self = static_cast<pid_t>(syscall(SYS_gettid));
   // Only the launches: every child this thread forks meanwhile is a run of its own.
   if (probes && !probes->add_launcher(self)) probes = nullptr;
-  for (int slot = 0; slot < cell.concurrency; ++slot) {
+  for (int slot = 0; slot < cell.concurrency && !stop_requested(stop_fd); ++slot) {
     std::string run_id = "isobench-" + std::to_string(getpid()) + "-" + std::to_string(run_counter++);
     auto invocation = cell.target->invocation(*cell.workload, run_id);
     if (!invocation) {
@@ -110,7 +111,17 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uin
   std::vector<LaunchedRun*> waiting;
   for (auto& [run_id, run] : launched)
     if (run) waiting.push_back(&*run);
-  std::vector<FinishedRun> finished = wait_for_all(waiting, timeout);
+  std::vector<FinishedRun> finished = wait_for_all(waiting, timeout, stop_fd);
+  // What the harness killed may leave its runtime's state behind (runc's and crun's containers).
+  size_t next_killed = 0;
+  for (auto& [run_id, run] : launched) {
+    if (!run) continue;
+    const FinishedRun& one = finished[next_killed++];
+    if (one.timed_out || one.interrupted) cell.target->after_kill(run_id);
+  }
+  // Not one record of a cell cut short: its runs were killed, or may have died of the same
+  // Ctrl-C (a terminal sends it to bare workloads too), and would count against the target.
+  if (stop_requested(stop_fd)) return {};
   int64_t first_launch = INT64_MAX, last_exit = 0;
   for (const FinishedRun& one : finished) {
     first_launch = std::min(first_launch, one.launch_ns);
@@ -122,7 +133,6 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, uin
     RunRecord record;
     if (run) {
       const FinishedRun& one = finished[next_finished++];
-      if (one.timed_out) cell.target->after_kill(run_id);
       record = make_record(one, cell.workload->reports_json);
       if (probes) record.probes = probes->collect(one.pid, one.launch_ns, one.exit_ns, one.usage);
       record.batch_wall_ms = ms(first_launch, last_exit);
@@ -187,9 +197,13 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
   results.probes_requested = options.probes ? options.probes->requested().to_string() : "none";
   results.probes_active = options.probes ? options.probes->active().to_string() : "none";
   for (const WorkloadCommand& workload : options.workloads) results.workloads.push_back(workload.label());
+  // A stop request ends the benchmark between any two steps; what was measured until then is
+  // the result, marked interrupted (not an error).
+  auto stopped = [&] { return results.interrupted = results.interrupted || stop_requested(options.stop_fd); };
 
   std::vector<std::unique_ptr<Target>> targets;
   for (const std::string& name : options.targets) {
+    if (stopped()) break;
     auto target = make_target(name, context);
     if (!target) return target.error();
     TargetInfo info{(*target)->name(), (*target)->kind(), false, ""};
@@ -206,18 +220,20 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
       for (int concurrency : options.concurrency) cells.push_back({target.get(), &workload, concurrency});
 
   uint64_t run_counter = 0;
-  for (int round = 0; round < options.warmup; ++round)
-    for (const Cell& cell : cells) run_cell(cell, -1, options.timeout_seconds, run_counter);
+  for (int round = 0; round < options.warmup && !stopped(); ++round)
+    for (const Cell& cell : cells) run_cell(cell, -1, options.timeout_seconds, options.stop_fd, run_counter);
 
   std::mt19937_64 shuffle(options.seed);
   std::vector<double> cell_seconds(cells.size(), 0);
   int planned = options.runs;
-  for (int round = 0; round < planned; ++round) {
+  for (int round = 0; round < planned && !stopped(); ++round) {
     std::vector<size_t> order(cells.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::shuffle(order.begin(), order.end(), shuffle);
     for (size_t index : order) {
-      auto records = run_cell(cells[index], round, options.timeout_seconds, run_counter, nullptr, options.probes);
+      auto records =
+          run_cell(cells[index], round, options.timeout_seconds, options.stop_fd, run_counter, nullptr, options.probes);
+      if (stopped()) break;
       for (const RunRecord& record : records)
         if (std::isfinite(record.wall_ms)) cell_seconds[index] += record.wall_ms / 1e3 / cells[index].concurrency;
       results.records.insert(results.records.end(), records.begin(), records.end());
@@ -228,14 +244,15 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
                                   [&](double seconds) { return seconds < options.min_time_seconds; });
     if (round + 1 == planned && short_cell && planned < 100000) ++planned;
   }
-  if (progress) progress(planned, planned, "");
+  if (progress && !results.interrupted) progress(planned, planned, "");
 
   results.memory_runs = options.memory_runs;
   if (options.memory_runs > 0) {
     auto memory = MemoryProbe::make();
-    for (int round = 0; memory && round < options.memory_runs; ++round)
+    for (int round = 0; memory && round < options.memory_runs && !stopped(); ++round)
       for (const Cell& cell : cells) {
-        auto records = run_cell(cell, round, options.timeout_seconds, run_counter, memory.get());
+        auto records = run_cell(cell, round, options.timeout_seconds, options.stop_fd, run_counter, memory.get());
+        if (stopped()) break;
         results.records.insert(results.records.end(), records.begin(), records.end());
       }
   }

@@ -30,6 +30,10 @@ struct HarnessOptions {
   /// Measured runs are followed by these probes and carry their report (warmups and memory
   /// rounds are not); null for none.
   probes::ProbeSession* probes = nullptr;
+  /// A descriptor that becomes readable, and stays so, when the benchmark must stop (the
+  /// CLI's InterruptGuard: an eventfd its SIGINT/SIGTERM handler writes); -1 for none. The
+  /// harness only polls it: it never reads it and knows nothing of signals.
+  int stop_fd = -1;
 };
 
 /// Called after each measured round: (rounds done, rounds planned, target just run).
@@ -37,6 +41,11 @@ using ProgressCallback = std::function<void(int done, int planned, const std::st
 
 /// Probes every target (unavailable ones are listed with the reason, never silently
 /// dropped), then runs. Fails only for bad options (an unknown target or workload).
+///
+/// When `options.stop_fd` says stop, the runs in flight are SIGKILLed through their pidfds
+/// and reaped, the targets' after_kill cleans up after them, nothing more is started, and
+/// the results so far come back with `interrupted` set. The cell that was running records
+/// nothing: a run cut short is neither a measurement nor a failure of its target.
 Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const TargetContext& context,
                                        const ProgressCallback& progress = {});
 

@@ -83,18 +83,19 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   return run;
 }
 
-FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
+namespace {
+
+/// SIGKILL through the pidfd: the process is ours and not reaped, so its pid cannot name
+/// another one, but the pidfd says so without an argument.
+void kill_run(const LaunchedRun& run) {
+  if (!run.pidfd || syscall(SYS_pidfd_send_signal, run.pidfd.get(), SIGKILL, nullptr, 0) != 0) kill(run.pid, SIGKILL);
+}
+
+/// Blocks until `run` exits, reaps it and reads what it left.
+FinishedRun reap(LaunchedRun& run) {
   FinishedRun finished;
   finished.launch_ns = run.launch_ns;
   finished.pid = run.pid;
-  if (run.pidfd) {
-    pollfd ready{run.pidfd.get(), POLLIN, 0};
-    int waited = poll(&ready, 1, static_cast<int>(timeout_seconds * 1000));
-    if (waited == 0) {
-      finished.timed_out = true;
-      kill(run.pid, SIGKILL);
-    }
-  }
   int status = 0;
   while (wait4(run.pid, &status, 0, &finished.usage) < 0 && errno == EINTR) {
   }
@@ -108,11 +109,39 @@ FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
   return finished;
 }
 
+}  // namespace
+
+FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
+  bool timed_out = false;
+  if (run.pidfd) {
+    pollfd ready{run.pidfd.get(), POLLIN, 0};
+    int waited;
+    while ((waited = poll(&ready, 1, static_cast<int>(timeout_seconds * 1000))) < 0 && errno == EINTR) {
+    }
+    if (waited == 0) {
+      timed_out = true;
+      kill_run(run);
+    }
+  }
+  FinishedRun finished = reap(run);
+  finished.timed_out = timed_out;
+  return finished;
+}
+
+bool stop_requested(int stop_fd) {
+  if (stop_fd < 0) return false;
+  pollfd stop{stop_fd, POLLIN, 0};
+  int ready;
+  while ((ready = poll(&stop, 1, 0)) < 0 && errno == EINTR) {
+  }
+  return ready == 1;
+}
+
 }  // namespace isobench::bench
 
 namespace isobench::bench {
 
-std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds) {
+std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds, int stop_fd) {
   std::vector<FinishedRun> finished(runs.size());
   std::vector<bool> done(runs.size(), false);
   const int64_t deadline = monotonic_ns() + static_cast<int64_t>(timeout_seconds * 1e9);
@@ -125,11 +154,27 @@ std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double ti
       fds.push_back({runs[i]->pidfd.get(), POLLIN, 0});
       index.push_back(i);
     }
+    const size_t run_fds = fds.size();
+    if (stop_fd >= 0) fds.push_back({stop_fd, POLLIN, 0});
     int64_t left_ms = (deadline - monotonic_ns()) / 1000000;
     int ready = poll(fds.data(), fds.size(), static_cast<int>(left_ms > 0 ? left_ms : 0));
-    if (ready < 0 && errno == EINTR) continue;
+    const int poll_errno = errno;
+    // Checked before the exits this poll saw: a Ctrl-C reaches the harness before any run
+    // it also killed can be seen dead, so those runs end here as interrupted, not failed.
+    if (stop_requested(stop_fd)) {
+      for (size_t i = 0; i < runs.size(); ++i)
+        if (!done[i]) kill_run(*runs[i]);
+      for (size_t i = 0; i < runs.size(); ++i) {
+        if (done[i]) continue;
+        finished[i] = reap(*runs[i]);
+        finished[i].interrupted = true;
+        done[i] = true;
+      }
+      break;
+    }
+    if (ready < 0 && poll_errno == EINTR) continue;
     bool expired = ready <= 0;
-    for (size_t k = 0; k < fds.size(); ++k) {
+    for (size_t k = 0; k < run_fds; ++k) {
       if (!expired && !fds[k].revents) continue;
       size_t i = index[k];
       // Expired: wait_for with no time left kills it first.

@@ -32,7 +32,8 @@ struct FinishedRun {
   int64_t exit_ns = 0;
   int exit_code = 0;  ///< exit status, or 128+N when killed by signal N
   bool timed_out = false;
-  rusage usage{};  ///< the spawned process and every descendant it reaped
+  bool interrupted = false;  ///< killed by the harness because a stop was requested
+  rusage usage{};            ///< the spawned process and every descendant it reaped
   std::string out;
   std::string err;
 };
@@ -45,7 +46,12 @@ Result<LaunchedRun> launch(const Invocation& invocation);
 FinishedRun wait_for(LaunchedRun& run, double timeout_seconds);
 
 /// Waits for several runs at once, reaping each as soon as it exits, so that the exit time of
-/// one is not its turn in a queue. Runs still alive after `timeout_seconds` are killed.
-std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds);
+/// one is not its turn in a queue. Runs still alive after `timeout_seconds` are killed. Once
+/// `stop_fd` is readable (HarnessOptions::stop_fd), every run not yet reaped is SIGKILLed at
+/// once through its pidfd, reaped and marked interrupted, and the call returns.
+std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds, int stop_fd = -1);
+
+/// Whether a stop was requested on `stop_fd`: it is readable. Never for -1.
+bool stop_requested(int stop_fd);
 
 }  // namespace isobench::bench

@@ -59,6 +59,9 @@ struct BenchmarkResults {
   std::string probes_requested = "none";  ///< without --probes
   std::string probes_active = "none";
   std::vector<RunRecord> records;
+  /// A stop was requested (Ctrl-C): `records` holds the cells that had finished before it,
+  /// and none of the cell that was running.
+  bool interrupted = false;
 };
 
 }  // namespace isobench::bench
