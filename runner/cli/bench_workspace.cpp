@@ -71,6 +71,16 @@ void sleep_ms(long ms) {
   nanosleep(&delay, nullptr);
 }
 
+/// The cgroups of isobench runs that were killed (on a timeout, a stop, or with the harness)
+/// empty as their containers die of their death signal: a little patience, then they go.
+void sweep_cgroups_of_killed_runs() {
+  for (int attempt = 0; geteuid() == 0 && attempt < 50; ++attempt) {
+    auto sweep = runner::remove_stale_cgroups_on_host();
+    if (!sweep || sweep->busy.empty()) break;
+    sleep_ms(20);
+  }
+}
+
 /// The guard: a fork of the harness that waits for it to exit, however it does, and then
 /// removes what it leaves. It outlives what a terminal sends the whole process group.
 [[noreturn]] void guard_workspace(int harness_pidfd, const std::string& scratch) {
@@ -95,12 +105,7 @@ void sleep_ms(long ms) {
   }
   // The targets died with the harness (their death signal); runc's and crun's containers did not.
   if (auto lock = lock_directory(scratch, /*wait=*/true)) remove_locked_scratch(scratch);
-  // The cgroups of the runs that were going on empty as their containers exit.
-  for (int attempt = 0; geteuid() == 0 && attempt < 50; ++attempt) {
-    auto sweep = runner::remove_stale_cgroups_on_host();
-    if (!sweep || sweep->busy.empty()) break;
-    sleep_ms(20);
-  }
+  sweep_cgroups_of_killed_runs();
   _exit(0);
 }
 
@@ -166,8 +171,12 @@ BenchWorkspace::~BenchWorkspace() {
     while (waitpid(guard_, nullptr, 0) < 0 && errno == EINTR) {
     }
   }
+  if (context_.scratch.empty()) return;  // moved from
   std::error_code ignored;
-  if (!context_.scratch.empty()) std::filesystem::remove_all(context_.scratch, ignored);
+  std::filesystem::remove_all(context_.scratch, ignored);
+  // The guard is gone, so its sweep is ours: an `isobench run` the harness SIGKILLed leaves
+  // its container's cgroups behind.
+  sweep_cgroups_of_killed_runs();
 }
 
 int exit_status_of_runs(const bench::BenchmarkResults& results, const std::string& where_to_look) {

@@ -32,6 +32,8 @@ class BenchWorkspace {
   BenchWorkspace& operator=(BenchWorkspace&&) = delete;
   BenchWorkspace(const BenchWorkspace&) = delete;
   BenchWorkspace& operator=(const BenchWorkspace&) = delete;
+  /// Stops the guard and does its cleanup instead: the scratch directory, and the cgroups
+  /// the isobench runs that were killed (timeouts, an interrupted benchmark) left.
   ~BenchWorkspace();
 
   const bench::TargetContext& context() const { return context_; }
