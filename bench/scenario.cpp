@@ -1,11 +1,15 @@
 #include "bench/scenario.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
 
+#include "bench/image_program.h"
+#include "bench/targets/target.h"
 #include "probes/probe_set.h"
+#include "runner/image.h"
 #include "runner/units.h"
 
 namespace isobench::bench {
@@ -123,7 +127,12 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
   ScenarioSettings settings;
   for (const auto& [key, value] : document.items()) {
     std::string path = "$." + key;
-    if (key == "targets" || key == "workloads" || key == "cmd" || key == "params") {
+    if (key == "cmd" && value.is_string()) {
+      auto words = split_command_words(value.get<std::string>());
+      if (!words) return plain_error(path + ": " + words.error().message);
+      if (words->empty()) return at(path, "expected a command (a non-empty string or list of strings)", value);
+      settings.cmd = std::move(*words);
+    } else if (key == "targets" || key == "workloads" || key == "cmd" || key == "params") {
       auto list = string_list(value, path);
       if (!list) return list.error();
       if (key == "cmd" && (list->empty() || (*list)[0].empty()))
@@ -188,7 +197,40 @@ Result<ScenarioSettings> load_scenario(const std::string& path) {
   return parse_scenario_text(*text, name);
 }
 
+namespace {
+
+/// --cmd as every target runs it: its program found in the image (see harness_options).
+Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const std::string& image_root) {
+  std::vector<std::string> argv = settings.cmd;
+  if (argv[0].empty()) return plain_error("--cmd: an empty command");
+  if (image_root.empty()) return plain_error("--cmd: no image to find the program in");
+  for (size_t i = 0; i < argv.size(); ++i)
+    if (argv[i].find('\0') != std::string::npos)
+      return plain_error("--cmd: argument " + std::to_string(i) + " holds a NUL byte, which no argument can");
+  auto program = find_image_program(image_root, argv[0], runner::path_variable(workload_environment()));
+  // The message says why; an errno would only repeat it ("...: No such file or directory").
+  if (!program) return plain_error("--cmd: " + program.error().message);
+  if (std::find(settings.targets.begin(), settings.targets.end(), "bare") != settings.targets.end()) {
+    auto host = host_path_of_image_program(image_root, *program);
+    if (!host) return plain_error("--cmd: " + host.error().message);
+  }
+  argv[0] = *program;
+  return custom_command(argv);
+}
+
+}  // namespace
+
 Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
+  std::string image_root;
+  if (!settings.cmd.empty()) {
+    auto builtin = runner::builtin_image_rootfs();
+    if (!builtin) return Error{builtin.error().errno_value, "--cmd: " + builtin.error().message};
+    image_root = *builtin;
+  }
+  return harness_options(settings, image_root);
+}
+
+Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const std::string& image_root) {
   HarnessOptions options;
   options.targets = settings.targets;
   options.concurrency = settings.concurrency;
@@ -206,8 +248,9 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
   ISOBENCH_TRY(check_duration(settings.timeout, "--timeout", false));
   ISOBENCH_TRY(check_duration(settings.min_time, "--min-time", true));
   if (!settings.cmd.empty()) {
-    if (settings.cmd[0].empty()) return plain_error("--cmd: an empty command");
-    options.workloads.push_back(custom_command(settings.cmd));
+    auto command = image_command(settings, image_root);
+    if (!command) return command.error();
+    options.workloads.push_back(std::move(*command));
     return options;
   }
   std::map<std::string, std::vector<ParamSweep>> sweeps;

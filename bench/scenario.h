@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/command_words.h"
 #include "bench/harness/harness.h"
 #include "common/bounded_input.h"
 
@@ -17,7 +18,7 @@ namespace isobench::bench {
 struct ScenarioSettings {
   std::vector<std::string> targets = {"bare", "isobench"};
   std::vector<std::string> workloads = {"noop"};
-  std::vector<std::string> cmd;     ///< a custom command instead of built-in workloads
+  std::vector<std::string> cmd;     ///< a custom command (argv) instead of built-in workloads
   std::vector<std::string> params;  ///< "mem.size=16m,64m"
   std::vector<int> concurrency = {1};
   int runs = 10;
@@ -31,6 +32,8 @@ struct ScenarioSettings {
 
 /// Reads a scenario document. Every problem is an error naming the JSON path
 /// ("$.runs: expected a positive integer, got \"ten\""); values are quoted cut short.
+/// "cmd" as a list is the argument vector; as a string it is split like --cmd
+/// (split_command_words).
 Result<ScenarioSettings> parse_scenario(const nlohmann::json& document);
 
 /// What a scenario file may be: 1 MiB, nested at most 16 deep.
@@ -47,6 +50,16 @@ Result<ScenarioSettings> load_scenario(const std::string& path);
 /// --param, --cmd) and expands parameter sweeps into workload commands (the cartesian
 /// product of a workload's sweeps). Each parameter value is checked as the workload would
 /// parse it, so a bad one is refused before anything runs.
+///
+/// A custom command's program must be in the image at `image_root`, since every target,
+/// bare included, runs the image's file: it is looked up there (find_image_program, along
+/// the workload PATH for a bare name) and argv[0] becomes its absolute path in the image, the
+/// same for every target. With "bare" among the targets, a program that the host would
+/// reach only through a symlink out of the image is refused too (host_path_of_image_program).
+Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const std::string& image_root);
+
+/// harness_options against the built-in image, the one bench and demo run (looked up only
+/// when there is a custom command).
 Result<HarnessOptions> harness_options(const ScenarioSettings& settings);
 
 }  // namespace isobench::bench

@@ -27,7 +27,8 @@ const std::vector<std::string>& builtin_workloads();
 /// workload names are an error naming the known ones.
 Result<WorkloadCommand> workload_command(const std::string& name, const std::map<std::string, std::string>& params);
 
-/// A user command run as it is (`--cmd "/bin/sh -c ..."` split on spaces).
+/// A user command, run as it is: `argv` as split by split_command_words, argv[0] the
+/// program's path in the image (harness_options finds it there).
 WorkloadCommand custom_command(const std::vector<std::string>& argv);
 
 /// "mem.size=16m,64m" -> {"mem", "size", {"16m", "64m"}}: one parameter sweep.

@@ -42,9 +42,9 @@ Result<int> run_bench(BenchOptions& options) {
     settings = *parsed;
   }
   if (options.cmd) {
-    settings.cmd.clear();
-    std::istringstream words(*options.cmd);
-    for (std::string word; words >> word;) settings.cmd.push_back(word);
+    auto words = bench::split_command_words(*options.cmd);
+    if (!words) return Error{words.error().errno_value, "--cmd: " + words.error().message};
+    settings.cmd = std::move(*words);
     if (settings.cmd.empty()) return plain_error("--cmd: an empty command");
   }
   auto harness = bench::harness_options(settings);

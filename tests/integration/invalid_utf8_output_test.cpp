@@ -21,10 +21,9 @@ TEST_F(InvalidUtf8Output, BenchWritesResultsWhenAFailedRunsStderrIsNotUtf8) {
   if (stat((image_path() + "/bin/sh").c_str(), &shell) != 0) GTEST_SKIP() << "no busybox shell in the image";
   TemporaryDirectory dir;
   const std::string json = dir.path() + "/results.json";
-  // --cmd splits on spaces: ${IFS} puts them back inside the shell.
   ProcessResult bench =
       run_isobench({"bench", "--targets", "bare", "--runs", "1", "--warmup", "0", "--memory-runs", "0", "--cmd",
-                    R"(/bin/sh -c printf${IFS}"\377\376">&2;exit${IFS}3)", "--json", json});
+                    R"(/bin/sh -c 'printf "\377\376" >&2; exit 3')", "--json", json});
   EXPECT_EQ(bench.exit_code, 1) << bench;  // the run failed, as the command asked
   EXPECT_EQ(bench.err.find("internal error"), std::string::npos) << bench;
   auto text = read_file(json);

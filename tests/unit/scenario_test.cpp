@@ -1,9 +1,13 @@
 // Scenario files and their validation: every problem names the JSON path it is at, and the
 // settings expand into harness options with parameter sweeps as a cartesian product.
 #include "bench/scenario.h"
+#include "common/file_io.h"
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -264,16 +268,95 @@ TEST(HarnessOptions, UnknownWorkloadIsAnErrorNamingIt) {
   EXPECT_TRUE(contains(options_error(settings), "'nope'"));
 }
 
-TEST(HarnessOptions, CustomCommandReplacesTheWorkloads) {
+/// A fake image for custom commands: /bin/sh a program, /bin/env an absolute link to the
+/// host's /usr/bin/env (inside the image it means the image's own, which it has).
+class CustomCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char scratch[] = "/tmp/isobench-scenario-test-XXXXXX";
+    ASSERT_NE(mkdtemp(scratch), nullptr);
+    image_ = std::filesystem::canonical(scratch).string();
+    std::filesystem::create_directories(image_ + "/bin");
+    std::filesystem::create_directories(image_ + "/usr/bin");
+    for (const char* program : {"/bin/sh", "/usr/bin/env"}) {
+      ASSERT_TRUE(write_regular_file(image_ + program, "#!/bin/true\n"));
+      std::filesystem::permissions(image_ + program, std::filesystem::perms::owner_all);
+    }
+    std::filesystem::create_symlink("/usr/bin/env", image_ + "/bin/env");
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(image_, ignored);
+  }
+  std::string error_of(const ScenarioSettings& settings) {
+    auto options = harness_options(settings, image_);
+    if (options) {
+      ADD_FAILURE() << "settings were accepted";
+      return "";
+    }
+    return options.error().text();
+  }
+  std::string image_;
+};
+
+TEST_F(CustomCommand, ReplacesTheWorkloads) {
   ScenarioSettings settings;
   settings.workloads = {"mem", "cpu"};
   settings.cmd = {"/bin/sh", "-c", "true"};
-  auto options = harness_options(settings);
+  auto options = harness_options(settings, image_);
   ASSERT_TRUE(options) << options.error().text();
   ASSERT_EQ(options->workloads.size(), 1u);
   EXPECT_EQ(options->workloads[0].name, "cmd");
   EXPECT_EQ(options->workloads[0].argv, settings.cmd);
   EXPECT_FALSE(options->workloads[0].reports_json);
+}
+
+TEST_F(CustomCommand, EveryTargetIsGivenTheProgramsPathInTheImage) {
+  ScenarioSettings settings;
+  settings.cmd = {"sh", "-c", "true"};
+  auto options = harness_options(settings, image_);
+  ASSERT_TRUE(options) << options.error().text();
+  EXPECT_EQ(options->workloads[0].argv, (Strings{"/bin/sh", "-c", "true"}));
+}
+
+TEST_F(CustomCommand, AProgramNotInTheImageIsRefusedNamingItAndTheImage) {
+  ScenarioSettings settings;
+  settings.cmd = {"/usr/bin/python3", "-c", "pass"};
+  std::string error = error_of(settings);
+  const std::string expected = "--cmd: /usr/bin/python3 is not in the image (" + image_ + "): every target runs";
+  EXPECT_EQ(error.rfind(expected, 0), 0u) << error;
+  EXPECT_TRUE(contains(error, "/bin/sh")) << error;  // what the image holds
+}
+
+TEST_F(CustomCommand, ASymlinkLeadingOutOfTheImageIsRefusedOnlyWhenBareRunsIt) {
+  ScenarioSettings settings;
+  settings.cmd = {"/bin/env"};
+  settings.targets = {"bare", "isobench"};
+  std::string error = error_of(settings);
+  EXPECT_TRUE(contains(error, "--cmd: /bin/env in the image")) << error;
+  EXPECT_TRUE(contains(error, "give the file itself, /usr/bin/env")) << error;
+  settings.targets = {"isobench", "runc"};
+  EXPECT_TRUE(harness_options(settings, image_));  // inside the image the link is the image's file
+}
+
+TEST_F(CustomCommand, AnArgumentWithANulByteIsRefused) {
+  ScenarioSettings settings;
+  settings.cmd = {"/bin/sh", std::string("a\0b", 3)};
+  EXPECT_TRUE(contains(error_of(settings), "--cmd: argument 1 holds a NUL byte")) << error_of(settings);
+}
+
+TEST(ParseScenario, ACmdStringIsSplitLikeTheCommandLineOption) {
+  auto settings = parse_scenario(Json::parse(R"({"cmd": "/bin/sh -c 'echo hi'"})"));
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->cmd, (Strings{"/bin/sh", "-c", "echo hi"}));
+  EXPECT_TRUE(contains(scenario_error(Json{{"cmd", "/bin/ls | /bin/wc"}}), "$.cmd: '|' (character 9) is shell syntax"));
+  EXPECT_TRUE(contains(scenario_error(Json{{"cmd", "  "}}), "$.cmd: expected a command"));
+}
+
+TEST(ParseScenario, ACmdListIsTheArgumentVectorAsItIs) {
+  auto settings = parse_scenario(Json::parse(R"({"cmd": ["/bin/echo", "a | b", ""]})"));
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->cmd, (Strings{"/bin/echo", "a | b", ""}));
 }
 
 TEST(HarnessOptions, RefusesNoTargetsNoRunsAndZeroConcurrency) {

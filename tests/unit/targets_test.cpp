@@ -204,31 +204,64 @@ TEST(WorkloadEnvironment, HasAPathAndTheStartDescriptor) {
                           [](const std::string& entry) { return entry.rfind("PATH=/", 0) == 0; }));
 }
 
-TEST_F(Targets, BareRunsTheWorkloadFromTheImageOnTheHost) {
+/// A bare target on a fake image (SCRATCH/image) with /bin/noop, /bin/mem and /bin/true, an
+/// applet link to /bin/true, and /bin/python3, an absolute link to the host's program.
+class BareTarget : public Targets {
+ protected:
+  void SetUp() override {
+    Targets::SetUp();
+    image_ = scratch_ + "/image";
+    std::filesystem::create_directories(image_ + "/bin");
+    for (const char* program : {"/bin/noop", "/bin/mem", "/bin/true"}) {
+      ASSERT_TRUE(write_regular_file(image_ + program, "#!/bin/true\n"));
+      std::filesystem::permissions(image_ + program, std::filesystem::perms::owner_all);
+    }
+    std::filesystem::create_symlink("true", image_ + "/bin/applet");
+    std::filesystem::create_symlink("/usr/bin/python3", image_ + "/bin/python3");
+    context_.rootfs = image_;
+  }
+  std::string image_;
+};
+
+TEST_F(BareTarget, RunsTheWorkloadFromTheImageOnTheHost) {
   auto bare = target("bare");
   ASSERT_NE(bare, nullptr);
   ASSERT_TRUE(bare->probe());
   auto invocation = bare->invocation(builtin("noop"), "run-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
-  EXPECT_EQ(invocation->argv, (Strings{context_.rootfs + "/bin/noop"}));
+  EXPECT_EQ(invocation->argv, (Strings{image_ + "/bin/noop"}));
   EXPECT_TRUE(has(invocation->env, "ISOBENCH_START_FD=3"));
   EXPECT_EQ(invocation->mount_namespace_fd, -1);
 }
 
-TEST_F(Targets, BareKeepsTheWorkloadArguments) {
+TEST_F(BareTarget, KeepsTheWorkloadArguments) {
   auto bare = target("bare");
   ASSERT_NE(bare, nullptr);
   auto invocation = bare->invocation(builtin("mem", {{"size", "16m"}}), "run-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
-  EXPECT_EQ(invocation->argv, (Strings{context_.rootfs + "/bin/mem", "--size", "16m"}));
+  EXPECT_EQ(invocation->argv, (Strings{image_ + "/bin/mem", "--size", "16m"}));
 }
 
-TEST_F(Targets, BareRunsACustomCommandAsGiven) {
+TEST_F(BareTarget, RunsACustomCommandsProgramFromTheImageNotTheHost) {
   auto bare = target("bare");
   ASSERT_NE(bare, nullptr);
   auto invocation = bare->invocation(custom_command({"/bin/true", "x"}), "run-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
-  EXPECT_EQ(invocation->argv, (Strings{"/bin/true", "x"}));
+  EXPECT_EQ(invocation->argv, (Strings{image_ + "/bin/true", "x"}));
+  auto searched = bare->invocation(custom_command({"applet", "y"}), "run-2");
+  ASSERT_TRUE(searched) << searched.error().text();
+  EXPECT_EQ(searched->argv, (Strings{image_ + "/bin/applet", "y"}));  // along PATH, the link's name kept
+}
+
+TEST_F(BareTarget, RefusesAProgramTheImageLacksEvenWhenTheHostHasIt) {
+  auto bare = target("bare");
+  ASSERT_NE(bare, nullptr);
+  for (const char* program : {"/bin/sh", "/bin/python3"}) {
+    auto invocation = bare->invocation(custom_command({program}), "run-1");
+    ASSERT_FALSE(invocation) << program << " ran as " << invocation->argv[0];
+    EXPECT_TRUE(contains(invocation.error().message, "is not in the image (" + image_ + ")"))
+        << invocation.error().message;
+  }
 }
 
 TEST_F(Targets, IsobenchRunsTheWorkloadWithTheStartDescriptorPassedIn) {
