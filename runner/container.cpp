@@ -199,7 +199,8 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   std::unique_ptr<Cgroup> cgroup;
   CgroupJoin join;
   if (spec.use_cgroup && cgroups_) {
-    auto created = cgroups_->create(spec.id, spec.limits);
+    auto created =
+        cgroups_->create(spec.cgroup_parent.empty() ? spec.id : spec.cgroup_parent + "/" + spec.id, spec.limits);
     if (!created) return created.error();
     cgroup = std::move(*created);
     auto prepared = cgroup->prepare_join();

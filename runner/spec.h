@@ -57,6 +57,10 @@ struct ContainerSpec {
   uint32_t uid = 0;
   uint32_t gid = 0;
   bool use_cgroup = true;  ///< off: no cgroup at all (no limits, stats from rusage)
+  /// Non-empty: the container's cgroup is isobench/<cgroup_parent>/<id>, below a cgroup that
+  /// exists already (a benchmark harness's measuring cgroup), whose accounting then counts
+  /// the container too. Empty: isobench/<id>.
+  std::string cgroup_parent;
   ResourceLimits limits;
   SecurityMode security = SecurityMode::kDefault;
   std::optional<double> timeout_seconds;  ///< kill the container after this long

@@ -1,5 +1,6 @@
 #include "runner/cgroup/cgroup.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -18,8 +19,17 @@ std::string_view cgroup_mode_name(CgroupMode mode) {
   return "?";
 }
 
-CgroupLayout parse_cgroup_layout(const std::string& mountinfo) {
-  CgroupLayout layout;
+namespace {
+
+struct MountLine {
+  std::string mount_point;
+  std::string fstype;
+  std::string super_options;
+};
+
+/// The mountinfo lines that parse, in order.
+std::vector<MountLine> mount_lines(const std::string& mountinfo) {
+  std::vector<MountLine> mounts;
   std::istringstream lines(mountinfo);
   std::string line;
   while (std::getline(lines, line)) {
@@ -27,11 +37,29 @@ CgroupLayout parse_cgroup_layout(const std::string& mountinfo) {
     size_t separator = line.find(" - ");
     if (separator == std::string::npos) continue;
     std::istringstream head(line.substr(0, separator));
-    std::string id, parent, devices, root, mount_point;
-    head >> id >> parent >> devices >> root >> mount_point;
+    std::string id, parent, devices, root;
+    MountLine mount;
+    head >> id >> parent >> devices >> root >> mount.mount_point;
     std::istringstream tail(line.substr(separator + 3));
-    std::string fstype, source, super_options;
-    tail >> fstype >> source >> super_options;
+    std::string source;
+    tail >> mount.fstype >> source >> mount.super_options;
+    mounts.push_back(std::move(mount));
+  }
+  return mounts;
+}
+
+bool cgroup_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+}  // namespace
+
+CgroupLayout parse_cgroup_layout(const std::string& mountinfo) {
+  CgroupLayout layout;
+  for (const MountLine& mount : mount_lines(mountinfo)) {
+    const std::string& fstype = mount.fstype;
+    const std::string& mount_point = mount.mount_point;
+    const std::string& super_options = mount.super_options;
     if (fstype == "cgroup2") {
       if (layout.v2_mount.empty()) layout.v2_mount = mount_point;
     } else if (fstype == "cgroup") {
@@ -50,6 +78,35 @@ CgroupLayout parse_cgroup_layout(const std::string& mountinfo) {
   else if (!layout.v2_mount.empty())
     layout.mode = CgroupMode::kV2;
   return layout;
+}
+
+std::vector<std::string> cgroup_mount_points(const std::string& mountinfo) {
+  std::vector<std::string> points;
+  for (const MountLine& mount : mount_lines(mountinfo))
+    if ((mount.fstype == "cgroup" || mount.fstype == "cgroup2") &&
+        std::find(points.begin(), points.end(), mount.mount_point) == points.end())
+      points.push_back(mount.mount_point);
+  return points;
+}
+
+Status check_cgroup_parent(std::string_view parent) {
+  auto refuse = [&](const std::string& why) {
+    return plain_error("cgroup parent '" + std::string(parent.substr(0, 64)) + "': " + why);
+  };
+  if (parent.empty()) return refuse("empty");
+  if (parent.size() > 200) return refuse("longer than 200 characters");
+  size_t start = 0;
+  while (start <= parent.size()) {
+    size_t slash = std::min(parent.find('/', start), parent.size());
+    std::string_view name = parent.substr(start, slash - start);
+    if (name.empty())
+      return refuse("a relative path below isobench/ without empty names (no leading, trailing or double '/')");
+    if (name == "." || name == "..") return refuse("'.' and '..' are not cgroup names");
+    for (char c : name)
+      if (!cgroup_name_char(c)) return refuse("names are made of letters, digits, '.', '_' and '-'");
+    start = slash + 1;
+  }
+  return {};
 }
 
 Result<CgroupLayout> apply_cgroup_request(CgroupLayout layout, const std::string& requested) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -80,8 +81,16 @@ class CgroupManager {
   /// (v1: the devices controller is mounted; v2: a BPF device program, always).
   virtual bool guards_devices() const = 0;
   /// Creates isobench/<name> with `limits` applied. Fails, leaving nothing behind, when a
-  /// limit's controller is missing or a write is refused.
+  /// limit's controller is missing or a write is refused. `name` may be <parent>/<leaf>
+  /// (check_cgroup_parent): the directory is then made below isobench/<parent>, which must
+  /// exist in every hierarchy used and is neither made, changed nor removed (on v2 its owner
+  /// decides which controllers its children get).
   virtual Result<std::unique_ptr<Cgroup>> create(const std::string& name, const ResourceLimits& limits) = 0;
+  /// Creates isobench/<name> that accounts for what runs inside and restricts nothing: the
+  /// hierarchies of a container's cgroup without limits, and no device allow-list, so that
+  /// what runs inside, and the containers nested below (which bring their own allow-lists),
+  /// may open what they could outside. A benchmark's measuring cgroup.
+  virtual Result<std::unique_ptr<Cgroup>> create_accounting(const std::string& name) = 0;
 };
 
 /// Picks the v2 manager on v2 hosts and the v1 manager on v1 and hybrid hosts.
@@ -90,6 +99,14 @@ Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupLayout& l
 
 /// The name of the parent directory isobench creates its cgroups under.
 inline constexpr const char* kCgroupParent = "isobench";
+
+/// A cgroup below isobench/ to nest a container's cgroup in (`run --cgroup-parent`): a
+/// relative path of names made of letters, digits, '.', '_' and '-', neither "." nor "..".
+Status check_cgroup_parent(std::string_view parent);
+
+/// Pure: every cgroup hierarchy's mount point in mountinfo text, v1 (named ones such as
+/// name=systemd included) and v2, each once, in mount order.
+std::vector<std::string> cgroup_mount_points(const std::string& mountinfo);
 
 /// CFS bandwidth for a CPU fraction: period 100 ms, quota = cpus * period (min 1 ms).
 struct CpuBandwidth {

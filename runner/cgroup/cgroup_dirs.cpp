@@ -27,6 +27,10 @@ Result<CgroupDir> create_cgroup_dir(CgroupFs& fs, const std::string& root, const
     auto made = fs.make_dir(dir);
     if (!made) {
       if (made.error().errno_value != ENOENT) return made.error();
+      // Nested (<parent>/<leaf>): a parent that is not there is the caller's mistake, not a race.
+      const std::string nested_parent = dir.substr(0, dir.rfind('/'));
+      if (nested_parent != parent && !fs.exists(nested_parent))
+        return Error{ENOENT, "cgroup parent " + nested_parent + " does not exist"};
       continue;
     }
     // Until the lock is ours the directory looks stale; a cleaner that removed it in that

@@ -23,7 +23,8 @@ struct CgroupDir {
   UniqueFd lock;
 };
 
-/// Creates <root>/isobench/<name>, and the parent first when missing, and locks it.
+/// Creates <root>/isobench/<name>, and the parent first when missing, and locks it. A
+/// nested `name` (<parent>/<leaf>) needs <root>/isobench/<parent> to exist already.
 /// `prepare_parent` runs on the parent before the child is made, every time: the parent may
 /// predate this container's needs (v2 controllers to enable, v1 cpuset cpus and mems to copy
 /// in). Retries when someone removes the parent between the two mkdirs, or when a cleaner

@@ -84,6 +84,11 @@ class CgroupV1 final : public Cgroup {
 }  // namespace
 
 Result<std::unique_ptr<Cgroup>> CgroupV1Manager::create(const std::string& name, const ResourceLimits& limits) {
+  return make(name, limits, /*guard_devices=*/true);
+}
+
+Result<std::unique_ptr<Cgroup>> CgroupV1Manager::make(const std::string& name, const ResourceLimits& limits,
+                                                      bool guard_devices) {
   // memory, cpuacct and pids always (peak memory, CPU time, OOM kills, the process list);
   // cpu and cpuset only when limited: every hierarchy costs a mkdir, a write and an rmdir.
   struct Wanted {
@@ -140,7 +145,8 @@ Result<std::unique_ptr<Cgroup>> CgroupV1Manager::create(const std::string& name,
   }
   if (limits.pids) ISOBENCH_TRY(set("pids", "pids.max", std::to_string(*limits.pids)));
   if (limits.cpuset_cpus) ISOBENCH_TRY(set("cpuset", "cpuset.cpus", *limits.cpuset_cpus));
-  if (cgroup->dir_of("devices")) {
+  // Without the rules, a new devices group allows what its parent allows.
+  if (guard_devices && cgroup->dir_of("devices")) {
     // Deny everything, then allow the list: the controller takes one rule per write.
     ISOBENCH_TRY(set("devices", "devices.deny", "a"));
     for (const DeviceRule& rule : default_device_rules())

@@ -15,8 +15,12 @@ class CgroupV1Manager final : public CgroupManager {
   CgroupMode mode() const override { return mode_; }
   bool guards_devices() const override { return mounts_.count("devices") > 0; }
   Result<std::unique_ptr<Cgroup>> create(const std::string& name, const ResourceLimits& limits) override;
+  Result<std::unique_ptr<Cgroup>> create_accounting(const std::string& name) override {
+    return make(name, {}, /*guard_devices=*/false);
+  }
 
  private:
+  Result<std::unique_ptr<Cgroup>> make(const std::string& name, const ResourceLimits& limits, bool guard_devices);
   std::map<std::string, std::string> mounts_;  ///< controller -> mount point
   CgroupMode mode_;
   CgroupFs& fs_;

@@ -82,6 +82,11 @@ Status CgroupV2Manager::enable_controllers(const std::string& dir, const std::ve
 }
 
 Result<std::unique_ptr<Cgroup>> CgroupV2Manager::create(const std::string& name, const ResourceLimits& limits) {
+  return make(name, limits, /*guard_devices=*/true);
+}
+
+Result<std::unique_ptr<Cgroup>> CgroupV2Manager::make(const std::string& name, const ResourceLimits& limits,
+                                                      bool guard_devices) {
   std::vector<std::string> wanted = controllers_for(limits);
   auto available = fs_.read(mount_ + "/cgroup.controllers");
   if (!available) return available.error();
@@ -103,10 +108,12 @@ Result<std::unique_ptr<Cgroup>> CgroupV2Manager::create(const std::string& name,
   if (!made) return made.error();
   const std::string dir = made->path;
   auto cgroup = std::make_unique<CgroupV2>(std::move(*made), fs_);  // from here on, failures remove the dir
-  // Before anything can join: the allow-list guards the container's first open.
-  auto filter = fs_.attach_device_filter(dir);
-  if (!filter) return filter.error();
-  cgroup->hold_device_filter(std::move(*filter));
+  if (guard_devices) {
+    // Before anything can join: the allow-list guards the container's first open.
+    auto filter = fs_.attach_device_filter(dir);
+    if (!filter) return filter.error();
+    cgroup->hold_device_filter(std::move(*filter));
+  }
 
   auto set = [&](const std::string& file, const std::string& value) { return fs_.write(dir + "/" + file, value); };
   if (limits.memory_bytes) {

@@ -9,8 +9,45 @@
 namespace isobench::runner {
 namespace {
 
+/// Removes the cgroups below the stale `dir`, deepest first, and the processes left in them:
+/// what was nested in a dead owner's cgroup (a benchmark's measuring cgroup holds containers'
+/// cgroups, and runtimes' directories that nobody locks). False, leaving the rest alone, when
+/// one is locked (a live isobench's container, nested there) or will not go.
+bool remove_stale_children(CgroupFs& fs, const std::string& dir, StaleCgroupSweep& sweep) {
+  auto children = fs.list_dirs(dir);
+  if (!children) return children.error().errno_value == ENOENT;
+  for (const std::string& name : *children) {
+    const std::string child = dir + "/" + name;
+    auto lock = fs.lock_dir(child, /*wait=*/false);
+    if (!lock) {
+      if (lock.error().errno_value == ENOENT) continue;
+      if (lock.error().errno_value == EWOULDBLOCK)
+        sweep.busy.push_back(child);
+      else
+        sweep.failed.push_back(lock.error().text());
+      return false;
+    }
+    if (!remove_stale_children(fs, child, sweep)) return false;
+    auto procs = fs.read(child + "/cgroup.procs");
+    if (procs && !trim(*procs).empty()) {
+      if (!fs.kill_processes(child)) {
+        sweep.busy.push_back(child);
+        return false;
+      }
+      sweep.killed.push_back(child);
+    }
+    if (Status removed = fs.remove_dir(child); !removed && removed.error().errno_value != ENOENT) {
+      sweep.busy.push_back(child);
+      return false;
+    }
+    sweep.removed.push_back(child);
+  }
+  return true;
+}
+
 /// Removes every directory named `name` (one per root), last-made first, when none of them
-/// is locked and all are empty. `held` is the lock already taken on roots[first_found].
+/// is locked and all are empty (what was nested below them goes first). `held` is the lock
+/// already taken on roots[first_found].
 void remove_stale_container(CgroupFs& fs, const std::vector<std::string>& roots, const std::string& name,
                             size_t first_found, UniqueFd held, StaleCgroupSweep& sweep) {
   std::vector<std::pair<std::string, UniqueFd>> dirs;  // in roots order
@@ -30,6 +67,8 @@ void remove_stale_container(CgroupFs& fs, const std::vector<std::string>& roots,
       return;
     }
   }
+  for (const auto& [dir, lock] : dirs)
+    if (!remove_stale_children(fs, dir, sweep)) return;
   for (const auto& [dir, lock] : dirs) {
     auto procs = fs.read(dir + "/cgroup.procs");
     if (procs && trim(*procs).empty()) continue;
@@ -109,7 +148,10 @@ Result<StaleCgroupSweep> remove_stale_cgroups_on_host() {
   if (!mountinfo) return mountinfo.error();
   CgroupLayout layout = parse_cgroup_layout(*mountinfo);
   std::vector<std::string> roots = v1_sweep_roots(layout.v1_mounts);
-  if (!layout.v2_mount.empty()) roots.push_back(layout.v2_mount);
+  // The v2 mount, and named v1 hierarchies (name=systemd): runc and crun make a container's
+  // cgroup path in every hierarchy, below a benchmark's measuring cgroup too.
+  for (const std::string& mount : cgroup_mount_points(*mountinfo))
+    if (std::find(roots.begin(), roots.end(), mount) == roots.end()) roots.push_back(mount);
   if (roots.empty()) return plain_error("no cgroup file system is mounted on this host");
   HostCgroupFs fs;
   return remove_stale_cgroups(fs, roots, SweepScope::kEveryHierarchy);

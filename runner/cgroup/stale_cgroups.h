@@ -6,6 +6,7 @@
 // <hierarchy>/isobench/) are considered. Processes still inside a stale cgroup (a `--share
 // pid` container's background processes, whose runner was killed) are the container's
 // leftovers, which nothing else would ever stop: they are killed, then the cgroup removed.
+// Cgroups nested in a stale one go first, deepest first, unless a live owner holds one.
 #pragma once
 
 #include <cstddef>
@@ -49,7 +50,8 @@ StaleCgroupSweep remove_stale_cgroups(CgroupFs& fs, const std::vector<std::strin
 /// first: every container has one), then every other mounted hierarchy; each mount once.
 std::vector<std::string> v1_sweep_roots(const std::map<std::string, std::string>& mounts);
 
-/// remove_stale_cgroups over every hierarchy of this host (for `isobench doctor`).
+/// remove_stale_cgroups over every hierarchy of this host, named v1 ones included (for
+/// `isobench doctor` and the bench's guard).
 Result<StaleCgroupSweep> remove_stale_cgroups_on_host();
 
 }  // namespace isobench::runner

@@ -10,6 +10,7 @@
 
 #include "common/bounded_input.h"
 #include "common/file_io.h"
+#include "runner/cgroup/cgroup.h"
 #include "runner/image.h"
 #include "runner/units.h"
 
@@ -93,6 +94,10 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_flag("--no-cgroup", options.no_cgroup,
                    "Create no cgroup (no limits; CPU and memory from rusage). Without a device cgroup, CAP_MKNOD "
                    "is dropped and the root is mounted nodev");
+  command.add_option("--cgroup-parent", options.cgroup_parent,
+                     "Make the container's cgroup isobench/PARENT/<id>, below an existing cgroup that then accounts "
+                     "for it too (a benchmark's measuring cgroup)")
+      ->check(non_empty("a cgroup below isobench/"));
   // Durations are checked by build_spec and run_in_vm, with messages that show the value.
   command.add_option("--timeout", options.timeout, "Kill the container after this many seconds (exit code 124)");
   command.add_option("--stop-timeout", options.stop_timeout,
@@ -214,6 +219,14 @@ Result<ContainerSpec> build_spec(const RunOptions& options, const Invoker& invok
       if (Status within = runner::check_cpuset_within(*cpuset, invoker.online_cpus); !within)
         return plain_error("--cpuset-cpus " + excerpt(options.cpuset_cpus) + ": " + within.error().message);
     spec.limits.cpuset_cpus = *cpuset;
+  }
+  if (!options.cgroup_parent.empty()) {
+    if (Status valid = runner::check_cgroup_parent(options.cgroup_parent); !valid)
+      return plain_error("--cgroup-parent: " + valid.error().message);
+    if (!spec.use_cgroup)
+      return plain_error(rootless ? "--cgroup-parent needs cgroups, which rootless isobench cannot create: run as root"
+                                  : "--cgroup-parent cannot be combined with --no-cgroup");
+    spec.cgroup_parent = options.cgroup_parent;
   }
   if (spec.limits.any() && !spec.use_cgroup)
     return plain_error(rootless ? "resource limits need cgroups, which rootless isobench cannot create: run as root"

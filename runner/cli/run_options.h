@@ -35,6 +35,7 @@ struct RunOptions {
   std::string cpuset_cpus;
   std::string security = "default";
   bool no_cgroup = false;
+  std::string cgroup_parent;  ///< empty: the container's cgroup is isobench/<id>
   std::optional<double> timeout;
   double stop_timeout = 10;
   bool stats = false;

@@ -53,6 +53,24 @@ TEST(CgroupLayout, NoCgroupMountsIsNone) {
   EXPECT_EQ(parse_cgroup_layout("22 27 0:21 / /proc rw - proc proc rw\n").mode, CgroupMode::kNone);
 }
 
+TEST(CgroupMountPoints, NameEveryHierarchyOnceNamedAndV2OnesIncluded) {
+  EXPECT_EQ(cgroup_mount_points(kHybridMountinfo),
+            (std::vector<std::string>{"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/memory",
+                                      "/sys/fs/cgroup/pids", "/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"}));
+  EXPECT_EQ(cgroup_mount_points(std::string(kV2Mountinfo) + kV2Mountinfo), std::vector<std::string>{"/sys/fs/cgroup"});
+  EXPECT_TRUE(cgroup_mount_points("22 27 0:21 / /proc rw - proc proc rw\n").empty());
+}
+
+TEST(CgroupParent, IsARelativePathOfCgroupNames) {
+  for (const char* good : {"bench-isobench-12-3", "a/b", "A.b_c-9/x"}) EXPECT_TRUE(check_cgroup_parent(good)) << good;
+  for (const char* bad : {"", "/abs", "trailing/", "a//b", "..", "a/../b", "./a", "with space", "semi;colon"}) {
+    isobench::Status checked = check_cgroup_parent(bad);
+    ASSERT_FALSE(checked) << bad;
+    EXPECT_NE(checked.error().message.find("cgroup parent"), std::string::npos) << checked.error().message;
+  }
+  EXPECT_FALSE(check_cgroup_parent(std::string(201, 'a')));
+}
+
 TEST(CgroupHelpers, CpuBandwidthUsesA100msPeriod) {
   EXPECT_EQ(cpu_bandwidth(0.5).quota_us, 50000u);
   EXPECT_EQ(cpu_bandwidth(0.5).period_us, 100000u);

@@ -129,6 +129,54 @@ TEST_F(CgroupV1ManagerTest, StatsReadPeakMemoryCpuAndOomKills) {
   EXPECT_EQ(stats->cpu_system_ns, 4000u);
 }
 
+TEST_F(CgroupV1ManagerTest, ANestedNameIsMadeBelowItsExistingParentInEveryHierarchy) {
+  CgroupV1Manager manager(mounts_, CgroupMode::kV1, fs_);
+  auto measuring = manager.create_accounting("bench");
+  ASSERT_TRUE(measuring) << measuring.error().text();
+  auto cgroup = manager.create("bench/abc", {});
+  ASSERT_TRUE(cgroup) << cgroup.error().text();
+  EXPECT_EQ((*cgroup)->paths(),
+            (std::vector<std::string>{"/cg/memory/isobench/bench/abc", "/cg/cpuacct/isobench/bench/abc",
+                                      "/cg/pids/isobench/bench/abc"}));
+  ASSERT_TRUE((*cgroup)->destroy());
+  EXPECT_FALSE(fs_.has_dir("/cg/memory/isobench/bench/abc"));
+  EXPECT_TRUE(fs_.has_dir("/cg/memory/isobench/bench")) << "the parent is its owner's";
+}
+
+TEST_F(CgroupV1ManagerTest, ANestedNameWhoseParentIsMissingIsAnErrorNamingIt) {
+  CgroupV1Manager manager(mounts_, CgroupMode::kV1, fs_);
+  auto cgroup = manager.create("nowhere/abc", {});
+  ASSERT_FALSE(cgroup);
+  EXPECT_EQ(cgroup.error().errno_value, ENOENT);
+  EXPECT_NE(cgroup.error().message.find("/cg/memory/isobench/nowhere does not exist"), std::string::npos)
+      << cgroup.error().message;
+  for (const std::string& dir : fs_.dirs()) EXPECT_EQ(dir.find("nowhere"), std::string::npos) << dir;
+}
+
+TEST_F(CgroupV1ManagerTest, AnAccountingCgroupHasTheDevicesGroupWithoutTheAllowList) {
+  fs_.add_dir("/cg/devices");
+  mounts_["devices"] = "/cg/devices";
+  CgroupV1Manager manager(mounts_, CgroupMode::kV1, fs_);
+  auto container = manager.create("guarded", {});
+  ASSERT_TRUE(container) << container.error().text();
+  EXPECT_EQ(fs_.file("/cg/devices/isobench/guarded/devices.deny"), "a");
+  auto accounting = manager.create_accounting("open");
+  ASSERT_TRUE(accounting) << accounting.error().text();
+  EXPECT_TRUE(fs_.has_dir("/cg/devices/isobench/open")) << "nested containers need their parent there";
+  for (const std::string& write : fs_.writes())
+    EXPECT_EQ(write.find("/cg/devices/isobench/open/"), std::string::npos) << write;
+}
+
+TEST_F(CgroupV2ManagerTest, AnAccountingCgroupHasNoDeviceProgram) {
+  CgroupV2Manager manager("/cg", fs_);
+  auto accounting = manager.create_accounting("open");
+  ASSERT_TRUE(accounting) << accounting.error().text();
+  EXPECT_TRUE(fs_.device_filters().empty());
+  auto container = manager.create("guarded", {});
+  ASSERT_TRUE(container) << container.error().text();
+  EXPECT_EQ(fs_.device_filters(), std::vector<std::string>{"/cg/isobench/guarded"});
+}
+
 TEST_F(CgroupV2ManagerTest, EnablesMissingControllersTopDownAndWritesV2Limits) {
   CgroupV2Manager manager("/cg", fs_);
   ResourceLimits limits;

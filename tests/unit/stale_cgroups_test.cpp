@@ -55,6 +55,31 @@ TEST_F(StaleCgroupsTest, ADeadRunnersCgroupIsRemovedLastMadeFirst) {
   EXPECT_TRUE(fs_.has_dir("/cg/memory/isobench")) << "the parent stays, as ever";
 }
 
+TEST_F(StaleCgroupsTest, WhatWasNestedInADeadOwnersCgroupGoesFirstDeepestFirst) {
+  leave_dead_container("bench-1", roots_);
+  leave_dead_container("bench-1/ctr", {"/cg/memory"});               // a killed container's cgroup inside
+  ASSERT_TRUE(fs_.make_dir("/cg/memory/isobench/bench-1/ctr/sub"));  // nobody locks a runtime's own
+  fs_.seed("/cg/memory/isobench/bench-1/ctr/cgroup.procs", "4242\n");
+  StaleCgroupSweep sweep = remove_stale_cgroups(fs_, roots_, SweepScope::kFirstHierarchy);
+  EXPECT_EQ(sweep.removed,
+            (Strings{"/cg/memory/isobench/bench-1/ctr/sub", "/cg/memory/isobench/bench-1/ctr",
+                     "/cg/pids/isobench/bench-1", "/cg/cpuacct/isobench/bench-1", "/cg/memory/isobench/bench-1"}));
+  EXPECT_EQ(sweep.killed, Strings{"/cg/memory/isobench/bench-1/ctr"});
+  EXPECT_TRUE(sweep.busy.empty());
+  EXPECT_TRUE(sweep.failed.empty());
+}
+
+TEST_F(StaleCgroupsTest, ALiveContainerNestedInADeadOwnersCgroupKeepsItAll) {
+  leave_dead_container("bench-1", roots_);
+  auto alive = create_cgroup_dir(fs_, "/cg/memory", "bench-1/ctr", {});
+  ASSERT_TRUE(alive) << alive.error().text();
+  StaleCgroupSweep sweep = remove_stale_cgroups(fs_, roots_, SweepScope::kFirstHierarchy);
+  EXPECT_TRUE(sweep.removed.empty());
+  EXPECT_EQ(sweep.busy, Strings{"/cg/memory/isobench/bench-1/ctr"});
+  EXPECT_TRUE(fs_.has_dir("/cg/memory/isobench/bench-1/ctr"));
+  EXPECT_TRUE(fs_.has_dir("/cg/pids/isobench/bench-1"));
+}
+
 TEST_F(StaleCgroupsTest, ALiveRunnersCgroupStays) {
   auto alive = live_container("alive");
   StaleCgroupSweep sweep = remove_stale_cgroups(fs_, roots_, SweepScope::kEveryHierarchy);
