@@ -1,4 +1,5 @@
-// bubblewrap with every namespace it can unshare, on the same image, read-only like runc's.
+// bubblewrap with every namespace it can unshare, on the same image, read-only like runc's,
+// the workload as the pid namespace's init like in the other containers.
 #include <unistd.h>
 
 #include <cstdio>
@@ -23,9 +24,13 @@ class BwrapTarget final : public Target {
 
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string&) override {
     Invocation invocation;
+    // --as-pid-1: the workload is pid 1 of its namespace, as in isobench, runc and crun. By
+    // default bwrap puts a reaper of its own there, and its outer process exits as soon as
+    // that reaper reports the workload's status, without waiting for it: the reaper, and with
+    // it the workload's CPU time, would be reaped by someone else, outside the target's tree.
     invocation.argv = {
-        path_,   "--unshare-all", "--die-with-parent", "--ro-bind", context_.rootfs, "/",        "--proc", "/proc",
-        "--dev", "/dev",          "--tmpfs",           "/tmp",      "--hostname",    "isobench", "--"};
+        path_,   "--unshare-all", "--as-pid-1", "--die-with-parent", "--ro-bind", context_.rootfs, "/",        "--proc",
+        "/proc", "--dev",         "/dev",       "--tmpfs",           "/tmp",      "--hostname",    "isobench", "--"};
     invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
     invocation.env = workload_environment();  // bwrap passes its environment and fds on
     return invocation;
