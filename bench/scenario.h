@@ -23,7 +23,7 @@ struct ScenarioSettings {
   std::vector<int> concurrency = {1};
   int runs = 10;
   int warmup = 2;
-  int memory_runs = 3;
+  int memory_runs = 5;  // compare judges a metric from 5 runs a side (CompareOptions::min_samples)
   std::string probes = "none";  ///< "all", or a list such as "lifecycle,cpu"
   double min_time = 0;
   double timeout = 60;

@@ -1,5 +1,6 @@
 #include "reports/cell_summary.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace isobench::reports {
@@ -20,11 +21,43 @@ bool is_time(const std::string& metric) {
   return metric.ends_with("_ms");
 }
 
+bool from_memory_rounds(const std::string& metric) {
+  return metric == "tree_peak_kib" || metric == "overhead_kib";
+}
+
+void count_error(std::vector<CellError>& errors, const bench::RunRecord& record) {
+  std::string text = record.error.empty() ? "exit status " + std::to_string(record.exit_code) : record.error;
+  // The tail of a stderr: its last line says most, and keeps tables readable.
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (size_t newline = text.rfind('\n'); newline != std::string::npos) text = text.substr(newline + 1);
+  if (text.size() > 200) text = text.substr(0, 200) + "...";
+  auto found = std::find_if(errors.begin(), errors.end(), [&](const CellError& error) { return error.text == text; });
+  if (found == errors.end())
+    errors.push_back({text, 1});
+  else
+    ++found->runs;
+}
+
 }  // namespace
+
+const char* cell_status_name(CellStatus status) {
+  switch (status) {
+    case CellStatus::kMeasured: return "measured";
+    case CellStatus::kPartlyFailed: return "partly failed";
+    case CellStatus::kFailed: return "failed";
+    case CellStatus::kUnavailable: return "unavailable";
+    case CellStatus::kNotRun: return "not run";
+  }
+  return "?";
+}
+
+const char* metric_unit(const std::string& metric) {
+  return is_time(metric) ? "ms" : "KiB";
+}
 
 const std::vector<std::string>& metric_names() {
   static const std::vector<std::string> names = {"startup_ms", "wall_ms",           "batch_wall_ms", "workload_ms",
-                                                 "cpu_ms",     "workload_peak_kib", "tree_peak_kib"};
+                                                 "cpu_ms",     "workload_peak_kib", "tree_peak_kib", "overhead_kib"};
   return names;
 }
 
@@ -36,12 +69,24 @@ const MetricSummary* CellSummary::find(const std::string& metric) const {
 
 std::vector<double> metric_samples(const bench::BenchmarkResults& results, const std::string& target,
                                    const std::string& workload, int concurrency, const std::string& metric) {
+  // The overhead is the whole target's peak over the workload alone, both read by the same
+  // instrument: the measuring cgroup of bare's memory rounds. (The workload's VmHWM counts
+  // file pages others brought into the page cache, which no cgroup is charged for: whole
+  // minus VmHWM comes out negative for bare.)
+  if (metric == "overhead_kib") {
+    std::vector<double> alone = metric_samples(results, "bare", workload, concurrency, "tree_peak_kib");
+    if (alone.empty()) return {};
+    double baseline = bench::median(alone);
+    std::vector<double> samples = metric_samples(results, target, workload, concurrency, "tree_peak_kib");
+    for (double& sample : samples) sample -= baseline;
+    return samples;
+  }
   std::vector<double> samples;
   for (const bench::RunRecord& record : results.records) {
     if (!record.ok || record.target != target || record.workload != workload || record.concurrency != concurrency)
       continue;
     // Memory rounds ran under memory accounting: only the memory metric comes from them.
-    if (record.memory_round != (metric == "tree_peak_kib")) continue;
+    if (record.memory_round != from_memory_rounds(metric)) continue;
     double value = metric_value(record, metric);
     if (std::isfinite(value)) samples.push_back(value);
   }
@@ -51,23 +96,35 @@ std::vector<double> metric_samples(const bench::BenchmarkResults& results, const
 std::vector<CellSummary> summarize_cells(const bench::BenchmarkResults& results) {
   std::vector<CellSummary> cells;
   for (const bench::TargetInfo& target : results.targets) {
-    if (!target.available) continue;
     for (const std::string& workload : results.workloads) {
       for (int concurrency : results.concurrency) {
         CellSummary cell;
         cell.target = target.name;
         cell.workload = workload;
         cell.concurrency = concurrency;
+        if (!target.available) {
+          cell.status = CellStatus::kUnavailable;
+          cell.errors.push_back({target.detail, 0});
+          cells.push_back(std::move(cell));
+          continue;
+        }
         std::vector<const probes::ProbeReport*> probe_reports;
         for (const bench::RunRecord& record : results.records) {
-          if (record.target != target.name || record.workload != workload || record.concurrency != concurrency ||
-              record.memory_round)
+          if (record.target != target.name || record.workload != workload || record.concurrency != concurrency)
             continue;
-          ++cell.runs;
-          if (!record.ok) ++cell.failures;
+          if (!record.memory_round) ++cell.runs;
+          if (!record.ok) {
+            if (!record.memory_round) ++cell.failures;
+            count_error(cell.errors, record);
+          }
           if (record.ok && record.probes) probe_reports.push_back(&*record.probes);
         }
-        if (cell.runs == 0) continue;
+        std::stable_sort(cell.errors.begin(), cell.errors.end(),
+                         [](const CellError& a, const CellError& b) { return a.runs > b.runs; });
+        cell.status = cell.runs == 0                ? CellStatus::kNotRun
+                      : cell.failures == cell.runs  ? CellStatus::kFailed
+                      : !cell.errors.empty()        ? CellStatus::kPartlyFailed
+                                                    : CellStatus::kMeasured;
         if (!probe_reports.empty()) cell.probes = aggregate_probe_reports(probe_reports);
         for (const std::string& metric : metric_names()) {
           std::vector<double> samples = metric_samples(results, target.name, workload, concurrency, metric);

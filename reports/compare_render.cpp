@@ -1,6 +1,7 @@
 #include "reports/compare_render.h"
-#include "reports/markup_escape.h"
+#include "reports/junit_xml.h"
 #include "reports/number_text.h"
+#include "reports/report_model.h"
 
 #include <cmath>
 #include <cstdio>
@@ -12,13 +13,19 @@ std::string cell(const MetricComparison& row) {
   return row.target + " " + row.workload + (row.concurrency > 1 ? " x" + std::to_string(row.concurrency) : "");
 }
 
+/// A median as people read it: memory in MiB, times with the digits that matter.
+std::string median_text(const MetricComparison& row, double value) {
+  if (row.metric == "runs") return number_text("%.0f", value) + " failed";
+  return figure_text(row.metric == "memory" ? "memory_kib" : "time_ms", value) + (row.metric == "memory" ? " MiB" : " ms");
+}
+
 std::string p_text(double p) {
   if (std::isfinite(p) && p < 0.0001) return "<0.0001";
   return number_text("%.4f", p);
 }
 
 std::string change_text(const MetricComparison& row) {
-  return number_text("%+.1f%%", row.change * 100);
+  return row.metric == "runs" ? "-" : number_text("%+.1f%%", row.change * 100);
 }
 
 size_t count(const Comparison& comparison, Verdict verdict) {
@@ -39,14 +46,14 @@ std::string totals(const Comparison& comparison) {
 std::string render_compare_table(const Comparison& comparison) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-34s %-8s %12s %12s %9s %8s  %s\n", "cell", "metric", "baseline", "current",
-                "change", "p", "verdict");
+  std::snprintf(line, sizeof line, "%-34s %-8s %12s %12s %9s %8s  %-17s  %s\n", "cell", "metric", "baseline",
+                "current", "change", "p", "verdict", "why");
   out += line;
   for (const MetricComparison& row : comparison.rows) {
-    std::snprintf(line, sizeof line, "%-34s %-8s %9s %-3s %9s %-3s %8s %8s  %s\n", cell(row).c_str(),
-                  row.metric.c_str(), number_text("%.3f", row.baseline_median).c_str(), row.unit.c_str(),
-                  number_text("%.3f", row.current_median).c_str(), row.unit.c_str(), change_text(row).c_str(),
-                  p_text(row.p_value).c_str(), verdict_name(row.verdict));
+    std::snprintf(line, sizeof line, "%-34s %-8s %12s %12s %9s %8s  %-17s  %s\n", cell(row).c_str(), row.metric.c_str(),
+                  median_text(row, row.baseline_median).c_str(), median_text(row, row.current_median).c_str(),
+                  change_text(row).c_str(), p_text(row.p_value).c_str(), verdict_name(row.verdict),
+                  row.reason.c_str());
     out += line;
   }
   out += totals(comparison) + "\n";
@@ -57,13 +64,13 @@ std::string render_compare_table(const Comparison& comparison) {
 
 std::string render_compare_markdown(const Comparison& comparison) {
   std::string out = "### isobench compare: " + totals(comparison) + "\n\n";
-  out += "| cell | metric | baseline | current | change | p | verdict |\n|---|---|---|---|---|---|---|\n";
+  out += "| cell | metric | baseline | current | change | p | verdict | why |\n|---|---|---:|---:|---:|---:|---|---|\n";
   for (const MetricComparison& row : comparison.rows) {
     std::string verdict = verdict_name(row.verdict);
     if (row.verdict == Verdict::kRegressed) verdict = "**" + verdict + "**";
-    out += "| " + cell(row) + " | " + row.metric + " | " + number_text("%.3f", row.baseline_median) + " " + row.unit +
-           " | " + number_text("%.3f", row.current_median) + " " + row.unit + " | " + change_text(row) + " | " +
-           p_text(row.p_value) + " | " + verdict + " |\n";
+    out += "| " + cell(row) + " | " + row.metric + " | " + median_text(row, row.baseline_median) + " | " +
+           median_text(row, row.current_median) + " | " + change_text(row) + " | " +
+           p_text(row.p_value) + " | " + verdict + " | " + row.reason + " |\n";
   }
   if (!comparison.environment_warnings.empty()) {
     out += "\n";
@@ -74,28 +81,25 @@ std::string render_compare_markdown(const Comparison& comparison) {
 }
 
 std::string render_compare_junit(const Comparison& comparison) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += "<testsuites name=\"isobench compare\" tests=\"" + std::to_string(comparison.rows.size()) + "\" failures=\"" +
-         std::to_string(count(comparison, Verdict::kRegressed)) + "\">\n";
-  out += "  <testsuite name=\"isobench.compare\" tests=\"" + std::to_string(comparison.rows.size()) + "\" failures=\"" +
-         std::to_string(count(comparison, Verdict::kRegressed)) + "\" skipped=\"" +
-         std::to_string(count(comparison, Verdict::kTooNoisy)) + "\">\n";
+  std::vector<JunitCase> cases;
   for (const MetricComparison& row : comparison.rows) {
-    std::string name = escape_markup(cell(row) + " " + row.metric);
-    out += "    <testcase classname=\"isobench." + escape_markup(row.target) + "\" name=\"" + name + "\">\n";
-    std::string detail = escape_markup(row.metric + ": " + number_text("%.3f", row.baseline_median) + " -> " +
-                                       number_text("%.3f", row.current_median) + " " + row.unit + " (" +
-                                       change_text(row) + ", p=" + p_text(row.p_value) + "): " + row.reason);
-    if (row.verdict == Verdict::kRegressed)
-      out += "      <failure message=\"regressed\">" + detail + "</failure>\n";
-    else if (row.verdict == Verdict::kTooNoisy)
-      out += "      <skipped message=\"too noisy to tell\">" + detail + "</skipped>\n";
-    else
-      out += "      <system-out>" + detail + "</system-out>\n";
-    out += "    </testcase>\n";
+    JunitCase test;
+    test.classname = "isobench." + row.target;
+    test.name = cell(row) + " " + row.metric;
+    if (row.unit == "ms") test.seconds = row.current_median / 1e3;
+    test.detail = row.metric + ": " + median_text(row, row.baseline_median) + " -> " +
+                  median_text(row, row.current_median) + " (" + change_text(row) +
+                  ", p=" + p_text(row.p_value) + "): " + row.reason;
+    if (row.verdict == Verdict::kRegressed) {
+      test.outcome = JunitCase::Outcome::kFailed;
+      test.message = "regressed";
+    } else if (row.verdict == Verdict::kTooNoisy) {
+      test.outcome = JunitCase::Outcome::kSkipped;
+      test.message = "too noisy to tell";
+    }
+    cases.push_back(std::move(test));
   }
-  out += "  </testsuite>\n</testsuites>\n";
-  return out;
+  return render_junit("isobench compare", cases);
 }
 
 }  // namespace isobench::reports

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -33,17 +34,18 @@ double CompareOptions::threshold_for(const std::string& metric) const {
 
 namespace {
 
+/// "5" or "5%": five percent, as a fraction (0.05).
 Result<double> parse_fraction(const std::string& text) {
-  if (text.empty()) return plain_error("empty threshold");
-  bool percent = text.back() == '%';
-  std::string number = percent ? text.substr(0, text.size() - 1) : text;
+  if (text.empty()) return plain_error("--threshold: an empty value (expected a percentage such as 5 or 5%)");
+  std::string number = text.back() == '%' ? text.substr(0, text.size() - 1) : text;
   char* end = nullptr;
   double value = std::strtod(number.c_str(), &end);
-  if (number.empty() || *end != '\0' || !std::isfinite(value))
-    return plain_error("threshold '" + text + "' is not a number (e.g. 5%)");
-  if (percent) value /= 100;
-  if (value <= 0 || value >= 10) return plain_error("threshold '" + text + "' must be above 0% and below 1000%");
-  return value;
+  bool digits_only = number.find_first_not_of("0123456789.") == std::string::npos;
+  if (number.empty() || !digits_only || *end != '\0' || !std::isfinite(value))
+    return plain_error("--threshold: '" + text + "' is not a percentage (expected a number such as 5 or 5%)");
+  if (value <= 0 || value >= 1000)
+    return plain_error("--threshold: '" + text + "' must be above 0% and below 1000%");
+  return value / 100;
 }
 
 bool known_metric(const std::string& name) {
@@ -64,7 +66,7 @@ std::vector<std::string> split(const std::string& text) {
 
 /// The raw samples of `metric` for one cell: successful runs, and for memory the memory
 /// rounds' tree peak when there are any, else the workload's own peak.
-std::vector<double> samples(const LoadedResults& file, const std::string& target, const std::string& workload,
+std::vector<double> samples(const ReportModel& file, const std::string& target, const std::string& workload,
                             int concurrency, const std::string& metric) {
   auto of = [&](const char* name) { return metric_samples(file.results, target, workload, concurrency, name); };
   if (metric == "startup") return of("startup_ms");
@@ -157,50 +159,103 @@ MetricComparison compare_samples(const std::vector<double>& baseline, const std:
   return row;
 }
 
-Comparison compare_results(const LoadedResults& baseline, const LoadedResults& current, const CompareOptions& options) {
-  Comparison comparison;
-  for (const char* key : {"kernel", "cpu_model", "cores", "cgroup_mode", "kvm", "isobench_version"}) {
-    auto a = baseline.environment.find(key), b = current.environment.find(key);
-    if (a == baseline.environment.end() || b == current.environment.end() || *a == *b) continue;
-    comparison.environment_warnings.push_back(std::string(key) + " differs: " + a->dump() + " in " + baseline.name +
-                                              ", " + b->dump() + " in " + current.name);
+namespace {
+
+/// The share of a cell's runs that failed; 0 when it has none.
+double failure_rate(const CellSummary& cell) {
+  return cell.runs > 0 ? static_cast<double>(cell.failures) / cell.runs : 0;
+}
+
+std::string first_error(const CellSummary& cell) {
+  return cell.errors.empty() ? "" : ": " + cell.errors.front().text;
+}
+
+/// A cell that measured in the baseline and fails (or cannot run) now: the gate's business
+/// whatever the figures of its remaining runs say.
+std::optional<MetricComparison> failing_row(const CellSummary& before, const CellSummary& after,
+                                            const std::string& current_name) {
+  MetricComparison row;
+  row.target = after.target;
+  row.workload = after.workload;
+  row.concurrency = after.concurrency;
+  row.metric = "runs";
+  row.unit = "runs";
+  row.baseline_runs = before.runs;
+  row.current_runs = after.runs;
+  row.baseline_median = before.failures;
+  row.current_median = after.failures;
+  row.p_value = NAN;
+  row.verdict = Verdict::kRegressed;
+  bool before_ok = before.status == CellStatus::kMeasured || before.status == CellStatus::kPartlyFailed;
+  if (after.status == CellStatus::kUnavailable && before.status != CellStatus::kUnavailable) {
+    row.reason = "the target cannot run in " + current_name + first_error(after);
+    return row;
   }
-  using Cell = std::tuple<std::string, std::string, int>;
-  auto cells_of = [](const LoadedResults& results) {
-    std::vector<Cell> cells;
-    for (const bench::RunRecord& run : results.results.records) {
-      Cell cell{run.target, run.workload, run.concurrency};
-      if (std::find(cells.begin(), cells.end(), cell) == cells.end()) cells.push_back(cell);
-    }
-    return cells;
+  if (before_ok && after.failures > 0 && failure_rate(after) > failure_rate(before)) {
+    row.reason = std::to_string(after.failures) + " of " + std::to_string(after.runs) + " runs failed in " +
+                 current_name + " (" + std::to_string(before.failures) + " of " + std::to_string(before.runs) +
+                 " before)" + first_error(after);
+    return row;
+  }
+  return std::nullopt;
+}
+
+size_t metric_rank(const std::string& metric) {
+  const auto& metrics = comparable_metrics();
+  return metric == "runs" ? 0 : 1 + static_cast<size_t>(std::find(metrics.begin(), metrics.end(), metric) - metrics.begin());
+}
+
+}  // namespace
+
+Comparison compare_results(const ReportModel& baseline, const ReportModel& current, const CompareOptions& options) {
+  Comparison comparison;
+  const std::string baseline_name = baseline.sources.empty() ? "the baseline" : baseline.sources.front();
+  const std::string current_name = current.sources.empty() ? "the current results" : current.sources.front();
+  const bench::Environment& a = baseline.environment;
+  const bench::Environment& b = current.environment;
+  auto differs = [&](const char* key, const std::string& before, const std::string& after) {
+    if (before.empty() || after.empty() || before == after) return;
+    comparison.environment_warnings.push_back(std::string(key) + " differs: \"" + before + "\" in " + baseline_name +
+                                              ", \"" + after + "\" in " + current_name);
   };
-  auto label = [](const Cell& cell) {
-    return std::get<0>(cell) + " " + std::get<1>(cell) + " x" + std::to_string(std::get<2>(cell));
+  differs("kernel", a.kernel, b.kernel);
+  differs("cpu_model", a.cpu_model, b.cpu_model);
+  differs("cores", a.cores ? std::to_string(a.cores) : "", b.cores ? std::to_string(b.cores) : "");
+  differs("cgroup_mode", a.cgroup_mode, b.cgroup_mode);
+  differs("kvm", a.kvm, b.kvm);
+  differs("isobench_version", a.isobench_version, b.isobench_version);
+
+  auto label = [](const CellSummary& cell) {
+    return cell.target + " " + cell.workload + " x" + std::to_string(cell.concurrency);
   };
-  std::vector<Cell> current_cells = cells_of(current);
-  for (const Cell& cell : cells_of(baseline)) {
-    const auto& [target, workload, concurrency] = cell;
-    if (std::find(current_cells.begin(), current_cells.end(), cell) == current_cells.end()) {
-      comparison.unmatched.push_back(label(cell) + ": only in " + baseline.name);
+  for (const CellSummary& before : baseline.cells) {
+    const CellSummary* after = find_cell(current, before.target, before.workload, before.concurrency);
+    if (!after) {
+      comparison.unmatched.push_back(label(before) + ": only in " + baseline_name);
       continue;
     }
+    if (auto row = failing_row(before, *after, current_name)) comparison.rows.push_back(std::move(*row));
     for (const std::string& metric : options.metrics) {
-      std::vector<double> before = samples(baseline, target, workload, concurrency, metric);
-      std::vector<double> after = samples(current, target, workload, concurrency, metric);
-      if (before.empty() || after.empty()) continue;  // not measured on one side (e.g. startup of --cmd)
-      MetricComparison row = compare_samples(before, after, options.threshold_for(metric), options);
-      row.target = target;
-      row.workload = workload;
-      row.concurrency = concurrency;
+      std::vector<double> old_samples = samples(baseline, before.target, before.workload, before.concurrency, metric);
+      std::vector<double> new_samples = samples(current, before.target, before.workload, before.concurrency, metric);
+      if (old_samples.empty() || new_samples.empty()) continue;  // not measured on one side (e.g. startup of --cmd)
+      MetricComparison row = compare_samples(old_samples, new_samples, options.threshold_for(metric), options);
+      row.target = before.target;
+      row.workload = before.workload;
+      row.concurrency = before.concurrency;
       row.metric = metric;
       row.unit = metric == "memory" ? "KiB" : "ms";
       comparison.rows.push_back(std::move(row));
     }
   }
-  std::vector<Cell> baseline_cells = cells_of(baseline);
-  for (const Cell& cell : current_cells)
-    if (std::find(baseline_cells.begin(), baseline_cells.end(), cell) == baseline_cells.end())
-      comparison.unmatched.push_back(label(cell) + ": only in " + current.name);
+  for (const CellSummary& after : current.cells)
+    if (!find_cell(baseline, after.target, after.workload, after.concurrency))
+      comparison.unmatched.push_back(label(after) + ": only in " + current_name);
+  std::stable_sort(comparison.rows.begin(), comparison.rows.end(),
+                   [](const MetricComparison& x, const MetricComparison& y) {
+                     return std::tuple(x.target, x.workload, x.concurrency, metric_rank(x.metric)) <
+                            std::tuple(y.target, y.workload, y.concurrency, metric_rank(y.metric));
+                   });
   return comparison;
 }
 

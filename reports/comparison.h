@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "reports/results_reader.h"
+#include "reports/report_model.h"
 
 namespace isobench::reports {
 
@@ -29,8 +29,9 @@ struct CompareOptions {
   double threshold_for(const std::string& metric) const;
 };
 
-/// "5%" sets the default; "startup=10%,memory=3%" sets per-metric values (a plain number
-/// is a fraction: 0.05). Unknown metrics and values outside (0, 10) are errors.
+/// One grammar everywhere: a number is percent, with or without its "%" ("5" and "5%" both
+/// mean 5%); "startup=10,memory=3%" sets per-metric values. Anything else, unknown metrics,
+/// and values outside (0%, 1000%) are errors that say so.
 Status parse_thresholds(const std::string& text, CompareOptions& options);
 /// "startup,cpu": each must be a comparable metric.
 Result<std::vector<std::string>> parse_metrics(const std::string& text);
@@ -39,8 +40,8 @@ struct MetricComparison {
   std::string target;
   std::string workload;
   int concurrency = 1;
-  std::string metric;
-  std::string unit;  ///< ms or KiB
+  std::string metric;  ///< startup, wall, cpu, memory, or "runs" for a cell that started failing
+  std::string unit;    ///< ms or KiB
   size_t baseline_runs = 0;
   size_t current_runs = 0;
   double baseline_median = 0;
@@ -60,8 +61,10 @@ struct Comparison {
 };
 
 /// Every cell and metric both sides measured (successful runs only; memory from the memory
-/// rounds' tree_peak_kib, or the workload's own peak when there were none).
-Comparison compare_results(const LoadedResults& baseline, const LoadedResults& current, const CompareOptions& options);
+/// rounds' tree_peak_kib, or the workload's own peak when there were none), in a stable
+/// order: target, workload, concurrency, metric. A cell whose runs fail in `current` but not
+/// in `baseline` (or whose target cannot run any more) is a "runs" row judged regressed.
+Comparison compare_results(const ReportModel& baseline, const ReportModel& current, const CompareOptions& options);
 
 /// The verdict for two sets of samples of one metric (exposed for tests).
 MetricComparison compare_samples(const std::vector<double>& baseline, const std::vector<double>& current,

@@ -49,25 +49,13 @@ std::string workload_for(const ReportModel& model, const std::string& wanted) {
   return workloads.empty() ? wanted : workloads.front();
 }
 
-/// Why the target's runs failed, from the first failed run: its error's last line.
-std::string first_error(const ReportModel& model, const std::string& target) {
-  for (const bench::RunRecord& record : model.results.records) {
-    if (record.target != target || record.ok) continue;
-    std::string error = record.error;
-    while (!error.empty() && (error.back() == '\n' || error.back() == ' ')) error.pop_back();
-    size_t line = error.find_last_of('\n');
-    return line == std::string::npos ? error : error.substr(line + 1);
-  }
-  return "no runs";
-}
-
 std::string key_figures(const ReportModel& model, const Words& words) {
   std::string noop = workload_for(model, "noop"), cpu = workload_for(model, "cpu");
   std::string out = words("What isolation cost on this machine (medians; confidence intervals in the report):\n\n",
                           "이 머신에서 격리의 비용 (중앙값, 신뢰구간은 보고서에):\n\n");
   const size_t first = 26, column = 20;
   out += "  " + pad("", first) + pad(words("startup (", "시작 (") + noop + ")", column, true) +
-         pad(words("memory (", "메모리 (") + noop + ")", column, true) +
+         pad(words("mem overhead (", "메모리 오버헤드 (") + noop + ")", column, true) +
          pad(words("CPU (", "CPU (") + cpu + ")", column, true) + "\n";
   for (const bench::TargetInfo& target : model.results.targets) {
     std::string label = target.name;
@@ -78,14 +66,14 @@ std::string key_figures(const ReportModel& model, const Words& words) {
       continue;
     }
     const CellSummary* cell = find_cell(model, target.name, noop, first_concurrency(model));
-    if (!cell || cell->runs == cell->failures) {
+    if (!cell || cell->status == CellStatus::kFailed || cell->status == CellStatus::kNotRun) {
       out += "  " + pad(label, first) + words("  every run failed: ", "  모든 실행 실패: ") +
-             first_error(model, target.name) + "\n";
+             (cell && !cell->errors.empty() ? cell->errors.front().text : words("no runs", "실행 없음")) + "\n";
       continue;
     }
     out += "  " + pad(label, first) +
            pad(median_text(metric_of(model, target.name, noop, "startup_ms"), 1, "%.2f ms"), column, true) +
-           pad(median_text(metric_of(model, target.name, noop, "tree_peak_kib"), 1024, "%.1f MiB"), column, true) +
+           pad(median_text(metric_of(model, target.name, noop, "overhead_kib"), 1024, "%.1f MiB"), column, true) +
            pad(median_text(metric_of(model, target.name, cpu, "cpu_ms"), 1, "%.0f ms"), column, true) + "\n";
   }
   return out;
@@ -113,10 +101,11 @@ std::string ratio_lines(const ReportModel& model, const Words& words) {
       out += words("  - The VM took ", "  - VM은 컨테이너보다 시작에 ") + times +
              words(" as long as the container to start: it boots a kernel of its own.\n",
                    " 오래 걸렸습니다: 자기 커널을 부팅하기 때문입니다.\n");
-    else if (ratio.metric == "tree_peak_kib")
-      out += words("  - The VM used ", "  - VM은 컨테이너보다 메모리를 ") + times +
-             words(" the memory: a guest kernel, its page cache and QEMU itself.\n",
-                   " 더 썼습니다: 게스트 커널, 그 페이지 캐시, QEMU 자체입니다.\n");
+    else if (ratio.metric == "overhead_kib")
+      out += words("  - Beyond the workload's own memory, the VM needed ", "  - 워크로드 자체 메모리를 빼면 VM은 컨테이너의 ") +
+             times +
+             words(" the container's overhead: a guest kernel, its page cache and QEMU itself.\n",
+                   " 만큼의 오버헤드가 들었습니다: 게스트 커널, 그 페이지 캐시, QEMU 자체입니다.\n");
   }
   for (const SummaryRatio& ratio : model.container_vs_bare)
     out += words("  - On the CPU-bound ", "  - CPU를 쓰는 ") + ratio.workload +
@@ -180,14 +169,14 @@ std::string price_lines(const ReportModel& model, const Words& words) {
 std::string phase_lines(const ReportModel& model, const Words& words) {
   if (model.container_target.empty()) return "";
   std::string noop = workload_for(model, "noop");
-  auto found = model.probe_medians.find(cell_key(model.container_target, noop, first_concurrency(model)));
+  const CellSummary* cell = find_cell(model, model.container_target, noop, first_concurrency(model));
   std::string out = words("\nWhere the container's startup went (eBPF probes, medians):\n",
                           "\n컨테이너 시작 시간의 내역 (eBPF 프로브, 중앙값):\n");
   std::string phases;
-  if (found != model.probe_medians.end())
+  if (cell && cell->probes)
     for (const PhaseText& phase : kPhaseTexts) {
       if (std::string(phase.phase) == "workload" || std::string(phase.phase) == "teardown") continue;
-      double median = phase_median(found->second, phase.phase);
+      double median = phase_median(*cell, phase.phase);
       if (std::isfinite(median))
         phases += "  " + pad(words(phase.english, phase.korean), 20) + number_text("%7.3f ms", median) + "\n";
     }

@@ -1,6 +1,12 @@
-// `isobench report --format gbench`: Google Benchmark's JSON, so that its compare.py and
-// other consumers of that format read isobench's results. Time metrics only (startup, wall,
-// workload); each run is one repetition, then the _mean/_median/_stddev aggregates.
+// `isobench report --format gbench`: Google Benchmark's JSON, so that its compare.py,
+// github-action-benchmark (tool googlecpp) and Bencher (adapter cpp_google) read isobench's
+// results. One benchmark per cell and time metric (startup, wall, workload): each successful
+// run is one repetition, then the _mean, _median, _stddev and _cv aggregates, as Google
+// Benchmark writes them with --benchmark_repetitions; with aggregates_only just the
+// aggregates, as --benchmark_report_aggregates_only does, so that a chart gets one median
+// per benchmark. Times are in microseconds, so compare.py keeps their digits. cpu_time is
+// CPU time: the run's (the whole target's, rusage) for wall rows; startup and the workload's
+// own timing have no CPU figure of their own and carry 0.
 #include <cmath>
 
 #include "bench/statistics.h"
@@ -16,43 +22,55 @@ double finite(double value) {
   return std::isfinite(value) ? value : 0;
 }
 
+struct Sample {
+  double real_ms;
+  double cpu_ms;
+};
+
+/// The successful measured runs of a cell: the metric, and for wall the same run's CPU time.
+std::vector<Sample> samples_of(const ReportModel& model, const CellSummary& cell, const std::string& metric) {
+  std::vector<Sample> samples;
+  for (const bench::RunRecord& record : model.results.records) {
+    if (!record.ok || record.memory_round || record.target != cell.target || record.workload != cell.workload ||
+        record.concurrency != cell.concurrency)
+      continue;
+    double real = metric == "startup_ms" ? record.startup_ms : metric == "wall_ms" ? record.wall_ms : record.workload_ms;
+    if (!std::isfinite(real)) continue;
+    double cpu = metric == "wall_ms" ? record.cpu_user_ms + record.cpu_system_ms : 0;
+    samples.push_back({real, finite(cpu)});
+  }
+  return samples;
+}
+
 }  // namespace
 
-std::string render_report_gbench(const ReportModel& model) {
-  const nlohmann::json& env = model.environment;
-  // The environment is whatever the results file said: take fields only of the right type.
-  auto text = [&](const char* key) {
-    auto found = env.find(key);
-    return found != env.end() && found->is_string() ? found->get<std::string>() : std::string();
-  };
-  auto count = [&](const char* key) {
-    auto found = env.find(key);
-    return found != env.end() && found->is_number_integer() ? found->get<int64_t>() : int64_t{0};
-  };
-  auto caches = env.find("caches");
-  ordered_json context = {
-      {"date", text("date")},
-      {"host_name", text("hostname")},
-      {"executable", "isobench bench"},
-      {"num_cpus", count("cores")},
-      {"mhz_per_cpu", count("mhz_per_cpu")},
-      {"cpu_scaling_enabled", false},
-      {"caches", caches != env.end() && caches->is_array() ? ordered_json(*caches) : ordered_json::array()},
-      {"load_avg", ordered_json::array()},
-      {"library_build_type", "release"},
-      {"isobench_kernel", text("kernel")},
-      {"isobench_sources", model.sources}};
+std::string render_report_gbench(const ReportModel& model, bool aggregates_only) {
+  const bench::Environment& env = model.environment;
+  ordered_json caches = ordered_json::array();
+  for (const bench::CpuCache& cache : env.caches)
+    caches.push_back(
+        {{"type", cache.type}, {"level", cache.level}, {"size", cache.size_bytes}, {"num_sharing", cache.num_sharing}});
+  ordered_json context = {{"date", env.date},
+                          {"host_name", env.hostname},
+                          {"executable", "isobench bench"},
+                          {"num_cpus", env.cores},
+                          {"mhz_per_cpu", env.mhz_per_cpu},
+                          {"cpu_scaling_enabled", false},
+                          {"caches", caches},
+                          {"load_avg", ordered_json::array()},
+                          {"library_build_type", "release"},
+                          {"isobench_kernel", env.kernel},
+                          {"isobench_sources", model.sources}};
   ordered_json benchmarks = ordered_json::array();
   int family = 0;
   for (const CellSummary& cell : model.cells) {
     for (const char* metric : {"startup_ms", "wall_ms", "workload_ms"}) {
-      std::vector<double> samples = metric_samples(model.results, cell.target, cell.workload, cell.concurrency, metric);
+      std::vector<Sample> samples = samples_of(model, cell, metric);
       if (samples.empty()) continue;
-      std::vector<double> cpu = metric_samples(model.results, cell.target, cell.workload, cell.concurrency, "cpu_ms");
       std::string name = cell.target + "/" + cell.workload +
                          (cell.concurrency > 1 ? "/concurrency:" + std::to_string(cell.concurrency) : "") + "/" +
                          std::string(metric).substr(0, std::string(metric).size() - 3);
-      auto row = [&](const std::string& row_name, const char* run_type, double real, double cpu_time) {
+      auto row = [&](const std::string& row_name, const char* run_type, double real_ms, double cpu_ms) {
         return ordered_json{{"name", row_name},
                             {"family_index", family},
                             {"per_family_instance_index", 0},
@@ -61,29 +79,40 @@ std::string render_report_gbench(const ReportModel& model) {
                             {"repetitions", samples.size()},
                             {"threads", 1},
                             {"iterations", 1},
-                            {"real_time", finite(real)},
-                            {"cpu_time", finite(cpu_time)},
-                            {"time_unit", "ms"}};
+                            {"real_time", finite(real_ms) * 1e3},
+                            {"cpu_time", finite(cpu_ms) * 1e3},
+                            {"time_unit", "us"}};
       };
-      // cpu_time: the run's CPU time where it belongs to the same run (wall), else the metric.
-      bool paired_cpu = std::string(metric) == "wall_ms" && cpu.size() == samples.size();
+      std::vector<double> real, cpu;
       for (size_t i = 0; i < samples.size(); ++i) {
-        ordered_json entry = row(name, "iteration", samples[i], paired_cpu ? cpu[i] : samples[i]);
+        real.push_back(samples[i].real_ms);
+        cpu.push_back(samples[i].cpu_ms);
+        if (aggregates_only) continue;
+        ordered_json entry = row(name, "iteration", samples[i].real_ms, samples[i].cpu_ms);
         entry["repetition_index"] = i;
         benchmarks.push_back(std::move(entry));
       }
-      const std::vector<double>& cpu_samples = paired_cpu ? cpu : samples;
       struct Aggregate {
         const char* name;
         double real;
         double cpu;
+        bool percentage;
       };
+      bench::Summary real_summary = bench::summarize(real), cpu_summary = bench::summarize(cpu);
       for (const Aggregate& aggregate :
-           {Aggregate{"mean", bench::summarize(samples).mean, bench::summarize(cpu_samples).mean},
-            Aggregate{"median", bench::median(samples), bench::median(cpu_samples)},
-            Aggregate{"stddev", bench::stddev(samples), bench::stddev(cpu_samples)}}) {
-        ordered_json entry = row(name + "_" + aggregate.name, "aggregate", aggregate.real, aggregate.cpu);
+           {Aggregate{"mean", real_summary.mean, cpu_summary.mean, false},
+            Aggregate{"median", real_summary.median, cpu_summary.median, false},
+            Aggregate{"stddev", real_summary.stddev, cpu_summary.stddev, false},
+            Aggregate{"cv", real_summary.cv, cpu_summary.cv, true}}) {
+        // Google Benchmark writes cv as a fraction with aggregate_unit "percentage", not a time.
+        ordered_json entry = row(name + "_" + aggregate.name, "aggregate", aggregate.percentage ? 0 : aggregate.real,
+                                 aggregate.percentage ? 0 : aggregate.cpu);
+        if (aggregate.percentage) {
+          entry["real_time"] = finite(aggregate.real);
+          entry["cpu_time"] = finite(aggregate.cpu);
+        }
         entry["aggregate_name"] = aggregate.name;
+        entry["aggregate_unit"] = aggregate.percentage ? "percentage" : "time";
         benchmarks.push_back(std::move(entry));
       }
       ++family;

@@ -41,7 +41,7 @@ std::vector<bench::TargetInfo> measured_targets(const ReportModel& model) {
 }
 
 /// The target's name, and for an emulated VM a mark that says so on every chart.
-std::string target_label(const ReportModel& model, const bench::TargetInfo& target, const Words& words) {
+std::string chart_label(const ReportModel& model, const bench::TargetInfo& target, const Words& words) {
   if (target.kind == "vm" && vm_is_emulated(model)) return target.name + words(" (TCG emulation)", " (TCG 에뮬레이션)");
   return target.name;
 }
@@ -57,23 +57,71 @@ std::string figure(const std::string& chart, const std::string& caption) {
          "</figure>\n";
 }
 
+/// Escaped text in which `commands` are set as code, so no backtick reaches the page.
+std::string with_code(const std::string& text) {
+  std::string out, escaped = escape_markup(text);
+  bool open = false;
+  for (char c : escaped) {
+    if (c != '`') {
+      out += c;
+      continue;
+    }
+    out += open ? "</code>" : "<code>";
+    open = !open;
+  }
+  return open ? out + "</code>" : out;
+}
+
 std::string paragraph(const std::string& text) {
-  return "<p class=\"note\">" + escape_markup(text) + "</p>\n";
+  return "<p class=\"note\">" + with_code(text) + "</p>\n";
+}
+
+/// An axis with its fixed words in the report's language.
+svg::ValueAxis axis_of(const std::string& label, const Words& words) {
+  svg::ValueAxis axis{label};
+  axis.log_note = words(" — log scale", " — 로그 눈금");
+  axis.quartiles_word = words("quartiles", "사분위");
+  axis.median_word = words("median", "중앙값");
+  return axis;
+}
+
+/// " (concurrency 4)" after a chart's title when the results have several levels: which one it shows.
+std::string at_level(const ReportModel& model, int concurrency, const Words& words) {
+  if (model.results.concurrency.size() < 2) return "";
+  return words(" (concurrency ", " (동시 실행 ") + std::to_string(concurrency) + ")";
+}
+
+std::string problems_section(const ReportModel& model, Language language, const Words& words) {
+  std::vector<std::string> problems = cell_problems(model, language);
+  if (problems.empty()) return "";
+  std::string out = "<section id=\"problems\"><h2>" + words("Cells without full results", "결과가 온전하지 않은 셀") +
+                    "</h2>\n<ul>\n";
+  for (const std::string& problem : problems) out += "<li>" + escape_markup(problem) + "</li>\n";
+  return out + "</ul></section>\n";
 }
 
 std::string startup_section(const ReportModel& model, const Words& words) {
   std::string out = "<section id=\"startup\"><h2>" + words("Startup latency", "시작 지연") + "</h2>\n";
   int concurrency = first_concurrency(model);
+  std::vector<std::pair<std::string, std::vector<svg::Distribution>>> charts;
+  std::vector<double> every_sample;
   for (const std::string& workload : model.results.workloads) {
     std::vector<svg::Distribution> rows;
     for (const bench::TargetInfo& target : measured_targets(model)) {
       std::vector<double> samples = metric_samples(model.results, target.name, workload, concurrency, "startup_ms");
-      if (!samples.empty()) rows.push_back({target_label(model, target, words), samples});
+      every_sample.insert(every_sample.end(), samples.begin(), samples.end());
+      if (!samples.empty()) rows.push_back({chart_label(model, target, words), samples});
     }
-    if (rows.empty()) continue;
-    out += figure(svg::distribution_chart(words("Startup latency: ", "시작 지연: ") + workload, rows,
-                                          {words("ms from launch to the workload's first instruction",
-                                                 "실행부터 워크로드의 첫 명령까지 (ms)")}),
+    if (!rows.empty()) charts.emplace_back(workload, std::move(rows));
+  }
+  // One rule for the charts of the section: read side by side, they must not switch scales.
+  svg::ValueAxis axis =
+      axis_of(words("ms from launch to the workload's first instruction", "실행부터 워크로드의 첫 명령까지 (ms)"), words);
+  axis.log_always = svg::needs_log_scale(every_sample);
+  for (const auto& [workload, rows] : charts) {
+    out += figure(svg::distribution_chart(words("Startup latency: ", "시작 지연: ") + workload +
+                                              at_level(model, concurrency, words),
+                                          rows, axis),
                   words("Each dot is one run; the box spans the middle half of the runs, the black line is the median "
                         "(written on the right).",
                         "점 하나가 실행 한 번입니다. 상자는 가운데 절반의 실행, 검은 선은 중앙값(오른쪽 숫자)입니다."));
@@ -88,52 +136,81 @@ std::string memory_section(const ReportModel& model, const Words& words) {
     for (const std::string& workload : model.results.workloads) {
       const CellSummary* cell = find_cell(model, target.name, workload, concurrency);
       double own = metric_median(cell, "workload_peak_kib") / 1024;
-      double charged = metric_median(cell, "tree_peak_kib") / 1024;
-      if (std::isfinite(own) || std::isfinite(charged))
-        rows.push_back({target_label(model, target, words) + " · " + workload, {own, charged}});
+      double whole = metric_median(cell, "tree_peak_kib") / 1024;
+      double overhead = metric_median(cell, "overhead_kib") / 1024;
+      if (std::isfinite(own) || std::isfinite(whole))
+        rows.push_back({chart_label(model, target, words) + " · " + workload, {own, whole, overhead}});
     }
   std::string out = "<section id=\"memory\"><h2>" + words("Memory", "메모리") + "</h2>\n";
   if (rows.empty())
     return out + paragraph(words("No memory figures in these results.", "메모리 수치가 없습니다.")) + "</section>\n";
   return out +
-         figure(svg::bar_chart(words("Memory: the workload versus the runtime", "메모리: 워크로드와 런타임"),
+         figure(svg::bar_chart(words("Memory: the workload, the whole target, the target's overhead",
+                                     "메모리: 워크로드, 대상 전체, 대상의 오버헤드") +
+                                   at_level(model, concurrency, words),
                                {words("workload's own peak (VmHWM)", "워크로드 자체 최대 (VmHWM)"),
-                                words("charged to the target's processes", "대상 프로세스에 청구된 양")},
-                               rows, {words("MiB, medians", "MiB, 중앙값")}),
-                words("A container's processes are the workload plus a small runtime; a VM's are QEMU with a whole "
-                      "guest: its guest kernel and page cache are charged to it. For bare and bwrap the charged "
-                      "figure includes the workload (they make no cgroup of their own).",
-                      "컨테이너의 프로세스는 워크로드와 작은 런타임뿐이지만, VM은 QEMU와 게스트 전체(게스트 커널과 "
-                      "페이지 캐시)를 청구받습니다. bare와 bwrap은 자체 cgroup이 없어 워크로드가 포함됩니다.")) +
+                                words("whole target, workload included", "워크로드를 포함한 대상 전체"),
+                                words("overhead: whole minus bare's whole", "오버헤드: 전체 - bare의 전체")},
+                               rows, axis_of(words("MiB, medians", "MiB, 중앙값"), words)),
+                words("The same three definitions for every target. Whole: the peak memory of everything the target "
+                      "started, the workload included, measured in a cgroup of the harness in untimed runs. Overhead: "
+                      "what the target adds to the workload, its whole peak minus bare's (the workload alone, read by "
+                      "the same cgroup): a container's small runtime, or a VM's QEMU with its guest kernel and page "
+                      "cache. The workload's own peak (VmHWM) also counts file pages already cached, which no cgroup "
+                      "is charged for, so it is shown beside the others but not subtracted.",
+                      "모든 대상에 같은 세 정의를 씁니다. 전체: 대상이 시작한 모든 것(워크로드 포함)의 최대 메모리로, "
+                      "시간을 재지 않는 실행에서 하네스의 cgroup으로 잽니다. 오버헤드: 대상이 워크로드에 더하는 "
+                      "메모리로, 전체에서 bare의 전체(같은 cgroup으로 잰 워크로드만의 값)를 뺀 값입니다: 컨테이너의 작은 "
+                      "런타임, 또는 VM의 QEMU와 게스트 커널, 페이지 캐시. 워크로드 자체 최대치(VmHWM)는 이미 캐시된 "
+                      "파일 페이지도 세므로 함께 보여 주되 빼지 않습니다.")) +
          "</section>\n";
 }
 
 std::string cpu_section(const ReportModel& model, const Words& words) {
   std::vector<svg::BarRow> rows;
+  std::vector<std::string> unmeasured;
   int concurrency = first_concurrency(model);
   for (const bench::TargetInfo& target : measured_targets(model)) {
     if (target.name == "bare") continue;
     for (const std::string& workload : model.results.workloads) {
       const CellSummary* cell = find_cell(model, target.name, workload, concurrency);
+      if (cell && cell->status != CellStatus::kUnavailable && cell->status != CellStatus::kFailed &&
+          cell->status != CellStatus::kNotRun && !cell->find("cpu_ms"))
+        unmeasured.push_back(chart_label(model, target, words) + " · " + workload);
+    }
+    for (const std::string& workload : model.results.workloads) {
+      const CellSummary* cell = find_cell(model, target.name, workload, concurrency);
       const MetricSummary* cpu = cell ? cell->find("cpu_ms") : nullptr;
       if (cpu && std::isfinite(cpu->ratio_vs_bare))
-        rows.push_back({target_label(model, target, words) + " · " + workload, {cpu->ratio_vs_bare}});
+        rows.push_back({chart_label(model, target, words) + " · " + workload, {cpu->ratio_vs_bare}});
     }
   }
   std::string out = "<section id=\"cpu\"><h2>" + words("CPU overhead", "CPU 오버헤드") + "</h2>\n";
+  for (const std::string& where : unmeasured)
+    out += paragraph(where + words(": CPU time not measured for this target (its processes are not all reaped "
+                                   "where rusage can count them)",
+                                   ": 이 대상은 CPU 시간을 측정하지 못했습니다 (rusage가 셀 수 있는 곳에서 "
+                                   "프로세스가 모두 회수되지 않음)"));
+  const CellSummary* bare = nullptr;
+  for (const CellSummary& cell : model.cells)
+    if (cell.target == "bare" && cell.find("cpu_ms")) bare = &cell;
   if (rows.empty())
     return out +
-           paragraph(words("No CPU ratios: the results need the bare target next to the others.",
-                           "CPU 비율이 없습니다: bare 대상이 함께 있어야 합니다.")) +
+           paragraph(bare ? words("No CPU ratios: no other target measured its CPU time.",
+                                  "CPU 비율이 없습니다: 다른 대상이 CPU 시간을 측정하지 못했습니다.")
+                          : words("No CPU ratios: they need the bare target measured next to the others.",
+                                  "CPU 비율이 없습니다: bare 대상이 함께 측정되어야 합니다.")) +
            "</section>\n";
-  svg::ValueAxis axis{words("CPU time, times the bare process's (x)", "CPU 시간, bare 대비 배수 (x)")};
+  svg::ValueAxis axis = axis_of(words("CPU time, times the bare process's (x)", "CPU 시간, bare 대비 배수 (x)"), words);
   axis.reference = 1;
   return out +
-         figure(svg::bar_chart(words("CPU time versus a bare process", "bare 프로세스 대비 CPU 시간"), {}, rows, axis),
-                words("CPU time of the whole process tree. The dashed line is no overhead (1x). On a CPU-bound "
+         figure(svg::bar_chart(words("CPU time versus a bare process", "bare 프로세스 대비 CPU 시간") +
+                                   at_level(model, concurrency, words),
+                               {}, rows, axis),
+                words("CPU time of everything the target started, the workload included. The dashed line is no overhead (1x). On a CPU-bound "
                       "workload the ratio is the isolation's CPU overhead; on noop it is the runtime's own work, since "
                       "the workload does nothing.",
-                      "프로세스 트리 전체의 CPU 시간입니다. 점선은 오버헤드 없음(1x)입니다. CPU를 쓰는 워크로드에서는 "
+                      "대상이 시작한 모든 것(워크로드 포함)의 CPU 시간입니다. 점선은 오버헤드 없음(1x)입니다. CPU를 쓰는 워크로드에서는 "
                       "이 비율이 격리의 CPU 오버헤드이고, noop에서는 워크로드가 아무것도 "
                       "하지 않으므로 런타임 자체의 일입니다.")) +
          "</section>\n";
@@ -156,14 +233,14 @@ std::string phases_section(const ReportModel& model, const Words& words) {
   int concurrency = first_concurrency(model);
   for (const bench::TargetInfo& target : measured_targets(model))
     for (const std::string& workload : model.results.workloads) {
-      auto found = model.probe_medians.find(cell_key(target.name, workload, concurrency));
-      if (found == model.probe_medians.end()) continue;
-      svg::BarRow row{target_label(model, target, words) + " · " + workload, {}};
+      const CellSummary* cell = find_cell(model, target.name, workload, concurrency);
+      if (!cell || !cell->probes) continue;
+      svg::BarRow row{chart_label(model, target, words) + " · " + workload, {}};
       const bool vm = target.kind == "vm";
       for (const PhaseText& phase : kPhaseTexts) {
         std::string name = phase.phase;
         if (name == "teardown" || (name == "workload" && !vm)) continue;
-        row.values.push_back(phase_median(found->second, name));
+        row.values.push_back(phase_median(*cell, name));
       }
       (vm ? vms : sandboxes).push_back(row);
     }
@@ -175,10 +252,11 @@ std::string phases_section(const ReportModel& model, const Words& words) {
                            "프로브 데이터가 없습니다: 단계를 보려면 root로 `isobench bench --probes lifecycle`을 "
                            "실행하세요.")) +
            "</section>\n";
-  svg::ValueAxis axis{words("ms, medians of the probed runs", "ms, 프로브한 실행의 중앙값")};
+  svg::ValueAxis axis = axis_of(words("ms, medians of the probed runs", "ms, 프로브한 실행의 중앙값"), words);
   if (!sandboxes.empty())
     out += figure(
-        svg::stacked_bar_chart(words("Startup phases: processes and containers", "시작 단계: 프로세스와 컨테이너"),
+        svg::stacked_bar_chart(words("Startup phases: processes and containers", "시작 단계: 프로세스와 컨테이너") +
+                                   at_level(model, concurrency, words),
                                startup_series, sandboxes, axis),
         words("From launch to the workload's first instruction, from the kernel's side (eBPF tracepoints, "
               "or the wall clock where BPF was unavailable): namespaces, the root filesystem and cgroups "
@@ -187,7 +265,9 @@ std::string phases_section(const ReportModel& model, const Words& words) {
               "벽시계). 네임스페이스, 루트 파일시스템, cgroup이 컨테이너가 프로세스 시작에 더하는 것입니다."));
   if (!vms.empty())
     out += figure(
-        svg::stacked_bar_chart(words("Startup phases: virtual machines", "시작 단계: 가상 머신"), vm_series, vms, axis),
+        svg::stacked_bar_chart(words("Startup phases: virtual machines", "시작 단계: 가상 머신") +
+                                   at_level(model, concurrency, words),
+                               vm_series, vms, axis),
         words("Seen from the host, QEMU is one process: the guest kernel's boot and the workload both happen "
               "while it runs, so they share one bar segment.",
               "호스트에서 보면 QEMU는 하나의 프로세스입니다. 게스트 커널 부팅과 워크로드가 모두 그 실행 중에 "
@@ -203,7 +283,7 @@ std::string concurrency_section(const ReportModel& model, const Words& words) {
     std::vector<svg::Line> lines;
     bool any_line = false;
     for (const bench::TargetInfo& target : measured_targets(model)) {
-      svg::Line line{target_label(model, target, words), {}};
+      svg::Line line{chart_label(model, target, words), {}};
       for (int level : model.results.concurrency) {
         const CellSummary* cell = find_cell(model, target.name, workload, level);
         const MetricSummary* startup = cell ? cell->find("startup_ms") : nullptr;
@@ -219,8 +299,8 @@ std::string concurrency_section(const ReportModel& model, const Words& words) {
     charts += figure(svg::line_chart(words("Startup latency versus sandboxes started at once: ",
                                            "동시에 시작한 샌드박스 수와 시작 지연: ") +
                                          workload,
-                                     lines, {words("sandboxes started at once", "동시에 시작한 샌드박스 수")},
-                                     {words("startup (ms)", "시작 지연 (ms)")}),
+                                     lines, axis_of(words("sandboxes started at once", "동시에 시작한 샌드박스 수"), words),
+                                     axis_of(words("startup (ms)", "시작 지연 (ms)"), words)),
                      words("Solid lines: the median of the sandboxes' startup latencies; dashed: their 90th "
                            "percentile, the slow tail that grows first when sandboxes compete for the CPUs.",
                            "실선: 샌드박스 시작 지연의 중앙값, 점선: 90번째 백분위수(샌드박스들이 CPU를 두고 경쟁할 때 "
@@ -254,7 +334,7 @@ std::string price_list_section(const ReportModel& model, const Words& words) {
   if (!rows.empty())
     out +=
         figure(svg::bar_chart(words("One create+destroy cycle of each mechanism", "각 메커니즘의 생성+삭제 한 번"), {},
-                              rows, {words("µs of wall-clock time per cycle", "한 번에 걸린 벽시계 시간 (µs)")}),
+                              rows, axis_of(words("µs of wall-clock time per cycle", "한 번에 걸린 벽시계 시간 (µs)"), words)),
                words("Google Benchmark (mechanism_bench), each mechanism alone. A mechanism's price is its time "
                      "minus its baseline's (table below).",
                      "Google Benchmark(mechanism_bench)로 각 메커니즘을 따로 잰 값입니다. 메커니즘의 비용은 기준과의 "
@@ -285,44 +365,31 @@ std::string figures_section(const ReportModel& model, const Words& words) {
     for (const CellSummary& cell : model.cells) {
       const MetricSummary* metric = cell.find(text.metric);
       if (!metric) continue;
-      std::vector<std::string> fields = metric_table_row(cell, *metric);
+      std::vector<std::string> fields = metric_table_row(model, cell, *metric);
       rows += "<tr>";
       for (size_t i = 0; i < fields.size(); ++i)
         rows += std::string(i >= 2 ? "<td class=\"number\">" : "<td>") + escape_markup(fields[i]) + "</td>";
       rows += "</tr>\n";
     }
     if (rows.empty()) continue;
-    out += "<h3>" + words(text.english, text.korean) + " (" + text.unit + ")</h3>\n<table><tr>";
+    out += "<h3>" + escape_markup(words(text.english, text.korean)) + " (" + text.unit + ")</h3>\n<table><tr>";
     for (const char* column : kMetricColumns[words.ko ? 1 : 0]) out += "<th>" + escape_markup(column) + "</th>";
     out += "</tr>\n" + rows + "</table>\n";
   }
   return out + "</section>\n";
 }
 
-std::string environment_section(const ReportModel& model, const Words& words) {
-  std::string out = "<section id=\"environment\"><h2>" + words("Environment", "환경") + "</h2>\n";
+std::string environment_section(const ReportModel& model, Language language, const Words& words) {
+  std::string out =
+      "<section id=\"environment\"><h2>" + words("Settings and environment", "설정과 환경") + "</h2>\n";
   if (!model.vm_target.empty() && vm_is_emulated(model))
     out += "<p><span class=\"emulation\">" +
            words("TCG: the VM figures are software emulation", "TCG: VM 수치는 소프트웨어 에뮬레이션입니다") +
            "</span></p>\n";
   out += "<table>\n";
-  const char* keys[][3] = {{"kernel", "kernel", "커널"},
-                           {"cpu_model", "CPU", "CPU"},
-                           {"cores", "cores", "코어"},
-                           {"memory_bytes", "memory (bytes)", "메모리 (바이트)"},
-                           {"cgroup_mode", "cgroup mode", "cgroup 모드"},
-                           {"kvm", "accelerator (KVM)", "가속기 (KVM)"},
-                           {"isobench_version", "isobench", "isobench"},
-                           {"date", "date", "날짜"}};
-  for (const auto& key : keys) {
-    if (!model.environment.contains(key[0])) continue;
-    const nlohmann::json& value = model.environment[key[0]];
-    out += "<tr><th>" + words(key[1], key[2]) + "</th><td>" +
-           escape_markup(value.is_string() ? value.get<std::string>() : value.dump()) + "</td></tr>\n";
-  }
-  out += "<tr><th>" + words("sources", "원본 파일") + "</th><td>";
-  for (size_t i = 0; i < model.sources.size(); ++i) out += (i ? ", " : "") + escape_markup(model.sources[i]);
-  return out + "</td></tr>\n</table></section>\n";
+  for (const Fact& fact : run_facts(model, language))
+    out += "<tr><th>" + escape_markup(fact.label) + "</th><td>" + escape_markup(fact.value) + "</td></tr>\n";
+  return out + "</table></section>\n";
 }
 
 }  // namespace
@@ -341,11 +408,15 @@ std::string render_report_html(const ReportModel& model, Language language) {
   out += "<section id=\"summary\"><h2>" + words("Containers versus VMs", "컨테이너와 VM") +
          "</h2>\n<ul class=\"summary\">\n";
   for (const std::string& sentence : summary_sentences(model, language))
-    out += "<li>" + escape_markup(sentence) + "</li>\n";
+    out += "<li>" + with_code(sentence) + "</li>\n";
   out += "</ul></section>\n";
+  if (model.results.interrupted)
+    out += "<p><span class=\"emulation\">" +
+           words("Interrupted: these results are partial", "중단됨: 결과가 일부뿐입니다") + "</span></p>\n";
+  out += problems_section(model, language, words);
   out += startup_section(model, words) + memory_section(model, words) + cpu_section(model, words) +
          phases_section(model, words) + concurrency_section(model, words) + price_list_section(model, words) +
-         figures_section(model, words) + environment_section(model, words);
+         figures_section(model, words) + environment_section(model, language, words);
   return out + "</main></body></html>\n";
 }
 

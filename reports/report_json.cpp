@@ -22,7 +22,13 @@ ordered_json ratio_json(const SummaryRatio& ratio) {
 }  // namespace
 
 std::string render_report_json(const ReportModel& model, Language language) {
-  ordered_json doc = {{"schema", "isobench-report/1"}, {"sources", model.sources}, {"environment", model.environment}};
+  ordered_json facts = ordered_json::array();
+  for (const Fact& fact : run_facts(model, language)) facts.push_back({{"label", fact.label}, {"value", fact.value}});
+  ordered_json doc = {{"schema", "isobench-report/1"},
+                      {"sources", model.sources},
+                      {"interrupted", model.results.interrupted},
+                      {"facts", facts},
+                      {"problems", cell_problems(model, language)}};
   doc["summary"] = {{"sentences", summary_sentences(model, language)},
                     {"container_target", model.container_target},
                     {"vm_target", model.vm_target},
@@ -42,11 +48,20 @@ std::string render_report_json(const ReportModel& model, Language language) {
                                 {"p90", number(metric.summary.p90)},
                                 {"mean", number(metric.summary.mean)},
                                 {"stddev", number(metric.summary.stddev)},
-                                {"ratio_vs_bare", number(metric.ratio_vs_bare)}};
-    ordered_json entry = {{"target", cell.target}, {"workload", cell.workload}, {"concurrency", cell.concurrency},
-                          {"runs", cell.runs},     {"failures", cell.failures}, {"metrics", metrics}};
-    auto probes = model.probe_medians.find(cell_key(cell.target, cell.workload, cell.concurrency));
-    if (probes != model.probe_medians.end()) entry["probe_medians"] = probes->second;
+                                {"ratio_vs_bare", number(metric.ratio_vs_bare)},
+                                {"unit", metric_unit(metric.metric)}};
+    ordered_json errors = ordered_json::array();
+    for (const CellError& error : cell.errors) errors.push_back({{"error", error.text}, {"runs", error.runs}});
+    ordered_json entry = {{"target", cell.target},     {"workload", cell.workload},
+                          {"concurrency", cell.concurrency}, {"status", cell_status_name(cell.status)},
+                          {"runs", cell.runs},         {"failures", cell.failures},
+                          {"errors", errors},          {"metrics", metrics}};
+    if (cell.probes) {
+      ordered_json medians = ordered_json::object();
+      for (const NamedMedian& median : cell.probes->medians)
+        medians[median.name] = {{"median", number(median.median)}, {"source", median.source}};
+      entry["probe_medians"] = medians;
+    }
     doc["cells"].push_back(std::move(entry));
   }
   return doc.dump(2) + "\n";

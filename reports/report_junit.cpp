@@ -1,11 +1,12 @@
 // `isobench report --format junit`: for CI systems that chart test results. One test case
-// per cell and gated metric (startup, wall, cpu, memory: the metrics `compare` gates on);
-// a case fails when runs of its cell failed, is skipped when the metric was not measured,
-// and carries the median (in seconds for times, as JUnit's time attribute expects) and its
-// 95% interval. Regressions against a baseline are `compare --format junit`'s job.
+// per cell and gated metric (startup, wall, cpu, memory: the metrics `compare` gates on). A
+// case fails when runs of its cell failed (with their errors), is skipped when its target
+// could not run here, the benchmark was interrupted before it, or the metric is not measured
+// for it; it carries the median as its time when the metric is a time, and the figures as
+// text. Regressions against a baseline are `compare --format junit`'s job.
 #include <cmath>
 
-#include "reports/markup_escape.h"
+#include "reports/junit_xml.h"
 #include "reports/number_text.h"
 #include "reports/report_formats.h"
 
@@ -13,41 +14,53 @@ namespace isobench::reports {
 
 std::string render_report_junit(const ReportModel& model) {
   constexpr const char* kGated[] = {"startup_ms", "wall_ms", "cpu_ms", "tree_peak_kib"};
-  std::string cases;
-  int tests = 0, failures = 0, skipped = 0;
-  for (const CellSummary& cell : model.cells)
+  std::vector<JunitCase> cases;
+  for (const CellSummary& cell : model.cells) {
+    std::string errors;
+    for (const CellError& error : cell.errors)
+      errors += (errors.empty() ? "" : "; ") + error.text + (error.runs > 1 ? " (x" + std::to_string(error.runs) + ")" : "");
     for (const char* metric_name : kGated) {
-      ++tests;
+      JunitCase test;
+      test.classname = "isobench." + target_label(model, cell.target);
+      test.name = cell.workload + (cell.concurrency > 1 ? " x" + std::to_string(cell.concurrency) : "") + " " +
+                  metric_name;
       const MetricSummary* metric = cell.find(metric_name);
-      std::string name =
-          cell.workload + (cell.concurrency > 1 ? " x" + std::to_string(cell.concurrency) : "") + " " + metric_name;
-      bool is_time = std::string(metric_name).ends_with("_ms");
-      double seconds = metric && is_time ? metric->summary.median / 1e3 : 0;
-      cases += "    <testcase classname=\"isobench." + escape_markup(cell.target) + "\" name=\"" + escape_markup(name) +
-               "\" time=\"" + number_text("%.6f", std::isfinite(seconds) ? seconds : 0) + "\">\n";
-      if (!metric) {
-        ++skipped;
-        cases += "      <skipped message=\"not measured\"/>\n";
-      } else {
-        std::string detail = std::string(metric_name) + ": median " + number_text("%.3f", metric->summary.median) +
-                             " (95% CI " + number_text("%.3f", metric->median_ci.low) + "-" +
-                             number_text("%.3f", metric->median_ci.high) + "), p90 " +
-                             number_text("%.3f", metric->summary.p90) + ", " + std::to_string(metric->summary.count) +
-                             " runs, " + number_text("%.2fx", metric->ratio_vs_bare) + " bare";
-        if (cell.failures > 0) {
-          ++failures;
-          cases += "      <failure message=\"" + std::to_string(cell.failures) + " of " + std::to_string(cell.runs) +
-                   " runs failed\">" + escape_markup(detail) + "</failure>\n";
-        } else {
-          cases += "      <system-out>" + escape_markup(detail) + "</system-out>\n";
-        }
+      if (metric) {
+        if (std::string(metric_name).ends_with("_ms")) test.seconds = metric->summary.median / 1e3;
+        test.detail = std::string(metric_name) + ": median " + figure_text(metric_name, metric->summary.median) + " " +
+                      metric_display_unit(metric_name) + " (95% CI " + figure_text(metric_name, metric->median_ci.low) +
+                      "-" + figure_text(metric_name, metric->median_ci.high) + "), p90 " +
+                      figure_text(metric_name, metric->summary.p90) + ", " + std::to_string(metric->summary.count) +
+                      " runs, " + number_text("%.2fx", metric->ratio_vs_bare) + " bare";
       }
-      cases += "    </testcase>\n";
+      switch (cell.status) {
+        case CellStatus::kUnavailable:
+          test.outcome = JunitCase::Outcome::kSkipped;
+          test.message = "target not available here";
+          test.detail = errors;
+          break;
+        case CellStatus::kNotRun:
+          test.outcome = JunitCase::Outcome::kSkipped;
+          test.message = "not run: the benchmark was interrupted";
+          break;
+        case CellStatus::kFailed:
+        case CellStatus::kPartlyFailed:
+          test.outcome = JunitCase::Outcome::kFailed;
+          test.message = cell.failures > 0 ? std::to_string(cell.failures) + " of " + std::to_string(cell.runs) +
+                                                 " runs failed"
+                                           : "memory runs failed";
+          test.detail = errors + (test.detail.empty() ? "" : "\n" + test.detail);
+          break;
+        case CellStatus::kMeasured:
+          if (!metric) {
+            test.outcome = JunitCase::Outcome::kSkipped;
+            test.message = "not measured for this target or workload";
+          }
+      }
+      cases.push_back(std::move(test));
     }
-  std::string counts = " tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
-                       "\" skipped=\"" + std::to_string(skipped) + "\"";
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"isobench report\"" + counts +
-         ">\n  <testsuite name=\"isobench.report\"" + counts + ">\n" + cases + "  </testsuite>\n</testsuites>\n";
+  }
+  return render_junit("isobench report", cases);
 }
 
 }  // namespace isobench::reports

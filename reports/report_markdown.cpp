@@ -7,55 +7,63 @@
 #include "reports/report_text.h"
 
 namespace isobench::reports {
+namespace {
+
+/// A table cell's text: pipes would end the cell, line breaks the row.
+std::string cell_text(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+  return out;
+}
+
+}  // namespace
 
 std::string render_report_markdown(const ReportModel& model, Language language) {
   const bool ko = language == Language::kKorean;
-  std::string out =
-      ko ? "# isobench 보고서\n\n## 컨테이너와 VM\n\n" : "# isobench report\n\n## Containers versus VMs\n\n";
+  const Words words{ko};
+  std::string out = words("# isobench report\n\n", "# isobench 보고서\n\n");
+  if (model.results.interrupted)
+    out += words("**Interrupted: these results are partial.**\n\n", "**중단됨: 결과가 일부뿐입니다.**\n\n");
+  out += words("## Containers versus VMs\n\n", "## 컨테이너와 VM\n\n");
   for (const std::string& sentence : summary_sentences(model, language)) out += "- " + sentence + "\n";
+  std::vector<std::string> problems = cell_problems(model, language);
+  if (!problems.empty()) {
+    out += words("\n## Cells without full results\n\n", "\n## 결과가 온전하지 않은 셀\n\n");
+    for (const std::string& problem : problems) out += "- " + cell_text(problem) + "\n";
+  }
   for (const MetricText& text : kMetricTexts) {
     bool any = false;
     for (const CellSummary& cell : model.cells) any = any || cell.find(text.metric);
     if (!any) continue;
     out += std::string("\n## ") + (ko ? text.korean : text.english) + " (" + text.unit + ")\n\n";
     for (const char* column : kMetricColumns[ko ? 1 : 0]) out += std::string("| ") + column + " ";
-    out += "|\n|---|---|---|---|---|---|---|---|\n";
+    out += "|\n|---|---|---:|---:|---:|---:|---:|---:|\n";
     for (const CellSummary& cell : model.cells) {
       const MetricSummary* metric = cell.find(text.metric);
       if (!metric) continue;
-      for (const std::string& field : metric_table_row(cell, *metric)) out += "| " + field + " ";
+      for (const std::string& field : metric_table_row(model, cell, *metric)) out += "| " + cell_text(field) + " ";
       out += "|\n";
     }
   }
   bool any_phases = false;
-  for (const CellSummary& cell : model.cells)
-    any_phases = any_phases || model.probe_medians.count(cell_key(cell.target, cell.workload, cell.concurrency));
+  for (const CellSummary& cell : model.cells) any_phases = any_phases || cell.probes;
   if (any_phases) {
-    out += ko ? "\n## 시작 단계 (프로브, 중앙값 ms)\n\n" : "\n## Startup phases (probes, medians in ms)\n\n";
-    out += ko ? "| 대상 | 워크로드" : "| target | workload";
+    out += words("\n## Startup phases (probes, medians in ms)\n\n", "\n## 시작 단계 (프로브, 중앙값 ms)\n\n");
+    out += words("| target | workload | concurrency", "| 대상 | 워크로드 | 동시 실행");
     for (const PhaseText& phase : kPhaseTexts) out += std::string(" | ") + (ko ? phase.korean : phase.english);
-    out += " |\n|---|---";
-    for (size_t i = 0; i < std::size(kPhaseTexts); ++i) out += "|---";
+    out += " |\n|---|---|---:";
+    for (size_t i = 0; i < std::size(kPhaseTexts); ++i) out += "|---:";
     out += "|\n";
     for (const CellSummary& cell : model.cells) {
-      auto found = model.probe_medians.find(cell_key(cell.target, cell.workload, cell.concurrency));
-      if (found == model.probe_medians.end()) continue;
-      out += "| " + cell.target + " | " + cell.workload;
-      for (const PhaseText& phase : kPhaseTexts)
-        out += " | " + number_text("%.3f", phase_median(found->second, phase.phase));
+      if (!cell.probes) continue;
+      out += "| " + cell_text(target_label(model, cell.target)) + " | " + cell_text(cell.workload) + " | " +
+             std::to_string(cell.concurrency);
+      for (const PhaseText& phase : kPhaseTexts) out += " | " + figure_text("phase_ms", phase_median(cell, phase.phase));
       out += " |\n";
     }
   }
-  out += ko ? "\n## 환경\n\n" : "\n## Environment\n\n";
-  for (const char* key :
-       {"kernel", "cpu_model", "cores", "memory_bytes", "cgroup_mode", "kvm", "isobench_version", "date"})
-    if (model.environment.contains(key)) {
-      const nlohmann::json& value = model.environment[key];
-      out += std::string("- ") + key + ": " + (value.is_string() ? value.get<std::string>() : value.dump()) + "\n";
-    }
-  out += ko ? "- 원본 파일: " : "- sources: ";
-  for (size_t i = 0; i < model.sources.size(); ++i) out += (i ? ", " : "") + model.sources[i];
-  out += "\n";
+  out += words("\n## Settings and environment\n\n", "\n## 설정과 환경\n\n");
+  for (const Fact& fact : run_facts(model, language)) out += "- " + fact.label + ": " + cell_text(fact.value) + "\n";
   return out;
 }
 

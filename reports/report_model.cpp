@@ -1,5 +1,6 @@
 #include "reports/report_model.h"
 #include "reports/number_text.h"
+#include "reports/report_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -10,17 +11,12 @@ namespace isobench::reports {
 namespace {
 
 /// What makes two files one scenario: the same workloads and concurrency levels.
-Result<nlohmann::json> scenario_of(const LoadedResults& file) {
-  auto workloads = file.settings.find("workloads");
-  auto concurrency = file.settings.find("concurrency");
-  bool names = workloads != file.settings.end() && workloads->is_array() && !workloads->empty() &&
-               std::all_of(workloads->begin(), workloads->end(), [](const nlohmann::json& w) { return w.is_string(); });
-  bool levels = concurrency != file.settings.end() && concurrency->is_array() && !concurrency->empty() &&
-                std::all_of(concurrency->begin(), concurrency->end(),
-                            [](const nlohmann::json& c) { return c.is_number_integer() && c.get<int>() > 0; });
-  if (!names) return plain_error(file.name + ": settings.workloads is missing or not a list of workload names");
-  if (!levels) return plain_error(file.name + ": settings.concurrency is missing or not a list of positive integers");
-  return nlohmann::json{{"workloads", *workloads}, {"concurrency", *concurrency}};
+std::string scenario_of(const ResultsDocument& file) {
+  std::string text = "workloads ";
+  for (const std::string& workload : file.results.workloads) text += workload + ",";
+  text += " concurrency ";
+  for (int level : file.results.concurrency) text += std::to_string(level) + ",";
+  return text;
 }
 
 /// At the scenario's first concurrency level (1 unless the bench said otherwise).
@@ -57,66 +53,42 @@ const CellSummary* find_cell(const ReportModel& model, const std::string& target
   return nullptr;
 }
 
-std::string cell_key(const std::string& target, const std::string& workload, int concurrency) {
-  return target + "|" + workload + "|" + std::to_string(concurrency);
-}
-
-Result<ReportModel> build_report_model(const std::vector<LoadedResults>& files) {
+Result<ReportModel> build_report_model(const std::vector<ResultsDocument>& files) {
   if (files.empty()) return plain_error("no results files given");
   ReportModel model;
-  model.environment = files.front().environment;
-  auto first = scenario_of(files.front());
-  if (!first) return first.error();
-  const nlohmann::json scenario = *first;
-  for (const LoadedResults& file : files) {
-    auto this_one = scenario_of(file);
-    if (!this_one) return this_one.error();
-    if (*this_one != scenario)
-      return plain_error(file.name + " and " + files.front().name + " come from different scenarios (" +
-                         this_one->dump() + " vs " + scenario.dump() +
+  const ResultsDocument& first = files.front();
+  model.environment = first.environment;
+  model.settings = first.settings;
+  model.results.workloads = first.results.workloads;
+  model.results.concurrency = first.results.concurrency;
+  model.results.runs = first.results.runs;
+  model.results.warmup = first.results.warmup;
+  model.results.memory_runs = first.results.memory_runs;
+  model.results.probes_requested = first.results.probes_requested;
+  model.results.probes_active = first.results.probes_active;
+  for (const ResultsDocument& file : files) {
+    if (scenario_of(file) != scenario_of(first))
+      return plain_error(file.name + " and " + first.name + " come from different scenarios (" + scenario_of(file) +
+                         " vs " + scenario_of(first) +
                          "): one report cannot chart them together; report them one at a time");
     model.sources.push_back(file.name);
-    const nlohmann::json& doc = file.document;
-    const nlohmann::json& targets = doc.value("targets", nlohmann::json::array());
-    if (!targets.is_array()) return plain_error(file.name + ": \"targets\" is not an array");
-    for (const nlohmann::json& target : targets) {
-      if (!target.is_object() || !target.value("name", nlohmann::json()).is_string() ||
-          !target.value("kind", nlohmann::json("")).is_string() ||
-          !target.value("available", nlohmann::json(false)).is_boolean())
-        return plain_error(file.name + ": a \"targets\" entry is malformed");
-      std::string name = target.value("name", "");
-      bool known = std::any_of(model.results.targets.begin(), model.results.targets.end(),
-                               [&](const bench::TargetInfo& info) { return info.name == name; });
-      if (known || name.empty()) continue;
-      bool available = target.value("available", false);
-      const nlohmann::json& detail = target.value(available ? "version" : "skipped_because", nlohmann::json(""));
-      model.results.targets.push_back(
-          {name, target.value("kind", ""), available, detail.is_string() ? detail.get<std::string>() : detail.dump()});
+    model.results.interrupted = model.results.interrupted || file.results.interrupted;
+    for (const bench::TargetInfo& target : file.results.targets) {
+      auto known = std::find_if(model.results.targets.begin(), model.results.targets.end(),
+                                [&](const bench::TargetInfo& info) { return info.name == target.name; });
+      if (known == model.results.targets.end())
+        model.results.targets.push_back(target);
+      else if (!known->available && target.available)
+        *known = target;  // ran in one of the files: its runs are charted
     }
-    if (model.price_list.empty() && doc.contains("price_list")) {
-      model.price_list = price_entries(doc["price_list"]);
+    if (model.price_list.empty() && file.price_list.is_object()) {
+      model.price_list = price_entries(file.price_list);
       if (!model.price_list.empty()) model.price_list_source = file.name;
     }
-    const nlohmann::json& price_list_error = doc.value("price_list_error", nlohmann::json());
-    if (model.price_list_problem.empty() && price_list_error.is_string())
-      model.price_list_problem = price_list_error.get<std::string>();
+    if (model.price_list_problem.empty()) model.price_list_problem = file.price_list_error;
     const std::vector<bench::RunRecord>& records = file.results.records;
     model.results.records.insert(model.results.records.end(), records.begin(), records.end());
-    for (const nlohmann::json& summary : doc.value("summaries", nlohmann::json::array())) {
-      // Probe medians are an extra: a summary without a well-formed one is shown without it.
-      if (!summary.is_object() || !summary.contains("probes") || !summary["probes"].is_object()) continue;
-      const nlohmann::json& medians = summary["probes"].value("medians", nlohmann::json());
-      const nlohmann::json& target = summary.value("target", nlohmann::json());
-      const nlohmann::json& workload = summary.value("workload", nlohmann::json());
-      const nlohmann::json& concurrency = summary.value("concurrency", nlohmann::json(1));
-      if (!medians.is_object() || !target.is_string() || !workload.is_string() || !concurrency.is_number_integer())
-        continue;
-      model.probe_medians[cell_key(target, workload, concurrency)] = medians;
-    }
   }
-  model.results.workloads = scenario["workloads"].get<std::vector<std::string>>();
-  model.results.concurrency = scenario["concurrency"].get<std::vector<int>>();
-  model.results.runs = files.front().settings.value("runs", 0);
   model.cells = summarize_cells(model.results);
 
   for (const bench::TargetInfo& target : model.results.targets) {
@@ -127,7 +99,7 @@ Result<ReportModel> build_report_model(const std::vector<LoadedResults>& files) 
   }
   for (const std::string& workload : model.results.workloads) {
     if (!model.vm_target.empty() && !model.container_target.empty())
-      for (const char* metric : {"startup_ms", "tree_peak_kib", "cpu_ms"}) {
+      for (const char* metric : {"startup_ms", "tree_peak_kib", "overhead_kib", "cpu_ms"}) {
         SummaryRatio ratio = ratio_of(model, metric, workload, model.vm_target, model.container_target);
         if (std::isfinite(ratio.ratio)) model.vm_vs_container.push_back(ratio);
       }
@@ -155,27 +127,120 @@ std::string times(const SummaryRatio& ratio, bool ko) {
 }  // namespace
 
 bool vm_is_emulated(const ReportModel& model) {
-  const nlohmann::json& field = model.environment.value("kvm", nlohmann::json(""));
-  std::string kvm = field.is_string() ? field.get<std::string>() : "";
-  return kvm.find("unusable") != std::string::npos || kvm.find("absent") != std::string::npos ||
-         kvm.find("untested") != std::string::npos;
+  for (const bench::TargetInfo& target : model.results.targets)
+    if (target.kind == "vm" && target.available)
+      return target.detail.find("TCG") != std::string::npos || target.kvm.find("TCG") != std::string::npos;
+  return false;
 }
 
-double phase_median(const nlohmann::json& medians, const std::string& phase) {
-  if (!medians.is_object()) return NAN;
-  const nlohmann::json& entry = medians.value("phase." + phase + "_ms", nlohmann::json());
-  return entry.is_object() && entry.value("median", nlohmann::json()).is_number() ? entry["median"].get<double>() : NAN;
+std::string target_label(const ReportModel& model, const std::string& target) {
+  for (const bench::TargetInfo& info : model.results.targets)
+    if (info.name == target && info.kind == "vm" && vm_is_emulated(model)) return target + " (TCG)";
+  return target;
 }
 
-std::vector<std::string> metric_table_row(const CellSummary& cell, const MetricSummary& metric) {
-  return {cell.target,
+double phase_median(const CellSummary& cell, const std::string& phase) {
+  return cell.probes ? cell.probes->median("phase." + phase + "_ms") : NAN;
+}
+
+const char* metric_display_unit(const std::string& metric) {
+  return metric.ends_with("_ms") ? "ms" : "MiB";
+}
+
+std::string figure_text(const std::string& metric, double value) {
+  if (!std::isfinite(value)) return "-";
+  if (!metric.ends_with("_ms")) value /= 1024;  // KiB as MiB
+  double magnitude = std::fabs(value);
+  const char* pattern = magnitude >= 100 ? "%.0f" : magnitude >= 10 ? "%.1f" : magnitude >= 1 ? "%.2f" : "%.3f";
+  return number_text(pattern, value);
+}
+
+std::vector<std::string> metric_table_row(const ReportModel& model, const CellSummary& cell,
+                                          const MetricSummary& metric) {
+  const std::string& name = metric.metric;
+  return {target_label(model, cell.target),
           cell.workload,
           std::to_string(cell.concurrency),
           std::to_string(metric.summary.count),
-          number_text("%.3f", metric.summary.median),
-          number_text("%.3f", metric.median_ci.low) + "-" + number_text("%.3f", metric.median_ci.high),
-          number_text("%.3f", metric.summary.p90),
+          figure_text(name, metric.summary.median),
+          figure_text(name, metric.median_ci.low) + "-" + figure_text(name, metric.median_ci.high),
+          figure_text(name, metric.summary.p90),
           number_text("%.2fx", metric.ratio_vs_bare)};
+}
+
+namespace {
+
+std::string gib_text(uint64_t bytes) {
+  return number_text("%.1f GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+}
+
+std::string joined_words(const std::vector<std::string>& words, const char* separator) {
+  std::string text;
+  for (size_t i = 0; i < words.size(); ++i) text += (i ? separator : "") + words[i];
+  return text;
+}
+
+}  // namespace
+
+std::vector<Fact> run_facts(const ReportModel& model, Language language) {
+  const Words words{language == Language::kKorean};
+  auto source = [&](const char* setting) {
+    auto found = model.settings.sources.find(setting);
+    return found == model.settings.sources.end() ? std::string() : " (" + found->second + ")";
+  };
+  const bench::Environment& env = model.environment;
+  std::vector<Fact> facts = {
+      {words("measured runs per cell", "셀당 측정 실행 수"), std::to_string(model.results.runs) + source("runs")},
+      {words("warmup runs", "워밍업 실행 수"), std::to_string(model.results.warmup) + source("warmup")},
+      {words("memory runs", "메모리 측정 실행 수"), std::to_string(model.results.memory_runs) + source("memory_runs")},
+      {words("command", "명령"), joined_words(env.command, " ")},
+  };
+  if (!model.settings.cmd.empty())
+    facts.push_back({words("workload command", "워크로드 명령"), joined_words(model.settings.cmd, " ")});
+  if (model.results.interrupted)
+    facts.push_back({words("interrupted", "중단됨"), words("yes: the results are partial", "예: 결과가 일부뿐입니다")});
+  for (const bench::TargetInfo& target : model.results.targets) {
+    std::string value = target.available ? target.detail : words("not run: ", "실행 안 됨: ") + target.detail;
+    for (const std::string& note : target.notes) value += "; " + note;
+    facts.push_back({words("target ", "대상 ") + target_label(model, target.name), value});
+  }
+  facts.push_back({"KVM", env.kvm.empty() ? words("not recorded", "기록 없음") : env.kvm});
+  facts.push_back({words("kernel", "커널"), env.kernel});
+  facts.push_back({"CPU", env.cpu_model + ", " + std::to_string(env.cores) + words(" cores", "코어")});
+  facts.push_back({words("memory", "메모리"), gib_text(env.memory_bytes)});
+  facts.push_back({words("cgroup mode", "cgroup 모드"), env.cgroup_mode});
+  facts.push_back({words("isobench version", "isobench 버전"), env.isobench_version});
+  facts.push_back({words("date", "날짜"), env.date});
+  facts.push_back({words("sources", "원본 파일"), joined_words(model.sources, ", ")});
+  return facts;
+}
+
+std::vector<std::string> cell_problems(const ReportModel& model, Language language) {
+  const Words words{language == Language::kKorean};
+  std::vector<std::string> lines;
+  for (const CellSummary& cell : model.cells) {
+    if (cell.status == CellStatus::kMeasured) continue;
+    std::string where = target_label(model, cell.target) + " " + cell.workload +
+                        (model.results.concurrency.size() > 1 ? " x" + std::to_string(cell.concurrency) : "") + ": ";
+    std::string what;
+    switch (cell.status) {
+      case CellStatus::kUnavailable: what = words("not available here: ", "이 호스트에서 실행 불가: "); break;
+      case CellStatus::kNotRun: what = words("not run (the benchmark was interrupted)", "실행 안 됨 (벤치마크 중단)"); break;
+      case CellStatus::kFailed:
+        what = words("every run failed", "모든 실행 실패") + " (" + std::to_string(cell.failures) + "/" +
+               std::to_string(cell.runs) + "): ";
+        break;
+      default:
+        what = cell.failures == 0 ? words("memory runs failed: ", "메모리 측정 실행 실패: ")
+                                  : std::to_string(cell.failures) + "/" + std::to_string(cell.runs) +
+                                        words(" runs failed: ", "개 실행 실패: ");
+    }
+    std::vector<std::string> errors;
+    for (const CellError& error : cell.errors)
+      errors.push_back(error.runs > 1 ? error.text + " (x" + std::to_string(error.runs) + ")" : error.text);
+    lines.push_back(where + what + joined_words(errors, "; "));
+  }
+  return lines;
 }
 
 std::vector<std::string> summary_sentences(const ReportModel& model, Language language) {
@@ -189,9 +254,9 @@ std::vector<std::string> summary_sentences(const ReportModel& model, Language la
                             : "The VM column is empty because the VM could not run on this host: ") +
                         unavailable_vm->detail);
   } else if (model.vm_target.empty() || model.container_target.empty()) {
-    sentences.push_back(ko ? "이 결과에는 VM 열이 없습니다. 컨테이너와 VM을 비교하려면 `isobench bench --targets "
-                             "bare,isobench,vm`을 실행하세요."
-                           : "These results have no VM column: run `isobench bench --targets bare,isobench,vm` to "
+    sentences.push_back(ko ? "이 결과에는 VM 열이 없습니다. 컨테이너와 VM을 비교하려면 \"isobench bench --targets "
+                             "bare,isobench,vm\"을 실행하세요."
+                           : "These results have no VM column: run \"isobench bench --targets bare,isobench,vm\" to "
                              "compare containers with VMs.");
   }
   for (const SummaryRatio& ratio : model.vm_vs_container) {
@@ -200,8 +265,15 @@ std::vector<std::string> summary_sentences(const ReportModel& model, Language la
                              : ratio.workload + ": the VM took " + times(ratio, ko) +
                                    " as long as the container to start.");
     else if (ratio.metric == "tree_peak_kib")
-      sentences.push_back(ko ? ratio.workload + ": VM은 컨테이너보다 " + times(ratio, ko) + "의 메모리를 썼습니다."
-                             : ratio.workload + ": the VM used " + times(ratio, ko) + " the memory of the container.");
+      sentences.push_back(ko ? ratio.workload + ": 워크로드를 포함한 전체 메모리는 VM이 컨테이너의 " + times(ratio, ko) +
+                                   "입니다."
+                             : ratio.workload + ": with the workload included on both sides, the VM used " +
+                                   times(ratio, ko) + " the memory of the container.");
+    else if (ratio.metric == "overhead_kib")
+      sentences.push_back(ko ? ratio.workload + ": 워크로드 자체를 뺀 오버헤드는 VM이 컨테이너의 " + times(ratio, ko) +
+                                   "입니다."
+                             : ratio.workload + ": beyond the workload's own memory, the VM needed " +
+                                   times(ratio, ko) + " the overhead of the container.");
     else
       sentences.push_back(ko ? ratio.workload + ": VM의 CPU 시간은 컨테이너의 " + times(ratio, ko) + "입니다."
                              : ratio.workload + ": the VM used " + times(ratio, ko) +

@@ -3,16 +3,13 @@
 // summary. Every format renders this model (one pure renderer per format).
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/harness/run_record.h"
 #include "reports/cell_summary.h"
 #include "reports/price_list.h"
-#include "reports/results_reader.h"
+#include "reports/results_document.h"
 
 namespace isobench::reports {
 
@@ -24,7 +21,7 @@ enum class Language { kEnglish, kKorean };
 inline constexpr size_t kMinimumRunsForInterval = 3;
 
 struct SummaryRatio {
-  std::string metric;  ///< startup_ms, tree_peak_kib or workload_peak_kib, cpu_ms
+  std::string metric;  ///< startup_ms, tree_peak_kib (whole with whole), overhead_kib (overhead with overhead), cpu_ms
   std::string workload;
   double ratio = NAN;
   bench::Interval ci{NAN, NAN};  ///< NaN when either side has fewer than kMinimumRunsForInterval runs
@@ -32,11 +29,11 @@ struct SummaryRatio {
 
 struct ReportModel {
   std::vector<std::string> sources;  ///< the files, in order
-  nlohmann::json environment;        ///< of the first file
-  bench::BenchmarkResults results;   ///< every run of every file
+  bench::Environment environment;    ///< of the first file
+  RunSettings settings;              ///< of the first file
+  bench::BenchmarkResults results;   ///< every run of every file; interrupted when any was
+  /// Every cell, the failed, unavailable and unrun ones included (summarize_cells).
   std::vector<CellSummary> cells;
-  /// "target|workload|concurrency" -> the probes' medians (summaries[].probes.medians)
-  std::map<std::string, nlohmann::json> probe_medians;
   std::string container_target;  ///< "isobench" when present, else another container target
   std::string vm_target;         ///< "vm" when present
   std::vector<SummaryRatio> vm_vs_container;
@@ -49,31 +46,55 @@ struct ReportModel {
 };
 
 /// Merges `files` (all of one scenario: the same workloads and concurrency, else an error
-/// naming both files) and summarises them.
-Result<ReportModel> build_report_model(const std::vector<LoadedResults>& files);
+/// naming both files) and summarises them. Reads nothing but the typed documents.
+Result<ReportModel> build_report_model(const std::vector<ResultsDocument>& files);
+
+/// One labelled line of a report's settings and environment section ("runs", "10").
+struct Fact {
+  std::string label;
+  std::string value;
+};
+
+/// What every report shows about how and where it was measured, in `language`: runs,
+/// warmup and memory runs with where each setting came from, the exact command, each
+/// target's version and notes (skip reasons of the unavailable ones), KVM as the run used
+/// it, the host, and the sources. Values in human units (GiB, not bytes).
+std::vector<Fact> run_facts(const ReportModel& model, Language language);
+
+/// The cells that did not measure in full (failed, partly failed, unavailable, not run),
+/// one line each with the error, in `language`: what every format lists.
+std::vector<std::string> cell_problems(const ReportModel& model, Language language);
 
 /// The plain-words summary at the top of every report, in `language`.
 std::vector<std::string> summary_sentences(const ReportModel& model, Language language);
 
-/// The median of one startup phase ("namespaces") in a cell's probe medians, NaN when absent.
-double phase_median(const nlohmann::json& medians, const std::string& phase);
+/// The median of one startup phase ("namespaces") in a cell's probes, NaN when absent.
+double phase_median(const CellSummary& cell, const std::string& phase);
 
 /// Whether the VM figures come from TCG (software emulation) rather than KVM.
 bool vm_is_emulated(const ReportModel& model);
 
-/// The cells of one row of a metric's table, formatted: target, workload, concurrency, runs,
-/// median, "low-high" 95% CI, p90, "N.NNx" vs bare.
-std::vector<std::string> metric_table_row(const CellSummary& cell, const MetricSummary& metric);
+/// A target's name as tables show it: a VM that ran under TCG is marked "vm (TCG)".
+std::string target_label(const ReportModel& model, const std::string& target);
+
+/// The cells of one row of a metric's table, formatted: target (with the TCG mark),
+/// workload, concurrency, runs, median, "low-high" 95% CI, p90, "N.NNx" vs bare; memory in
+/// MiB, times with the digits that matter.
+std::vector<std::string> metric_table_row(const ReportModel& model, const CellSummary& cell,
+                                          const MetricSummary& metric);
+
+/// A metric's figure in the unit its table shows (metric_display_unit): ms as they are,
+/// KiB as MiB; three significant digits, no trailing ".000".
+std::string figure_text(const std::string& metric, double value);
+/// "ms" or "MiB".
+const char* metric_display_unit(const std::string& metric);
 
 /// The scenario's first concurrency level (1 when none is given): where the summaries,
 /// charts and ratios compare targets.
 int first_concurrency(const ReportModel& model);
 
-/// The cell of target x workload x concurrency, or null when it has no runs.
+/// The cell of target x workload x concurrency, or null when there is none.
 const CellSummary* find_cell(const ReportModel& model, const std::string& target, const std::string& workload,
                              int concurrency);
-
-/// The key for probe_medians.
-std::string cell_key(const std::string& target, const std::string& workload, int concurrency);
 
 }  // namespace isobench::reports

@@ -19,13 +19,19 @@ struct MetricText {
   const char* korean;
 };
 
+/// The metrics every report tables, with one definition each (cell_summary.h); `unit` as
+/// shown (memory in MiB).
 inline constexpr MetricText kMetricTexts[] = {
     {"startup_ms", "ms", "Startup latency (launch to the workload's first instruction)",
      "시작 지연 (실행부터 워크로드의 첫 명령까지)"},
     {"wall_ms", "ms", "Launch to exit", "실행부터 종료까지"},
-    {"cpu_ms", "ms", "CPU time of the whole process tree", "프로세스 트리 전체의 CPU 시간"},
-    {"workload_peak_kib", "KiB", "Workload's own peak memory (VmHWM)", "워크로드 자체의 최대 메모리 (VmHWM)"},
-    {"tree_peak_kib", "KiB", "Peak memory charged to the target's processes", "대상 프로세스들에 청구된 최대 메모리"},
+    {"cpu_ms", "ms", "CPU time of everything the target started, the workload included",
+     "대상이 시작한 모든 것(워크로드 포함)의 CPU 시간"},
+    {"workload_peak_kib", "MiB", "The workload's own peak memory (VmHWM)", "워크로드 자체의 최대 메모리 (VmHWM)"},
+    {"tree_peak_kib", "MiB", "Whole target's peak memory, the workload included (memory runs)",
+     "워크로드를 포함한 대상 전체의 최대 메모리 (메모리 측정 실행)"},
+    {"overhead_kib", "MiB", "What the target adds: its whole peak minus bare's for the same workload",
+     "대상이 더하는 메모리: 대상 전체의 최대치에서 같은 워크로드의 bare 최대치를 뺀 값"},
 };
 
 /// The columns of a metric's table (metric_table_row), English then Korean.

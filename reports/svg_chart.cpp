@@ -47,6 +47,20 @@ std::string tick_text(double value) {
   return text;
 }
 
+}  // namespace
+
+bool needs_log_scale(const std::vector<double>& values) {
+  double low = INFINITY, high = 0;
+  for (double value : values)
+    if (std::isfinite(value) && value > 0) {
+      low = std::min(low, value);
+      high = std::max(high, value);
+    }
+  return std::isfinite(low) && high / low > 100;
+}
+
+namespace {
+
 /// Maps figures to pixels, linearly from zero or logarithmically between powers of ten.
 class Scale {
  public:
@@ -63,7 +77,7 @@ class Scale {
       high = std::max(high, axis.reference);
     }
     if (!std::isfinite(low)) low = high = 1;
-    log_ = !axis.linear_only && high / low > 100;
+    log_ = axis.log_always || (!axis.linear_only && high / low > 100);
     if (log_) {
       low_ = std::pow(10, std::floor(std::log10(low)));
       high_ = std::pow(10, std::ceil(std::log10(high)));
@@ -164,7 +178,7 @@ std::string value_axis(const Scale& scale, const Frame& frame, const ValueAxis& 
          "\" y2=\"" + fixed(bottom) + "\" stroke=\"#000\" stroke-width=\"1.5\"/>";
   out += "<text x=\"" + fixed((frame.left + frame.right()) / 2) + "\" y=\"" + fixed(bottom + 58) +
          "\" font-size=\"18\" text-anchor=\"middle\">" + escape_markup(axis.label) +
-         (scale.log() ? " — log scale" : "") + "</text>";
+         (scale.log() ? escape_markup(axis.log_note) : "") + "</text>";
   return out;
 }
 
@@ -249,7 +263,8 @@ std::string distribution_chart(const std::string& title, const std::vector<Distr
     out += "<rect x=\"" + fixed(scale(q1)) + "\" y=\"" + fixed(middle - 16) + "\" width=\"" +
            fixed(std::max(scale(q3) - scale(q1), 2.0)) + "\" height=\"32\" fill=\"" + colour +
            "\" fill-opacity=\"0.25\" stroke=\"" + colour + "\" stroke-width=\"2\"><title>" +
-           escape_markup(row.label + ": quartiles " + figure(q1) + "-" + figure(q3) + ", median " + figure(median)) +
+           escape_markup(row.label + ": " + axis.quartiles_word + " " + figure(q1) + "-" + figure(q3) + ", " +
+                         axis.median_word + " " + figure(median)) +
            "</title></rect>";
     out += "<line x1=\"" + fixed(scale(median)) + "\" y1=\"" + fixed(middle - 18) + "\" x2=\"" + fixed(scale(median)) +
            "\" y2=\"" + fixed(middle + 18) + "\" stroke=\"#000\" stroke-width=\"3\"/>";

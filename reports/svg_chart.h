@@ -21,7 +21,18 @@ struct ValueAxis {
   bool linear_only = false;
   /// A reference line (1.0 for "times bare"), NaN for none.
   double reference = NAN;
+  /// Logarithmic whatever these figures span: charts of one report that are read side by
+  /// side (one per workload) follow one scale rule (needs_log_scale over all of them).
+  bool log_always = false;
+  /// Written after the label on a logarithmic axis, in the report's language.
+  std::string log_note = " — log scale";
+  /// The words of a distribution's tooltip, in the report's language.
+  std::string quartiles_word = "quartiles";
+  std::string median_word = "median";
 };
+
+/// Whether figures spanning `values` get a logarithmic axis: more than two orders of magnitude.
+bool needs_log_scale(const std::vector<double>& values);
 
 /// One row of a distribution chart: a box (quartiles, median, whiskers at the furthest
 /// sample within 1.5 IQR) with every raw sample drawn as a point over it.

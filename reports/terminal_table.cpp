@@ -8,9 +8,9 @@
 namespace isobench::reports {
 namespace {
 
-std::string median_text(const CellSummary& cell, const std::string& metric, const char* pattern = "%.3f") {
+std::string median_text(const CellSummary& cell, const std::string& metric) {
   const MetricSummary* summary = cell.find(metric);
-  return summary ? number_text(pattern, summary->summary.median) : "-";
+  return summary ? figure_text(metric, summary->summary.median) : "-";
 }
 
 std::string ratio_text(const CellSummary& cell, const std::string& metric) {
@@ -20,30 +20,33 @@ std::string ratio_text(const CellSummary& cell, const std::string& metric) {
 
 }  // namespace
 
-std::string render_terminal_table(const bench::BenchmarkResults& results, const std::vector<CellSummary>& cells) {
+std::string render_terminal_table(const ReportModel& model) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-22s %-22s %4s %11s %8s %11s %8s %10s %9s %9s %6s\n", "target", "workload", "conc",
-                "startup ms", "vs bare", "wall ms", "vs bare", "cpu ms", "wl KiB", "tree KiB", "fails");
+  std::snprintf(line, sizeof line, "%-22s %-22s %4s %11s %8s %11s %8s %10s %9s %9s %9s %7s\n", "target", "workload",
+                "conc", "startup ms", "vs bare", "wall ms", "vs bare", "cpu ms", "wl MiB", "whole MiB", "ovh MiB",
+                "fails");
   out += line;
-  for (const CellSummary& cell : cells) {
-    std::snprintf(line, sizeof line, "%-22s %-22s %4d %11s %8s %11s %8s %10s %9s %9s %3d/%-3d\n", cell.target.c_str(),
-                  cell.workload.c_str(), cell.concurrency, median_text(cell, "startup_ms").c_str(),
-                  ratio_text(cell, "startup_ms").c_str(), median_text(cell, "wall_ms").c_str(),
-                  ratio_text(cell, "wall_ms").c_str(), median_text(cell, "cpu_ms").c_str(),
-                  median_text(cell, "workload_peak_kib", "%.0f").c_str(),
-                  median_text(cell, "tree_peak_kib", "%.0f").c_str(), cell.failures, cell.runs);
+  for (const CellSummary& cell : model.cells) {
+    if (cell.status == CellStatus::kUnavailable) continue;  // listed below with the reason
+    std::string fails = std::to_string(cell.failures) + "/" + std::to_string(cell.runs);
+    std::snprintf(line, sizeof line, "%-22s %-22s %4d %11s %8s %11s %8s %10s %9s %9s %9s %7s\n",
+                  target_label(model, cell.target).c_str(), cell.workload.c_str(), cell.concurrency,
+                  median_text(cell, "startup_ms").c_str(), ratio_text(cell, "startup_ms").c_str(),
+                  median_text(cell, "wall_ms").c_str(), ratio_text(cell, "wall_ms").c_str(),
+                  median_text(cell, "cpu_ms").c_str(), median_text(cell, "workload_peak_kib").c_str(),
+                  median_text(cell, "tree_peak_kib").c_str(), median_text(cell, "overhead_kib").c_str(),
+                  fails.c_str());
     out += line;
   }
   out +=
-      "medians of successful runs; startup = launch to the workload's first instruction (handshake); "
-      "cpu = user+system of the target's whole process tree (rusage); wl = the workload's VmHWM;\n"
-      "tree = peak memory charged to the target's processes in a measuring cgroup (untimed extra runs; anonymous "
-      "and newly cached pages, not shared file pages; includes the "
-      "workload for bare and bwrap, which make no cgroup of their own)\n";
-  for (const bench::TargetInfo& target : results.targets)
-    if (!target.available) out += "skipped " + target.name + ": " + target.detail + "\n";
-  for (const CellSummary& cell : cells)
+      "medians of successful runs; startup = launch to the workload's first instruction (handshake); cpu = user+system "
+      "of everything the target started, the workload included (rusage);\nwl = the workload's own peak (VmHWM); whole = "
+      "peak of everything the target started, the workload included (a measuring cgroup, untimed extra runs); ovh = "
+      "whole - bare's whole (what the target adds)\n";
+  if (model.results.interrupted) out += "interrupted: these results are partial\n";
+  for (const std::string& problem : cell_problems(model, Language::kEnglish)) out += "not measured in full: " + problem + "\n";
+  for (const CellSummary& cell : model.cells)
     for (const MetricSummary& metric : cell.metrics)
       for (const std::string& warning : metric.warnings)
         if (metric.metric == "wall_ms") out += "warning: " + cell.target + " " + cell.workload + ": " + warning + "\n";

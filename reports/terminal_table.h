@@ -1,16 +1,18 @@
-// The terminal summary of a benchmark: one row per cell with medians, their 95% intervals
-// and ratios against bare. Pure: returns text.
+// The terminal summary of a benchmark: one row per cell with medians and ratios against
+// bare. Pure: returns text.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "bench/harness/run_record.h"
 #include "reports/cell_summary.h"
+#include "reports/report_model.h"
 
 namespace isobench::reports {
 
-std::string render_terminal_table(const bench::BenchmarkResults& results, const std::vector<CellSummary>& cells);
+/// Every cell, with the reason of each one that did not measure in full, the skipped
+/// targets, and an "interrupted" line when the benchmark was stopped.
+std::string render_terminal_table(const ReportModel& model);
 
 /// With --probes: per cell, the median startup phases from the kernel's side and the median
 /// CPU, memory, syscall and KVM figures; then the notes (probes off, fallbacks). Empty when

@@ -10,6 +10,7 @@
 #include "bench/harness/run_launch.h"
 #include "common/bounded_input.h"
 #include "common/file_io.h"
+#include "runner/cgroup/cgroup_dirs.h"
 
 namespace isobench::bench {
 namespace {
@@ -44,7 +45,59 @@ nlohmann::json last_report_line(const std::string& out) {
   return found;
 }
 
-/// The harness's own measuring cgroup for memory rounds, on whatever cgroup layout the host has.
+/// One memory round's measuring cgroup: isobench/<name> in the hierarchies the cgroup
+/// manager uses, which the target's process joins before exec. Its peak is the whole
+/// target's: everything the target starts stays below it, because targets whose runtime
+/// makes a cgroup of its own make it there (Target::measured_invocation). All that is below
+/// belongs to the run and goes with it, leaves first: a killed container's cgroup, and the
+/// path that runc and crun make in every hierarchy, not only in those the harness uses.
+class MeasuringCgroup {
+ public:
+  MeasuringCgroup(std::string name, std::unique_ptr<runner::Cgroup> cgroup, std::vector<std::string> hierarchies,
+                  runner::CgroupFs& fs)
+      : name_(std::move(name)), cgroup_(std::move(cgroup)), hierarchies_(std::move(hierarchies)), fs_(fs) {}
+  MeasuringCgroup(const MeasuringCgroup&) = delete;
+  MeasuringCgroup& operator=(const MeasuringCgroup&) = delete;
+  ~MeasuringCgroup() {
+    join_.reset();
+    const std::string below = std::string("/") + runner::kCgroupParent + "/" + name_;
+    for (const std::string& hierarchy : hierarchies_) remove_children(hierarchy + below);
+    cgroup_.reset();
+    for (const std::string& hierarchy : hierarchies_) remove_tree(hierarchy + below);
+  }
+  const std::string& name() const { return name_; }
+  /// Write "0" to it to join (v1 tasks, or the v2 leaf's cgroup.procs).
+  int join_fd() const { return join_.get(); }
+  void hold_join(UniqueFd join) { join_ = std::move(join); }
+  /// Peak memory since creation, the nested cgroups included (v1 accounting is hierarchical
+  /// on every kernel since 5.x; v2 always is); NaN when the host does not tell.
+  double peak_kib() const {
+    auto stats = cgroup_->stats();
+    if (!stats || !stats->memory_peak_bytes) return NAN;
+    return static_cast<double>(*stats->memory_peak_bytes) / 1024;
+  }
+
+ private:
+  void remove_children(const std::string& dir) {
+    auto children = fs_.list_dirs(dir);
+    if (!children) return;
+    for (const std::string& child : *children) remove_tree(dir + "/" + child);
+  }
+  void remove_tree(const std::string& dir) {
+    if (!fs_.exists(dir)) return;
+    remove_children(dir);
+    (void)runner::kill_cgroup_procs(fs_, dir);
+    (void)runner::remove_cgroup_dir(fs_, dir);
+  }
+
+  std::string name_;
+  std::unique_ptr<runner::Cgroup> cgroup_;
+  UniqueFd join_;
+  std::vector<std::string> hierarchies_;  ///< every cgroup mount of the host
+  runner::CgroupFs& fs_;
+};
+
+/// Makes the measuring cgroups of memory rounds, on whatever cgroup layout the host has.
 class MemoryProbe {
  public:
   static std::unique_ptr<MemoryProbe> make() {
@@ -54,22 +107,42 @@ class MemoryProbe {
     auto manager = runner::make_cgroup_manager(runner::parse_cgroup_layout(*mountinfo), probe->fs_);
     if (!manager) return nullptr;
     probe->manager_ = std::move(*manager);
+    probe->hierarchies_ = runner::cgroup_mount_points(*mountinfo);
     return probe;
   }
-  /// A fresh cgroup and a descriptor through which a process joins it by writing "0".
-  Result<std::pair<std::unique_ptr<runner::Cgroup>, UniqueFd>> open(const std::string& name) {
-    auto cgroup = manager_->create(name, {});
+  /// A fresh measuring cgroup isobench/<name>.
+  Result<std::unique_ptr<MeasuringCgroup>> open(const std::string& name) {
+    auto cgroup = manager_->create_accounting(name);
     if (!cgroup) return cgroup.error();
-    std::string join_file = manager_->mode() == runner::CgroupMode::kV2 ? "/cgroup.procs" : "/tasks";
-    auto fd = fs_.open_for_write((*cgroup)->paths().front() + join_file);
+    const std::string dir = (*cgroup)->paths().front();
+    // From here on, a failure removes it all.
+    auto measuring = std::make_unique<MeasuringCgroup>(name, std::move(*cgroup), hierarchies_, fs_);
+    std::string join_file = dir + "/tasks";
+    if (manager_->mode() == runner::CgroupMode::kV2) {
+      // A v2 cgroup whose children get controllers holds no process itself: the target joins
+      // a leaf, and the cgroups runtimes nest beside it get memory and pids (best effort:
+      // without them their memory is charged here all the same).
+      if (auto available = fs_.read(dir + "/cgroup.controllers")) {
+        std::string wanted;
+        for (const char* controller : {"memory", "pids"})
+          if (runner::contains_word(*available, controller))
+            wanted += std::string(wanted.empty() ? "+" : " +") + controller;
+        if (!wanted.empty()) (void)fs_.write(dir + "/cgroup.subtree_control", wanted);
+      }
+      ISOBENCH_TRY(fs_.make_dir(dir + "/target"));
+      join_file = dir + "/target/cgroup.procs";
+    }
+    auto fd = fs_.open_for_write(join_file);
     if (!fd) return fd.error();
-    return std::pair{std::move(*cgroup), std::move(*fd)};
+    measuring->hold_join(std::move(*fd));
+    return measuring;
   }
 
  private:
   MemoryProbe() = default;
   runner::HostCgroupFs fs_;
   std::unique_ptr<runner::CgroupManager> manager_;
+  std::vector<std::string> hierarchies_;
 };
 
 /// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for.
@@ -80,30 +153,24 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, int
                                 MemoryProbe* memory = nullptr, probes::ProbeSession* probes = nullptr) {
   std::vector<RunRecord> records;
   std::vector<std::pair<std::string, Result<LaunchedRun>>> launched;
-  std::vector<std::unique_ptr<runner::Cgroup>> measuring;
+  std::vector<std::unique_ptr<MeasuringCgroup>> measuring;  // one per slot, null when not measured
   const auto self = static_cast<pid_t>(syscall(SYS_gettid));
   // Only the launches: every child this thread forks meanwhile is a run of its own.
   if (probes && !probes->add_launcher(self)) probes = nullptr;
   for (int slot = 0; slot < cell.concurrency && !stop_requested(stop_fd); ++slot) {
     std::string run_id = "isobench-" + std::to_string(getpid()) + "-" + std::to_string(run_counter++);
-    auto invocation = cell.target->invocation(*cell.workload, run_id);
-    if (!invocation) {
-      launched.emplace_back(run_id, invocation.error());
-      measuring.emplace_back();
-      continue;
-    }
-    UniqueFd join;
+    std::unique_ptr<MeasuringCgroup> measured;
     if (memory) {
       auto opened = memory->open("bench-" + run_id);
-      if (opened) {
-        measuring.push_back(std::move(opened->first));
-        join = std::move(opened->second);
-        invocation->cgroup_join_fd = join.get();
-      } else {
-        measuring.emplace_back();
-      }
-    } else {
-      measuring.emplace_back();
+      if (opened) measured = std::move(*opened);
+    }
+    auto invocation = measured ? cell.target->measured_invocation(*cell.workload, run_id, measured->name())
+                               : cell.target->invocation(*cell.workload, run_id);
+    if (invocation && measured) invocation->cgroup_join_fd = measured->join_fd();
+    measuring.push_back(std::move(measured));
+    if (!invocation) {
+      launched.emplace_back(run_id, invocation.error());
+      continue;
     }
     launched.emplace_back(run_id, launch(*invocation));
   }
@@ -141,11 +208,7 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, int
     }
     if (memory) {
       record.memory_round = true;
-      if (auto& cgroup = measuring[static_cast<size_t>(slot)]) {
-        auto stats = cgroup->stats();
-        if (stats && stats->memory_peak_bytes)
-          record.tree_peak_kib = static_cast<double>(*stats->memory_peak_bytes) / 1024;
-      }
+      if (const auto& measured = measuring[static_cast<size_t>(slot)]) record.tree_peak_kib = measured->peak_kib();
     }
     record.target = cell.target->name();
     record.workload = cell.workload->label();
@@ -210,9 +273,14 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
     auto probed = (*target)->probe();
     info.available = probed.ok();
     info.detail = probed ? *probed : probed.error().text();
+    if (info.available) {
+      info.notes = (*target)->notes();
+      info.kvm = (*target)->kvm_verdict();
+    }
     results.targets.push_back(info);
     if (info.available) targets.push_back(std::move(*target));
   }
+  if (options.require_every_target && targets.size() < results.targets.size()) return results;
 
   std::vector<Cell> cells;
   for (const auto& target : targets)

@@ -26,7 +26,7 @@ struct HarnessOptions {
   uint64_t seed = 1;            ///< for the shuffle: the same seed, the same order
   /// Extra untimed runs per cell inside a memory cgroup of the harness, for the runtime's
   /// peak memory (memory accounting would distort timings, so it is kept out of them).
-  int memory_runs = 3;
+  int memory_runs = 5;  // compare judges a metric from 5 runs a side (CompareOptions::min_samples)
   /// Measured runs are followed by these probes and carry their report (warmups and memory
   /// rounds are not); null for none.
   probes::ProbeSession* probes = nullptr;
@@ -34,6 +34,9 @@ struct HarnessOptions {
   /// CLI's InterruptGuard: an eventfd its SIGINT/SIGTERM handler writes); -1 for none. The
   /// harness only polls it: it never reads it and knows nothing of signals.
   int stop_fd = -1;
+  /// Run nothing when a requested target cannot run here: the results then list the
+  /// targets, with the reasons, and no runs (`bench` without --allow-unavailable).
+  bool require_every_target = false;
 };
 
 /// Called after each measured round: (rounds done, rounds planned, target just run).

@@ -19,6 +19,13 @@ struct TargetInfo {
   std::string kind;  ///< process, container, vm
   bool available = false;
   std::string detail;  ///< version, or why it was skipped
+  /// What a reader of the figures must know about how this target ran (crun's private mount
+  /// namespace on hybrid hosts), one sentence each.
+  std::vector<std::string> notes;
+  /// vm targets: the timed KVM boot probe's verdict ("usable (booted in 0.4 s)", or why not
+  /// and that TCG ran instead); empty for other kinds.
+  std::string kvm;
+  bool operator==(const TargetInfo&) const = default;
 };
 
 struct RunRecord {
@@ -36,13 +43,25 @@ struct RunRecord {
   double wall_ms = NAN;        ///< launch to reaped exit
   double batch_wall_ms = NAN;  ///< first launch to last exit of the `concurrency` runs started together
   double workload_ms = NAN;    ///< the workload's own timing of its work
-  double cpu_user_ms = NAN;    ///< every process the target started, as reaped (rusage of the tree)
+  /// CPU time of the whole target: every process it started, the workload included, from
+  /// the rusage of the reaped tree. Every target reaps its workload within that tree (bwrap
+  /// runs it as pid 1 for this, see bwrap_target.cpp); a VM's guest counts as QEMU's time.
+  double cpu_user_ms = NAN;
   double cpu_system_ms = NAN;
-  double workload_peak_kib = NAN;  ///< VmHWM reported by the workload itself
-  /// Memory rounds only (not timed): peak memory of the cgroup the harness put the target's
-  /// process in: the runtime's processes, plus the workload where the target does not move
-  /// it into a cgroup of its own (bare, bwrap).
+  /// The workload's own peak: the VmHWM it reports of itself in its result line (resident
+  /// pages of its address space, file pages included). Set in every round whose workload
+  /// printed its line, memory rounds included.
+  double workload_peak_kib = NAN;
+  /// An untimed extra run (memory accounting would distort timings) made for tree_peak_kib.
   bool memory_round = false;
+  /// Memory rounds only: the whole target's peak, everything it started with the workload
+  /// included, as charged to the harness's measuring cgroup. Every target keeps it all there:
+  /// runtimes that make a cgroup for the workload make it below the measuring one
+  /// (Target::measured_invocation), and QEMU's pages hold the guest RAM it touched. A cgroup
+  /// counts pages charged to it (anonymous, and page cache first read inside), not file
+  /// pages already cached by others, which VmHWM counts: for bare this figure is a few
+  /// hundred KiB below workload_peak_kib. The target's overhead is derived, not recorded:
+  /// tree_peak_kib minus the workload's figure, measured alike with bare's tree_peak_kib.
   double tree_peak_kib = NAN;
   nlohmann::json report;  ///< the workload's JSON line, null when absent
   /// With --probes, measured rounds only: what the probes saw of this run.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 
 namespace isobench::bench {
@@ -52,6 +53,17 @@ Result<Invocation> IsobenchTarget::invocation(const WorkloadCommand& workload, c
   invocation.argv.push_back("--");
   invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
   invocation.env = workload_environment();
+  return invocation;
+}
+
+Result<Invocation> IsobenchTarget::measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
+                                                       const std::string& measuring) {
+  auto invocation = this->invocation(workload, run_id);
+  if (!invocation) return invocation;
+  if (std::find(options_.begin(), options_.end(), "--no-cgroup") == options_.end()) {
+    auto after_run = invocation->argv.begin() + 2;  // {isobench, "run", ...}
+    invocation->argv.insert(after_run, {"--cgroup-parent", measuring});
+  }
   return invocation;
 }
 

@@ -21,6 +21,10 @@ class IsobenchTarget final : public Target {
   std::string kind() const override { return "container"; }
   Result<std::string> probe() override;
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
+  /// The container's cgroup below the measuring one (--cgroup-parent), unless the profile
+  /// makes none (then the workload stays in the measuring cgroup anyway).
+  Result<Invocation> measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
+                                         const std::string& measuring) override;
 
  private:
   std::string profile_;

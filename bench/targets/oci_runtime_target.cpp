@@ -103,6 +103,16 @@ std::vector<std::string> OciRuntimeTarget::base_argv() const {
   return {path_, "--root", state_dir(context_.scratch, runtime_)};
 }
 
+Invocation OciRuntimeTarget::run_invocation(const std::string& bundle, const std::string& run_id) const {
+  Invocation invocation;
+  invocation.argv = base_argv();
+  // --preserve-fds 1 hands descriptor 3, the start handshake, to the container's process.
+  invocation.argv.insert(invocation.argv.end(), {"run", "--preserve-fds", "1", "--bundle", bundle, run_id});
+  invocation.env = workload_environment();
+  invocation.mount_namespace_fd = mount_namespace_.get();
+  return invocation;
+}
+
 Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload, const std::string& run_id) {
   std::string label = workload.label();
   auto bundle = bundles_.find(label);
@@ -111,13 +121,19 @@ Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload,
     ISOBENCH_TRY(write_bundle(dir, oci_config(context_.rootfs, workload.argv, workload_environment())));
     bundle = bundles_.emplace(label, dir).first;
   }
-  Invocation invocation;
-  invocation.argv = base_argv();
-  // --preserve-fds 1 hands descriptor 3, the start handshake, to the container's process.
-  invocation.argv.insert(invocation.argv.end(), {"run", "--preserve-fds", "1", "--bundle", bundle->second, run_id});
-  invocation.env = workload_environment();
-  invocation.mount_namespace_fd = mount_namespace_.get();
-  return invocation;
+  return run_invocation(bundle->second, run_id);
+}
+
+Result<Invocation> OciRuntimeTarget::measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
+                                                         const std::string& measuring) {
+  // Without cgroupsPath runc makes the container's cgroup relative to its own (inside the
+  // measuring one) but crun makes /<id> at each hierarchy's root, outside it. The same
+  // absolute path for both keeps their bundles identical; one bundle per run, as the path is.
+  nlohmann::json config = oci_config(context_.rootfs, workload.argv, workload_environment());
+  config["linux"]["cgroupsPath"] = "/" + std::string(runner::kCgroupParent) + "/" + measuring + "/" + run_id;
+  const std::string dir = context_.scratch + "/" + runtime_ + "-bundle-" + run_id;
+  ISOBENCH_TRY(write_bundle(dir, config));
+  return run_invocation(dir, run_id);
 }
 
 void OciRuntimeTarget::after_kill(const std::string& run_id) {

@@ -16,6 +16,9 @@ class OciRuntimeTarget final : public Target {
   std::string kind() const override { return "container"; }
   Result<std::string> probe() override;
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
+  /// The container's cgroup below the measuring one, through the bundle's cgroupsPath.
+  Result<Invocation> measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
+                                         const std::string& measuring) override;
   void after_kill(const std::string& run_id) override;
 
  private:
@@ -23,6 +26,7 @@ class OciRuntimeTarget final : public Target {
   /// cgroup2 mount it sees plain v1. Made once here, so that runs pay only a setns.
   Status prepare_v1_only_namespace();
   std::vector<std::string> base_argv() const;
+  Invocation run_invocation(const std::string& bundle, const std::string& run_id) const;
 
   std::string runtime_;
   TargetContext context_;

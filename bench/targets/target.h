@@ -43,6 +43,19 @@ class Target {
   virtual Result<std::string> probe() = 0;
   /// The command that runs `workload` once; `run_id` is unique per run (container names).
   virtual Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) = 0;
+  /// Memory rounds: the same run, started inside the harness's measuring cgroup `measuring`
+  /// (isobench/<measuring> in every hierarchy it uses). Its peak must be the whole target's,
+  /// the workload included, so a target whose runtime makes a cgroup for the workload makes
+  /// it below `measuring`; the others run as invocation() does, in the measuring cgroup.
+  virtual Result<Invocation> measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
+                                                 const std::string& /*measuring*/) {
+    return invocation(workload, run_id);
+  }
+  /// After a successful probe: what a reader of the figures must know about how this target
+  /// runs here, one sentence each (they go into every report beside the version).
+  virtual std::vector<std::string> notes() const { return {}; }
+  /// vm targets, after probe: the timed KVM boot probe's verdict; empty for other kinds.
+  virtual std::string kvm_verdict() const { return ""; }
   /// Best-effort cleanup after a run that was killed (timeout): remove its container state.
   virtual void after_kill(const std::string& /*run_id*/) {}
 };

@@ -11,7 +11,7 @@ std::unique_ptr<Target> make_bwrap_target(TargetContext context);
 std::unique_ptr<Target> make_vm_target(TargetContext context);
 
 std::string known_targets() {
-  return "bare, isobench[:default|ns|full|TOGGLES], runc, crun, bwrap";
+  return "bare, isobench[:default|ns|full|TOGGLES], runc, crun, bwrap, vm";
 }
 
 std::vector<std::string> workload_environment() {

@@ -32,6 +32,7 @@ class VmTarget final : public Target {
     if (!initramfs) return initramfs.error();
     runner::KvmVerdict verdict = runner::probe_kvm(*qemu, *kernel, *initramfs, *cache);
     accel_ = verdict.usable ? "kvm" : "tcg";
+    kvm_verdict_ = verdict.usable ? verdict.detail : verdict.detail + "; the VM ran under TCG (software emulation)";
     return "QEMU microvm, " + *kernel + ", " +
            (verdict.usable ? std::string("KVM")
                            : "TCG: software emulation, not a hardware VM (KVM " + verdict.detail + ")");
@@ -49,9 +50,12 @@ class VmTarget final : public Target {
     return invocation;
   }
 
+  std::string kvm_verdict() const override { return kvm_verdict_; }
+
  private:
   TargetContext context_;
   std::string accel_ = "tcg";
+  std::string kvm_verdict_;
   std::string cache_;
 };
 

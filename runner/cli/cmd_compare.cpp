@@ -3,10 +3,11 @@
 // gate. Exit 1 when anything regressed, 0 otherwise, 2 on bad input (and no output file).
 #include <iostream>
 
-#include "common/file_io.h"
 #include "reports/compare_render.h"
 #include "reports/comparison.h"
+#include "reports/results_codec.h"
 #include "runner/cli/commands.h"
+#include "runner/cli/results_output.h"
 
 namespace isobench::cli {
 namespace {
@@ -20,7 +21,7 @@ struct CompareArguments {
   double alpha = 0.05;
   std::string metrics = "startup,wall,cpu,memory";
   std::string format = "table";
-  std::string output;
+  std::string output = "-";
 };
 
 Result<int> compare(const CompareArguments& arguments) {
@@ -31,9 +32,14 @@ Result<int> compare(const CompareArguments& arguments) {
   auto metrics = reports::parse_metrics(arguments.metrics);
   if (!metrics) return metrics.error();
   options.metrics = *metrics;
-  auto baseline = reports::load_results(arguments.baseline);
+  ISOBENCH_TRY(check_output(arguments.output, "-o"));
+  auto baseline_file = reports::load_results(arguments.baseline);
+  if (!baseline_file) return baseline_file.error();
+  auto current_file = reports::load_results(arguments.current);
+  if (!current_file) return current_file.error();
+  auto baseline = model_of(*baseline_file);
   if (!baseline) return baseline.error();
-  auto current = reports::load_results(arguments.current);
+  auto current = model_of(*current_file);
   if (!current) return current.error();
 
   reports::Comparison comparison = reports::compare_results(*baseline, *current, options);
@@ -43,12 +49,9 @@ Result<int> compare(const CompareArguments& arguments) {
   std::string text = arguments.format == "md"      ? reports::render_compare_markdown(comparison)
                      : arguments.format == "junit" ? reports::render_compare_junit(comparison)
                                                    : reports::render_compare_table(comparison);
-  if (arguments.output.empty())
-    std::cout << text;
-  else
-    ISOBENCH_TRY(replace_file(arguments.output, text));
+  ISOBENCH_TRY(write_output(arguments.output, text));
   // Warnings go to stderr too when stdout carries a machine format.
-  if (arguments.format != "table" || !arguments.output.empty())
+  if (arguments.format != "table" || arguments.output != "-")
     for (const std::string& warning : comparison.environment_warnings)
       std::cerr << "isobench: warning: " << warning << "\n";
   return comparison.any_regressed() ? kRegressed : 0;
@@ -63,12 +66,13 @@ void add_compare_command(CLI::App& app, Action& action) {
   command->add_option("baseline", arguments->baseline, "Results JSON of the baseline")->required();
   command->add_option("current", arguments->current, "Results JSON to judge")->required();
   command->add_option("--threshold", arguments->threshold,
-                      "Change that matters: 5% for all, or per metric: startup=10%,memory=3%");
-  command->add_option("--alpha", arguments->alpha, "Significance level of the Mann-Whitney U test (default 0.05)");
+                      "Change that matters, in percent (5 and 5% are the same): one for all, or per metric: "
+                      "startup=10,memory=3%");
+  command->add_option("--alpha", arguments->alpha, "Significance level of the Mann-Whitney U test");
   command->add_option("--metrics", arguments->metrics, "Metrics to compare: startup,wall,cpu,memory");
   command->add_option("--format", arguments->format, "table, md (a PR comment) or junit")
       ->check(CLI::IsMember({"table", "md", "junit"}));
-  command->add_option("-o,--output", arguments->output, "Write here instead of stdout");
+  command->add_option("-o,--output", arguments->output, "Write here; - is stdout");
   command->callback(
       [arguments, &action] { action = exit_two_on_bad_input([arguments] { return compare(*arguments); }); });
 }

@@ -9,22 +9,19 @@
 #include <filesystem>
 #include <iostream>
 
-#include "bench/environment.h"
 #include "bench/scenario.h"
 #include "common/file_io.h"
 #include "common/system.h"
 #include "probes/probe_session.h"
 #include "reports/demo_summary.h"
 #include "reports/report_formats.h"
-#include "reports/results_json.h"
+#include "reports/results_codec.h"
 #include "runner/cli/bench_workspace.h"
 #include "runner/cli/commands.h"
+#include "runner/cli/interrupt.h"
 #include "runner/cli/price_list_run.h"
 #include "runner/cli/progress.h"
-
-#ifndef ISOBENCH_VERSION
-#define ISOBENCH_VERSION "0.0.0"
-#endif
+#include "runner/cli/results_output.h"
 
 namespace isobench::cli {
 namespace {
@@ -51,7 +48,7 @@ constexpr DemoPlan kQuick{5, 1, 1, 2, 1, 0.01};
 
 Result<bench::BenchmarkResults> run_step(const std::vector<std::string>& targets, int runs, int warmup, int memory_runs,
                                          const bench::TargetContext& context, probes::ProbeSession* probes,
-                                         const bench::ProgressCallback& progress) {
+                                         const bench::ProgressCallback& progress, int stop_fd) {
   bench::ScenarioSettings settings;
   settings.targets = targets;
   settings.workloads = {"noop", "cpu", "mem"};
@@ -61,6 +58,7 @@ Result<bench::BenchmarkResults> run_step(const std::vector<std::string>& targets
   auto harness = bench::harness_options(settings);
   if (!harness) return harness.error();
   harness->probes = probes;
+  harness->stop_fd = stop_fd;
   return bench::run_benchmark(*harness, context, progress);
 }
 
@@ -101,48 +99,60 @@ Result<int> demo(const DemoArguments& arguments) {
   auto probe_session = probes::start_probe_session(*probes::ProbeSet::parse("lifecycle,cpu,memory"));
   for (const std::string& note : probe_session->notes()) std::cout << "isobench: " << note << "\n";
 
+  // Ctrl-C in class stops the demo cleanly: what ran so far is summarised and written.
+  auto interrupt = InterruptGuard::install();
+  if (!interrupt) return interrupt.error();
+  const int stop_fd = (*interrupt)->stop_fd();
   const bool progress = progress_wanted(false);
   std::cout << words("[1/3] bare process and isobench container", "[1/3] bare 프로세스와 isobench 컨테이너") << "\n"
             << std::flush;
   auto results = run_step({"bare", "isobench"}, plan.runs, plan.warmup, plan.memory_runs, context, probe_session.get(),
-                          progress_bar(progress, "      "));
+                          progress_bar(progress, "      "), stop_fd);
   if (!results) return results.error();
-  std::cout << words("[2/3] QEMU microVM (each run boots a guest kernel)",
-                     "[2/3] QEMU 마이크로VM (실행마다 게스트 커널을 부팅)")
-            << "\n"
-            << std::flush;
-  auto vm = run_step({"vm"}, plan.vm_runs, 0, plan.vm_memory_runs, context, probe_session.get(),
-                     progress_bar(progress, "      "));
-  if (!vm) return vm.error();
-  for (const bench::TargetInfo& target : vm->targets) {
-    if (!target.available)
-      std::cout << "      vm: " << words("not available: ", "사용할 수 없음: ") << target.detail << "\n";
-    results->targets.push_back(target);
+  if (!(*interrupt)->requested()) {
+    std::cout << words("[2/3] QEMU microVM (each run boots a guest kernel)",
+                       "[2/3] QEMU 마이크로VM (실행마다 게스트 커널을 부팅)")
+              << "\n"
+              << std::flush;
+    auto vm = run_step({"vm"}, plan.vm_runs, 0, plan.vm_memory_runs, context, probe_session.get(),
+                       progress_bar(progress, "      "), stop_fd);
+    if (!vm) return vm.error();
+    for (const bench::TargetInfo& target : vm->targets) {
+      if (!target.available)
+        std::cout << "      vm: " << words("not available: ", "사용할 수 없음: ") << target.detail << "\n";
+      results->targets.push_back(target);
+    }
+    results->records.insert(results->records.end(), vm->records.begin(), vm->records.end());
+    results->interrupted = results->interrupted || vm->interrupted;
   }
-  results->records.insert(results->records.end(), vm->records.begin(), vm->records.end());
 
-  std::cout << words("[3/3] the mechanism price list (mechanism_bench)", "[3/3] 메커니즘 가격표 (mechanism_bench)")
-            << "\n"
-            << std::flush;
-  auto price_list = run_price_list(plan.price_list_min_time, context.scratch);
+  Result<std::string> price_list = plain_error("not run: the demo was interrupted");
+  if (!(*interrupt)->requested()) {
+    std::cout << words("[3/3] the mechanism price list (mechanism_bench)", "[3/3] 메커니즘 가격표 (mechanism_bench)")
+              << "\n"
+              << std::flush;
+    price_list = run_price_list(plan.price_list_min_time, context.scratch);
+  }
+  results->interrupted = results->interrupted || (*interrupt)->requested();
   if (!price_list)
     std::cout << "      " << words("not measured: ", "측정하지 못함: ") << price_list.error().text() << "\n";
 
-  auto cells = reports::summarize_cells(*results);
-  auto environment = bench::collect_environment(arguments.command_line, ISOBENCH_VERSION, results->targets);
-  nlohmann::ordered_json document = reports::results_to_json(*results, cells, environment);
-  if (price_list)
-    document["price_list"] = nlohmann::ordered_json::parse(*price_list);
-  else
-    document["price_list_error"] = price_list.error().text();
-  std::string results_text = document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  // The report reads the results the way `isobench report` reads a file: one path for both.
-  auto loaded = reports::parse_results(results_text, results_path);
-  if (!loaded) return loaded.error();
-  auto model = reports::build_report_model({*loaded});
+  reports::RunSettings settings;
+  settings.targets = {"bare", "isobench", "vm"};
+  settings.sources = {{"runs", "demo plan"}, {"warmup", "demo plan"}, {"memory_runs", "demo plan"}};
+  nlohmann::ordered_json price_document;
+  if (price_list) {
+    auto checked = parse_ordered_json_text(*price_list, "mechanism_bench's output", reports::kPriceListLimits);
+    if (checked) price_document = std::move(*checked);
+  }
+  reports::ResultsDocument document =
+      make_results_document(std::move(*results), std::move(settings), arguments.command_line, std::move(price_document),
+                            price_list ? "" : price_list.error().text());
+  document.name = results_path;
+  auto model = model_of(document);
   if (!model) return model.error();
   reports::Language language = ko ? reports::Language::kKorean : reports::Language::kEnglish;
-  ISOBENCH_TRY(replace_file(results_path, results_text));
+  ISOBENCH_TRY(replace_file(results_path, reports::encode_results(document, model->cells)));
   ISOBENCH_TRY(replace_file(report_path, reports::render_report_html(*model, language)));
 
   std::cout << "\n" << reports::render_demo_summary(*model, language) << "\n";
@@ -151,7 +161,12 @@ Result<int> demo(const DemoArguments& arguments) {
             << words("  (isobench report / isobench compare read it)\n",
                      "  (isobench report / compare로 읽을 수 있음)\n")
             << words("Done in ", "소요 시간: ") << (monotonic_ns() - started) / 1000000000 << words(" s.\n", "초.\n");
-  return exit_status_of_runs(*results, results_path + " records why");
+  if ((*interrupt)->requested()) {
+    std::cerr << words("isobench: interrupted: the summary and report are partial\n",
+                       "isobench: 중단됨: 요약과 보고서는 일부뿐입니다\n");
+    return (*interrupt)->exit_status();
+  }
+  return exit_status_of_runs(document.results, results_path + " records why");
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   CLI::App app{"isobench: run workloads in containers and VMs, and measure what isolation costs"};
   app.set_version_flag("--version", std::string("isobench ") + ISOBENCH_VERSION);
   app.require_subcommand(1);
+  // Every option's --help shows its default; subcommands inherit this when they are added.
+  app.option_defaults()->always_capture_default();
   std::string log_level = "warn";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));

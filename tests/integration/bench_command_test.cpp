@@ -164,25 +164,36 @@ TEST_F(BenchCommand, DescribesTheEnvironment) {
   EXPECT_TRUE(contains(environment["command"].dump(), "bare,isobench")) << environment;
 }
 
-// As an unprivileged user, isobench (which needs root for its cgroups) cannot run: the bench
-// still measures bare, lists isobench as skipped with the reason, and succeeds.
+// As an unprivileged user, isobench (which needs root for its cgroups) cannot run. Asked for
+// anyway, the bench refuses before running anything, naming the target and why; with
+// --allow-unavailable it measures bare, keeps isobench with the reason, and succeeds.
 using BenchWithAnUnavailableTarget = IsobenchTest;
 
-TEST_F(BenchWithAnUnavailableTarget, ListsItAsSkippedWithTheReasonAndSucceeds) {
+TEST_F(BenchWithAnUnavailableTarget, IsAnErrorUnlessAllowedAndKeepsTheReasonWhenAllowed) {
   const std::string setpriv = "/usr/bin/setpriv";
   if (access(setpriv.c_str(), X_OK) != 0) GTEST_SKIP() << "needs setpriv to run isobench unprivileged";
   TemporaryDirectory scratch;
   ASSERT_EQ(chmod(scratch.path().c_str(), 0777), 0);
   const std::string json_path = scratch.path() + "/results.json";
-  ProcessResult run =
-      run_process({setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", ISOBENCH_EXE, "bench", "--targets",
-                   "bare,isobench", "--workloads", "noop", "--runs", "1", "--warmup", "0", "--json", json_path},
-                  kRunDeadline);
-  if (contains(run.err, "image was not found") || contains(run.err, "Permission denied"))
-    GTEST_SKIP() << "the build is not usable by an unprivileged user here\n" << run;
-  ASSERT_EQ(run.exit_code, 0) << run;
-  EXPECT_TRUE(contains(run.out, "skipped isobench")) << run;
+  auto bench = [&](bool allow) {
+    std::vector<std::string> args = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", ISOBENCH_EXE,
+                                     "bench",  "--targets",    "bare,isobench", "--workloads",  "noop",
+                                     "--runs", "1",            "--warmup",      "0",            "--memory-runs",
+                                     "0",      "--json",       json_path};
+    if (allow) args.push_back("--allow-unavailable");
+    return run_process(args, kRunDeadline);
+  };
+  ProcessResult refused = bench(false);
+  if (contains(refused.err, "image was not found") || contains(refused.err, "Permission denied"))
+    GTEST_SKIP() << "the build is not usable by an unprivileged user here\n" << refused;
+  EXPECT_NE(refused.exit_code, 0) << refused;
+  EXPECT_TRUE(contains(refused.err, "isobench: needs root")) << refused;
+  EXPECT_TRUE(contains(refused.err, "--allow-unavailable")) << refused;
+  EXPECT_FALSE(std::filesystem::exists(json_path)) << "nothing ran, so nothing is written";
 
+  ProcessResult run = bench(true);
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_TRUE(contains(run.out, "isobench noop: not available here")) << run;
   Json doc = results_file(json_path);
   ASSERT_TRUE(doc.is_object());
   ASSERT_EQ(doc["targets"].size(), 2u) << doc["targets"];
@@ -191,8 +202,16 @@ TEST_F(BenchWithAnUnavailableTarget, ListsItAsSkippedWithTheReasonAndSucceeds) {
   EXPECT_EQ(isobench["available"], false) << isobench;
   ASSERT_TRUE(isobench["skipped_because"].is_string()) << isobench;
   EXPECT_TRUE(contains(isobench["skipped_because"].get<std::string>(), "root")) << isobench;
+  EXPECT_EQ(doc["settings"]["allow_unavailable"], true) << doc["settings"];
   for (const Json& run_record : doc["runs"]) EXPECT_EQ(run_record["target"], "bare") << run_record;
-  for (const Json& summary : doc["summaries"]) EXPECT_NE(summary["target"], "isobench") << summary;
+  bool listed = false;
+  for (const Json& summary : doc["summaries"])
+    if (summary["target"] == "isobench") {
+      listed = true;
+      EXPECT_EQ(summary["status"], "unavailable") << summary;
+      EXPECT_TRUE(contains(summary["errors"].dump(), "root")) << summary;
+    }
+  EXPECT_TRUE(listed) << "the unavailable target keeps its cell, with the reason: " << doc["summaries"];
   EXPECT_EQ(measured_runs(doc).size(), 1u) << doc["runs"];
 }
 

@@ -1,0 +1,95 @@
+// `isobench bench`'s settings and outputs as a user meets them: options given on the command
+// line win over a scenario file and the results say where each setting came from; `--json -`
+// is standard output; an output that cannot be written is refused before anything runs; a
+// cell whose every run failed shows its error in every report format.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/file_io.h"
+#include "tests/integration/isobench_fixture.h"
+
+namespace isobench::integration {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+size_t measured_runs(const Json& doc) {
+  size_t count = 0;
+  for (const Json& run : doc["runs"]) count += run.value("memory_round", false) ? 0 : 1;
+  return count;
+}
+
+using BenchSettings = IsobenchTest;
+
+TEST_F(BenchSettings, CommandLineOptionsWinOverTheScenarioAndTheResultsSayWhereEachCameFrom) {
+  TemporaryDirectory scratch;
+  const std::string scenario = scratch.path() + "/scenario.json";
+  ASSERT_TRUE(write_regular_file(
+      scenario, R"({"targets": ["bare"], "workloads": ["noop"], "runs": 2, "warmup": 0, "memory_runs": 0})"));
+  const std::string json_path = scratch.path() + "/results.json";
+  ProcessResult run = run_isobench({"bench", "--runs", "3", "--scenario", scenario, "--json", json_path, "-q"});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  auto text = read_file(json_path);
+  ASSERT_TRUE(text.ok());
+  Json doc = parse_json(*text);
+  EXPECT_EQ(measured_runs(doc), 3u) << "--runs 3 beats the scenario's 2";
+  EXPECT_EQ(doc["settings"]["runs"], 3);
+  EXPECT_EQ(doc["settings"]["sources"]["runs"], "command line") << doc["settings"];
+  EXPECT_EQ(doc["settings"]["sources"]["warmup"], "scenario " + scenario) << doc["settings"];
+  EXPECT_EQ(doc["settings"]["warmup"], 0);
+}
+
+TEST_F(BenchSettings, JsonDashWritesTheResultsToStandardOutputAndTheTableToStandardError) {
+  ProcessResult run = run_isobench(
+      {"bench", "--targets", "bare", "--runs", "1", "--warmup", "0", "--memory-runs", "0", "--json", "-", "-q"});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_FALSE(std::filesystem::exists("-")) << "'-' is standard output, not a file name";
+  Json doc = parse_json(run.out);
+  ASSERT_TRUE(doc.is_object()) << run;
+  EXPECT_EQ(doc["schema"], "isobench-results/1");
+  EXPECT_TRUE(contains(run.err, "startup ms")) << "the table goes to stderr\n" << run;
+}
+
+TEST_F(BenchSettings, AnOutputThatCannotBeWrittenIsRefusedBeforeAnythingRuns) {
+  ProcessResult run = run_isobench({"bench", "--targets", "bare", "--runs", "50", "--workloads", "cpu", "--json",
+                                    "/nonexistent-dir/results.json", "-q"});
+  EXPECT_EQ(run.exit_code, 125) << run;
+  EXPECT_TRUE(contains(run.err, "--json")) << run;
+  EXPECT_FALSE(contains(run.out, "startup ms")) << "nothing may have run\n" << run;
+}
+
+TEST_F(BenchSettings, ACellWhoseEveryRunFailedShowsItsErrorInEveryFormat) {
+  TemporaryDirectory scratch;
+  const std::string json_path = scratch.path() + "/results.json";
+  ProcessResult run = run_isobench({"bench", "--targets", "bare,isobench", "--cmd", "/bin/inspect exit 3", "--runs",
+                                    "2", "--warmup", "0", "--memory-runs", "0", "--json", json_path, "-q"});
+  EXPECT_EQ(run.exit_code, 1) << run;
+  EXPECT_TRUE(contains(run.out, "every run failed")) << run;
+  for (const char* format : {"md", "html", "csv", "junit", "json"}) {
+    ProcessResult report = run_isobench({"report", json_path, "--format", format});
+    ASSERT_EQ(report.exit_code, 0) << format << "\n" << report;
+    EXPECT_TRUE(contains(report.out, "exit status 3")) << format << " must show the error\n" << report;
+  }
+  ProcessResult junit = run_isobench({"report", json_path, "--format", "junit"});
+  EXPECT_TRUE(contains(junit.out, "<failure")) << junit;
+  EXPECT_FALSE(contains(junit.out, "<skipped")) << "a failed cell is a failure, not a skip\n" << junit;
+}
+
+TEST_F(BenchSettings, AThresholdOfFiveMeansFivePercentAndAnythingElseIsRefused) {
+  TemporaryDirectory scratch;
+  const std::string json_path = scratch.path() + "/results.json";
+  ProcessResult run = run_isobench(
+      {"bench", "--targets", "bare", "--runs", "2", "--warmup", "0", "--memory-runs", "0", "--json", json_path, "-q"});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_EQ(run_isobench({"compare", json_path, json_path, "--threshold", "5"}).exit_code, 0);
+  EXPECT_EQ(run_isobench({"compare", json_path, json_path, "--threshold", "startup=10"}).exit_code, 0);
+  ProcessResult refused = run_isobench({"compare", json_path, json_path, "--threshold", "5x"});
+  EXPECT_EQ(refused.exit_code, 2) << refused;
+  EXPECT_TRUE(contains(refused.err, "'5x' is not a percentage")) << refused;
+}
+
+}  // namespace
+}  // namespace isobench::integration
