@@ -13,17 +13,16 @@ namespace {
 
 class CompareCommand : public IsobenchTest {
  protected:
-  /// A results file with `count` isobench noop runs whose startup is around `startup_ms`.
-  std::string results(const std::string& name, double startup_ms, int count = 12) {
+  /// A results file with `count` isobench noop runs whose startup is around `startup_ms`;
+  /// with `error`, every run failed so.
+  std::string results(const std::string& name, double startup_ms, int count = 12, const std::string& error = "") {
     Json doc = {{"schema", "isobench-results/1"}, {"environment", {{"kernel", "6.18"}}}, {"runs", Json::array()}};
     for (int i = 0; i < count; ++i) {
       double value = startup_ms * (1 + (i % 5 - 2) * 0.01);
-      doc["runs"].push_back({{"target", "isobench"},
-                             {"workload", "noop"},
-                             {"concurrency", 1},
-                             {"ok", true},
-                             {"startup_ms", value},
-                             {"wall_ms", value + 1}});
+      Json run = {{"target", "isobench"}, {"workload", "noop"},  {"concurrency", 1},
+                  {"ok", error.empty()},  {"startup_ms", value}, {"wall_ms", value + 1}};
+      if (!error.empty()) run["error"] = error;
+      doc["runs"].push_back(run);
     }
     return file(name, doc.dump());
   }
@@ -55,6 +54,25 @@ TEST_F(CompareCommand, ARegressionExitsOneAndTheJunitFileSaysSo) {
   EXPECT_EQ(tolerant.exit_code, 0) << tolerant;
 }
 
+TEST_F(CompareCommand, ATenPercentStartupRegressionFailsTheGateAtThresholdFive) {
+  std::string base = results("base.json", 10, 20), slower = results("slower.json", 11, 20);
+  for (const char* threshold : {"5", "5%"}) {
+    ProcessResult result = run_isobench({"compare", base, slower, "--threshold", threshold, "--metrics", "startup"});
+    EXPECT_EQ(result.exit_code, 1) << threshold << "\n" << result;
+    EXPECT_NE(result.out.find("1 regressed"), std::string::npos) << result;
+  }
+  ProcessResult lenient = run_isobench({"compare", base, slower, "--threshold", "15", "--metrics", "startup"});
+  EXPECT_EQ(lenient.exit_code, 0) << lenient;
+}
+
+TEST_F(CompareCommand, ACellWhoseEveryRunFailsNowExitsOne) {
+  std::string base = results("base.json", 4), broken = results("broken.json", 4, 12, "crun: cannot mount proc");
+  ProcessResult result = run_isobench({"compare", base, broken, "--format", "md"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_NE(result.out.find("| isobench noop | runs |"), std::string::npos) << result;
+  EXPECT_NE(result.out.find("12 of 12 runs failed in " + broken), std::string::npos) << result;
+}
+
 TEST_F(CompareCommand, BadInputExitsTwoNamingTheProblemAndWritesNothing) {
   std::string good = results("good.json", 4);
   std::string truncated = file("truncated.json", "{\"schema\": \"isobench-results/1\", \"runs\": [");
@@ -70,7 +88,8 @@ TEST_F(CompareCommand, BadInputExitsTwoNamingTheProblemAndWritesNothing) {
            {{"compare", other, good, "-o", output}, "other.json: schema \"something-else/2\""},
            {{"compare", empty, good, "-o", output}, "empty.json: empty file"},
            {{"compare", good, dir_.path() + "/missing.json", "-o", output}, "missing.json: cannot read"},
-           {{"compare", good, good, "--threshold", "lots", "-o", output}, "threshold 'lots'"},
+           {{"compare", good, good, "--threshold", "lots", "-o", output}, "--threshold: 'lots' is not a percentage"},
+           {{"compare", good, good, "--threshold", "5x", "-o", output}, "--threshold: '5x' is not a percentage"},
            {{"compare", good, good, "--metrics", "latency", "-o", output}, "unknown metric 'latency'"},
            {{"compare", good, good, "--format", "pdf", "-o", output}, "pdf"},
            {{"compare", good}, "current"},

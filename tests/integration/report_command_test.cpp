@@ -38,7 +38,9 @@ TEST_F(ReportCommand, PrintsTheMarkdownReportOnStdout) {
   ASSERT_EQ(result.exit_code, 0) << result;
   EXPECT_EQ(result.out.rfind("# isobench report\n", 0), 0u) << result;
   EXPECT_NE(result.out.find("noop: the VM took 94.4x"), std::string::npos) << result;
-  EXPECT_NE(result.out.find("| isobench | cpu | 1 | 6 | 4.500 |"), std::string::npos) << result;
+  EXPECT_NE(result.out.find("| isobench | cpu | 1 | 6 | 4.50 |"), std::string::npos) << result;
+  EXPECT_NE(result.out.find("- crun noop: not available here: not installed (apt-get install crun)"), std::string::npos)
+      << result;
   EXPECT_NE(result.out.find("TCG (software emulation)"), std::string::npos) << result;
   EXPECT_NE(result.out.find("- sources: " + results), std::string::npos) << result;
 }
@@ -51,8 +53,9 @@ TEST_F(ReportCommand, KoreanCsvAndJsonFormatsToo) {
 
   ProcessResult csv = run_isobench({"report", results, "--format", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv;
-  EXPECT_EQ(csv.out.rfind("target,workload,concurrency,metric,", 0), 0u) << csv;
-  EXPECT_NE(csv.out.find("\nvm,noop,1,startup_ms,6,0,425,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.out.rfind("target,workload,concurrency,status,metric,unit,", 0), 0u) << csv;
+  EXPECT_NE(csv.out.find("\nvm,noop,1,measured,startup_ms,ms,6,6,0,425,"), std::string::npos) << csv;
+  EXPECT_NE(csv.out.find("\ncrun,noop,1,unavailable,"), std::string::npos) << csv;
 
   ProcessResult json = run_isobench({"report", results, "--format", "json"});
   ASSERT_EQ(json.exit_code, 0) << json;
@@ -86,7 +89,7 @@ TEST_F(ReportCommand, TwoFilesOfOneScenarioMakeOneReport) {
   std::string first = small_results("first.json"), second = small_results("second.json");
   ProcessResult result = run_isobench({"report", first, second});
   ASSERT_EQ(result.exit_code, 0) << result;
-  EXPECT_NE(result.out.find("| isobench | cpu | 1 | 12 | 4.500 |"), std::string::npos) << result;
+  EXPECT_NE(result.out.find("| isobench | cpu | 1 | 12 | 4.50 |"), std::string::npos) << result;
   EXPECT_NE(result.out.find("- sources: " + first + ", " + second), std::string::npos) << result;
 }
 
@@ -171,7 +174,7 @@ TEST_F(ReportCommand, HtmlAndJunitGoToTheOutputFile) {
            {"html", "en", "<!DOCTYPE html>\n<html lang=\"en\">", "<svg class=\"chart\""},
            {"html", "ko", "<!DOCTYPE html>\n<html lang=\"ko\">", "<h2>시작 지연</h2>"},
            {"junit", "en", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites",
-            "tests=\"24\" failures=\"4\" skipped=\"0\""},
+            "tests=\"32\" failures=\"4\" errors=\"0\""},
        }) {
     std::string output = dir_.path() + "/report." + format;
     ProcessResult report = run_isobench({"report", results, "--format", format, "--lang", language, "-o", output});
@@ -298,24 +301,44 @@ TEST_F(ReportCommand, BenchCarriesThePriceListIntoTheResultsAndTheReportShowsIt)
   EXPECT_NE(prices.find("Source: " + results), std::string::npos) << prices;
 }
 
-}  // namespace
-TEST_F(ReportCommand, MistypedExtrasAreLeftOutNotFatal) {
-  // The environment and the probes' medians only decorate the report: a field of the wrong
-  // type there is shown as absent, and the report is still written.
-  for (const auto& [name, field, value] : std::vector<std::tuple<std::string, Json::json_pointer, Json>>{
-           {"kvm-bool.json", Json::json_pointer("/environment/kvm"), false},
-           {"probes-null.json", Json::json_pointer("/summaries/0/probes"), nullptr},
-           {"cores-string.json", Json::json_pointer("/environment/cores"), "2"},
+TEST_F(ReportCommand, MistypedEnvironmentFieldsAreBadInputNamingTheField) {
+  // The environment is typed like the rest: a field of the wrong type is an error that names it.
+  for (const auto& [name, field, value, message] :
+       std::vector<std::tuple<std::string, Json::json_pointer, Json, std::string>>{
+           {"kvm-bool.json", Json::json_pointer("/environment/kvm"), false, "environment.kvm is not a string"},
+           {"cores-string.json", Json::json_pointer("/environment/cores"), "2", "environment.cores is not an integer"},
        }) {
     Json doc = testing::small_results_document();
     doc[field] = value;
     std::string path = file(name, doc.dump());
     std::string output = dir_.path() + "/report.out";
     ProcessResult result = run_isobench({"report", path, "--format", "gbench", "-o", output});
-    EXPECT_EQ(result.exit_code, 0) << name << "\n" << result;
-    EXPECT_TRUE(std::filesystem::exists(output)) << name;
+    EXPECT_EQ(result.exit_code, 2) << name << "\n" << result;
+    EXPECT_NE(result.err.find("isobench: error: " + path + ": " + message), std::string::npos) << result;
+    EXPECT_FALSE(std::filesystem::exists(output)) << name;
     std::filesystem::remove(output);
   }
 }
 
+TEST_F(ReportCommand, SummariesAreDerivedDataAndNotRead) {
+  Json doc = testing::small_results_document();
+  doc["summaries"] = "written by another program";
+  ProcessResult result = run_isobench({"report", file("summaries.json", doc.dump()), "--format", "csv"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  ProcessResult clean = run_isobench({"report", small_results(), "--format", "csv"});
+  EXPECT_EQ(result.out, clean.out);
+}
+
+TEST_F(ReportCommand, GbenchAggregatesOnlyHasNoIterationRows) {
+  ProcessResult result = run_isobench({"report", small_results(), "--format", "gbench", "--aggregates-only"});
+  ASSERT_EQ(result.exit_code, 0) << result;
+  Json doc = parse_json(result.out);
+  ASSERT_TRUE(doc.is_object()) << result;
+  ASSERT_FALSE(doc["benchmarks"].empty()) << result;
+  for (const Json& row : doc["benchmarks"]) EXPECT_EQ(row["run_type"], "aggregate") << row;
+  ProcessResult misplaced = run_isobench({"report", small_results(), "--format", "csv", "--aggregates-only"});
+  EXPECT_EQ(misplaced.exit_code, 2) << misplaced;
+}
+
+}  // namespace
 }  // namespace isobench::integration

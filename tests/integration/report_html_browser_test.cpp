@@ -186,7 +186,7 @@ class ReportInABrowser : public IsobenchTest {
     ASSERT_EQ(view.chromium.exit_code, 0) << view.chromium;
     ASSERT_TRUE(view.measured) << "the wrapper page did not finish measuring\n" << view.chromium;
     EXPECT_EQ(view.lang, lang);
-    EXPECT_EQ(view.section_ids, (std::vector<std::string>{"summary", "startup", "memory", "cpu", "phases",
+    EXPECT_EQ(view.section_ids, (std::vector<std::string>{"summary", "problems", "startup", "memory", "cpu", "phases",
                                                           "concurrency", "price-list", "figures", "environment"}));
     // Startup for noop and cpu, memory, CPU, and the probed phases of isobench noop.
     EXPECT_EQ(view.charts.size(), 5u) << view.chromium;

@@ -1,5 +1,7 @@
-// summarize_cells: per target x workload x concurrency statistics over successful runs only,
-// with each metric's median set against bare's for the same workload and concurrency.
+// summarize_cells: one cell per target x workload x concurrency, unavailable and unrun ones
+// included, each with what became of it (its status and its runs' errors) and statistics over
+// its successful runs only, each metric's median set against bare's for the same workload and
+// concurrency; memory by one set of definitions for every target.
 #include "reports/cell_summary.h"
 
 #include <gtest/gtest.h>
@@ -42,7 +44,7 @@ RunRecord failed_run(const std::string& target, const std::string& workload) {
 /// bare: startup 1, 2, 3 ms (median 2); isobench: 4, 6, 8 ms (median 6) plus one failed run.
 BenchmarkResults bare_and_isobench() {
   BenchmarkResults results;
-  results.targets = {{"bare", "process", true, "host kernel"}, {"isobench", "container", true, "1.0"}};
+  results.targets = {{"bare", "process", true, "host kernel", {}, ""}, {"isobench", "container", true, "1.0", {}, ""}};
   results.workloads = {"noop"};
   results.concurrency = {1};
   results.runs = 3;
@@ -127,7 +129,7 @@ TEST(CellSummary, FailuresAreCountedAndLeftOutOfTheStatistics) {
 
 TEST(CellSummary, ACellWhoseRunsAllFailedHasCountsButNoMetrics) {
   BenchmarkResults results = bare_and_isobench();
-  results.targets.push_back({"runc", "container", true, "1.1"});
+  results.targets.push_back({"runc", "container", true, "1.1", {}, ""});
   results.records.push_back(failed_run("runc", "noop"));
   results.records.push_back(failed_run("runc", "noop"));
   const CellSummary* runc = nullptr;
@@ -136,15 +138,106 @@ TEST(CellSummary, ACellWhoseRunsAllFailedHasCountsButNoMetrics) {
   ASSERT_NE(runc, nullptr);
   EXPECT_EQ(runc->runs, 2);
   EXPECT_EQ(runc->failures, 2);
+  EXPECT_EQ(runc->status, CellStatus::kFailed);
+  ASSERT_EQ(runc->errors.size(), 1u);
+  EXPECT_EQ(runc->errors[0].text, "boom");
+  EXPECT_EQ(runc->errors[0].runs, 2);
   EXPECT_TRUE(runc->metrics.empty());
 }
 
-TEST(CellSummary, UnavailableTargetsProduceNoCells) {
+TEST(CellSummary, EveryRunSucceededIsMeasured) {
+  std::vector<CellSummary> cells = summarize_cells(bare_and_isobench());
+  const CellSummary* bare = cell_of(cells, "bare");
+  ASSERT_NE(bare, nullptr);
+  EXPECT_EQ(bare->status, CellStatus::kMeasured);
+  EXPECT_TRUE(bare->errors.empty());
+}
+
+TEST(CellSummary, SomeRunsFailedIsPartlyFailedWithTheError) {
+  std::vector<CellSummary> cells = summarize_cells(bare_and_isobench());
+  const CellSummary* isobench = cell_of(cells, "isobench");
+  ASSERT_NE(isobench, nullptr);
+  EXPECT_EQ(isobench->status, CellStatus::kPartlyFailed);
+  ASSERT_EQ(isobench->errors.size(), 1u);
+  EXPECT_EQ(isobench->errors[0].text, "boom");
+  EXPECT_EQ(isobench->errors[0].runs, 1);
+}
+
+TEST(CellSummary, ErrorsAreTheLastLineOfStderrCountedAndMostFirst) {
   BenchmarkResults results = bare_and_isobench();
-  results.targets.push_back({"crun", "container", false, "not installed (apt-get install crun)"});
+  RunRecord mount = failed_run("isobench", "noop");
+  mount.error = "crun: starting\ncrun: mount `/proc`: Operation not permitted\n\n";
+  RunRecord killed = failed_run("isobench", "noop");
+  killed.error = "";
+  killed.exit_code = 137;
+  results.records.insert(results.records.begin(), killed);  // met first, but stopped fewer runs
+  results.records.push_back(mount);
+  results.records.push_back(mount);
   std::vector<CellSummary> cells = summarize_cells(results);
-  EXPECT_EQ(cells.size(), 2u);
-  EXPECT_EQ(cell_of(cells, "crun"), nullptr);
+  const CellSummary* isobench = cell_of(cells, "isobench");
+  ASSERT_NE(isobench, nullptr);
+  EXPECT_EQ(isobench->failures, 4);
+  ASSERT_EQ(isobench->errors.size(), 3u);
+  EXPECT_EQ(isobench->errors[0].text, "crun: mount `/proc`: Operation not permitted");
+  EXPECT_EQ(isobench->errors[0].runs, 2);
+  EXPECT_EQ(isobench->errors[1].text, "exit status 137") << "no stderr: the exit status says it";
+  EXPECT_EQ(isobench->errors[1].runs, 1);
+  EXPECT_EQ(isobench->errors[2].text, "boom");
+}
+
+TEST(CellSummary, AFailedMemoryRoundMakesTheCellPartlyFailedWithoutAFailedRun) {
+  BenchmarkResults results = bare_and_isobench();
+  RunRecord memory = failed_run("bare", "noop");
+  memory.memory_round = true;
+  memory.error = "cannot create the measuring cgroup";
+  results.records.push_back(memory);
+  std::vector<CellSummary> cells = summarize_cells(results);
+  const CellSummary* bare = cell_of(cells, "bare");
+  ASSERT_NE(bare, nullptr);
+  EXPECT_EQ(bare->status, CellStatus::kPartlyFailed);
+  EXPECT_EQ(bare->runs, 3) << "memory rounds are not measured runs";
+  EXPECT_EQ(bare->failures, 0);
+  ASSERT_EQ(bare->errors.size(), 1u);
+  EXPECT_EQ(bare->errors[0].text, "cannot create the measuring cgroup");
+}
+
+TEST(CellSummary, AnUnavailableTargetHasACellWithItsReasonAndNoFigures) {
+  BenchmarkResults results = bare_and_isobench();
+  results.targets.push_back({"crun", "container", false, "not installed (apt-get install crun)", {}, ""});
+  std::vector<CellSummary> cells = summarize_cells(results);
+  ASSERT_EQ(cells.size(), 3u);
+  const CellSummary* crun = cell_of(cells, "crun");
+  ASSERT_NE(crun, nullptr);
+  EXPECT_EQ(crun->status, CellStatus::kUnavailable);
+  EXPECT_EQ(crun->runs, 0);
+  ASSERT_EQ(crun->errors.size(), 1u);
+  EXPECT_EQ(crun->errors[0].text, "not installed (apt-get install crun)");
+  EXPECT_TRUE(crun->metrics.empty());
+}
+
+TEST(CellSummary, ACellWithoutRunsIsNotRun) {
+  // An interrupted benchmark: isobench's cell at concurrency 2 never started.
+  BenchmarkResults results = bare_and_isobench();
+  results.concurrency = {1, 2};
+  results.interrupted = true;
+  for (int i = 0; i < 3; ++i) results.records.push_back(run("bare", "noop", 1, 10, 2));
+  std::vector<CellSummary> cells = summarize_cells(results);
+  ASSERT_EQ(cells.size(), 4u);
+  const CellSummary* unrun = cell_of(cells, "isobench", "noop", 2);
+  ASSERT_NE(unrun, nullptr);
+  EXPECT_EQ(unrun->status, CellStatus::kNotRun);
+  EXPECT_EQ(unrun->runs, 0);
+  EXPECT_TRUE(unrun->errors.empty());
+  EXPECT_TRUE(unrun->metrics.empty());
+  EXPECT_EQ(cell_of(cells, "bare", "noop", 2)->status, CellStatus::kMeasured);
+}
+
+TEST(CellSummary, StatusNamesAreTheSchemasWords) {
+  EXPECT_STREQ(cell_status_name(CellStatus::kMeasured), "measured");
+  EXPECT_STREQ(cell_status_name(CellStatus::kPartlyFailed), "partly failed");
+  EXPECT_STREQ(cell_status_name(CellStatus::kFailed), "failed");
+  EXPECT_STREQ(cell_status_name(CellStatus::kUnavailable), "unavailable");
+  EXPECT_STREQ(cell_status_name(CellStatus::kNotRun), "not run");
 }
 
 TEST(CellSummary, WithoutBareThereIsNoRatio) {
@@ -202,7 +295,14 @@ TEST(CellSummary, TimeMetricsCarryWarningsAndMemoryDoesNot) {
 // As docs/results-schema.md lists them.
 TEST(CellSummary, MetricNamesAreInTableOrder) {
   EXPECT_EQ(metric_names(), (std::vector<std::string>{"startup_ms", "wall_ms", "batch_wall_ms", "workload_ms", "cpu_ms",
-                                                      "workload_peak_kib", "tree_peak_kib"}));
+                                                      "workload_peak_kib", "tree_peak_kib", "overhead_kib"}));
+}
+
+TEST(CellSummary, TimesAreInMillisecondsAndMemoryInKib) {
+  for (const std::string& metric : metric_names())
+    EXPECT_STREQ(metric_unit(metric), metric.ends_with("_ms") ? "ms" : "KiB") << metric;
+  EXPECT_STREQ(metric_unit("overhead_kib"), "KiB");
+  EXPECT_STREQ(metric_unit("startup_ms"), "ms");
 }
 
 // Every sandbox of a batch carries the same batch time: it is one sample per batch.
@@ -274,14 +374,50 @@ TEST(CellSummary, TreePeakIsComparedWithBaresMemoryRounds) {
   EXPECT_DOUBLE_EQ(isobench->find("tree_peak_kib")->ratio_vs_bare, 5.0);
 }
 
-TEST(CellSummary, ACellWithOnlyMemoryRoundsIsNotACell) {
-  BenchmarkResults results = bare_and_isobench();
-  results.targets.push_back({"bwrap", "container", true, "0.8"});
-  RunRecord memory = run("bwrap", "noop", 1, 1);
+// Memory by one definition for every target: the overhead is what the target adds to the
+// workload, each memory round's whole peak minus bare's median whole peak for the same
+// workload (the workload alone, read by the same measuring cgroup), never the workload's own
+// VmHWM, which counts page cache no cgroup is charged for.
+RunRecord memory_round(const std::string& target, double tree_kib, double workload_kib = 512) {
+  RunRecord memory = run(target, "noop", 1, 1);
   memory.memory_round = true;
-  memory.tree_peak_kib = 100;
-  results.records.push_back(memory);
-  EXPECT_EQ(cell_of(summarize_cells(results), "bwrap"), nullptr);
+  memory.tree_peak_kib = tree_kib;
+  memory.workload_peak_kib = workload_kib;
+  return memory;
+}
+
+TEST(CellSummary, OverheadIsEachMemoryRoundsWholePeakMinusBaresMedianWholePeak) {
+  BenchmarkResults results = bare_and_isobench();
+  results.memory_runs = 3;
+  for (double tree : {1000.0, 1200.0, 1100.0}) results.records.push_back(memory_round("bare", tree));
+  // The workload's own peaks differ from round to round: they take no part.
+  for (const auto& [tree, workload] : {std::pair{5000.0, 1000.0}, std::pair{6000.0, 3000.0}, std::pair{9000.0, 1.0}})
+    results.records.push_back(memory_round("isobench", tree, workload));
+  std::vector<CellSummary> cells = summarize_cells(results);
+  const CellSummary* isobench = cell_of(cells, "isobench");
+  ASSERT_NE(isobench, nullptr);
+  const MetricSummary* overhead = isobench->find("overhead_kib");
+  ASSERT_NE(overhead, nullptr);
+  EXPECT_EQ(overhead->summary.count, 3u);
+  EXPECT_DOUBLE_EQ(overhead->summary.min, 5000 - 1100);
+  EXPECT_DOUBLE_EQ(overhead->summary.max, 9000 - 1100);
+  EXPECT_DOUBLE_EQ(overhead->summary.median, 6000 - 1100);
+  EXPECT_EQ(metric_samples(results, "isobench", "noop", 1, "overhead_kib"), (std::vector<double>{3900, 4900, 7900}));
+  const CellSummary* bare = cell_of(cells, "bare");
+  ASSERT_NE(bare, nullptr);
+  ASSERT_NE(bare->find("overhead_kib"), nullptr);
+  EXPECT_DOUBLE_EQ(bare->find("overhead_kib")->summary.median, 0) << "bare adds nothing to itself";
+}
+
+TEST(CellSummary, WithoutBaresMemoryRoundsThereIsNoOverhead) {
+  BenchmarkResults results = bare_and_isobench();
+  results.records.push_back(memory_round("isobench", 5000));
+  std::vector<CellSummary> cells = summarize_cells(results);
+  const CellSummary* isobench = cell_of(cells, "isobench");
+  ASSERT_NE(isobench, nullptr);
+  EXPECT_NE(isobench->find("tree_peak_kib"), nullptr);
+  EXPECT_EQ(isobench->find("overhead_kib"), nullptr) << "nothing to subtract: no figure rather than a wrong one";
+  EXPECT_TRUE(metric_samples(results, "isobench", "noop", 1, "overhead_kib").empty());
 }
 
 TEST(MetricSamples, TakesTheSuccessfulRunsOfOneCell) {

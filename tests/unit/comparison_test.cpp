@@ -1,17 +1,20 @@
-// isobench compare's logic on synthetic results: a clear regression, identical runs, too
-// few or too spread-out samples, thresholds, environment warnings; the results reader's
-// errors; and the renderers (Markdown and JUnit against golden files).
+// isobench compare's logic on synthetic results: a known regression flagged at the threshold
+// the user typed, identical runs, too few or too spread-out samples, the one threshold grammar
+// (a number is percent), cells that started failing or cannot run any more, rows in a stable
+// order whatever the input's, environment warnings from the typed environment; and the
+// renderers (Markdown and JUnit against golden files).
 #include "reports/comparison.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "reports/compare_render.h"
-#include "reports/results_reader.h"
 
 namespace isobench::reports {
 namespace {
@@ -26,27 +29,53 @@ std::vector<double> around(double center, size_t count, double jitter = 0.02) {
   return values;
 }
 
-/// A results document with one cell whose startup samples are `startup`.
-std::string results_text(const std::vector<double>& startup, const std::string& kernel = "6.18.0") {
-  nlohmann::json doc = {{"schema", "isobench-results/1"},
-                        {"environment", {{"kernel", kernel}, {"cgroup_mode", "hybrid"}}},
-                        {"runs", nlohmann::json::array()}};
-  for (double value : startup)
-    doc["runs"].push_back({{"target", "isobench"},
-                           {"workload", "noop"},
-                           {"concurrency", 1},
-                           {"ok", true},
-                           {"startup_ms", value},
-                           {"wall_ms", value + 1},
-                           {"cpu_user_ms", 1.0},
-                           {"cpu_system_ms", 2.0}});
-  return doc.dump();
+bench::RunRecord measured_run(const std::string& target, const std::string& workload, int concurrency, int round,
+                              double startup_ms) {
+  bench::RunRecord record;
+  record.target = target;
+  record.workload = workload;
+  record.concurrency = concurrency;
+  record.round = round;
+  record.ok = true;
+  record.startup_ms = startup_ms;
+  record.wall_ms = startup_ms + 1;
+  record.cpu_user_ms = 1;
+  record.cpu_system_ms = 2;
+  return record;
 }
 
-LoadedResults parsed(const std::string& text, const std::string& name) {
-  auto results = parse_results(text, name);
-  EXPECT_TRUE(results.ok()) << (results ? "" : results.error().text());
-  return results ? *results : LoadedResults{};
+/// Results of one isobench noop cell whose startups are `startup`, measured on `kernel`.
+ResultsDocument results_of(const std::vector<double>& startup, const std::string& kernel = "6.18.0") {
+  ResultsDocument document;
+  document.environment.kernel = kernel;
+  document.environment.cgroup_mode = "hybrid";
+  document.environment.cores = 2;
+  document.results.targets = {{"isobench", "container", true, "0.1.0", {}, ""}};
+  document.results.workloads = {"noop"};
+  document.results.concurrency = {1};
+  document.results.runs = static_cast<int>(startup.size());
+  for (size_t i = 0; i < startup.size(); ++i)
+    document.results.records.push_back(measured_run("isobench", "noop", 1, static_cast<int>(i), startup[i]));
+  return document;
+}
+
+/// The report model of `document`, read from a file called `name`.
+ReportModel model_of(ResultsDocument document, const std::string& name) {
+  document.name = name;
+  auto model = build_report_model({document});
+  EXPECT_TRUE(model.ok()) << (model ? "" : model.error().text());
+  return model ? *model : ReportModel{};
+}
+
+/// Every run of `target` in `document` failed with `error`.
+void fail_every_run(ResultsDocument& document, const std::string& target, const std::string& error) {
+  for (bench::RunRecord& record : document.results.records)
+    if (record.target == target) {
+      record.ok = false;
+      record.exit_code = 1;
+      record.error = error;
+      record.startup_ms = NAN;
+    }
 }
 
 const MetricComparison* row_for(const Comparison& comparison, const std::string& metric) {
@@ -54,6 +83,15 @@ const MetricComparison* row_for(const Comparison& comparison, const std::string&
     if (row.metric == metric) return &row;
   return nullptr;
 }
+
+CompareOptions options_from(const std::string& thresholds) {
+  CompareOptions options;
+  Status parsed = parse_thresholds(thresholds, options);
+  EXPECT_TRUE(parsed.ok()) << thresholds << ": " << (parsed ? "" : parsed.error().message);
+  return options;
+}
+
+// --- the verdict on two sets of samples ------------------------------------------------------
 
 TEST(CompareSamples, AClearTwentyPercentRegressionIsRegressed) {
   CompareOptions options;
@@ -93,34 +131,82 @@ TEST(CompareSamples, ALargeButInsignificantChangeOnSpreadRunsIsTooNoisy) {
   EXPECT_EQ(row.verdict, Verdict::kTooNoisy) << row.reason;
 }
 
-TEST(CompareThresholds, PercentFractionAndPerMetricValues) {
-  CompareOptions options;
-  ASSERT_TRUE(parse_thresholds("10%", options).ok());
-  EXPECT_DOUBLE_EQ(options.threshold, 0.10);
-  ASSERT_TRUE(parse_thresholds("0.02,memory=3%", options).ok());
-  EXPECT_DOUBLE_EQ(options.threshold, 0.02);
-  EXPECT_DOUBLE_EQ(options.threshold_for("memory"), 0.03);
-  EXPECT_DOUBLE_EQ(options.threshold_for("startup"), 0.02);
+// --- thresholds: one grammar, a number is percent --------------------------------------------
+
+TEST(CompareThresholds, ABareNumberIsPercentAsIsOneWithItsSign) {
+  CompareOptions bare_number, with_sign;
+  ASSERT_TRUE(parse_thresholds("5", bare_number).ok());
+  ASSERT_TRUE(parse_thresholds("5%", with_sign).ok());
+  EXPECT_DOUBLE_EQ(bare_number.threshold, 0.05) << "\"5\" is 5%, not 500%";
+  EXPECT_DOUBLE_EQ(with_sign.threshold, bare_number.threshold);
+  CompareOptions fraction;
+  ASSERT_TRUE(parse_thresholds("2.5", fraction).ok());
+  EXPECT_DOUBLE_EQ(fraction.threshold, 0.025);
 }
 
-TEST(CompareThresholds, BadValuesAndUnknownMetricsAreErrors) {
+TEST(CompareThresholds, PerMetricValuesAreAlsoPercent) {
   CompareOptions options;
-  for (const char* text : {"", "abc", "-5%", "0", "gpu=5%", "startup=", "5%%"}) {
+  ASSERT_TRUE(parse_thresholds("startup=10", options).ok());
+  EXPECT_DOUBLE_EQ(options.threshold_for("startup"), 0.10);
+  EXPECT_DOUBLE_EQ(options.threshold_for("wall"), CompareOptions{}.threshold) << "the others keep the default";
+  ASSERT_TRUE(parse_thresholds("2,memory=3%", options).ok());
+  EXPECT_DOUBLE_EQ(options.threshold, 0.02);
+  EXPECT_DOUBLE_EQ(options.threshold_for("memory"), 0.03);
+  EXPECT_DOUBLE_EQ(options.threshold_for("cpu"), 0.02);
+  EXPECT_DOUBLE_EQ(options.threshold_for("startup"), 0.10);
+}
+
+TEST(CompareThresholds, AnythingElseIsAnErrorThatSaysWhatIsExpected) {
+  for (const char* text :
+       {"5x", "", "-3", "abc", "0", "1000", "1e1", " 5", "5,", "5%%", "%", "gpu=5%", "startup=", "startup=5x", "=5"}) {
+    CompareOptions options;
     Status status = parse_thresholds(text, options);
-    EXPECT_FALSE(status.ok()) << text;
+    EXPECT_FALSE(status.ok()) << "'" << text << "'";
   }
-  auto status = parse_thresholds("gpu=5%", options);
-  EXPECT_NE(status.error().message.find("unknown metric 'gpu'"), std::string::npos);
+  CompareOptions options;
+  EXPECT_EQ(parse_thresholds("5x", options).error().message,
+            "--threshold: '5x' is not a percentage (expected a number such as 5 or 5%)");
+  EXPECT_EQ(parse_thresholds("-3", options).error().message,
+            "--threshold: '-3' is not a percentage (expected a number such as 5 or 5%)");
+  EXPECT_EQ(parse_thresholds("1000", options).error().message, "--threshold: '1000' must be above 0% and below 1000%");
+  EXPECT_NE(parse_thresholds("gpu=5%", options).error().message.find("unknown metric 'gpu'"), std::string::npos);
+}
+
+TEST(CompareMetrics, AreCheckedAndKeptOnceInTheirOrder) {
   EXPECT_FALSE(parse_metrics("startup,latency").ok());
   auto metrics = parse_metrics("cpu,startup,cpu");
   ASSERT_TRUE(metrics.ok());
   EXPECT_EQ(*metrics, (std::vector<std::string>{"cpu", "startup"}));
 }
 
-TEST(CompareResults, ARegressionInOneMetricIsReportedAndGates) {
-  LoadedResults baseline = parsed(results_text(around(4, 12)), "base.json");
-  LoadedResults current = parsed(results_text(around(5, 12)), "new.json");
-  Comparison comparison = compare_results(baseline, current, CompareOptions{});
+// --- results against results -----------------------------------------------------------------
+
+// The gate's reason to exist: a known +10% startup regression, twenty low-noise runs a side,
+// is caught at the threshold as a user types it.
+TEST(CompareResults, ATenPercentStartupRegressionIsRegressedAtAThresholdOfFive) {
+  ReportModel baseline = model_of(results_of(around(10, 20, 0.01)), "base.json");
+  ReportModel current = model_of(results_of(around(11, 20, 0.01)), "new.json");
+  for (const char* threshold : {"5", "5%", "startup=5"}) {
+    Comparison comparison = compare_results(baseline, current, options_from(threshold));
+    const MetricComparison* startup = row_for(comparison, "startup");
+    ASSERT_NE(startup, nullptr) << threshold;
+    EXPECT_EQ(startup->verdict, Verdict::kRegressed) << threshold << ": " << startup->reason;
+    EXPECT_NEAR(startup->change, 0.10, 1e-9) << threshold;
+    EXPECT_DOUBLE_EQ(startup->threshold, 0.05) << threshold;
+    EXPECT_EQ(startup->reason, "10.0% beyond the 5.0% threshold, p < alpha") << threshold;
+    EXPECT_TRUE(comparison.any_regressed()) << threshold;
+  }
+  // The same runs within a threshold of 15% for startup (and wall, 1 ms longer): a real
+  // difference, not a regression.
+  Comparison lenient = compare_results(baseline, current, options_from("startup=15,wall=15"));
+  ASSERT_NE(row_for(lenient, "startup"), nullptr);
+  EXPECT_EQ(row_for(lenient, "startup")->verdict, Verdict::kUnchanged) << row_for(lenient, "startup")->reason;
+  EXPECT_FALSE(lenient.any_regressed());
+}
+
+TEST(CompareResults, ARegressionInOneMetricIsReportedAndTheOthersJudgedOnTheirOwn) {
+  Comparison comparison = compare_results(model_of(results_of(around(4, 12)), "base.json"),
+                                          model_of(results_of(around(5, 12)), "new.json"), CompareOptions{});
   const MetricComparison* startup = row_for(comparison, "startup");
   ASSERT_NE(startup, nullptr);
   EXPECT_EQ(startup->verdict, Verdict::kRegressed);
@@ -129,141 +215,201 @@ TEST(CompareResults, ARegressionInOneMetricIsReportedAndGates) {
   const MetricComparison* cpu = row_for(comparison, "cpu");
   ASSERT_NE(cpu, nullptr);
   EXPECT_EQ(cpu->verdict, Verdict::kUnchanged);
-  EXPECT_DOUBLE_EQ(cpu->baseline_median, 3.0);  // user + system
+  EXPECT_DOUBLE_EQ(cpu->baseline_median, 3.0) << "user + system";
   EXPECT_EQ(row_for(comparison, "memory"), nullptr) << "no memory figure on either side";
   EXPECT_TRUE(comparison.any_regressed());
   EXPECT_TRUE(comparison.environment_warnings.empty());
+  EXPECT_TRUE(comparison.unmatched.empty());
 }
 
 TEST(CompareResults, IdenticalResultsDoNotGate) {
-  LoadedResults baseline = parsed(results_text(around(4, 12)), "a.json");
+  ReportModel baseline = model_of(results_of(around(4, 12)), "a.json");
   Comparison comparison = compare_results(baseline, baseline, CompareOptions{});
   EXPECT_FALSE(comparison.any_regressed());
+  ASSERT_FALSE(comparison.rows.empty());
   for (const MetricComparison& row : comparison.rows) EXPECT_EQ(row.verdict, Verdict::kUnchanged) << row.metric;
 }
 
-TEST(CompareResults, DifferentEnvironmentsAreWarnedAbout) {
-  LoadedResults baseline = parsed(results_text(around(4, 6), "6.1.0"), "a.json");
-  LoadedResults current = parsed(results_text(around(4, 6), "6.18.0"), "b.json");
-  Comparison comparison = compare_results(baseline, current, CompareOptions{});
-  ASSERT_EQ(comparison.environment_warnings.size(), 1u);
-  EXPECT_NE(comparison.environment_warnings[0].find("kernel differs"), std::string::npos);
+TEST(CompareResults, MemoryIsTheWholeTargetsPeakFromTheMemoryRoundsInKib) {
+  ResultsDocument before = results_of(around(4, 6)), after = results_of(around(4, 6));
+  for (auto [document, kib] : {std::pair{&before, 4096.0}, std::pair{&after, 8192.0}})
+    for (double peak : std::vector<double>(6, kib)) {
+      bench::RunRecord memory = measured_run("isobench", "noop", 1, 0, 4);
+      memory.memory_round = true;
+      memory.tree_peak_kib = peak;
+      memory.workload_peak_kib = 1024;
+      document->results.records.push_back(memory);
+    }
+  Comparison comparison = compare_results(model_of(before, "a.json"), model_of(after, "b.json"), CompareOptions{});
+  const MetricComparison* memory = row_for(comparison, "memory");
+  ASSERT_NE(memory, nullptr);
+  EXPECT_EQ(memory->unit, "KiB");
+  EXPECT_DOUBLE_EQ(memory->baseline_median, 4096);
+  EXPECT_DOUBLE_EQ(memory->current_median, 8192);
+  EXPECT_EQ(memory->verdict, Verdict::kRegressed) << memory->reason;
 }
 
 TEST(CompareResults, FailedRunsAreLeftOutAndOnlyChosenMetricsCompared) {
-  nlohmann::json doc = nlohmann::json::parse(results_text(around(4, 6)));
-  doc["runs"][0]["ok"] = false;
-  doc["runs"][0]["startup_ms"] = 1000;
-  LoadedResults with_failure = parsed(doc.dump(), "f.json");
+  ResultsDocument with_failure = results_of(around(4, 6));
+  with_failure.results.records[0].ok = false;
+  with_failure.results.records[0].startup_ms = 1000;
   CompareOptions options;
   options.metrics = {"startup"};
-  Comparison comparison = compare_results(with_failure, parsed(results_text(around(4, 6)), "g.json"), options);
-  ASSERT_EQ(comparison.rows.size(), 1u);
+  Comparison comparison =
+      compare_results(model_of(with_failure, "f.json"), model_of(results_of(around(4, 6)), "g.json"), options);
+  ASSERT_EQ(comparison.rows.size(), 1u) << "runs failing less than before is no \"runs\" row";
+  EXPECT_EQ(comparison.rows[0].metric, "startup");
   EXPECT_EQ(comparison.rows[0].baseline_runs, 5u);
 }
 
-TEST(ResultsReader, BadFilesAreErrorsNamingTheFileAndTheProblem) {
-  struct Case {
-    std::string text;
-    std::string problem;
-  };
-  for (const Case& c : {Case{"", "empty file"}, Case{"{\"schema\": \"isobench-res", "not valid JSON (truncated?)"},
-                        Case{"[1,2]", "expected a JSON object"}, Case{"{}", "no \"schema\""},
-                        Case{"{\"schema\": \"isobench-results/9\", \"runs\": []}", "is not one this isobench reads"},
-                        Case{"{\"schema\": \"isobench-results/1\", \"runs\": []}", "no runs"},
-                        Case{"{\"schema\": \"isobench-results/1\", \"runs\": [3]}", "runs[0] is not an object"}}) {
-    auto results = parse_results(c.text, "in.json");
-    ASSERT_FALSE(results.ok()) << c.text;
-    EXPECT_EQ(results.error().message.rfind("in.json: ", 0), 0u) << results.error().message;
-    EXPECT_NE(results.error().message.find(c.problem), std::string::npos) << results.error().message;
+TEST(CompareResults, ACellWhoseEveryRunFailsNowIsARegressedRunsRow) {
+  ResultsDocument current = results_of(around(4, 12));
+  fail_every_run(current, "isobench", "crun: mount proc: Operation not permitted");
+  Comparison comparison = compare_results(model_of(results_of(around(4, 12)), "base.json"),
+                                          model_of(current, "new.json"), CompareOptions{});
+  ASSERT_EQ(comparison.rows.size(), 1u) << "the failed runs give no figures to compare";
+  const MetricComparison& runs = comparison.rows[0];
+  EXPECT_EQ(runs.metric, "runs");
+  EXPECT_EQ(runs.target, "isobench");
+  EXPECT_EQ(runs.verdict, Verdict::kRegressed);
+  EXPECT_EQ(runs.reason,
+            "12 of 12 runs failed in new.json (0 of 12 before): crun: mount proc: Operation not permitted");
+  EXPECT_TRUE(comparison.any_regressed());
+
+  // The other way round it is no regression: the cell works again.
+  Comparison repaired = compare_results(model_of(current, "base.json"), model_of(results_of(around(4, 12)), "new.json"),
+                                        CompareOptions{});
+  EXPECT_FALSE(repaired.any_regressed());
+  EXPECT_EQ(row_for(repaired, "runs"), nullptr);
+}
+
+TEST(CompareResults, ATargetThatCannotRunAnyMoreIsARegressedRunsRow) {
+  ResultsDocument current = results_of({});
+  current.results.targets[0].available = false;
+  current.results.targets[0].detail = "not installed (apt-get install crun)";
+  Comparison comparison = compare_results(model_of(results_of(around(4, 12)), "base.json"),
+                                          model_of(current, "new.json"), CompareOptions{});
+  ASSERT_EQ(comparison.rows.size(), 1u);
+  EXPECT_EQ(comparison.rows[0].metric, "runs");
+  EXPECT_EQ(comparison.rows[0].verdict, Verdict::kRegressed);
+  EXPECT_EQ(comparison.rows[0].reason, "the target cannot run in new.json: not installed (apt-get install crun)");
+}
+
+/// Three targets listed in no order, two workloads, two levels: cells in every order but the sorted one.
+ResultsDocument scrambled(bool reversed) {
+  ResultsDocument document;
+  document.results.targets = {{"vm", "vm", true, "QEMU", {}, ""},
+                              {"bare", "process", true, "host", {}, ""},
+                              {"isobench", "container", true, "0.1.0", {}, ""}};
+  document.results.workloads = {"noop", "cpu"};
+  document.results.concurrency = {4, 1};
+  for (const bench::TargetInfo& target : document.results.targets)
+    for (const std::string& workload : document.results.workloads)
+      for (int level : document.results.concurrency)
+        for (int round = 0; round < 6; ++round)
+          document.results.records.push_back(measured_run(target.name, workload, level, round, 1 + 0.01 * round));
+  if (reversed) {
+    std::reverse(document.results.targets.begin(), document.results.targets.end());
+    std::reverse(document.results.records.begin(), document.results.records.end());
   }
+  return document;
 }
 
-// isobench compare must not judge a regression on figures no run can give.
-TEST(ResultsReader, FiguresNoMeasurementGivesAreBadInputNamingTheField) {
-  struct Case {
-    nlohmann::json value;
-    std::string problem;
+TEST(CompareResults, RowsAreSortedByTargetWorkloadConcurrencyAndMetricWhateverTheInputOrder) {
+  ResultsDocument failing = scrambled(false);
+  fail_every_run(failing, "bare", "boom");  // a "runs" row among the metrics' rows
+  auto keys = [](const Comparison& comparison) {
+    std::vector<std::string> found;
+    for (const MetricComparison& row : comparison.rows)
+      found.push_back(row.target + " " + row.workload + " x" + std::to_string(row.concurrency) + " " + row.metric);
+    return found;
   };
-  for (const Case& c : {Case{1e308, "in.json: runs[2].startup_ms is 1e+308: not a measurement (expected 0 to 1e9 ms)"},
-                        Case{-1, "in.json: runs[2].startup_ms is -1: not a measurement"},
-                        Case{nullptr, "in.json: runs[2].startup_ms is null in a successful run"},
-                        Case{"4", "in.json: runs[2].startup_ms is not a number"}}) {
-    nlohmann::json doc = nlohmann::json::parse(results_text(around(4, 6)));
-    doc["runs"][2]["startup_ms"] = c.value;
-    auto results = parse_results(doc.dump(), "in.json");
-    ASSERT_FALSE(results.ok()) << c.value;
-    EXPECT_EQ(results.error().message.rfind(c.problem, 0), 0u) << results.error().message;
-  }
-  nlohmann::json memory = nlohmann::json::parse(results_text(around(4, 6)));
-  memory["runs"][0]["tree_peak_kib"] = 1e13;
-  EXPECT_FALSE(parse_results(memory.dump(), "in.json").ok());
+  Comparison forward = compare_results(model_of(scrambled(false), "a.json"), model_of(failing, "b.json"), {});
+  Comparison backward = compare_results(model_of(scrambled(true), "a.json"), model_of(failing, "b.json"), {});
+  std::vector<std::string> expected;
+  for (const char* workload : {"cpu", "noop"})
+    for (int level : {1, 4})
+      expected.push_back(std::string("bare ") + workload + " x" + std::to_string(level) + " runs");
+  for (const char* target : {"isobench", "vm"})
+    for (const char* workload : {"cpu", "noop"})
+      for (int level : {1, 4})
+        for (const char* metric : {"startup", "wall", "cpu"})
+          expected.push_back(std::string(target) + " " + workload + " x" + std::to_string(level) + " " + metric);
+  EXPECT_EQ(keys(forward), expected);
+  EXPECT_EQ(keys(backward), expected);
 }
 
-TEST(ResultsReader, NullIsNotMeasuredWhereNoMeasurementWasDue) {
-  nlohmann::json doc = nlohmann::json::parse(results_text(around(4, 6)));
-  doc["runs"][0]["ok"] = false;  // a failed run measured nothing
-  doc["runs"][0]["startup_ms"] = nullptr;
-  doc["runs"][0]["wall_ms"] = nullptr;
-  doc["runs"][1]["workload_ms"] = nullptr;  // decorations may be missing
-  doc["runs"].push_back({{"target", "isobench"},
-                         {"workload", "cmd"},
-                         {"ok", true},
-                         {"startup_ms", nullptr},
-                         {"wall_ms", 3.0}});  // --cmd takes no part in the start handshake
-  auto results = parse_results(doc.dump(), "in.json");
-  EXPECT_TRUE(results.ok()) << results.error().text();
+TEST(CompareResults, DifferentEnvironmentsAreWarnedAboutFieldByField) {
+  ResultsDocument before = results_of(around(4, 6), "6.1.0"), after = results_of(around(4, 6), "6.18.0");
+  after.environment.cores = 4;
+  after.environment.cpu_model = "Other CPU";  // empty in the baseline: nothing to compare it with
+  Comparison comparison = compare_results(model_of(before, "a.json"), model_of(after, "b.json"), CompareOptions{});
+  EXPECT_EQ(comparison.environment_warnings,
+            (std::vector<std::string>{"kernel differs: \"6.1.0\" in a.json, \"6.18.0\" in b.json",
+                                      "cores differs: \"2\" in a.json, \"4\" in b.json"}));
+  Comparison same = compare_results(model_of(before, "a.json"), model_of(before, "c.json"), CompareOptions{});
+  EXPECT_TRUE(same.environment_warnings.empty());
 }
 
-TEST(ResultsReader, DeepRunsAreRefusedNotACrash) {
-  std::string deep =
-      R"({"schema": "isobench-results/1", "runs": [)" + std::string(60000, '[') + std::string(60000, ']') + "]}";
-  auto results = parse_results(deep, "deep.json");
-  ASSERT_FALSE(results.ok());
-  EXPECT_EQ(results.error().message,
-            "deep.json: nested deeper than 64 levels at byte 105 (the limit of a results file)");
-}
-
-TEST(ResultsReader, ALongSchemaIsQuotedCutShort) {
-  auto results = parse_results(R"({"schema": ")" + std::string(100000, 'x') + R"("})", "in.json");
-  ASSERT_FALSE(results.ok());
-  EXPECT_LT(results.error().message.size(), 200u) << results.error().message.substr(0, 300);
-}
+// --- the renderers -----------------------------------------------------------------------------
 
 /// tests/unit/golden/NAME next to this file; ISOBENCH_UPDATE_GOLDEN=1 rewrites it.
 void expect_golden(const std::string& text, const std::string& name) {
   std::string path = (std::filesystem::path(__FILE__).parent_path() / "golden" / name).string();
   if (std::getenv("ISOBENCH_UPDATE_GOLDEN")) std::ofstream(path) << text;
   std::ifstream file(path);
+  ASSERT_TRUE(file) << "missing golden file " << path << " (ISOBENCH_UPDATE_GOLDEN=1 writes it)";
   std::stringstream golden;
   golden << file.rdbuf();
   EXPECT_EQ(text, golden.str()) << "differs from " << path;
 }
 
+/// isobench's startup 25% slower on another kernel, and crun, fine in the baseline, failing
+/// every run now.
 Comparison fixed_comparison() {
-  LoadedResults baseline = parsed(results_text(around(4, 12), "6.1.0"), "base.json");
-  LoadedResults current = parsed(results_text(around(5, 12)), "new.json");
+  auto with_crun = [](ResultsDocument document) {
+    document.results.targets.insert(document.results.targets.begin(), {"crun", "container", true, "1.14", {}, ""});
+    for (int round = 0; round < 12; ++round)
+      document.results.records.push_back(measured_run("crun", "noop", 1, round, 6));
+    return document;
+  };
+  ResultsDocument current = with_crun(results_of(around(5, 12)));
+  fail_every_run(current, "crun", "crun: cannot mount proc");
   CompareOptions options;
   options.metrics = {"startup", "cpu"};
-  return compare_results(baseline, current, options);
+  return compare_results(model_of(with_crun(results_of(around(4, 12), "6.1.0")), "base.json"),
+                         model_of(current, "new.json"), options);
 }
 
 TEST(CompareRender, MarkdownMatchesTheGoldenFile) {
-  expect_golden(render_compare_markdown(fixed_comparison()), "compare_small.md");
+  std::string markdown = render_compare_markdown(fixed_comparison());
+  expect_golden(markdown, "compare_small.md");
+  EXPECT_NE(markdown.find("### isobench compare: 2 regressed, 0 improved, 1 unchanged, 0 too noisy to tell"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("| crun noop | runs |"), std::string::npos) << markdown;
 }
 
 TEST(CompareRender, JunitMatchesTheGoldenFileWithOneFailurePerRegression) {
   std::string xml = render_compare_junit(fixed_comparison());
   expect_golden(xml, "compare_small.junit.xml");
-  EXPECT_NE(xml.find("failures=\"1\""), std::string::npos);
-  EXPECT_NE(xml.find("<failure message=\"regressed\">"), std::string::npos);
+  EXPECT_NE(xml.find("<testsuites name=\"isobench compare\" tests=\"3\" failures=\"2\" errors=\"0\""),
+            std::string::npos)
+      << xml;
+  size_t failures = 0;
+  for (size_t at = xml.find("<failure message=\"regressed\">"); at != std::string::npos;
+       at = xml.find("<failure message=\"regressed\">", at + 1))
+    ++failures;
+  EXPECT_EQ(failures, 2u) << xml;
 }
 
 TEST(CompareRender, TheTableNamesEveryVerdictAndWarning) {
   std::string table = render_compare_table(fixed_comparison());
   EXPECT_NE(table.find("regressed"), std::string::npos);
-  EXPECT_NE(table.find("1 regressed, 0 improved, 1 unchanged, 0 too noisy to tell"), std::string::npos) << table;
+  EXPECT_NE(table.find("2 regressed, 0 improved, 1 unchanged, 0 too noisy to tell"), std::string::npos) << table;
   EXPECT_NE(table.find("warning: kernel differs"), std::string::npos) << table;
+  EXPECT_NE(table.find("12 of 12 runs failed in new.json (0 of 12 before): crun: cannot mount proc"), std::string::npos)
+      << table;
 }
 
 }  // namespace

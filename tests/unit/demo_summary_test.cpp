@@ -1,11 +1,12 @@
 // The demo's closing summary on the small fixed results (tests/fakes/small_results.h): the
 // key figures per target, the ratios in words, the narrated price list (with prices, noise
-// and errors said as such), the container's startup phases, and honest gaps: a VM that could
-// not run, a price list that could not be made, probes that fell back. English and Korean.
+// and errors said as such), the container's startup phases, and honest gaps: a target that
+// is not installed, a VM that could not run, a price list that could not be made, probes that
+// fell back. Memory is the target's own overhead. English and Korean.
 #include <gtest/gtest.h>
 
 #include "reports/demo_summary.h"
-#include "reports/results_reader.h"
+#include "reports/results_codec.h"
 #include "tests/fakes/small_results.h"
 
 namespace isobench::reports {
@@ -14,7 +15,7 @@ namespace {
 using Json = nlohmann::json;
 
 ReportModel model_of(const Json& document) {
-  auto loaded = parse_results(document.dump(), "demo.json");
+  auto loaded = decode_results(document.dump(), "demo.json");
   EXPECT_TRUE(loaded.ok()) << (loaded ? "" : loaded.error().text());
   if (!loaded) return {};
   auto model = build_report_model({*loaded});
@@ -55,10 +56,45 @@ TEST(DemoSummary, ShowsEachTargetsKeyFiguresAndTheRatiosInWords) {
   EXPECT_TRUE(contains(text, "4.50 ms")) << text;
   EXPECT_TRUE(contains(text, "A container (isobench) started 3.6x as slow as a bare process")) << text;
   EXPECT_TRUE(contains(text, "The VM took 94x")) << text;
-  EXPECT_TRUE(contains(text, "The VM used 33x")) << text;
+  // Overheads (whole minus bare's whole, 2080 KiB): the VM's 202752 KiB, the container's 4096.
+  EXPECT_TRUE(contains(text, "Beyond the workload's own memory, the VM needed 50x")) << text;
   EXPECT_TRUE(contains(text, "On the CPU-bound cpu workload the container cost")) << text;
   EXPECT_TRUE(contains(text, "Why: a container is an ordinary process")) << text;
   EXPECT_TRUE(contains(text, "Note: the VM here ran under TCG")) << text;
+}
+
+/// The line of `text` that starts (after its indent) with `label`.
+std::string line_of(const std::string& text, const std::string& label) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (line.find_first_not_of(' ') != std::string::npos &&
+        line.compare(line.find_first_not_of(' '), label.size(), label) == 0)
+      return line;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return "";
+}
+
+// One definition for every target: the memory column is what the target adds to the
+// workload (its whole peak minus bare's), not the whole target, which counts the workload too.
+TEST(DemoSummary, TheMemoryColumnIsTheTargetsOverhead) {
+  std::string text = render_demo_summary(model_of(testing::small_results_document()), Language::kEnglish);
+  EXPECT_TRUE(contains(text, "mem overhead (noop)")) << text;
+  // isobench noop: whole 6144 and 6208 KiB (median 6176), bare's 2048 and 2112 (2080): 4096.
+  std::string isobench = line_of(text, "isobench");
+  EXPECT_TRUE(contains(isobench, " 4.0 MiB")) << isobench;
+  EXPECT_FALSE(contains(isobench, "6.0 MiB")) << "the whole target's peak, not its overhead\n" << isobench;
+  EXPECT_TRUE(contains(line_of(text, "vm (TCG emulation)"), " 198.0 MiB")) << text;
+  EXPECT_TRUE(contains(line_of(text, "bare"), " 0.0 MiB")) << "bare adds nothing to itself\n" << text;
+}
+
+TEST(DemoSummary, ATargetThatIsNotInstalledSaysWhyInItsRow) {
+  std::string text = render_demo_summary(model_of(testing::small_results_document()), Language::kEnglish);
+  std::string crun = line_of(text, "crun");
+  EXPECT_TRUE(contains(crun, "not measured: not installed (apt-get install crun)")) << text;
 }
 
 TEST(DemoSummary, NarratesThePriceOfEachMechanismOverItsBaseline) {
@@ -89,7 +125,7 @@ TEST(DemoSummary, ShowsTheContainersStartupPhasesFromTheProbes) {
 
 TEST(DemoSummary, SaysThePhasesWereNotMeasuredWithoutProbes) {
   Json document = testing::small_results_document();
-  document["summaries"] = Json::array();
+  for (Json& run : document["runs"]) run.erase("probes");
   std::string text = render_demo_summary(model_of(document), Language::kEnglish);
   EXPECT_TRUE(contains(text, "not measured: the BPF probes were not available")) << text;
 }

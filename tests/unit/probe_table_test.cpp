@@ -159,7 +159,7 @@ bench::RunRecord record(const std::string& target, bool ok, std::optional<ProbeR
 
 bench::BenchmarkResults results_of(std::vector<bench::RunRecord> records) {
   bench::BenchmarkResults results;
-  results.targets = {{"bare", "process", true, "host kernel"}, {"isobench", "container", true, "1.0"}};
+  results.targets = {{"bare", "process", true, "host kernel", {}, ""}, {"isobench", "container", true, "1.0", {}, ""}};
   results.workloads = {"noop"};
   results.concurrency = {1};
   results.records = std::move(records);

@@ -1,17 +1,23 @@
 // `isobench report --format html` on the small fixed results document and variants of it: a
-// self-contained page (nothing fetched, no scripts) with every section, a chart per question,
-// every name from the results escaped, the Korean page in Korean, emulated VMs labelled, and
-// the price list, the concurrency chart and the log scale when the data calls for them.
+// self-contained page (nothing fetched, no scripts, no stray Markdown) checked against a golden
+// file, with every section, a chart per question, every name from the results escaped, the
+// Korean page in Korean throughout, emulated VMs labelled, the cells without full results
+// listed with why, the settings and where they came from, and the price list, the
+// concurrency chart and the log scale when the data calls for them.
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "reports/report_formats.h"
 #include "reports/report_model.h"
-#include "reports/results_reader.h"
+#include "reports/results_codec.h"
 #include "tests/fakes/small_results.h"
 
 namespace isobench::reports {
@@ -20,7 +26,7 @@ namespace {
 using Json = nlohmann::json;
 
 ReportModel model_of(const Json& doc, const std::string& name = "small.json") {
-  auto results = parse_results(doc.dump(), name);
+  auto results = decode_results(doc.dump(), name);
   EXPECT_TRUE(results.ok()) << (results ? "" : results.error().text());
   if (!results) return {};
   auto model = build_report_model({*results});
@@ -65,9 +71,32 @@ std::vector<std::string> charts(const std::string& html) {
   return found;
 }
 
+/// The small document without `target`: not requested, no runs.
+Json without_target(Json doc, const std::string& target) {
+  Json targets = Json::array(), runs = Json::array();
+  for (const Json& entry : doc["targets"])
+    if (entry["name"] != target) targets.push_back(entry);
+  for (const Json& run : doc["runs"])
+    if (run["target"] != target) runs.push_back(run);
+  doc["targets"] = targets;
+  doc["runs"] = runs;
+  return doc;
+}
+
+/// tests/unit/golden/NAME next to this file; ISOBENCH_UPDATE_GOLDEN=1 rewrites it.
+void expect_golden(const std::string& text, const std::string& name) {
+  std::string path = (std::filesystem::path(__FILE__).parent_path() / "golden" / name).string();
+  if (std::getenv("ISOBENCH_UPDATE_GOLDEN")) std::ofstream(path) << text;
+  std::ifstream file(path);
+  ASSERT_TRUE(file) << "missing golden file " << path << " (ISOBENCH_UPDATE_GOLDEN=1 writes it)";
+  std::stringstream golden;
+  golden << file.rdbuf();
+  EXPECT_EQ(text, golden.str()) << "differs from " << path;
+}
+
 /// The sections in the order a reader meets them.
-constexpr const char* kSectionIds[] = {"summary",     "startup",    "memory",  "cpu",        "phases",
-                                       "concurrency", "price-list", "figures", "environment"};
+constexpr const char* kSectionIds[] = {"summary", "problems",    "startup",    "memory",  "cpu",
+                                       "phases",  "concurrency", "price-list", "figures", "environment"};
 
 /// The English and Korean headings of the sections.
 struct Heading {
@@ -76,6 +105,7 @@ struct Heading {
 };
 constexpr Heading kHeadings[] = {
     {"Containers versus VMs", "컨테이너와 VM"},
+    {"Cells without full results", "결과가 온전하지 않은 셀"},
     {"Startup latency", "시작 지연"},
     {"Memory", "메모리"},
     {"CPU overhead", "CPU 오버헤드"},
@@ -83,7 +113,7 @@ constexpr Heading kHeadings[] = {
     {"Latency versus concurrency", "동시 실행과 지연"},
     {"The price of each mechanism", "격리 메커니즘별 비용"},
     {"The figures", "수치"},
-    {"Environment", "환경"},
+    {"Settings and environment", "설정과 환경"},
 };
 
 /// The small document at concurrency 1 and 4: every run repeated at 4 with a slower start.
@@ -116,6 +146,10 @@ Json price_list_document() {
 }
 
 // --- structure ---------------------------------------------------------------------------
+
+TEST(ReportHtml, MatchesTheGoldenFile) {
+  expect_golden(small_html(), "report_small.html");
+}
 
 TEST(ReportHtml, IsOnePageWithEverySection) {
   std::string html = small_html();
@@ -159,7 +193,7 @@ TEST(ReportHtml, EveryChartDrawsShapes) {
 
 TEST(ReportHtml, WithoutProbeDataThePhasesSectionSaysHowToGetIt) {
   Json doc = testing::small_results_document();
-  doc["summaries"] = Json::array();
+  for (Json& run : doc["runs"]) run.erase("probes");
   std::string phases = section(html_of(doc), "phases");
   EXPECT_TRUE(charts(phases).empty()) << phases;
   EXPECT_TRUE(contains(phases, "isobench bench --probes lifecycle")) << phases;
@@ -168,9 +202,9 @@ TEST(ReportHtml, WithoutProbeDataThePhasesSectionSaysHowToGetIt) {
 TEST(ReportHtml, VmProbeDataGetsAChartOfItsOwn) {
   // A VM's seconds of booting on the containers' chart would flatten their milliseconds.
   Json doc = testing::small_results_document();
-  Json vm_summary = doc["summaries"][0];
-  vm_summary["target"] = "vm";
-  doc["summaries"].push_back(vm_summary);
+  for (Json& run : doc["runs"])
+    if (run["target"] == "vm" && run["workload"] == "noop" && !run.contains("memory_round"))
+      run["probes"] = testing::small_probe_report();
   std::string phases = section(html_of(doc), "phases");
   ASSERT_EQ(charts(phases).size(), 2u) << phases;
   EXPECT_TRUE(contains(charts(phases)[0], "isobench · noop")) << charts(phases)[0];
@@ -207,7 +241,6 @@ TEST(ReportHtml, NamesFromTheResultsAreEscapedEverywhere) {
     if (run["target"] == "vm") run["target"] = quotes;
     if (run["workload"] == "cpu") run["workload"] = image;
   }
-  doc["summaries"][0]["target"] = script;
   doc["price_list"] = price_list_document();
   doc["price_list"]["benchmarks"][0]["name"] = "BM_Clone/" + script;
   doc["environment"]["kernel"] = script;
@@ -275,7 +308,8 @@ TEST(ReportHtml, AnEmulatedVmIsLabelledOnEveryChartItAppearsIn) {
 
 TEST(ReportHtml, NoEmulationLabelWhenKvmWorks) {
   Json doc = testing::small_results_document();
-  doc["environment"]["kvm"] = "present and usable";
+  doc["environment"]["kvm"] = "usable (booted in 0.4 s)";
+  doc["targets"][2]["kvm"] = "usable (booted in 0.4 s)";
   std::string html = html_of(doc);
   EXPECT_FALSE(contains(html, "TCG")) << html;
   EXPECT_FALSE(contains(html, "class=\"emulation\""));
@@ -283,13 +317,10 @@ TEST(ReportHtml, NoEmulationLabelWhenKvmWorks) {
 }
 
 TEST(ReportHtml, NoEmulationLabelWithoutAVm) {
-  Json doc = testing::small_results_document();  // KVM unusable, but no VM ran
-  doc["targets"].erase(2);
-  Json runs = Json::array();
-  for (const Json& run : doc["runs"])
-    if (run["target"] != "vm") runs.push_back(run);
-  doc["runs"] = runs;
-  EXPECT_FALSE(contains(html_of(doc), "TCG emulation"));
+  std::string html = html_of(without_target(testing::small_results_document(), "vm"));  // no VM ran
+  EXPECT_FALSE(contains(html, "TCG emulation"));
+  EXPECT_FALSE(contains(html, "(TCG)"));
+  EXPECT_FALSE(contains(html, "class=\"emulation\""));
 }
 
 TEST(ReportHtml, ThePriceListShowsEveryEntryAndWhyOneWasNotMeasured) {
@@ -359,9 +390,120 @@ TEST(ReportHtml, TheStartupChartIsLogarithmicWhenAVmStandsNextToProcesses) {
   std::string startup = section(small_html(), "startup");
   EXPECT_EQ(count(startup, " — log scale</text>"), 2u) << startup;
 
+  // Without the VM: 1 ms against 4 ms, linear.
+  EXPECT_FALSE(
+      contains(section(html_of(without_target(testing::small_results_document(), "vm")), "startup"), "log scale"));
+}
+
+// --- no Markdown, no English in the Korean page ------------------------------------------
+
+/// The variants of the small document that make the page say "run `this`" somewhere.
+std::vector<Json> documents_with_hints() {
+  Json without_probes = testing::small_results_document();
+  for (Json& run : without_probes["runs"]) run.erase("probes");
+  return {testing::small_results_document(), without_probes, without_target(testing::small_results_document(), "vm"),
+          with_two_concurrency_levels()};
+}
+
+TEST(ReportHtml, NoBacktickReachesThePageInEitherLanguage) {
+  for (const Json& doc : documents_with_hints())
+    for (Language language : {Language::kEnglish, Language::kKorean}) {
+      std::string html = html_of(doc, language);
+      size_t tick = html.find('`');
+      EXPECT_EQ(tick, std::string::npos) << html.substr(tick < 100 ? 0 : tick - 100, 200);
+      EXPECT_GT(count(html, "<code>"), 0u) << "the commands are set as code instead";
+      EXPECT_EQ(count(html, "<code>"), count(html, "</code>"));
+    }
+}
+
+TEST(ReportHtml, TheKoreanPageSaysLogScaleAndQuartilesInKorean) {
+  std::string html = small_html(Language::kKorean);
+  EXPECT_FALSE(contains(html, " — log scale")) << section(html, "startup");
+  EXPECT_FALSE(contains(html, "log scale"));
+  EXPECT_FALSE(contains(html, "quartiles"));
+  EXPECT_FALSE(contains(html, "median")) << "the tooltips too";
+  EXPECT_EQ(count(section(html, "startup"), " — 로그 눈금</text>"), 2u) << section(html, "startup");
+  EXPECT_TRUE(contains(html, "사분위")) << "the distribution's tooltips";
+  EXPECT_TRUE(contains(small_html(Language::kEnglish), "quartiles"));
+}
+
+// --- what the page says about the runs -------------------------------------------------------
+
+TEST(ReportHtml, TheFiguresTablesMarkTheVmThatRanUnderTcg) {
+  std::string figures = section(small_html(), "figures");
+  EXPECT_TRUE(contains(figures, "<tr><td>vm (TCG)</td><td>noop</td>")) << figures;
+  EXPECT_FALSE(contains(figures, "<td>vm</td>")) << figures;
+  EXPECT_FALSE(contains(figures, "bare (TCG)")) << figures;
+  EXPECT_TRUE(contains(figures, "<h3>Whole target&#39;s peak memory, the workload included (memory runs) (MiB)</h3>"))
+      << figures;
+  std::string with_kvm = [] {
+    Json doc = testing::small_results_document();
+    doc["targets"][2]["kvm"] = "usable (booted in 0.4 s)";
+    return section(html_of(doc), "figures");
+  }();
+  EXPECT_TRUE(contains(with_kvm, "<tr><td>vm</td><td>noop</td>")) << with_kvm;
+}
+
+TEST(ReportHtml, TheSettingsSectionShowsRunsWarmupTheCommandAndWhereEachCameFrom) {
+  std::string environment = section(small_html(), "environment");
+  EXPECT_TRUE(contains(environment, "<tr><th>measured runs per cell</th><td>6 (command line)</td></tr>"))
+      << environment;
+  EXPECT_TRUE(contains(environment, "<tr><th>warmup runs</th><td>1 (default)</td></tr>")) << environment;
+  EXPECT_TRUE(contains(environment, "<tr><th>memory runs</th><td>2 (command line)</td></tr>")) << environment;
+  EXPECT_TRUE(
+      contains(environment,
+               "<tr><th>command</th><td>isobench bench --targets bare,isobench,vm,crun --runs 6 --memory-runs 2 "
+               "--probes lifecycle --allow-unavailable --json small.json</td></tr>"))
+      << environment;
+  EXPECT_TRUE(
+      contains(environment, "<tr><th>target crun</th><td>not run: not installed (apt-get install crun)</td></tr>"))
+      << environment;
+  std::string korean = section(small_html(Language::kKorean), "environment");
+  EXPECT_TRUE(contains(korean, "<tr><th>셀당 측정 실행 수</th><td>6 (command line)</td></tr>")) << korean;
+  EXPECT_TRUE(contains(korean, "<tr><th>워밍업 실행 수</th><td>1 (default)</td></tr>")) << korean;
+}
+
+TEST(ReportHtml, TheUnavailableTargetAndThePartlyFailedCellAreListedWithWhy) {
+  std::string problems = section(small_html(), "problems");
+  EXPECT_TRUE(contains(problems, "<h2>Cells without full results</h2>")) << problems;
+  EXPECT_TRUE(contains(problems, "<li>crun noop: not available here: not installed (apt-get install crun)</li>"))
+      << problems;
+  EXPECT_TRUE(contains(problems, "<li>crun cpu: not available here: not installed (apt-get install crun)</li>"))
+      << problems;
+  EXPECT_TRUE(contains(problems, "<li>isobench cpu: 1/7 runs failed: timed out</li>")) << problems;
+}
+
+TEST(ReportHtml, ACellWhoseEveryRunFailedIsListedWithTheError) {
   Json doc = testing::small_results_document();
-  doc["targets"].erase(2);  // without the VM: 1 ms against 4 ms, linear
-  EXPECT_FALSE(contains(section(html_of(doc), "startup"), "log scale"));
+  for (Json& run : doc["runs"])
+    if (run["target"] == "isobench" && run["workload"] == "cpu") {
+      run["ok"] = false;
+      run["error"] = "crun: cannot mount proc <proc> & sys";
+    }
+  std::string html = html_of(doc);
+  EXPECT_TRUE(
+      contains(section(html, "problems"),
+               "<li>isobench cpu: every run failed (7/7): crun: cannot mount proc &lt;proc&gt; &amp; sys (x9)</li>"))
+      << section(html, "problems");
+  EXPECT_FALSE(contains(section(html, "figures"), "<tr><td>isobench</td><td>cpu</td>")) << "no figures to show";
+}
+
+TEST(ReportHtml, ACleanRunHasNoProblemsSection) {
+  Json doc = without_target(testing::small_results_document(), "crun");
+  Json runs = Json::array();
+  for (const Json& run : doc["runs"])
+    if (run["ok"] == true) runs.push_back(run);
+  doc["runs"] = runs;
+  std::string html = html_of(doc);
+  EXPECT_EQ(section(html, "problems"), "");
+  EXPECT_FALSE(contains(html, "Cells without full results"));
+}
+
+TEST(ReportHtml, AnInterruptedBenchmarkSaysItsResultsArePartial) {
+  Json doc = testing::small_results_document();
+  doc["interrupted"] = true;
+  EXPECT_TRUE(contains(html_of(doc), "Interrupted: these results are partial"));
+  EXPECT_FALSE(contains(small_html(), "Interrupted"));
 }
 
 }  // namespace
