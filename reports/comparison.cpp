@@ -191,6 +191,12 @@ std::optional<MetricComparison> failing_row(const CellSummary& before, const Cel
     row.reason = "the target cannot run in " + current_name + first_error(after);
     return row;
   }
+  // An interrupted current run measured less than the baseline: the gate cannot pass what
+  // it did not see.
+  if (before_ok && after.status == CellStatus::kNotRun) {
+    row.reason = "not run in " + current_name + " (the benchmark was interrupted)";
+    return row;
+  }
   if (before_ok && after.failures > 0 && failure_rate(after) > failure_rate(before)) {
     row.reason = std::to_string(after.failures) + " of " + std::to_string(after.runs) + " runs failed in " +
                  current_name + " (" + std::to_string(before.failures) + " of " + std::to_string(before.runs) +
@@ -248,9 +254,15 @@ Comparison compare_results(const ReportModel& baseline, const ReportModel& curre
       comparison.rows.push_back(std::move(row));
     }
   }
-  for (const CellSummary& after : current.cells)
-    if (!find_cell(baseline, after.target, after.workload, after.concurrency))
+  for (const CellSummary& after : current.cells) {
+    const CellSummary* before = find_cell(baseline, after.target, after.workload, after.concurrency);
+    bool measured_now = after.status == CellStatus::kMeasured || after.status == CellStatus::kPartlyFailed;
+    if (!before)
       comparison.unmatched.push_back(label(after) + ": only in " + current_name);
+    else if (measured_now && (before->status == CellStatus::kUnavailable || before->status == CellStatus::kNotRun))
+      comparison.unmatched.push_back(label(after) + ": measured only in " + current_name + " (" +
+                                     cell_status_name(before->status) + " in " + baseline_name + ")");
+  }
   std::stable_sort(comparison.rows.begin(), comparison.rows.end(),
                    [](const MetricComparison& x, const MetricComparison& y) {
                      return std::tuple(x.target, x.workload, x.concurrency, metric_rank(x.metric)) <

@@ -102,10 +102,12 @@ std::string ratio_lines(const ReportModel& model, const Words& words) {
              words(" as long as the container to start: it boots a kernel of its own.\n",
                    " 오래 걸렸습니다: 자기 커널을 부팅하기 때문입니다.\n");
     else if (ratio.metric == "overhead_kib")
-      out += words("  - Beyond the workload's own memory, the VM needed ", "  - 워크로드 자체 메모리를 빼면 VM은 컨테이너의 ") +
-             times +
-             words(" the container's overhead: a guest kernel, its page cache and QEMU itself.\n",
-                   " 만큼의 오버헤드가 들었습니다: 게스트 커널, 그 페이지 캐시, QEMU 자체입니다.\n");
+      out += words("  - Over a bare process of the same workload, the VM added ",
+                   "  - 같은 워크로드의 bare 프로세스보다 VM은 ") +
+             number_text("%.1f MiB", ratio.numerator / 1024) + words(" and the container ", ", 컨테이너는 ") +
+             number_text("%.1f MiB", ratio.denominator / 1024) +
+             words(" more", "를 더 썼습니다") + (std::isfinite(ratio.ratio) ? ", " + times : std::string()) +
+             words(": a guest kernel, its page cache and QEMU itself.\n", ": 게스트 커널, 그 페이지 캐시, QEMU 자체입니다.\n");
   }
   for (const SummaryRatio& ratio : model.container_vs_bare)
     out += words("  - On the CPU-bound ", "  - CPU를 쓰는 ") + ratio.workload +

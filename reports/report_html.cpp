@@ -283,7 +283,7 @@ std::string concurrency_section(const ReportModel& model, const Words& words) {
     std::vector<svg::Line> lines;
     bool any_line = false;
     for (const bench::TargetInfo& target : measured_targets(model)) {
-      svg::Line line{chart_label(model, target, words), {}};
+      svg::Line line{chart_label(model, target, words), {}, {}};
       for (int level : model.results.concurrency) {
         const CellSummary* cell = find_cell(model, target.name, workload, level);
         const MetricSummary* startup = cell ? cell->find("startup_ms") : nullptr;

@@ -27,7 +27,11 @@ SummaryRatio ratio_of(const ReportModel& model, const std::string& metric, const
   std::vector<double> a = metric_samples(model.results, numerator, workload, concurrency, metric);
   std::vector<double> b = metric_samples(model.results, denominator, workload, concurrency, metric);
   if (a.empty() || b.empty()) return ratio;
-  ratio.ratio = bench::ratio(bench::median(a), bench::median(b));
+  ratio.numerator = bench::median(a);
+  ratio.denominator = bench::median(b);
+  // A ratio over a figure at or below zero (an overhead within the noise) says nothing.
+  if (!(ratio.denominator > 0)) return ratio;
+  ratio.ratio = bench::ratio(ratio.numerator, ratio.denominator);
   // A bootstrap of one or two runs only repeats them: no interval rather than a false one.
   if (a.size() >= kMinimumRunsForInterval && b.size() >= kMinimumRunsForInterval)
     ratio.ci = bench::ratio_of_medians_ci(a, b);
@@ -101,7 +105,11 @@ Result<ReportModel> build_report_model(const std::vector<ResultsDocument>& files
     if (!model.vm_target.empty() && !model.container_target.empty())
       for (const char* metric : {"startup_ms", "tree_peak_kib", "overhead_kib", "cpu_ms"}) {
         SummaryRatio ratio = ratio_of(model, metric, workload, model.vm_target, model.container_target);
-        if (std::isfinite(ratio.ratio)) model.vm_vs_container.push_back(ratio);
+        // An overhead is told in MiB even when the container's is too small for a ratio.
+        bool told = std::isfinite(ratio.ratio) ||
+                    (std::string(metric) == "overhead_kib" && std::isfinite(ratio.numerator) &&
+                     std::isfinite(ratio.denominator));
+        if (told) model.vm_vs_container.push_back(ratio);
       }
     // CPU overhead means something on a CPU-bound workload; on noop it is the runtime's own CPU.
     if (!model.container_target.empty() && has_target(model, "bare") && workload.rfind("cpu", 0) == 0) {
@@ -163,7 +171,7 @@ std::vector<std::string> metric_table_row(const ReportModel& model, const CellSu
           std::to_string(cell.concurrency),
           std::to_string(metric.summary.count),
           figure_text(name, metric.summary.median),
-          figure_text(name, metric.median_ci.low) + "-" + figure_text(name, metric.median_ci.high),
+          figure_text(name, metric.median_ci.low) + " to " + figure_text(name, metric.median_ci.high),
           figure_text(name, metric.summary.p90),
           number_text("%.2fx", metric.ratio_vs_bare)};
 }
@@ -186,7 +194,13 @@ std::vector<Fact> run_facts(const ReportModel& model, Language language) {
   const Words words{language == Language::kKorean};
   auto source = [&](const char* setting) {
     auto found = model.settings.sources.find(setting);
-    return found == model.settings.sources.end() ? std::string() : " (" + found->second + ")";
+    if (found == model.settings.sources.end()) return std::string();
+    std::string where = found->second;
+    if (where == kFromCommandLine) where = words("command line", "명령줄");
+    else if (where == kFromDefault) where = words("default", "기본값");
+    else if (where == "demo plan") where = words("demo plan", "데모 계획");
+    else if (where.rfind("scenario ", 0) == 0) where = words("scenario ", "시나리오 ") + where.substr(9);
+    return " (" + where + ")";
   };
   const bench::Environment& env = model.environment;
   std::vector<Fact> facts = {
@@ -270,10 +284,14 @@ std::vector<std::string> summary_sentences(const ReportModel& model, Language la
                              : ratio.workload + ": with the workload included on both sides, the VM used " +
                                    times(ratio, ko) + " the memory of the container.");
     else if (ratio.metric == "overhead_kib")
-      sentences.push_back(ko ? ratio.workload + ": 워크로드 자체를 뺀 오버헤드는 VM이 컨테이너의 " + times(ratio, ko) +
-                                   "입니다."
-                             : ratio.workload + ": beyond the workload's own memory, the VM needed " +
-                                   times(ratio, ko) + " the overhead of the container.");
+      sentences.push_back(ko ? ratio.workload + ": 같은 워크로드의 bare 프로세스보다 VM은 " +
+                                   number_text("%.1f", ratio.numerator / 1024) + " MiB, 컨테이너는 " +
+                                   number_text("%.1f", ratio.denominator / 1024) + " MiB를 더 썼습니다" +
+                                   (std::isfinite(ratio.ratio) ? ": " + times(ratio, ko) + "." : ".")
+                             : ratio.workload + ": over a bare process of the same workload, the VM added " +
+                                   number_text("%.1f", ratio.numerator / 1024) + " MiB and the container " +
+                                   number_text("%.1f", ratio.denominator / 1024) + " MiB" +
+                                   (std::isfinite(ratio.ratio) ? ": " + times(ratio, ko) + "." : "."));
     else
       sentences.push_back(ko ? ratio.workload + ": VM의 CPU 시간은 컨테이너의 " + times(ratio, ko) + "입니다."
                              : ratio.workload + ": the VM used " + times(ratio, ko) +

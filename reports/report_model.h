@@ -25,6 +25,8 @@ struct SummaryRatio {
   std::string workload;
   double ratio = NAN;
   bench::Interval ci{NAN, NAN};  ///< NaN when either side has fewer than kMinimumRunsForInterval runs
+  double numerator = NAN;        ///< the two medians: the VM's (or the container's) and the other side's
+  double denominator = NAN;
 };
 
 struct ReportModel {

@@ -240,11 +240,16 @@ RunRecord make_record(const FinishedRun& finished, bool expects_report) {
     record.workload_ms = number("elapsed_ns") / 1e6;
     record.workload_peak_kib = number("vm_hwm_kib");
   }
-  record.ok = !finished.timed_out && finished.exit_code == 0 && (!expects_report || record.report.is_object());
+  // A built-in workload that never signalled its start has no startup to record: its run
+  // measured nothing the tables show, so it fails, saying why (a --cmd takes no part).
+  const bool handshake = !expects_report || finished.start_ns > 0;
+  record.ok = !finished.timed_out && finished.exit_code == 0 && (!expects_report || record.report.is_object()) &&
+              handshake;
   if (!record.ok) {
     record.error = finished.timed_out ? "timed out" : finished.err;
     if (record.error.empty() && expects_report && !record.report.is_object())
       record.error = "the workload printed no result line";
+    if (record.error.empty() && !handshake) record.error = "no start handshake: the workload never wrote descriptor 3";
   }
   return record;
 }
@@ -269,7 +274,9 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
     if (stopped()) break;
     auto target = make_target(name, context);
     if (!target) return target.error();
-    TargetInfo info{(*target)->name(), (*target)->kind(), false, ""};
+    TargetInfo info;
+    info.name = (*target)->name();
+    info.kind = (*target)->kind();
     auto probed = (*target)->probe();
     info.available = probed.ok();
     info.detail = probed ? *probed : probed.error().text();

@@ -57,7 +57,7 @@ TEST(DemoSummary, ShowsEachTargetsKeyFiguresAndTheRatiosInWords) {
   EXPECT_TRUE(contains(text, "A container (isobench) started 3.6x as slow as a bare process")) << text;
   EXPECT_TRUE(contains(text, "The VM took 94x")) << text;
   // Overheads (whole minus bare's whole, 2080 KiB): the VM's 202752 KiB, the container's 4096.
-  EXPECT_TRUE(contains(text, "Beyond the workload's own memory, the VM needed 50x")) << text;
+  EXPECT_TRUE(contains(text, "Over a bare process of the same workload, the VM added 198.0 MiB and the container 4.0 MiB more, 50x")) << text;
   EXPECT_TRUE(contains(text, "On the CPU-bound cpu workload the container cost")) << text;
   EXPECT_TRUE(contains(text, "Why: a container is an ordinary process")) << text;
   EXPECT_TRUE(contains(text, "Note: the VM here ran under TCG")) << text;

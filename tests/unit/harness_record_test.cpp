@@ -32,13 +32,22 @@ TEST(MakeRecord, StartupIsLaunchToHandshakeAndWallIsLaunchToExit) {
   EXPECT_DOUBLE_EQ(record.wall_ms, 5.0);
 }
 
-TEST(MakeRecord, StartupIsUnknownWithoutAHandshake) {
+TEST(MakeRecord, AWorkloadThatNeverSignalledItsStartFailsSayingSo) {
   FinishedRun run = finished_noop();
   run.start_ns = 0;
   RunRecord record = make_record(run, true);
   EXPECT_TRUE(std::isnan(record.startup_ms));
   EXPECT_DOUBLE_EQ(record.wall_ms, 5.0);
-  EXPECT_TRUE(record.ok) << "a missing handshake alone does not fail the run";
+  EXPECT_FALSE(record.ok) << "a built-in workload's run without its startup measured nothing the tables show";
+  EXPECT_NE(record.error.find("no start handshake"), std::string::npos) << record.error;
+}
+
+TEST(MakeRecord, ACommandTakesNoPartInTheHandshakeAndSucceedsWithoutIt) {
+  FinishedRun run = finished_noop();
+  run.start_ns = 0;
+  RunRecord record = make_record(run, false);
+  EXPECT_TRUE(std::isnan(record.startup_ms));
+  EXPECT_TRUE(record.ok) << record.error;
 }
 
 TEST(MakeRecord, WorkloadFiguresComeFromItsResultLine) {

@@ -459,8 +459,8 @@ TEST(ReportHtml, TheSettingsSectionShowsRunsWarmupTheCommandAndWhereEachCameFrom
       contains(environment, "<tr><th>target crun</th><td>not run: not installed (apt-get install crun)</td></tr>"))
       << environment;
   std::string korean = section(small_html(Language::kKorean), "environment");
-  EXPECT_TRUE(contains(korean, "<tr><th>셀당 측정 실행 수</th><td>6 (command line)</td></tr>")) << korean;
-  EXPECT_TRUE(contains(korean, "<tr><th>워밍업 실행 수</th><td>1 (default)</td></tr>")) << korean;
+  EXPECT_TRUE(contains(korean, "<tr><th>셀당 측정 실행 수</th><td>6 (명령줄)</td></tr>")) << korean;
+  EXPECT_TRUE(contains(korean, "<tr><th>워밍업 실행 수</th><td>1 (기본값)</td></tr>")) << korean;
 }
 
 TEST(ReportHtml, TheUnavailableTargetAndThePartlyFailedCellAreListedWithWhy) {

@@ -408,7 +408,7 @@ TEST(ReportFigures, ATableRowHasTheLabelCountsFiguresAndTheRatioToBare) {
   EXPECT_EQ(row[2], "1");
   EXPECT_EQ(row[3], "6") << "the successful runs";
   EXPECT_EQ(row[4], "4.50");
-  EXPECT_TRUE(std::regex_match(row[5], std::regex("[0-9.]+-[0-9.]+"))) << row[5];
+  EXPECT_TRUE(std::regex_match(row[5], std::regex("[0-9.]+ to [0-9.]+"))) << row[5];
   EXPECT_EQ(row[7], "3.60x");
   const CellSummary* vm = cell_of(model, "vm", "noop");
   ASSERT_NE(vm, nullptr);
@@ -458,7 +458,7 @@ TEST(ReportFacts, SayTheWorkloadCommandAndThatTheResultsArePartial) {
 
 TEST(ReportFacts, KoreanLabels) {
   std::map<std::string, std::string> facts = facts_of(small_model(), Language::kKorean);
-  EXPECT_EQ(facts["셀당 측정 실행 수"], "6 (command line)");
+  EXPECT_EQ(facts["셀당 측정 실행 수"], "6 (명령줄)");
   EXPECT_EQ(facts["대상 crun"], "실행 안 됨: not installed (apt-get install crun)");
 }
 
@@ -498,7 +498,7 @@ TEST(ReportSummary, EnglishStatesTheRatiosAndTheTcgNoteWhenTheVmRanUnderTcg) {
   EXPECT_TRUE(contains(text, "noop: the VM took 94.4x (95% CI ")) << text;
   EXPECT_TRUE(contains(text, "as long as the container to start.")) << text;
   EXPECT_TRUE(contains(text, "with the workload included on both sides, the VM used 33.2x")) << text;
-  EXPECT_TRUE(contains(text, "beyond the workload's own memory, the VM needed 49.5x")) << text;
+  EXPECT_TRUE(contains(text, "over a bare process of the same workload, the VM added 198.0 MiB and the container 4.0 MiB: 49.5x")) << text;
   EXPECT_TRUE(contains(text, "the CPU time of the container.")) << text;
   EXPECT_TRUE(contains(text, "cpu: the container's CPU overhead over a bare process is +1.5%.")) << text;
   EXPECT_TRUE(contains(text, "Why: a container is an ordinary process")) << text;
