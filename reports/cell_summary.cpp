@@ -112,9 +112,9 @@ std::vector<CellSummary> summarize_cells(const bench::BenchmarkResults& results)
         for (const bench::RunRecord& record : results.records) {
           if (record.target != target.name || record.workload != workload || record.concurrency != concurrency)
             continue;
-          if (!record.memory_round) ++cell.runs;
+          ++(record.memory_round ? cell.memory_runs : cell.runs);
           if (!record.ok) {
-            if (!record.memory_round) ++cell.failures;
+            ++(record.memory_round ? cell.memory_failures : cell.failures);
             count_error(cell.errors, record);
           }
           if (record.ok && record.probes) probe_reports.push_back(&*record.probes);

@@ -44,6 +44,8 @@ struct CellSummary {
   CellStatus status = CellStatus::kMeasured;
   int runs = 0;      ///< measured runs (memory rounds not counted)
   int failures = 0;  ///< of those, failed (a failed memory round adds its error, not a failure)
+  int memory_runs = 0;      ///< memory rounds (untimed, under a measuring cgroup)
+  int memory_failures = 0;  ///< of those, failed
   std::vector<CellError> errors;  ///< by number of runs, most first
   std::vector<MetricSummary> metrics;
   std::optional<ProbeAggregate> probes;  ///< with --probes: the successful runs' probe reports

@@ -64,16 +64,15 @@ std::vector<std::string> split(const std::string& text) {
   }
 }
 
-/// The raw samples of `metric` for one cell: successful runs, and for memory the memory
-/// rounds' tree peak when there are any, else the workload's own peak.
+/// The raw samples of `metric` for one cell, from successful runs; memory is `memory_metric`
+/// (tree_peak_kib or workload_peak_kib: the caller picks one for both sides).
 std::vector<double> samples(const ReportModel& file, const std::string& target, const std::string& workload,
-                            int concurrency, const std::string& metric) {
+                            int concurrency, const std::string& metric, const char* memory_metric) {
   auto of = [&](const char* name) { return metric_samples(file.results, target, workload, concurrency, name); };
   if (metric == "startup") return of("startup_ms");
   if (metric == "wall") return of("wall_ms");
   if (metric == "cpu") return of("cpu_ms");
-  std::vector<double> tree = of("tree_peak_kib");
-  return tree.empty() ? of("workload_peak_kib") : tree;
+  return of(memory_metric);
 }
 
 double spread(const std::vector<double>& values) {
@@ -131,7 +130,10 @@ MetricComparison compare_samples(const std::vector<double>& baseline, const std:
   row.baseline_median = bench::median(baseline);
   row.current_median = bench::median(current);
   row.threshold = threshold;
-  row.change = row.baseline_median > 0 ? (row.current_median - row.baseline_median) / row.baseline_median : 0;
+  // From a baseline of 0 (rusage's granularity, a hand-made file) any rise is beyond every threshold.
+  row.change = row.baseline_median > 0    ? (row.current_median - row.baseline_median) / row.baseline_median
+               : row.current_median > 0   ? INFINITY
+                                          : 0;
   if (baseline.size() < options.min_samples || current.size() < options.min_samples) {
     row.verdict = Verdict::kTooNoisy;
     row.p_value = NAN;
@@ -144,7 +146,8 @@ MetricComparison compare_samples(const std::vector<double>& baseline, const std:
   bool beyond = std::fabs(row.change) > threshold;
   if (significant && beyond) {
     row.verdict = row.change > 0 ? Verdict::kRegressed : Verdict::kImproved;
-    row.reason = percent(row.change) + " beyond the " + percent(threshold) + " threshold, p < alpha";
+    row.reason = (std::isinf(row.change) ? std::string("up from 0,") : percent(row.change)) + " beyond the " +
+                 percent(threshold) + " threshold, p < alpha";
   } else if (significant) {
     row.verdict = Verdict::kUnchanged;
     row.reason = "a real difference, within the " + percent(threshold) + " threshold";
@@ -170,10 +173,14 @@ std::string first_error(const CellSummary& cell) {
   return cell.errors.empty() ? "" : ": " + cell.errors.front().text;
 }
 
-/// A cell that measured in the baseline and fails (or cannot run) now: the gate's business
-/// whatever the figures of its remaining runs say.
+double memory_failure_rate(const CellSummary& cell) {
+  return cell.memory_runs > 0 ? static_cast<double>(cell.memory_failures) / cell.memory_runs : 0;
+}
+
+/// A cell that measured in the baseline and fails (or cannot run, or was cut short) now: the
+/// gate's business whatever the figures of its remaining runs say.
 std::optional<MetricComparison> failing_row(const CellSummary& before, const CellSummary& after,
-                                            const std::string& current_name) {
+                                            const ReportModel& current, const std::string& current_name) {
   MetricComparison row;
   row.target = after.target;
   row.workload = after.workload;
@@ -201,6 +208,28 @@ std::optional<MetricComparison> failing_row(const CellSummary& before, const Cel
     row.reason = std::to_string(after.failures) + " of " + std::to_string(after.runs) + " runs failed in " +
                  current_name + " (" + std::to_string(before.failures) + " of " + std::to_string(before.runs) +
                  " before)" + first_error(after);
+    return row;
+  }
+  // Memory rounds are runs too: every one of them failing (out of memory, say) is no pass.
+  if (before_ok && after.memory_failures > 0 && memory_failure_rate(after) > memory_failure_rate(before)) {
+    row.baseline_runs = before.memory_runs;
+    row.current_runs = after.memory_runs;
+    row.baseline_median = before.memory_failures;
+    row.current_median = after.memory_failures;
+    row.reason = std::to_string(after.memory_failures) + " of " + std::to_string(after.memory_runs) +
+                 " memory runs failed in " + current_name + " (" + std::to_string(before.memory_failures) + " of " +
+                 std::to_string(before.memory_runs) + " before)" + first_error(after);
+    return row;
+  }
+  // An interruption in the middle of a cell (or of the memory rounds) left fewer runs than
+  // planned: the few that remain are no measurement to pass.
+  const bench::BenchmarkResults& planned = current.results;
+  int planned_runs = planned.runs * after.concurrency, planned_memory = planned.memory_runs * after.concurrency;
+  if (before_ok && planned.interrupted && (after.runs < planned_runs || after.memory_runs < planned_memory)) {
+    row.reason = "cut short in " + current_name + " (the benchmark was interrupted): " + std::to_string(after.runs) +
+                 " of " + std::to_string(planned_runs) + " runs";
+    if (after.memory_runs < planned_memory)
+      row.reason += ", " + std::to_string(after.memory_runs) + " of " + std::to_string(planned_memory) + " memory runs";
     return row;
   }
   return std::nullopt;
@@ -240,10 +269,38 @@ Comparison compare_results(const ReportModel& baseline, const ReportModel& curre
       comparison.unmatched.push_back(label(before) + ": only in " + baseline_name);
       continue;
     }
-    if (auto row = failing_row(before, *after, current_name)) comparison.rows.push_back(std::move(*row));
+    auto failing = failing_row(before, *after, current, current_name);
+    // Both sides measured: a metric one of them lacks is told, not dropped silently.
+    bool both_measured = !failing && after->status != CellStatus::kFailed &&
+                         after->status != CellStatus::kUnavailable && after->status != CellStatus::kNotRun &&
+                         before.status != CellStatus::kFailed && before.status != CellStatus::kUnavailable &&
+                         before.status != CellStatus::kNotRun;
+    if (failing) comparison.rows.push_back(std::move(*failing));
+    // Memory compares like with like: the whole target's peak when both sides ran memory
+    // rounds, else the workload's own peak on both.
+    const char* memory_metric = "tree_peak_kib";
+    {
+      bool old_tree = !metric_samples(baseline.results, before.target, before.workload, before.concurrency,
+                                      memory_metric).empty();
+      bool new_tree = !metric_samples(current.results, before.target, before.workload, before.concurrency,
+                                      memory_metric).empty();
+      if (old_tree != new_tree) {
+        memory_metric = "workload_peak_kib";
+        bool asked = std::find(options.metrics.begin(), options.metrics.end(), "memory") != options.metrics.end();
+        if (asked && both_measured)
+          comparison.unmatched.push_back(label(before) + " memory: the whole target's peak measured only in " +
+                                         (old_tree ? baseline_name : current_name) +
+                                         " (memory rounds); compared the workload's own peak");
+      }
+    }
     for (const std::string& metric : options.metrics) {
-      std::vector<double> old_samples = samples(baseline, before.target, before.workload, before.concurrency, metric);
-      std::vector<double> new_samples = samples(current, before.target, before.workload, before.concurrency, metric);
+      std::vector<double> old_samples =
+          samples(baseline, before.target, before.workload, before.concurrency, metric, memory_metric);
+      std::vector<double> new_samples =
+          samples(current, before.target, before.workload, before.concurrency, metric, memory_metric);
+      if (old_samples.empty() != new_samples.empty() && both_measured)
+        comparison.unmatched.push_back(label(before) + " " + metric + ": measured only in " +
+                                       (old_samples.empty() ? current_name : baseline_name));
       if (old_samples.empty() || new_samples.empty()) continue;  // not measured on one side (e.g. startup of --cmd)
       MetricComparison row = compare_samples(old_samples, new_samples, options.threshold_for(metric), options);
       row.target = before.target;

@@ -61,9 +61,11 @@ struct Comparison {
 };
 
 /// Every cell and metric both sides measured (successful runs only; memory from the memory
-/// rounds' tree_peak_kib, or the workload's own peak when there were none), in a stable
-/// order: target, workload, concurrency, metric. A cell whose runs fail in `current` but not
-/// in `baseline` (or whose target cannot run any more) is a "runs" row judged regressed.
+/// rounds' tree_peak_kib when both sides have them, else the workload's own peak on both), in
+/// a stable order: target, workload, concurrency, metric. A cell whose runs or memory runs
+/// fail in `current` more than in `baseline`, whose target cannot run any more, or that an
+/// interruption of `current` left unrun or cut short, is a "runs" row judged regressed. A
+/// metric only one side of a measured cell has is listed in `unmatched`.
 Comparison compare_results(const ReportModel& baseline, const ReportModel& current, const CompareOptions& options);
 
 /// The verdict for two sets of samples of one metric (exposed for tests).

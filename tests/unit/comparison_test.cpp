@@ -133,6 +133,16 @@ TEST(CompareSamples, ALargeButInsignificantChangeOnSpreadRunsIsTooNoisy) {
 
 // --- thresholds: one grammar, a number is percent --------------------------------------------
 
+TEST(CompareSamples, AnythingAboveABaselineOfZeroIsAChangeBeyondAnyThreshold) {
+  // A cpu time of 0 ms (rusage's granularity) that became 50 ms is no "+0.0%".
+  MetricComparison row = compare_samples(std::vector<double>(8, 0.0), around(50, 8), 0.05, CompareOptions{});
+  EXPECT_GT(row.change, 1) << row.reason;
+  EXPECT_EQ(row.verdict, Verdict::kRegressed) << row.reason;
+  MetricComparison same = compare_samples(std::vector<double>(8, 0.0), std::vector<double>(8, 0.0), 0.05, CompareOptions{});
+  EXPECT_EQ(same.change, 0);
+  EXPECT_EQ(same.verdict, Verdict::kUnchanged) << same.reason;
+}
+
 TEST(CompareThresholds, ABareNumberIsPercentAsIsOneWithItsSign) {
   CompareOptions bare_number, with_sign;
   ASSERT_TRUE(parse_thresholds("5", bare_number).ok());
@@ -293,6 +303,84 @@ TEST(CompareResults, ATargetThatCannotRunAnyMoreIsARegressedRunsRow) {
   EXPECT_EQ(comparison.rows[0].metric, "runs");
   EXPECT_EQ(comparison.rows[0].verdict, Verdict::kRegressed);
   EXPECT_EQ(comparison.rows[0].reason, "the target cannot run in new.json: not installed (apt-get install crun)");
+}
+
+/// `count` memory rounds of the isobench noop cell: the whole target's peak `tree_kib`, the
+/// workload's own `workload_kib`; failed (no figures) when `error` is given.
+void add_memory_rounds(ResultsDocument& document, int count, double tree_kib, double workload_kib,
+                       const std::string& error = "") {
+  document.results.memory_runs = count;
+  for (int round = 0; round < count; ++round) {
+    bench::RunRecord memory = measured_run("isobench", "noop", 1, round, 4);
+    memory.memory_round = true;
+    memory.tree_peak_kib = tree_kib;
+    memory.workload_peak_kib = workload_kib;
+    if (!error.empty()) {
+      memory.ok = false;
+      memory.error = error;
+      memory.tree_peak_kib = NAN;
+    }
+    document.results.records.push_back(memory);
+  }
+}
+
+TEST(CompareResults, MemoryIsComparedLikeWithLikeWhenOnlyOneSideHasMemoryRounds) {
+  // The baseline measured the whole target (40 MiB); the current ran no memory rounds and has
+  // only the workload's own peak (1 MiB): that is no 97% improvement.
+  ResultsDocument before = results_of(around(4, 6)), after = results_of(around(4, 6));
+  add_memory_rounds(before, 6, 40960, 1024);
+  for (bench::RunRecord& record : before.results.records) record.workload_peak_kib = 1024;
+  for (bench::RunRecord& record : after.results.records) record.workload_peak_kib = 1024;
+  for (auto [baseline, current] : {std::pair{&before, &after}, std::pair{&after, &before}}) {
+    Comparison comparison =
+        compare_results(model_of(*baseline, "a.json"), model_of(*current, "b.json"), CompareOptions{});
+    const MetricComparison* memory = row_for(comparison, "memory");
+    ASSERT_NE(memory, nullptr);
+    EXPECT_DOUBLE_EQ(memory->baseline_median, 1024) << "the workload's own peak on both sides";
+    EXPECT_DOUBLE_EQ(memory->current_median, 1024);
+    EXPECT_EQ(memory->verdict, Verdict::kUnchanged) << memory->reason;
+    bool noted = std::any_of(comparison.unmatched.begin(), comparison.unmatched.end(),
+                             [](const std::string& line) { return line.find("whole target") != std::string::npos; });
+    EXPECT_TRUE(noted) << "the whole target's peak, measured on one side only, is listed";
+  }
+}
+
+TEST(CompareResults, MemoryRoundsThatFailNowAreARegressedRunsRow) {
+  ResultsDocument before = results_of(around(4, 6)), after = results_of(around(4, 6));
+  add_memory_rounds(before, 6, 4096, 1024);
+  add_memory_rounds(after, 6, 0, 1024, "memory round: killed by the OOM killer");
+  Comparison comparison = compare_results(model_of(before, "a.json"), model_of(after, "b.json"), CompareOptions{});
+  const MetricComparison* runs = row_for(comparison, "runs");
+  ASSERT_NE(runs, nullptr) << "every memory round failing is no pass";
+  EXPECT_EQ(runs->verdict, Verdict::kRegressed);
+  EXPECT_EQ(runs->reason, "6 of 6 memory runs failed in b.json (0 of 6 before): memory round: killed by the OOM killer");
+  EXPECT_TRUE(comparison.any_regressed());
+}
+
+TEST(CompareResults, ACellAnInterruptionCutShortInCurrentIsARegressedRunsRow) {
+  // Two of the six planned runs, six times slower: too few to judge, and the gate must not pass.
+  ResultsDocument after = results_of({24, 25});
+  after.results.runs = 6;
+  after.results.interrupted = true;
+  Comparison comparison =
+      compare_results(model_of(results_of(around(4, 6)), "a.json"), model_of(after, "b.json"), CompareOptions{});
+  const MetricComparison* runs = row_for(comparison, "runs");
+  ASSERT_NE(runs, nullptr);
+  EXPECT_EQ(runs->verdict, Verdict::kRegressed);
+  EXPECT_EQ(runs->reason, "cut short in b.json (the benchmark was interrupted): 2 of 6 runs");
+  EXPECT_TRUE(comparison.any_regressed());
+}
+
+TEST(CompareResults, AMetricMeasuredOnOneSideOnlyIsListedNotDroppedSilently) {
+  ResultsDocument after = results_of(around(4, 6));
+  for (bench::RunRecord& record : after.results.records) record.cpu_user_ms = record.cpu_system_ms = NAN;
+  Comparison comparison =
+      compare_results(model_of(results_of(around(4, 6)), "a.json"), model_of(after, "b.json"), CompareOptions{});
+  EXPECT_EQ(row_for(comparison, "cpu"), nullptr);
+  EXPECT_NE(std::find(comparison.unmatched.begin(), comparison.unmatched.end(),
+                      "isobench noop x1 cpu: measured only in a.json"),
+            comparison.unmatched.end())
+      << ::testing::PrintToString(comparison.unmatched);
 }
 
 /// Three targets listed in no order, two workloads, two levels: cells in every order but the sorted one.
