@@ -99,6 +99,16 @@ std::string render_compare_junit(const Comparison& comparison) {
     }
     cases.push_back(std::move(test));
   }
+  // What was not compared is a skipped case: a CI's test list does not lose a cell silently.
+  for (const std::string& line : comparison.unmatched) {
+    size_t colon = line.find(": ");
+    JunitCase test;
+    test.name = line.substr(0, colon);
+    test.classname = "isobench." + test.name.substr(0, test.name.find(' '));
+    test.outcome = JunitCase::Outcome::kSkipped;
+    test.message = "not compared" + (colon == std::string::npos ? "" : ": " + line.substr(colon + 2));
+    cases.push_back(std::move(test));
+  }
   return render_junit("isobench compare", cases);
 }
 

@@ -491,6 +491,19 @@ TEST(CompareRender, JunitMatchesTheGoldenFileWithOneFailurePerRegression) {
   EXPECT_EQ(failures, 2u) << xml;
 }
 
+TEST(CompareRender, JunitListsACellOnlyTheBaselineHasAsSkippedNotNothing) {
+  // The current results lost a target (renamed, dropped): a CI's test list must not lose it silently.
+  ResultsDocument baseline = results_of(around(4, 12));
+  baseline.results.targets.push_back({"crun", "container", true, "1.14", {}, ""});
+  for (int round = 0; round < 12; ++round) baseline.results.records.push_back(measured_run("crun", "noop", 1, round, 6));
+  Comparison comparison = compare_results(model_of(baseline, "base.json"),
+                                          model_of(results_of(around(4, 12)), "new.json"), CompareOptions{});
+  ASSERT_EQ(comparison.unmatched.size(), 1u);
+  std::string xml = render_compare_junit(comparison);
+  EXPECT_NE(xml.find("name=\"crun noop x1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped message=\"not compared: only in base.json\""), std::string::npos) << xml;
+}
+
 TEST(CompareRender, TheTableNamesEveryVerdictAndWarning) {
   std::string table = render_compare_table(fixed_comparison());
   EXPECT_NE(table.find("regressed"), std::string::npos);
