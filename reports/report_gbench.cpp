@@ -6,7 +6,8 @@
 // aggregates, as --benchmark_report_aggregates_only does, so that a chart gets one median
 // per benchmark. Times are in microseconds, so compare.py keeps their digits. cpu_time is
 // CPU time: the run's (the whole target's, rusage) for wall rows; startup and the workload's
-// own timing have no CPU figure of their own and carry 0.
+// own timing have no CPU figure of their own and carry 0. Cells that did not measure in
+// full are listed, with their errors, in the context's "isobench_problems".
 #include <cmath>
 
 #include "bench/statistics.h"
@@ -61,6 +62,11 @@ std::string render_report_gbench(const ReportModel& model, bool aggregates_only)
                           {"library_build_type", "release"},
                           {"isobench_kernel", env.kernel},
                           {"isobench_sources", model.sources}};
+  // A cell that did not measure in full has no benchmark (or fewer repetitions): charting
+  // tools would plot a failure as 0. The context, which they pass over, names each with why.
+  if (std::vector<std::string> problems = cell_problems(model, Language::kEnglish); !problems.empty())
+    context["isobench_problems"] = problems;
+  if (model.results.interrupted) context["isobench_interrupted"] = true;
   ordered_json benchmarks = ordered_json::array();
   int family = 0;
   for (const CellSummary& cell : model.cells) {

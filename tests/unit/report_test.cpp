@@ -875,6 +875,16 @@ TEST(ReportGbench, ACellWhoseEveryRunFailedHasNoBenchmark) {
   EXPECT_EQ(aggregates_by_name(doc).count("isobench/noop/startup_median"), 1u);
 }
 
+TEST(ReportGbench, ACellThatDidNotMeasureInFullIsNamedWithItsErrorInTheContext) {
+  // No benchmark row for it (charting tools would plot a 0), but the file does not hide it.
+  Json doc = Json::parse(render_report_gbench(model_of(with_isobench_cpu_failing(testing::small_results_document()))));
+  ASSERT_TRUE(doc["context"].contains("isobench_problems")) << doc["context"];
+  const Json& problems = doc["context"]["isobench_problems"];
+  ASSERT_EQ(problems.size(), 3u) << problems;
+  EXPECT_EQ(problems[0], "isobench cpu: every run failed (7/7): crun: cannot mount proc: Operation not permitted (x9)");
+  EXPECT_EQ(problems[1], "crun noop: not available here: not installed (apt-get install crun)");
+}
+
 // --- JUnit ---------------------------------------------------------------------------------
 
 /// The <testcase ...>...</testcase> elements of a JUnit document.
