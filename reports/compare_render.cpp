@@ -15,7 +15,7 @@ std::string cell(const MetricComparison& row) {
 
 /// A median as people read it: memory in MiB, times with the digits that matter.
 std::string median_text(const MetricComparison& row, double value) {
-  if (row.metric == "runs") return number_text("%.0f", value) + " failed";
+  if (row.metric == "runs") return std::isfinite(value) ? number_text("%.0f", value) + " failed" : "-";
   return figure_text(row.metric == "memory" ? "memory_kib" : "time_ms", value) + (row.metric == "memory" ? " MiB" : " ms");
 }
 

@@ -117,6 +117,12 @@ Result<std::vector<std::string>> parse_metrics(const std::string& text) {
   return metrics;
 }
 
+size_t Comparison::too_few_runs() const {
+  return static_cast<size_t>(std::count_if(rows.begin(), rows.end(), [](const MetricComparison& row) {
+    return row.verdict == Verdict::kTooNoisy && row.reason.rfind("too few runs", 0) == 0;
+  }));
+}
+
 bool Comparison::any_regressed() const {
   return std::any_of(rows.begin(), rows.end(),
                      [](const MetricComparison& row) { return row.verdict == Verdict::kRegressed; });
@@ -248,17 +254,7 @@ Comparison compare_results(const ReportModel& baseline, const ReportModel& curre
   const std::string current_name = current.sources.empty() ? "the current results" : current.sources.front();
   const bench::Environment& a = baseline.environment;
   const bench::Environment& b = current.environment;
-  auto differs = [&](const char* key, const std::string& before, const std::string& after) {
-    if (before.empty() || after.empty() || before == after) return;
-    comparison.environment_warnings.push_back(std::string(key) + " differs: \"" + before + "\" in " + baseline_name +
-                                              ", \"" + after + "\" in " + current_name);
-  };
-  differs("kernel", a.kernel, b.kernel);
-  differs("cpu_model", a.cpu_model, b.cpu_model);
-  differs("cores", a.cores ? std::to_string(a.cores) : "", b.cores ? std::to_string(b.cores) : "");
-  differs("cgroup_mode", a.cgroup_mode, b.cgroup_mode);
-  differs("kvm", a.kvm, b.kvm);
-  differs("isobench_version", a.isobench_version, b.isobench_version);
+  comparison.environment_warnings = environment_differences(a, baseline_name, b, current_name);
 
   auto label = [](const CellSummary& cell) {
     return cell.target + " " + cell.workload + " x" + std::to_string(cell.concurrency);
@@ -266,7 +262,23 @@ Comparison compare_results(const ReportModel& baseline, const ReportModel& curre
   for (const CellSummary& before : baseline.cells) {
     const CellSummary* after = find_cell(current, before.target, before.workload, before.concurrency);
     if (!after) {
-      comparison.unmatched.push_back(label(before) + ": only in " + baseline_name);
+      if (options.allow_missing) {
+        comparison.unmatched.push_back(label(before) + ": only in " + baseline_name);
+        continue;
+      }
+      MetricComparison row;
+      row.target = before.target;
+      row.workload = before.workload;
+      row.concurrency = before.concurrency;
+      row.metric = "runs";
+      row.unit = "runs";
+      row.baseline_runs = before.runs;
+      row.baseline_median = before.failures;
+      row.current_median = NAN;
+      row.p_value = NAN;
+      row.verdict = Verdict::kRegressed;
+      row.reason = "not in " + current_name + " (a target or workload dropped or renamed; --allow-missing if on purpose)";
+      comparison.rows.push_back(std::move(row));
       continue;
     }
     auto failing = failing_row(before, *after, current, current_name);

@@ -25,6 +25,9 @@ struct CompareOptions {
   std::map<std::string, double> thresholds;  ///< ...unless set per metric here
   size_t min_samples = 5;                    ///< fewer runs on either side: too noisy to tell
   double max_spread = 0.25;                  ///< MAD / median above this on either side: noisy
+  /// A cell of the baseline that the current results lack (a target dropped or renamed, a
+  /// workload removed) is a regression unless the scenario changed on purpose.
+  bool allow_missing = false;
 
   double threshold_for(const std::string& metric) const;
 };
@@ -58,6 +61,9 @@ struct Comparison {
   std::vector<std::string> environment_warnings;  ///< kernel, CPU, cgroup mode... differ
   std::vector<std::string> unmatched;             ///< cells only one side has
   bool any_regressed() const;
+  /// Rows that could not be judged because a side had fewer than min_samples runs: the gate
+  /// says so out loud, since it cannot fail on them.
+  size_t too_few_runs() const;
 };
 
 /// Every cell and metric both sides measured (successful runs only; memory from the memory

@@ -76,6 +76,8 @@ Result<ReportModel> build_report_model(const std::vector<ResultsDocument>& files
                          " vs " + scenario_of(first) +
                          "): one report cannot chart them together; report them one at a time");
     model.sources.push_back(file.name);
+    for (const std::string& difference : environment_differences(first.environment, first.name, file.environment, file.name))
+      model.environment_warnings.push_back(difference);
     model.results.interrupted = model.results.interrupted || file.results.interrupted;
     for (const bench::TargetInfo& target : file.results.targets) {
       auto known = std::find_if(model.results.targets.begin(), model.results.targets.end(),
@@ -190,6 +192,23 @@ std::string joined_words(const std::vector<std::string>& words, const char* sepa
 
 }  // namespace
 
+std::vector<std::string> environment_differences(const bench::Environment& a, const std::string& a_name,
+                                                 const bench::Environment& b, const std::string& b_name) {
+  std::vector<std::string> differences;
+  auto differs = [&](const char* key, const std::string& before, const std::string& after) {
+    if (before.empty() || after.empty() || before == after) return;
+    differences.push_back(std::string(key) + " differs: \"" + before + "\" in " + a_name + ", \"" + after + "\" in " +
+                          b_name);
+  };
+  differs("kernel", a.kernel, b.kernel);
+  differs("cpu_model", a.cpu_model, b.cpu_model);
+  differs("cores", a.cores ? std::to_string(a.cores) : "", b.cores ? std::to_string(b.cores) : "");
+  differs("cgroup_mode", a.cgroup_mode, b.cgroup_mode);
+  differs("kvm", a.kvm, b.kvm);
+  differs("isobench_version", a.isobench_version, b.isobench_version);
+  return differences;
+}
+
 std::vector<Fact> run_facts(const ReportModel& model, Language language) {
   const Words words{language == Language::kKorean};
   auto source = [&](const char* setting) {
@@ -219,6 +238,8 @@ std::vector<Fact> run_facts(const ReportModel& model, Language language) {
     facts.push_back({words("target ", "대상 ") + target_label(model, target.name), value});
   }
   facts.push_back({"KVM", env.kvm.empty() ? words("not recorded", "기록 없음") : env.kvm});
+  for (const std::string& difference : model.environment_warnings)
+    facts.push_back({words("warning: files from different hosts", "경고: 다른 호스트의 파일"), difference});
   facts.push_back({words("kernel", "커널"), env.kernel});
   facts.push_back({"CPU", env.cpu_model + ", " + std::to_string(env.cores) + words(" cores", "코어")});
   facts.push_back({words("memory", "메모리"), gib_text(env.memory_bytes)});

@@ -36,6 +36,9 @@ struct ReportModel {
   bench::BenchmarkResults results;   ///< every run of every file; interrupted when any was
   /// Every cell, the failed, unavailable and unrun ones included (summarize_cells).
   std::vector<CellSummary> cells;
+  /// Files merged from different environments: what differs from the first file's (the
+  /// environment the report shows); every format that shows the environment says so.
+  std::vector<std::string> environment_warnings;
   std::string container_target;  ///< "isobench" when present, else another container target
   std::string vm_target;         ///< "vm" when present
   std::vector<SummaryRatio> vm_vs_container;
@@ -50,6 +53,11 @@ struct ReportModel {
 /// Merges `files` (all of one scenario: the same workloads and concurrency, else an error
 /// naming both files) and summarises them. Reads nothing but the typed documents.
 Result<ReportModel> build_report_model(const std::vector<ResultsDocument>& files);
+
+/// What differs between two environments that makes their figures not comparable as they
+/// are (kernel, CPU, cores, cgroup mode, KVM, isobench version), one line each naming both.
+std::vector<std::string> environment_differences(const bench::Environment& a, const std::string& a_name,
+                                                 const bench::Environment& b, const std::string& b_name);
 
 /// One labelled line of a report's settings and environment section ("runs", "10").
 struct Fact {

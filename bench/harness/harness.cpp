@@ -321,9 +321,11 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
   }
   if (progress && !results.interrupted) progress(planned, planned, "");
 
-  results.memory_runs = options.memory_runs;
+  results.memory_runs = 0;
   if (options.memory_runs > 0) {
     auto memory = MemoryProbe::make();
+    // Without a measuring cgroup no memory round runs: the results must not say there were.
+    if (memory) results.memory_runs = options.memory_runs;
     for (int round = 0; memory && round < options.memory_runs && !stopped(); ++round)
       for (const Cell& cell : cells) {
         auto records = run_cell(cell, round, options.timeout_seconds, options.stop_fd, run_counter, memory.get());

@@ -22,6 +22,7 @@ struct CompareArguments {
   std::string metrics = "startup,wall,cpu,memory";
   std::string format = "table";
   std::string output = "-";
+  bool allow_missing = false;
 };
 
 Result<int> compare(const CompareArguments& arguments) {
@@ -29,6 +30,7 @@ Result<int> compare(const CompareArguments& arguments) {
   ISOBENCH_TRY(reports::parse_thresholds(arguments.threshold, options));
   if (!(arguments.alpha > 0 && arguments.alpha < 1)) return plain_error("--alpha must be between 0 and 1");
   options.alpha = arguments.alpha;
+  options.allow_missing = arguments.allow_missing;
   auto metrics = reports::parse_metrics(arguments.metrics);
   if (!metrics) return metrics.error();
   options.metrics = *metrics;
@@ -50,6 +52,9 @@ Result<int> compare(const CompareArguments& arguments) {
                      : arguments.format == "junit" ? reports::render_compare_junit(comparison)
                                                    : reports::render_compare_table(comparison);
   ISOBENCH_TRY(write_output(arguments.output, text));
+  if (size_t unjudged = comparison.too_few_runs(); unjudged > 0)
+    std::cerr << "isobench: warning: " << unjudged << " rows not judged: fewer than " << options.min_samples
+              << " runs on a side (bench --runs 10 and --memory-runs 5 give enough); they cannot fail the gate\n";
   // Warnings go to stderr too when stdout carries a machine format.
   if (arguments.format != "table" || arguments.output != "-")
     for (const std::string& warning : comparison.environment_warnings)
@@ -73,6 +78,9 @@ void add_compare_command(CLI::App& app, Action& action) {
   command->add_option("--format", arguments->format, "table, md (a PR comment) or junit")
       ->check(CLI::IsMember({"table", "md", "junit"}));
   command->add_option("-o,--output", arguments->output, "Write here; - is stdout");
+  command->add_flag("--allow-missing", arguments->allow_missing,
+                    "A cell of the baseline missing from the current results (a target or workload dropped or "
+                    "renamed on purpose) is listed as not compared instead of failing the gate");
   command->callback(
       [arguments, &action] { action = exit_two_on_bad_input([arguments] { return compare(*arguments); }); });
 }

@@ -491,13 +491,34 @@ TEST(CompareRender, JunitMatchesTheGoldenFileWithOneFailurePerRegression) {
   EXPECT_EQ(failures, 2u) << xml;
 }
 
-TEST(CompareRender, JunitListsACellOnlyTheBaselineHasAsSkippedNotNothing) {
-  // The current results lost a target (renamed, dropped): a CI's test list must not lose it silently.
+/// A baseline with a crun cell the current results (results_of) lack.
+ResultsDocument baseline_with_crun() {
   ResultsDocument baseline = results_of(around(4, 12));
   baseline.results.targets.push_back({"crun", "container", true, "1.14", {}, ""});
   for (int round = 0; round < 12; ++round) baseline.results.records.push_back(measured_run("crun", "noop", 1, round, 6));
-  Comparison comparison = compare_results(model_of(baseline, "base.json"),
+  return baseline;
+}
+
+TEST(CompareResults, ACellTheCurrentResultsLackIsARegressedRunsRow) {
+  // A target dropped or renamed must not pass the gate by vanishing.
+  Comparison comparison = compare_results(model_of(baseline_with_crun(), "base.json"),
                                           model_of(results_of(around(4, 12)), "new.json"), CompareOptions{});
+  const MetricComparison* row = nullptr;
+  for (const MetricComparison& candidate : comparison.rows)
+    if (candidate.target == "crun" && candidate.metric == "runs") row = &candidate;
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kRegressed);
+  EXPECT_NE(row->reason.find("not in new.json"), std::string::npos) << row->reason;
+  EXPECT_TRUE(comparison.any_regressed());
+}
+
+TEST(CompareRender, JunitListsACellOnlyTheBaselineHasAsSkippedNotNothing) {
+  // With --allow-missing the scenario changed on purpose: a CI's test list still shows it.
+  CompareOptions options;
+  options.allow_missing = true;
+  Comparison comparison = compare_results(model_of(baseline_with_crun(), "base.json"),
+                                          model_of(results_of(around(4, 12)), "new.json"), options);
+  EXPECT_FALSE(comparison.any_regressed());
   ASSERT_EQ(comparison.unmatched.size(), 1u);
   std::string xml = render_compare_junit(comparison);
   EXPECT_NE(xml.find("name=\"crun noop x1\""), std::string::npos) << xml;

@@ -1044,5 +1044,16 @@ TEST(ReportJunit, NamesFromTheResultsAreEscaped) {
   EXPECT_FALSE(std::regex_search(xml, std::regex("&(?!(amp|lt|gt|quot|#39);)"))) << xml;
 }
 
+TEST(ReportModel, FilesFromDifferentHostsAreMergedWithAWarningInTheReport) {
+  Json other = testing::small_results_document();
+  other["environment"]["kernel"] = "6.1.0-other";
+  ReportModel model = model_of({parsed(testing::small_results_document(), "a.json"), parsed(other, "b.json")});
+  ASSERT_EQ(model.environment_warnings.size(), 1u);
+  EXPECT_TRUE(contains(model.environment_warnings[0], "kernel differs")) << model.environment_warnings[0];
+  std::string markdown = render_report_markdown(model, Language::kEnglish);
+  EXPECT_TRUE(contains(markdown, "warning: files from different hosts: kernel differs")) << markdown;
+  EXPECT_TRUE(contains(render_report_html(model, Language::kEnglish), "kernel differs"));
+}
+
 }  // namespace
 }  // namespace isobench::reports
