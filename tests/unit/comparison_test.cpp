@@ -3,6 +3,7 @@
 // (a number is percent), cells that started failing or cannot run any more, rows in a stable
 // order whatever the input's, environment warnings from the typed environment; and the
 // renderers (Markdown and JUnit against golden files).
+#include "tests/fakes/golden_file.h"
 #include "reports/comparison.h"
 
 #include <gtest/gtest.h>
@@ -441,16 +442,7 @@ TEST(CompareResults, DifferentEnvironmentsAreWarnedAboutFieldByField) {
 
 // --- the renderers -----------------------------------------------------------------------------
 
-/// tests/unit/golden/NAME next to this file; ISOBENCH_UPDATE_GOLDEN=1 rewrites it.
-void expect_golden(const std::string& text, const std::string& name) {
-  std::string path = (std::filesystem::path(__FILE__).parent_path() / "golden" / name).string();
-  if (std::getenv("ISOBENCH_UPDATE_GOLDEN")) std::ofstream(path) << text;
-  std::ifstream file(path);
-  ASSERT_TRUE(file) << "missing golden file " << path << " (ISOBENCH_UPDATE_GOLDEN=1 writes it)";
-  std::stringstream golden;
-  golden << file.rdbuf();
-  EXPECT_EQ(text, golden.str()) << "differs from " << path;
-}
+using testing::expect_golden;
 
 /// isobench's startup 25% slower on another kernel, and crun, fine in the baseline, failing
 /// every run now.

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/fakes/golden_file.h"
 #include "reports/report_formats.h"
 #include "reports/report_model.h"
 #include "reports/results_codec.h"
@@ -124,16 +125,7 @@ bool has_hangul(const std::string& text) {
   return false;
 }
 
-/// tests/unit/golden/NAME next to this file; ISOBENCH_UPDATE_GOLDEN=1 rewrites it.
-void expect_golden(const std::string& text, const std::string& name) {
-  std::string path = (std::filesystem::path(__FILE__).parent_path() / "golden" / name).string();
-  if (std::getenv("ISOBENCH_UPDATE_GOLDEN")) std::ofstream(path) << text;
-  std::ifstream file(path);
-  ASSERT_TRUE(file) << "missing golden file " << path << " (ISOBENCH_UPDATE_GOLDEN=1 writes it)";
-  std::stringstream golden;
-  golden << file.rdbuf();
-  EXPECT_EQ(text, golden.str()) << "differs from " << path;
-}
+using testing::expect_golden;
 
 // --- the model ---------------------------------------------------------------------------
 
