@@ -185,20 +185,27 @@ double memory_failure_rate(const CellSummary& cell) {
 
 /// A cell that measured in the baseline and fails (or cannot run, or was cut short) now: the
 /// gate's business whatever the figures of its remaining runs say.
-std::optional<MetricComparison> failing_row(const CellSummary& before, const CellSummary& after,
-                                            const ReportModel& current, const std::string& current_name) {
+/// A regressed "runs" row for `before`'s cell: failures before and after (NaN when the
+/// current results lack the cell), the reason left to the caller.
+MetricComparison runs_row(const CellSummary& before, const CellSummary* after) {
   MetricComparison row;
-  row.target = after.target;
-  row.workload = after.workload;
-  row.concurrency = after.concurrency;
+  row.target = before.target;
+  row.workload = before.workload;
+  row.concurrency = before.concurrency;
   row.metric = "runs";
   row.unit = "runs";
   row.baseline_runs = before.runs;
-  row.current_runs = after.runs;
+  row.current_runs = after ? after->runs : 0;
   row.baseline_median = before.failures;
-  row.current_median = after.failures;
+  row.current_median = after ? after->failures : NAN;
   row.p_value = NAN;
   row.verdict = Verdict::kRegressed;
+  return row;
+}
+
+std::optional<MetricComparison> failing_row(const CellSummary& before, const CellSummary& after,
+                                            const ReportModel& current, const std::string& current_name) {
+  MetricComparison row = runs_row(before, &after);
   bool before_ok = before.status == CellStatus::kMeasured || before.status == CellStatus::kPartlyFailed;
   if (after.status == CellStatus::kUnavailable && before.status != CellStatus::kUnavailable) {
     row.reason = "the target cannot run in " + current_name + first_error(after);
@@ -266,17 +273,7 @@ Comparison compare_results(const ReportModel& baseline, const ReportModel& curre
         comparison.unmatched.push_back(label(before) + ": only in " + baseline_name);
         continue;
       }
-      MetricComparison row;
-      row.target = before.target;
-      row.workload = before.workload;
-      row.concurrency = before.concurrency;
-      row.metric = "runs";
-      row.unit = "runs";
-      row.baseline_runs = before.runs;
-      row.baseline_median = before.failures;
-      row.current_median = NAN;
-      row.p_value = NAN;
-      row.verdict = Verdict::kRegressed;
+      MetricComparison row = runs_row(before, nullptr);
       row.reason = "not in " + current_name + " (a target or workload dropped or renamed; --allow-missing if on purpose)";
       comparison.rows.push_back(std::move(row));
       continue;
