@@ -16,6 +16,7 @@
 #include "bench/targets/isobench_target.h"
 #include "bench/targets/oci_bundle.h"
 #include "bench/targets/target.h"
+#include "bench/workload_catalog.h"
 #include "common/file_io.h"
 
 namespace isobench::bench {
@@ -418,6 +419,19 @@ TEST_F(Targets, RuncAndCrunSharingAScratchDirectoryKeepTheirOwnBundles) {
   EXPECT_EQ(bundle_config(*runc_noop)["process"]["args"], Json({"/bin/noop"}))
       << "runc's bundle " << after(runc_noop->argv, "--bundle") << " was overwritten by crun's";
   EXPECT_EQ(bundle_config(*crun_hello)["process"]["args"], Json({"/bin/hello"}));
+}
+
+TEST(KnownTargets, TheReadmeNamesTheSameTargetsAndWorkloadsAsHelpAndErrors) {
+  // --help and the error messages take the lists from known_targets() and builtin_workloads();
+  // the README's bench section must not fall behind them.
+  auto readme = read_file((std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "README.md").string());
+  ASSERT_TRUE(readme.ok()) << readme.error().text();
+  const std::string section = readme->substr(readme->find("## `isobench bench`"));
+  EXPECT_NE(section.find(known_targets()), std::string::npos)
+      << "the README's bench section should list: " << known_targets();
+  std::string workloads;
+  for (const std::string& name : builtin_workloads()) workloads += (workloads.empty() ? "`" : ", `") + name + "`";
+  EXPECT_NE(section.find(workloads), std::string::npos) << "the README's bench section should list: " << workloads;
 }
 
 }  // namespace
