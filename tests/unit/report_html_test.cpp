@@ -19,21 +19,13 @@
 #include "reports/report_formats.h"
 #include "reports/report_model.h"
 #include "reports/results_codec.h"
+#include "tests/fakes/report_models.h"
 #include "tests/fakes/small_results.h"
 
 namespace isobench::reports {
 namespace {
 
-using Json = nlohmann::json;
-
-ReportModel model_of(const Json& doc, const std::string& name = "small.json") {
-  auto results = decode_results(doc.dump(), name);
-  EXPECT_TRUE(results.ok()) << (results ? "" : results.error().text());
-  if (!results) return {};
-  auto model = build_report_model({*results});
-  EXPECT_TRUE(model.ok()) << (model ? "" : model.error().text());
-  return model ? *model : ReportModel{};
-}
+using namespace test_models;
 
 std::string html_of(const Json& doc, Language language = Language::kEnglish) {
   return render_report_html(model_of(doc), language);
@@ -41,16 +33,6 @@ std::string html_of(const Json& doc, Language language = Language::kEnglish) {
 
 std::string small_html(Language language = Language::kEnglish) {
   return html_of(testing::small_results_document(), language);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-size_t count(const std::string& text, const std::string& part) {
-  size_t found = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++found;
-  return found;
 }
 
 /// The <section id="ID"> element, or "" when the page has none.
@@ -70,18 +52,6 @@ std::vector<std::string> charts(const std::string& html) {
     found.push_back(html.substr(start, end == std::string::npos ? std::string::npos : end + 6 - start));
   }
   return found;
-}
-
-/// The small document without `target`: not requested, no runs.
-Json without_target(Json doc, const std::string& target) {
-  Json targets = Json::array(), runs = Json::array();
-  for (const Json& entry : doc["targets"])
-    if (entry["name"] != target) targets.push_back(entry);
-  for (const Json& run : doc["runs"])
-    if (run["target"] != target) runs.push_back(run);
-  doc["targets"] = targets;
-  doc["runs"] = runs;
-  return doc;
 }
 
 using testing::expect_golden;
@@ -150,12 +120,12 @@ TEST(ReportHtml, IsOnePageWithEverySection) {
   size_t previous = 0;
   for (const char* id : kSectionIds) {
     std::string tag = "<section id=\"" + std::string(id) + "\">";
-    EXPECT_EQ(count(html, tag), 1u) << id;
+    EXPECT_EQ(occurrences(html, tag), 1u) << id;
     EXPECT_GT(html.find(tag), previous) << id << " is out of order";
     previous = html.find(tag);
   }
-  EXPECT_EQ(count(html, "<section"), std::size(kSectionIds));
-  EXPECT_EQ(count(html, "</section>"), std::size(kSectionIds));
+  EXPECT_EQ(occurrences(html, "<section"), std::size(kSectionIds));
+  EXPECT_EQ(occurrences(html, "</section>"), std::size(kSectionIds));
 }
 
 TEST(ReportHtml, DrawsAStartupChartPerWorkloadAndTheMemoryCpuAndPhasesCharts) {
@@ -167,7 +137,7 @@ TEST(ReportHtml, DrawsAStartupChartPerWorkloadAndTheMemoryCpuAndPhasesCharts) {
   EXPECT_EQ(charts(section(html, "concurrency")).size(), 0u) << "one concurrency level";
   EXPECT_EQ(charts(section(html, "price-list")).size(), 0u) << "no price list";
   EXPECT_EQ(charts(html).size(), 5u);
-  EXPECT_EQ(count(html, "<svg"), 5u) << "every svg is a chart";
+  EXPECT_EQ(occurrences(html, "<svg"), 5u) << "every svg is a chart";
   EXPECT_TRUE(contains(section(html, "startup"), "Startup latency: noop")) << section(html, "startup");
   EXPECT_TRUE(contains(section(html, "startup"), "Startup latency: cpu")) << section(html, "startup");
 }
@@ -177,10 +147,10 @@ TEST(ReportHtml, EveryChartDrawsShapes) {
     EXPECT_TRUE(chart.ends_with("</svg>")) << chart;
     EXPECT_TRUE(contains(chart, "xmlns=\"http://www.w3.org/2000/svg\"")) << chart;
     EXPECT_TRUE(contains(chart, "viewBox=\"0 0 ")) << chart;
-    EXPECT_GT(count(chart, "<rect") + count(chart, "<circle") + count(chart, "<polyline"), 0u) << chart;
+    EXPECT_GT(occurrences(chart, "<rect") + occurrences(chart, "<circle") + occurrences(chart, "<polyline"), 0u) << chart;
   }
   // Each startup chart has a point per successful run: 3 targets x 6 runs.
-  for (const std::string& chart : charts(section(small_html(), "startup"))) EXPECT_EQ(count(chart, "<circle"), 18u);
+  for (const std::string& chart : charts(section(small_html(), "startup"))) EXPECT_EQ(occurrences(chart, "<circle"), 18u);
 }
 
 TEST(ReportHtml, WithoutProbeDataThePhasesSectionSaysHowToGetIt) {
@@ -327,7 +297,7 @@ TEST(ReportHtml, ThePriceListShowsEveryEntryAndWhyOneWasNotMeasured) {
   EXPECT_TRUE(contains(prices, "<td>BM_Clone/none</td><td class=\"number\">+1443.9</td>")) << prices;
   EXPECT_TRUE(contains(prices, "Source: small.json")) << prices;
   ASSERT_EQ(charts(prices).size(), 1u) << prices;
-  EXPECT_EQ(count(charts(prices)[0], "<title>BM_"), 3u) << "a bar per measured entry, none for the error";
+  EXPECT_EQ(occurrences(charts(prices)[0], "<title>BM_"), 3u) << "a bar per measured entry, none for the error";
   EXPECT_FALSE(contains(prices, "No price list")) << prices;
 }
 
@@ -352,11 +322,11 @@ TEST(ReportHtml, TwoConcurrencyLevelsDrawALinePerTargetAndWorkload) {
   std::vector<std::string> found = charts(concurrency);
   ASSERT_EQ(found.size(), 2u) << "one per workload\n" << concurrency;
   for (const std::string& chart : found) {
-    EXPECT_EQ(count(chart, "<polyline"), 6u) << "bare, isobench and vm: median and p90 each\n" << chart;
-    EXPECT_EQ(count(chart, "stroke-dasharray=\"8 6\""), 3u) << "the p90 lines are dashed\n" << chart;
+    EXPECT_EQ(occurrences(chart, "<polyline"), 6u) << "bare, isobench and vm: median and p90 each\n" << chart;
+    EXPECT_EQ(occurrences(chart, "stroke-dasharray=\"8 6\""), 3u) << "the p90 lines are dashed\n" << chart;
     std::smatch points;
     ASSERT_TRUE(std::regex_search(chart, points, std::regex("<polyline points=\"([^\"]*)\""))) << chart;
-    EXPECT_EQ(count(points[1], ","), 2u) << "one point per level: " << points[1];
+    EXPECT_EQ(occurrences(points[1], ","), 2u) << "one point per level: " << points[1];
   }
   EXPECT_FALSE(contains(concurrency, "One concurrency level only")) << concurrency;
 }
@@ -380,7 +350,7 @@ TEST(ReportHtml, RunsAtOnlyOneOfTheLevelsGetTheHintNotAChartOfLonePoints) {
 TEST(ReportHtml, TheStartupChartIsLogarithmicWhenAVmStandsNextToProcesses) {
   // The VM's ~400 ms beside bare's ~1 ms: on a linear axis bare would be a dot at zero.
   std::string startup = section(small_html(), "startup");
-  EXPECT_EQ(count(startup, " — log scale</text>"), 2u) << startup;
+  EXPECT_EQ(occurrences(startup, " — log scale</text>"), 2u) << startup;
 
   // Without the VM: 1 ms against 4 ms, linear.
   EXPECT_FALSE(
@@ -403,8 +373,8 @@ TEST(ReportHtml, NoBacktickReachesThePageInEitherLanguage) {
       std::string html = html_of(doc, language);
       size_t tick = html.find('`');
       EXPECT_EQ(tick, std::string::npos) << html.substr(tick < 100 ? 0 : tick - 100, 200);
-      EXPECT_GT(count(html, "<code>"), 0u) << "the commands are set as code instead";
-      EXPECT_EQ(count(html, "<code>"), count(html, "</code>"));
+      EXPECT_GT(occurrences(html, "<code>"), 0u) << "the commands are set as code instead";
+      EXPECT_EQ(occurrences(html, "<code>"), occurrences(html, "</code>"));
     }
 }
 
@@ -414,7 +384,7 @@ TEST(ReportHtml, TheKoreanPageSaysLogScaleAndQuartilesInKorean) {
   EXPECT_FALSE(contains(html, "log scale"));
   EXPECT_FALSE(contains(html, "quartiles"));
   EXPECT_FALSE(contains(html, "median")) << "the tooltips too";
-  EXPECT_EQ(count(section(html, "startup"), " — 로그 눈금</text>"), 2u) << section(html, "startup");
+  EXPECT_EQ(occurrences(section(html, "startup"), " — 로그 눈금</text>"), 2u) << section(html, "startup");
   EXPECT_TRUE(contains(html, "사분위")) << "the distribution's tooltips";
   EXPECT_TRUE(contains(small_html(Language::kEnglish), "quartiles"));
 }
