@@ -24,7 +24,16 @@ bool readable(int fd) {
   return poll(&ready, 1, 0) == 1;
 }
 
+/// The guard as a foreground command gets it. Whoever started this test binary may have
+/// left SIGINT ignored (a shell's background job: `.ci/run &`), and the guard keeps an
+/// ignored signal ignored on purpose; the tests start from the default dispositions.
+void default_dispositions() {
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+}
+
 std::unique_ptr<InterruptGuard> install_guard() {
+  default_dispositions();
   auto guard = InterruptGuard::install();
   if (!guard) {
     ADD_FAILURE() << guard.error().text();
@@ -74,6 +83,7 @@ TEST(InterruptGuard, TheFirstSignalIsTheOneReported) {
 TEST(InterruptGuard, ASecondCtrlCKills) {
   EXPECT_EXIT(
       {
+        default_dispositions();
         auto guard = InterruptGuard::install();
         if (!guard) _exit(3);
         raise(SIGINT);
@@ -91,11 +101,12 @@ void count_call(int) {
 
 TEST(InterruptGuard, DestructionRestoresThePreviousHandlers) {
   DefaultDispositions restore;
+  signal(SIGTERM, SIG_DFL);
   signal(SIGINT, count_call);
   g_previous_handler_calls = 0;
   {
-    auto guard = install_guard();
-    ASSERT_TRUE(guard);
+    auto guard = InterruptGuard::install();  // over this test's own handler, not the defaults
+    ASSERT_TRUE(guard.ok());
     raise(SIGINT);
     EXPECT_EQ(g_previous_handler_calls, 0) << "the guard's handler runs instead";
   }
@@ -130,10 +141,12 @@ TEST(InterruptGuard, ANewGuardStartsWithNoStopRequested) {
 
 TEST(InterruptGuard, ASignalIgnoredOnEntryStaysIgnored) {
   DefaultDispositions restore;
+  signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_IGN);
   {
-    auto guard = install_guard();
-    ASSERT_TRUE(guard);
+    auto installed = InterruptGuard::install();  // over the ignored SIGINT, not the defaults
+    ASSERT_TRUE(installed.ok());
+    auto& guard = *installed;
     raise(SIGINT);
     EXPECT_FALSE(guard->requested()) << "started in the background: a Ctrl-C for others does not stop us";
     raise(SIGTERM);
