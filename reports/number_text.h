@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace isobench::reports {
 
 inline std::string number_text(const char* pattern, double value) {
@@ -12,6 +14,11 @@ inline std::string number_text(const char* pattern, double value) {
   char text[64];
   std::snprintf(text, sizeof text, pattern, value);
   return text;
+}
+
+/// A figure in a JSON document: JSON has no NaN or infinity, so one not measured is null.
+inline nlohmann::ordered_json json_number(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
 }  // namespace isobench::reports

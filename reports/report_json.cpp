@@ -1,6 +1,7 @@
 // `isobench report --format json`: the report model (isobench-report/1).
 #include <cmath>
 
+#include "reports/number_text.h"
 #include "reports/report_formats.h"
 
 namespace isobench::reports {
@@ -8,15 +9,12 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json number(double value) {
-  return std::isfinite(value) ? ordered_json(value) : ordered_json();
-}
 
 ordered_json ratio_json(const SummaryRatio& ratio) {
   return {{"metric", ratio.metric},
           {"workload", ratio.workload},
-          {"ratio", number(ratio.ratio)},
-          {"ci95", {number(ratio.ci.low), number(ratio.ci.high)}}};
+          {"ratio", json_number(ratio.ratio)},
+          {"ci95", {json_number(ratio.ci.low), json_number(ratio.ci.high)}}};
 }
 
 }  // namespace
@@ -43,12 +41,12 @@ std::string render_report_json(const ReportModel& model, Language language) {
     ordered_json metrics = ordered_json::object();
     for (const MetricSummary& metric : cell.metrics)
       metrics[metric.metric] = {{"count", metric.summary.count},
-                                {"median", number(metric.summary.median)},
-                                {"ci95", {number(metric.median_ci.low), number(metric.median_ci.high)}},
-                                {"p90", number(metric.summary.p90)},
-                                {"mean", number(metric.summary.mean)},
-                                {"stddev", number(metric.summary.stddev)},
-                                {"ratio_vs_bare", number(metric.ratio_vs_bare)},
+                                {"median", json_number(metric.summary.median)},
+                                {"ci95", {json_number(metric.median_ci.low), json_number(metric.median_ci.high)}},
+                                {"p90", json_number(metric.summary.p90)},
+                                {"mean", json_number(metric.summary.mean)},
+                                {"stddev", json_number(metric.summary.stddev)},
+                                {"ratio_vs_bare", json_number(metric.ratio_vs_bare)},
                                 {"unit", metric_unit(metric.metric)}};
     ordered_json errors = ordered_json::array();
     for (const CellError& error : cell.errors) errors.push_back({{"error", error.text}, {"runs", error.runs}});
@@ -59,7 +57,7 @@ std::string render_report_json(const ReportModel& model, Language language) {
     if (cell.probes) {
       ordered_json medians = ordered_json::object();
       for (const NamedMedian& median : cell.probes->medians)
-        medians[median.name] = {{"median", number(median.median)}, {"source", median.source}};
+        medians[median.name] = {{"median", json_number(median.median)}, {"source", median.source}};
       entry["probe_medians"] = medians;
     }
     doc["cells"].push_back(std::move(entry));

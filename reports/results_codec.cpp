@@ -5,6 +5,7 @@
 #include <limits>
 #include <string_view>
 
+#include "reports/number_text.h"
 #include "reports/probe_json.h"
 
 namespace isobench::reports {
@@ -21,10 +22,6 @@ using Json = nlohmann::json;
 constexpr double kMaxMilliseconds = 1e9;
 constexpr double kMaxKib = 1e12;
 
-/// JSON has no NaN: absent figures are null.
-ordered_json number(double value) {
-  return std::isfinite(value) ? ordered_json(value) : ordered_json(nullptr);
-}
 
 ordered_json environment_json(const bench::Environment& environment) {
   ordered_json caches = ordered_json::array();
@@ -73,18 +70,18 @@ ordered_json summary_json(const MetricSummary& metric) {
   const bench::Summary& s = metric.summary;
   return {{"metric", metric.metric},
           {"count", s.count},
-          {"mean", number(s.mean)},
-          {"median", number(s.median)},
-          {"stddev", number(s.stddev)},
-          {"min", number(s.min)},
-          {"max", number(s.max)},
-          {"p90", number(s.p90)},
-          {"p95", number(s.p95)},
-          {"p99", number(s.p99)},
-          {"mad", number(s.mad)},
-          {"median_ci95", {number(metric.median_ci.low), number(metric.median_ci.high)}},
-          {"ratio_vs_bare", number(metric.ratio_vs_bare)},
-          {"ratio_vs_bare_ci95", {number(metric.ratio_ci.low), number(metric.ratio_ci.high)}},
+          {"mean", json_number(s.mean)},
+          {"median", json_number(s.median)},
+          {"stddev", json_number(s.stddev)},
+          {"min", json_number(s.min)},
+          {"max", json_number(s.max)},
+          {"p90", json_number(s.p90)},
+          {"p95", json_number(s.p95)},
+          {"p99", json_number(s.p99)},
+          {"mad", json_number(s.mad)},
+          {"median_ci95", {json_number(metric.median_ci.low), json_number(metric.median_ci.high)}},
+          {"ratio_vs_bare", json_number(metric.ratio_vs_bare)},
+          {"ratio_vs_bare_ci95", {json_number(metric.ratio_ci.low), json_number(metric.ratio_ci.high)}},
           {"warnings", metric.warnings}};
 }
 
@@ -113,16 +110,16 @@ ordered_json run_json(const bench::RunRecord& record) {
                       {"slot", record.slot},
                       {"ok", record.ok},
                       {"exit_code", record.exit_code},
-                      {"startup_ms", number(record.startup_ms)},
-                      {"wall_ms", number(record.wall_ms)},
-                      {"batch_wall_ms", number(record.batch_wall_ms)},
-                      {"workload_ms", number(record.workload_ms)},
-                      {"cpu_user_ms", number(record.cpu_user_ms)},
-                      {"cpu_system_ms", number(record.cpu_system_ms)},
-                      {"workload_peak_kib", number(record.workload_peak_kib)}};
+                      {"startup_ms", json_number(record.startup_ms)},
+                      {"wall_ms", json_number(record.wall_ms)},
+                      {"batch_wall_ms", json_number(record.batch_wall_ms)},
+                      {"workload_ms", json_number(record.workload_ms)},
+                      {"cpu_user_ms", json_number(record.cpu_user_ms)},
+                      {"cpu_system_ms", json_number(record.cpu_system_ms)},
+                      {"workload_peak_kib", json_number(record.workload_peak_kib)}};
   if (record.memory_round) {
     run["memory_round"] = true;
-    run["tree_peak_kib"] = number(record.tree_peak_kib);
+    run["tree_peak_kib"] = json_number(record.tree_peak_kib);
   }
   if (record.timed_out) run["timed_out"] = true;
   if (!record.error.empty()) run["error"] = record.error;

@@ -19,15 +19,6 @@ namespace fs = std::filesystem;
 
 using BenchInterrupt = IsobenchTest;
 
-/// The scratch directory a bench holds locked: one of its descriptors.
-std::string scratch_of(pid_t bench) {
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator("/proc/" + std::to_string(bench) + "/fd", error)) {
-    std::string target = fs::read_symlink(entry.path(), error).string();
-    if (!error && target.rfind("/tmp/isobench-bench-", 0) == 0) return target;
-  }
-  return {};
-}
 
 enum class Recipient { kTheBenchAlone, kItsProcessGroup };
 

@@ -44,15 +44,6 @@ std::vector<pid_t> wait_for_descendants(pid_t root, const std::string& name, siz
   return descendants_named(root, name);
 }
 
-/// The scratch directory a bench holds locked: one of its descriptors.
-std::string scratch_of(pid_t bench) {
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator("/proc/" + std::to_string(bench) + "/fd", error)) {
-    std::string target = fs::read_symlink(entry.path(), error).string();
-    if (!error && target.rfind("/tmp/isobench-bench-", 0) == 0) return target;
-  }
-  return {};
-}
 
 bool ends_within(pid_t pid, std::chrono::milliseconds deadline) {
   UniqueFd fd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));

@@ -188,4 +188,13 @@ void IsobenchTest::TearDown() {
     ADD_FAILURE() << "could not remove leftover " << stubborn << "; later tests may fail because of it";
 }
 
+std::string scratch_of(pid_t bench) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(bench) + "/fd", error)) {
+    std::string target = std::filesystem::read_symlink(entry.path(), error).string();
+    if (!error && target.rfind("/tmp/isobench-bench-", 0) == 0) return target;
+  }
+  return {};
+}
+
 }  // namespace isobench::integration

@@ -46,6 +46,10 @@ struct ProcessEntry {
 };
 std::vector<ProcessEntry> process_table();
 
+/// The scratch directory (/tmp/isobench-bench-XXXXXX) the bench `bench` holds locked: one of
+/// its descriptors; "" when it holds none.
+std::string scratch_of(pid_t bench);
+
 /// `isobench run OPTIONS... -- COMMAND...`.
 ProcessResult run_in_container(const std::vector<std::string>& options, const std::vector<std::string>& command,
                                std::chrono::milliseconds deadline = kRunDeadline);
