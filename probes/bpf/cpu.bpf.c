@@ -52,7 +52,7 @@ int on_wakeup_new(struct trace_event_raw_sched_wakeup_template* ctx) {
   return 0;
 }
 
-/* A thread's CPU time is settled at its exit, before its parent is woken: the reader, woken
+/* A thread's CPU time (and its name) is settled at its exit, before its parent is woken: the reader, woken
  * by the same exit, must not depend on the thread's last context switch, which can come after
  * it has read the map. What runs between here and that switch (microseconds) is not counted. */
 SEC("tp/sched/sched_process_exit")
@@ -62,6 +62,9 @@ int on_exit(void* ctx) {
   if (!task || !task->on_cpu_since) return 0;
   task->stats.on_cpu_ns += bpf_ktime_get_ns() - task->on_cpu_since;
   task->on_cpu_since = 0;
+  /* A CPU-bound thread may never be switched out before it exits, and its name is otherwise
+   * taken only at a switch: take it here too, or its entry has no name. */
+  bpf_get_current_comm(task->stats.comm, sizeof(task->stats.comm));
   return 0;
 }
 
