@@ -34,7 +34,7 @@
 #include "common/file_io.h"
 #include "common/system.h"
 #include "runner/cgroup/cgroup.h"
-#include "runner/cli/run_options.h"
+#include "cli/run_options.h"
 #include "runner/container.h"
 
 extern char** environ;

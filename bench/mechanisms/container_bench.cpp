@@ -15,7 +15,7 @@
 #include "common/unique_fd.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/cgroup/cgroup_fs.h"
-#include "runner/cli/run_options.h"
+#include "cli/run_options.h"
 #include "runner/container.h"
 
 #ifndef ISOBENCH_IMAGE_ROOTFS

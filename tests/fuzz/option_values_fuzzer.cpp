@@ -17,7 +17,7 @@
 #include "bench/workload_catalog.h"
 #include "probes/probe_set.h"
 #include "reports/comparison.h"
-#include "runner/cli/run_options.h"
+#include "cli/run_options.h"
 #include "runner/namespaces.h"
 #include "runner/units.h"
 

@@ -1,6 +1,6 @@
 // The scratch directories of killed benches: removed by the next bench when nobody holds
 // them locked, and only those that bench or demo made (name, owner, mkdtemp's mode).
-#include "runner/cli/bench_workspace.h"
+#include "cli/bench_workspace.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // and the signal's number) instead of killing; a second one of the same kind kills; the
 // previous handlers come back afterwards; and nothing of it reaches a child: not the
 // handler, not an ignored disposition, not a blocked mask.
-#include "runner/cli/interrupt.h"
+#include "cli/interrupt.h"
 
 #include <gtest/gtest.h>
 #include <poll.h>

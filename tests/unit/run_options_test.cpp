@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "runner/cli/command_line.h"
-#include "runner/cli/run_options.h"
+#include "cli/command_line.h"
+#include "cli/run_options.h"
 
 using namespace isobench;
 using namespace isobench::cli;

@@ -6,8 +6,8 @@
 #include "reports/compare_render.h"
 #include "reports/comparison.h"
 #include "reports/results_codec.h"
-#include "runner/cli/commands.h"
-#include "runner/cli/results_output.h"
+#include "cli/commands.h"
+#include "cli/results_output.h"
 
 namespace isobench::cli {
 namespace {

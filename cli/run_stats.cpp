@@ -1,4 +1,4 @@
-#include "runner/cli/run_stats.h"
+#include "cli/run_stats.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "runner/cli/run_options.h"
+#include "cli/run_options.h"
 
 namespace isobench::cli {
 

@@ -1,4 +1,4 @@
-#include "runner/cli/progress.h"
+#include "cli/progress.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "runner/cli/bench_workspace.h"
+#include "cli/bench_workspace.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -8,8 +8,8 @@
 #include "probes/bpf_features.h"
 #include "probes/probe_session.h"
 #include "runner/cgroup/stale_cgroups.h"
-#include "runner/cli/bench_workspace.h"
-#include "runner/cli/commands.h"
+#include "cli/bench_workspace.h"
+#include "cli/commands.h"
 #include "runner/host_checks.h"
 
 namespace isobench::cli {

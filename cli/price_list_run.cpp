@@ -1,4 +1,4 @@
-#include "runner/cli/price_list_run.h"
+#include "cli/price_list_run.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>

@@ -16,12 +16,12 @@
 #include "reports/demo_summary.h"
 #include "reports/report_formats.h"
 #include "reports/results_codec.h"
-#include "runner/cli/bench_workspace.h"
-#include "runner/cli/commands.h"
-#include "runner/cli/interrupt.h"
-#include "runner/cli/price_list_run.h"
-#include "runner/cli/progress.h"
-#include "runner/cli/results_output.h"
+#include "cli/bench_workspace.h"
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/price_list_run.h"
+#include "cli/progress.h"
+#include "cli/results_output.h"
 
 namespace isobench::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "runner/cli/run_vm.h"
+#include "cli/run_vm.h"
 
 #include <unistd.h>
 

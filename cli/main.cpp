@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "common/bounded_input.h"
-#include "runner/cli/command_line.h"
-#include "runner/cli/commands.h"
+#include "cli/command_line.h"
+#include "cli/commands.h"
 
 #ifndef ISOBENCH_VERSION
 #define ISOBENCH_VERSION "0.0.0"

@@ -1,4 +1,4 @@
-#include "runner/cli/interrupt.h"
+#include "cli/interrupt.h"
 
 #include <sys/eventfd.h>
 #include <unistd.h>

@@ -1,10 +1,10 @@
-#include "runner/cli/command_line.h"
+#include "cli/command_line.h"
 
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "runner/cli/commands.h"
+#include "cli/commands.h"
 
 namespace isobench::cli {
 

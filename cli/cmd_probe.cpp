@@ -18,7 +18,7 @@
 #include "probes/probe_session.h"
 #include "reports/probe_json.h"
 #include "reports/probe_text.h"
-#include "runner/cli/commands.h"
+#include "cli/commands.h"
 
 namespace isobench::cli {
 namespace {

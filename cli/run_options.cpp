@@ -1,4 +1,4 @@
-#include "runner/cli/run_options.h"
+#include "cli/run_options.h"
 
 #include <sys/stat.h>
 

@@ -1,4 +1,4 @@
-#include "runner/cli/results_output.h"
+#include "cli/results_output.h"
 
 #include <iostream>
 

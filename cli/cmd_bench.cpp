@@ -11,11 +11,11 @@
 #include "reports/price_list.h"
 #include "reports/results_codec.h"
 #include "reports/terminal_table.h"
-#include "runner/cli/bench_workspace.h"
-#include "runner/cli/commands.h"
-#include "runner/cli/interrupt.h"
-#include "runner/cli/progress.h"
-#include "runner/cli/results_output.h"
+#include "cli/bench_workspace.h"
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/progress.h"
+#include "cli/results_output.h"
 
 namespace isobench::cli {
 namespace {
