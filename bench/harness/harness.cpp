@@ -98,10 +98,10 @@ class MeasuringCgroup {
 };
 
 /// Makes the measuring cgroups of memory rounds, on whatever cgroup layout the host has.
-class MemoryProbe {
+class MeasuringCgroups {
  public:
-  static std::unique_ptr<MemoryProbe> make() {
-    auto probe = std::unique_ptr<MemoryProbe>(new MemoryProbe);
+  static std::unique_ptr<MeasuringCgroups> make() {
+    auto probe = std::unique_ptr<MeasuringCgroups>(new MeasuringCgroups);
     auto mountinfo = read_file("/proc/self/mountinfo");
     if (!mountinfo) return nullptr;
     auto manager = runner::make_cgroup_manager(runner::parse_cgroup_layout(*mountinfo), probe->fs_);
@@ -139,7 +139,7 @@ class MemoryProbe {
   }
 
  private:
-  MemoryProbe() = default;
+  MeasuringCgroups() = default;
   runner::HostCgroupFs fs_;
   std::unique_ptr<runner::CgroupManager> manager_;
   std::vector<std::string> hierarchies_;
@@ -150,7 +150,7 @@ class MemoryProbe {
 /// with `probes`, every invocation is followed by them from its fork. Once `stop_fd` says
 /// stop, nothing more is launched, what runs is killed and the cell records nothing.
 std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, int stop_fd, uint64_t& run_counter,
-                                MemoryProbe* memory = nullptr, probes::ProbeSession* probes = nullptr) {
+                                MeasuringCgroups* memory = nullptr, probes::ProbeSession* probes = nullptr) {
   std::vector<RunRecord> records;
   std::vector<std::pair<std::string, Result<LaunchedRun>>> launched;
   std::vector<std::unique_ptr<MeasuringCgroup>> measuring;  // one per slot, null when not measured
@@ -323,7 +323,7 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
 
   results.memory_runs = 0;
   if (options.memory_runs > 0) {
-    auto memory = MemoryProbe::make();
+    auto memory = MeasuringCgroups::make();
     // Without a measuring cgroup no memory round runs: the results must not say there were.
     if (memory) results.memory_runs = options.memory_runs;
     for (int round = 0; memory && round < options.memory_runs && !stopped(); ++round)
