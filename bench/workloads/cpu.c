@@ -23,7 +23,7 @@ static uint64_t hash_chain(uint64_t iterations) {
   return hash ^ state;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const uint64_t start_ns = wl_start();
   uint64_t iterations = DEFAULT_ITERATIONS;
   const WlOption options[] = {{"--iterations", WL_OPT_COUNT, &iterations}};

@@ -25,7 +25,7 @@ typedef struct {
   int first_errno;
 } ForkTally;
 
-static void record_failure(ForkTally *tally, int err) {
+static void record_failure(ForkTally* tally, int err) {
   if (tally->failed++ == 0) {
     tally->first_errno = err;
     tally->ok_before_first_failure = tally->ok;
@@ -37,7 +37,7 @@ static void wait_for(pid_t pid) {
   }
 }
 
-static void fork_sequential(uint64_t count, ForkTally *tally) {
+static void fork_sequential(uint64_t count, ForkTally* tally) {
   for (uint64_t i = 0; i < count; i++) {
     const pid_t pid = fork();
     if (pid == 0) _exit(0);
@@ -52,8 +52,8 @@ static void fork_sequential(uint64_t count, ForkTally *tally) {
 
 /* Children block reading a pipe whose write end only the parent keeps; closing it
  * releases them all at once. If the parent dies they see EOF too, so none is left over. */
-static int fork_holding(uint64_t count, ForkTally *tally) {
-  pid_t *children = calloc(count, sizeof *children);
+static int fork_holding(uint64_t count, ForkTally* tally) {
+  pid_t* children = calloc(count, sizeof *children);
   int release[2];
   if (children == NULL || pipe(release) != 0) {
     fprintf(stderr, "fork: cannot set up --hold: %s\n", strerror(errno));
@@ -82,7 +82,7 @@ static int fork_holding(uint64_t count, ForkTally *tally) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const uint64_t start_ns = wl_start();
   uint64_t count = 100;
   bool hold = false;
@@ -102,8 +102,8 @@ int main(int argc, char **argv) {
   const uint64_t elapsed_ns = wl_now_ns() - t0;
 
   if (tally.failed > 0) {
-    fprintf(stderr, "fork failed after %llu children: %s\n",
-            (unsigned long long)tally.ok_before_first_failure, strerror(tally.first_errno));
+    fprintf(stderr, "fork failed after %llu children: %s\n", (unsigned long long)tally.ok_before_first_failure,
+            strerror(tally.first_errno));
   }
   WlJson json;
   wl_json_begin_workload(&json, "fork", start_ns, elapsed_ns);

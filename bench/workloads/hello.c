@@ -11,7 +11,7 @@ static const char usage[] =
     "Prints 'Hello from isobench! pid=<pid> hostname=<hostname>', then one JSON line:\n"
     "workload, start_mono_ns, elapsed_ns, pid, hostname.\n";
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const uint64_t start_ns = wl_start();
   wl_parse_options(argc, argv, "hello", usage, NULL, 0);
 

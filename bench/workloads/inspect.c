@@ -35,12 +35,12 @@ static const char usage_text[] =
     "  kill-self SIGNUM     raise SIGNUM with its default action\n"
     "Failures print a message on stderr and exit 1; bad usage exits 2.\n";
 
-static int fail(const char *what, const char *path) {
+static int fail(const char* what, const char* path) {
   fprintf(stderr, "inspect: %s %s: %s\n", what, path, strerror(errno));
   return WL_EXIT_FAILURE;
 }
 
-static int write_all(int fd, const char *data, size_t len) {
+static int write_all(int fd, const char* data, size_t len) {
   while (len > 0) {
     const ssize_t n = write(fd, data, len);
     if (n < 0 && errno == EINTR) continue;
@@ -51,7 +51,7 @@ static int write_all(int fd, const char *data, size_t len) {
   return 0;
 }
 
-static int cmd_write(const char *path, const char *text) {
+static int cmd_write(const char* path, const char* text) {
   const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail("write", path);
   if (write_all(fd, text, strlen(text)) != 0) {
@@ -64,7 +64,7 @@ static int cmd_write(const char *path, const char *text) {
   return 0;
 }
 
-static int cmd_read(const char *path) {
+static int cmd_read(const char* path) {
   const int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail("read", path);
   char buf[65536];
@@ -87,13 +87,13 @@ static int cmd_read(const char *path) {
   return 0;
 }
 
-static int cmd_exists(const char *path) {
+static int cmd_exists(const char* path) {
   struct stat st;
   return lstat(path, &st) == 0 ? 0 : 1;
 }
 
-static int cmd_sleep(const char *text) {
-  char *end = NULL;
+static int cmd_sleep(const char* text) {
+  char* end = NULL;
   const double seconds = strtod(text, &end);
   if (end == text || *end != '\0' || !isfinite(seconds) || seconds < 0 || seconds > 1e9) {
     wl_usage_error("inspect", "invalid SECONDS for sleep: '%s'", text);
@@ -105,7 +105,7 @@ static int cmd_sleep(const char *text) {
   return 0;
 }
 
-static int cmd_exit(const char *text) {
+static int cmd_exit(const char* text) {
   long code;
   if (!wl_parse_long(text, 0, 255, &code)) {
     wl_usage_error("inspect", "invalid CODE for exit (0-255): '%s'", text);
@@ -113,7 +113,7 @@ static int cmd_exit(const char *text) {
   exit((int)code);
 }
 
-static int cmd_kill_self(const char *text) {
+static int cmd_kill_self(const char* text) {
   long signum;
   if (!wl_parse_long(text, 1, SIGRTMAX, &signum)) {
     wl_usage_error("inspect", "invalid SIGNUM for kill-self (1-%d): '%s'", SIGRTMAX, text);
@@ -128,19 +128,18 @@ static int cmd_kill_self(const char *text) {
   raise(sig);
   /* Still here: the default action is to ignore (SIGCHLD, ...), or we are PID 1 of a PID
    * namespace, to which the kernel does not deliver default-action signals from inside. */
-  fprintf(stderr, "inspect: signal %d did not terminate the process (pid %d)\n", sig,
-          (int)getpid());
+  fprintf(stderr, "inspect: signal %d did not terminate the process (pid %d)\n", sig, (int)getpid());
   return WL_EXIT_FAILURE;
 }
 
-static void expect_args(int argc, int wanted, const char *synopsis) {
+static void expect_args(int argc, int wanted, const char* synopsis) {
   if (argc != wanted) wl_usage_error("inspect", "usage: inspect %s", synopsis);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   wl_start();
   if (argc < 2) wl_usage_error("inspect", "missing SUBCOMMAND");
-  const char *cmd = argv[1];
+  const char* cmd = argv[1];
   if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
     printf(usage_text, inspect_syscall_names);
     return 0;

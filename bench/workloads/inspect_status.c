@@ -12,15 +12,15 @@
 #include "workload_common.h"
 
 /* Whole contents of a (small, possibly size-0 /proc) file, NUL-terminated; NULL on error. */
-static char *read_text_file(const char *path) {
-  FILE *f = fopen(path, "re");
+static char* read_text_file(const char* path) {
+  FILE* f = fopen(path, "re");
   if (f == NULL) return NULL;
   size_t cap = 4096, len = 0;
-  char *buf = malloc(cap);
+  char* buf = malloc(cap);
   while (buf != NULL) {
     len += fread(buf + len, 1, cap - len - 1, f);
     if (len < cap - 1) break;
-    char *bigger = realloc(buf, cap * 2);
+    char* bigger = realloc(buf, cap * 2);
     if (bigger == NULL) free(buf);
     buf = bigger;
     cap *= 2;
@@ -36,13 +36,13 @@ static char *read_text_file(const char *path) {
 }
 
 /* Value of "Key:\tvalue" in /proc/self/status text, copied into out; false if absent. */
-static bool status_field(const char *status, const char *key, char *out, size_t out_size) {
+static bool status_field(const char* status, const char* key, char* out, size_t out_size) {
   const size_t key_len = strlen(key);
-  for (const char *line = status; line != NULL && *line != '\0';) {
-    const char *eol = strchr(line, '\n');
+  for (const char* line = status; line != NULL && *line != '\0';) {
+    const char* eol = strchr(line, '\n');
     const size_t line_len = eol != NULL ? (size_t)(eol - line) : strlen(line);
     if (line_len > key_len && strncmp(line, key, key_len) == 0 && line[key_len] == ':') {
-      const char *value = line + key_len + 1;
+      const char* value = line + key_len + 1;
       while (*value == ' ' || *value == '\t') value++;
       const size_t value_len = (size_t)(line + line_len - value);
       if (value_len >= out_size) return false;
@@ -55,14 +55,13 @@ static bool status_field(const char *status, const char *key, char *out, size_t 
   return false;
 }
 
-static void json_status_string(WlJson *j, const char *status, const char *key,
-                               const char *json_key) {
+static void json_status_string(WlJson* j, const char* status, const char* key, const char* json_key) {
   char value[256];
   const bool found = status != NULL && status_field(status, key, value, sizeof value);
   wl_json_string(j, json_key, found ? value : NULL);
 }
 
-static void json_status_int(WlJson *j, const char *status, const char *key, const char *json_key) {
+static void json_status_int(WlJson* j, const char* status, const char* key, const char* json_key) {
   char value[64];
   long number;
   if (status != NULL && status_field(status, key, value, sizeof value) &&
@@ -75,17 +74,17 @@ static void json_status_int(WlJson *j, const char *status, const char *key, cons
 
 /* Array of the file's non-empty lines; runs of blanks collapsed when asked (uid_map pads
  * its columns). null if the file cannot be read. */
-static void json_lines(WlJson *j, const char *key, const char *path, bool collapse_blanks) {
-  char *text = read_text_file(path);
+static void json_lines(WlJson* j, const char* key, const char* path, bool collapse_blanks) {
+  char* text = read_text_file(path);
   if (text == NULL) {
     wl_json_null(j, key);
     return;
   }
   wl_json_array_begin(j, key);
-  for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+  for (char* line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
     if (collapse_blanks) {
-      char *out = line;
-      for (char *in = line; *in != '\0'; in++) {
+      char* out = line;
+      for (char* in = line; *in != '\0'; in++) {
         if (*in == ' ' && (out == line || out[-1] == ' ')) continue;
         *out++ = *in;
       }
@@ -98,31 +97,31 @@ static void json_lines(WlJson *j, const char *key, const char *path, bool collap
   free(text);
 }
 
-static int compare_u64(const void *a, const void *b) {
-  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+static int compare_u64(const void* a, const void* b) {
+  const uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
   return (x > y) - (x < y);
 }
 
-static int compare_strings(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+static int compare_strings(const void* a, const void* b) {
+  return strcmp(*(char* const*)a, *(char* const*)b);
 }
 
 /* PIDs visible in /proc, ascending: shows whether a PID namespace hides the host. */
-static void json_pids(WlJson *j) {
-  DIR *dir = opendir("/proc");
+static void json_pids(WlJson* j) {
+  DIR* dir = opendir("/proc");
   size_t count = 0, cap = 256;
-  uint64_t *pids = malloc(cap * sizeof *pids);
+  uint64_t* pids = malloc(cap * sizeof *pids);
   if (dir == NULL || pids == NULL) {
     if (dir != NULL) closedir(dir);
     free(pids);
     wl_json_null(j, "pids");
     return;
   }
-  for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+  for (struct dirent* e; (e = readdir(dir)) != NULL;) {
     uint64_t pid;
     if (!wl_parse_count(e->d_name, &pid)) continue;
     if (count == cap) {
-      uint64_t *bigger = realloc(pids, 2 * cap * sizeof *pids);
+      uint64_t* bigger = realloc(pids, 2 * cap * sizeof *pids);
       if (bigger == NULL) break;
       pids = bigger;
       cap *= 2;
@@ -138,16 +137,16 @@ static void json_pids(WlJson *j) {
 }
 
 /* Interface names from /proc/net/dev (two header lines, then "  name: counters..."). */
-static void json_interfaces(WlJson *j) {
-  char *text = read_text_file("/proc/net/dev");
+static void json_interfaces(WlJson* j) {
+  char* text = read_text_file("/proc/net/dev");
   if (text == NULL) {
     wl_json_null(j, "interfaces");
     return;
   }
   wl_json_array_begin(j, "interfaces");
   int line_no = 0;
-  for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
-    char *colon = strchr(line, ':');
+  for (char* line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+    char* colon = strchr(line, ':');
     if (++line_no <= 2 || colon == NULL) continue;
     *colon = '\0';
     while (*line == ' ') line++;
@@ -158,15 +157,15 @@ static void json_interfaces(WlJson *j) {
 }
 
 /* "pid:[4026531836]" etc., sorted: equal inode numbers mean a shared namespace. */
-static void json_namespaces(WlJson *j) {
-  DIR *dir = opendir("/proc/self/ns");
+static void json_namespaces(WlJson* j) {
+  DIR* dir = opendir("/proc/self/ns");
   if (dir == NULL) {
     wl_json_null(j, "namespaces");
     return;
   }
-  char *links[64];
+  char* links[64];
   size_t count = 0;
-  for (struct dirent *e; count < 64 && (e = readdir(dir)) != NULL;) {
+  for (struct dirent* e; count < 64 && (e = readdir(dir)) != NULL;) {
     char path[PATH_MAX], target[256];
     if (e->d_name[0] == '.') continue;
     snprintf(path, sizeof path, "/proc/self/ns/%s", e->d_name);
@@ -185,14 +184,14 @@ static void json_namespaces(WlJson *j) {
   wl_json_array_end(j);
 }
 
-static void json_line_count(WlJson *j, const char *key, const char *path) {
-  char *text = read_text_file(path);
+static void json_line_count(WlJson* j, const char* key, const char* path) {
+  char* text = read_text_file(path);
   if (text == NULL) {
     wl_json_null(j, key);
     return;
   }
   uint64_t lines = 0;
-  for (const char *p = text; *p != '\0'; p++) lines += *p == '\n';
+  for (const char* p = text; *p != '\0'; p++) lines += *p == '\n';
   wl_json_u64(j, key, lines);
   free(text);
 }
@@ -212,7 +211,7 @@ int inspect_status(void) {
   char cwd[PATH_MAX];
   wl_json_string(&j, "cwd", getcwd(cwd, sizeof cwd));
 
-  char *status = read_text_file("/proc/self/status");
+  char* status = read_text_file("/proc/self/status");
   json_status_string(&j, status, "CapEff", "cap_eff");
   json_status_string(&j, status, "CapBnd", "cap_bnd");
   json_status_string(&j, status, "CapPrm", "cap_prm");
@@ -238,7 +237,7 @@ int inspect_status(void) {
   json_lines(&j, "gid_map", "/proc/self/gid_map", true);
 
   wl_json_array_begin(&j, "env");
-  for (char **e = environ; *e != NULL; e++) wl_json_array_string(&j, *e);
+  for (char** e = environ; *e != NULL; e++) wl_json_array_string(&j, *e);
   wl_json_array_end(&j);
   return wl_json_end(&j);
 }

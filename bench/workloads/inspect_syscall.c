@@ -47,49 +47,49 @@
 
 #define MAX_ARGS 6
 
-static long probe_keyctl(const long *args) {
+static long probe_keyctl(const long* args) {
   (void)args;
   /* An unknown operation: EOPNOTSUPP if allowed, nothing is looked up or created. */
   return syscall(SYS_keyctl, KEYCTL_INVALID_COMMAND, 0L, 0L, 0L, 0L);
 }
 
-static long probe_add_key(const long *args) {
+static long probe_add_key(const long* args) {
   (void)args;
   /* Empty key type: EINVAL when the type name is copied, before any keyring is touched. */
   return syscall(SYS_add_key, "", NULL, NULL, 0L, 0L);
 }
 
-static long probe_unshare(const long *args) {
+static long probe_unshare(const long* args) {
   (void)args;
   /* A new UTS namespace for this process only; it exits right after. */
   return syscall(SYS_unshare, (long)CLONE_NEWUTS);
 }
 
-static long probe_mount(const long *args) {
+static long probe_mount(const long* args) {
   (void)args;
   /* Empty target path (can never exist: ENOENT), and no filesystem type (EINVAL). */
   return syscall(SYS_mount, NULL, "", NULL, 0L, NULL);
 }
 
-static long probe_setns(const long *args) {
+static long probe_setns(const long* args) {
   (void)args;
   /* fd -1: EBADF. */
   return syscall(SYS_setns, -1L, 0L);
 }
 
-static long probe_bpf(const long *args) {
+static long probe_bpf(const long* args) {
   (void)args;
   /* An unknown command with no attributes: EINVAL (or EPERM), nothing is created. */
   return syscall(SYS_bpf, BPF_INVALID_COMMAND, NULL, 0L);
 }
 
-static long probe_perf_event_open(const long *args) {
+static long probe_perf_event_open(const long* args) {
   (void)args;
   /* NULL attributes: EFAULT, no event is opened. */
   return syscall(SYS_perf_event_open, NULL, 0L, -1L, -1L, 0L);
 }
 
-static long probe_reboot(const long *args) {
+static long probe_reboot(const long* args) {
   (void)args;
   /* The kernel rejects wrong magic numbers (EINVAL) before it looks at the command, and
    * the command is not a valid one either. After the CAP_SYS_BOOT check, so EPERM means
@@ -97,7 +97,7 @@ static long probe_reboot(const long *args) {
   return syscall(SYS_reboot, 0L, 0L, 0x0badc0deL, NULL);
 }
 
-static long probe_kexec_load(const long *args) {
+static long probe_kexec_load(const long* args) {
   (void)args;
   /* Deliberately NOT nr_segments 0: with 0 segments the kernel *unloads* a loaded kexec
    * image. An unknown flag and more segments than the kernel's cap are each rejected
@@ -105,71 +105,71 @@ static long probe_kexec_load(const long *args) {
   return syscall(SYS_kexec_load, 0L, (long)KEXEC_SEGMENT_MAX + 1, NULL, KEXEC_UNKNOWN_FLAG);
 }
 
-static long probe_init_module(const long *args) {
+static long probe_init_module(const long* args) {
   (void)args;
   /* A zero-length image: ENOEXEC after the CAP_SYS_MODULE check, nothing is loaded. */
   return syscall(SYS_init_module, NULL, 0L, "");
 }
 
-static long probe_open_by_handle_at(const long *args) {
+static long probe_open_by_handle_at(const long* args) {
   (void)args;
   /* NULL handle: EFAULT after the CAP_DAC_READ_SEARCH check, nothing is opened. */
   return syscall(SYS_open_by_handle_at, (long)AT_FDCWD, NULL, (long)O_RDONLY);
 }
 
-static long probe_swapon(const long *args) {
+static long probe_swapon(const long* args) {
   (void)args;
   /* Empty path (cannot exist: ENOENT) after the CAP_SYS_ADMIN check. */
   return syscall(SYS_swapon, "", 0L);
 }
 
-static long probe_umount2(const long *args) {
+static long probe_umount2(const long* args) {
   (void)args;
   /* Empty path (cannot exist: ENOENT), so no mount can be detached. */
   return syscall(SYS_umount2, "", 0L);
 }
 
-static long probe_personality(const long *args) {
+static long probe_personality(const long* args) {
   /* PERSONA (default: the query): the execution domain of this process only, which exits
    * right after; an allowed call returns the previous personality. */
   return syscall(SYS_personality, args[0]);
 }
 
-static long probe_io_uring_setup(const long *args) {
+static long probe_io_uring_setup(const long* args) {
   (void)args;
   /* NULL parameters: EFAULT when they are copied in, before any ring is created. */
   return syscall(__NR_io_uring_setup, 1L, NULL);
 }
 
-static long probe_io_uring_enter(const long *args) {
+static long probe_io_uring_enter(const long* args) {
   (void)args;
   /* fd -1: EBADF, there is no ring to submit to. */
   return syscall(__NR_io_uring_enter, -1L, 0L, 0L, 0L, NULL, 0L);
 }
 
-static long probe_io_uring_register(const long *args) {
+static long probe_io_uring_register(const long* args) {
   (void)args;
   /* fd -1 names no ring: EBADF, or EINVAL where -1 asks for a ring-less registration, which
    * opcode 0 is not. */
   return syscall(__NR_io_uring_register, -1L, 0L, NULL, 0L);
 }
 
-static long probe_clone3(const long *args) {
+static long probe_clone3(const long* args) {
   (void)args;
   /* A size below the smallest struct clone_args: EINVAL before the arguments are read. */
   return syscall(__NR_clone3, NULL, 0L);
 }
 
-static long probe_getpid(const long *args) {
+static long probe_getpid(const long* args) {
   (void)args;
   /* A control: should always succeed. */
   return syscall(SYS_getpid);
 }
 
 typedef struct {
-  const char *name;
-  long (*probe)(const long *args);
-  int takes_arg;      /* the probe reads args[0] */
+  const char* name;
+  long (*probe)(const long* args);
+  int takes_arg; /* the probe reads args[0] */
   long default_arg;
 } SyscallProbe;
 
@@ -273,11 +273,12 @@ const char inspect_syscall_names[] =
 #endif /* __x86_64__ */
 
 typedef struct {
-  const char *name;
+  const char* name;
   long number;
 } SyscallNumber;
 
-/* Every x86_64 syscall by name, for dry calls. */
+/* Every x86_64 syscall by name, for dry calls. Kept packed: one name a line would be 400 lines. */
+/* clang-format off */
 #define S(name) {#name, __NR_##name}
 static const SyscallNumber syscall_numbers[] = {
 #if defined(__x86_64__)
@@ -343,14 +344,15 @@ static const SyscallNumber syscall_numbers[] = {
     S(file_getattr), S(file_setattr), S(listns),
 #endif
 };
+/* clang-format on */
 #undef S
 
 #if defined(__x86_64__)
 #define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
 #endif
 
-static bool parse_arg(const char *text, long *out) {
-  char *end = NULL;
+static bool parse_arg(const char* text, long* out) {
+  char* end = NULL;
   errno = 0;
   /* Base 0: decimal, 0x hex or 0 octal; a leading '-' wraps, as a C cast would. */
   const unsigned long long value = strtoull(text, &end, 0);
@@ -359,7 +361,7 @@ static bool parse_arg(const char *text, long *out) {
   return true;
 }
 
-static long syscall_number_of(const char *name) {
+static long syscall_number_of(const char* name) {
   long number;
   if (parse_arg(name, &number)) return number >= 0 ? number : -1;
   for (size_t i = 0; i < sizeof syscall_numbers / sizeof syscall_numbers[0]; i++)
@@ -367,8 +369,7 @@ static long syscall_number_of(const char *name) {
   return -1;
 }
 
-static int print_result(const char *name, long number, const long *args, int nargs, bool executed, long ret,
-                        int err) {
+static int print_result(const char* name, long number, const long* args, int nargs, bool executed, long ret, int err) {
   WlJson j;
   wl_json_begin(&j);
   wl_json_string(&j, "syscall", name);
@@ -386,7 +387,7 @@ static int print_result(const char *name, long number, const long *args, int nar
 /* The dry call, in a child so that the extra filter dies with it. The child reports the
  * errno as its exit status: any write() of its own could be the very syscall being asked
  * about, and if that is exit_group, _exit() falls back to exit. */
-static int dry_call(const char *name, long number, const long *args, int nargs) {
+static int dry_call(const char* name, long number, const long* args, int nargs) {
 #if defined(NATIVE_AUDIT_ARCH)
   fflush(stdout);
   const pid_t pid = fork();
@@ -437,14 +438,14 @@ static int dry_call(const char *name, long number, const long *args, int nargs) 
 #endif
 }
 
-int inspect_syscall(int argc, char **argv) {
+int inspect_syscall(int argc, char** argv) {
   bool dry = false;
   if (argc > 0 && strcmp(argv[0], "--dry") == 0) {
     dry = true;
     argc--, argv++;
   }
   if (argc < 1) wl_usage_error("inspect", "usage: inspect syscall [--dry] NAME|NUMBER [ARG...]");
-  const char *name = argv[0];
+  const char* name = argv[0];
   long args[MAX_ARGS] = {0};
   const int nargs = argc - 1;
   if (nargs > MAX_ARGS) wl_usage_error("inspect", "syscall %s: at most %d arguments", name, MAX_ARGS);

@@ -22,14 +22,14 @@ typedef struct {
   uint64_t write_ns, fsync_ns, read_ns;
 } IoTimes;
 
-static int fail(const char *what, const char *path) {
+static int fail(const char* what, const char* path) {
   fprintf(stderr, "io: %s %s: %s\n", what, path, strerror(errno));
   return -1;
 }
 
 /* Returns 0 or -1 after printing what went wrong. Sets *created once the file exists, so
  * the caller unlinks it (and never a file that was there before: O_EXCL). */
-static int write_file(const char *path, char *chunk, uint64_t size, IoTimes *times, bool *created) {
+static int write_file(const char* path, char* chunk, uint64_t size, IoTimes* times, bool* created) {
   const uint64_t t0 = wl_now_ns();
   const int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return fail("cannot create", path);
@@ -59,7 +59,7 @@ static int write_file(const char *path, char *chunk, uint64_t size, IoTimes *tim
   return 0;
 }
 
-static int read_file(const char *path, char *chunk, uint64_t size, IoTimes *times) {
+static int read_file(const char* path, char* chunk, uint64_t size, IoTimes* times) {
   const uint64_t t0 = wl_now_ns();
   const int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail("cannot open", path);
@@ -78,17 +78,17 @@ static int read_file(const char *path, char *chunk, uint64_t size, IoTimes *time
   close(fd);
   times->read_ns = wl_now_ns() - t0;
   if (done != size) {
-    fprintf(stderr, "io: read %llu bytes back from %s, wrote %llu\n", (unsigned long long)done,
-            path, (unsigned long long)size);
+    fprintf(stderr, "io: read %llu bytes back from %s, wrote %llu\n", (unsigned long long)done, path,
+            (unsigned long long)size);
     return -1;
   }
   return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const uint64_t start_ns = wl_start();
   uint64_t size = 16u << 20;
-  const char *dir = ".";
+  const char* dir = ".";
   const WlOption options[] = {
       {"--size", WL_OPT_SIZE, &size},
       {"--dir", WL_OPT_STRING, &dir},
@@ -96,11 +96,10 @@ int main(int argc, char **argv) {
   wl_parse_options(argc, argv, "io", usage, options, 2);
 
   char path[4096];
-  if (snprintf(path, sizeof path, "%s/isobench-io-%d.tmp", dir, (int)getpid()) >=
-      (int)sizeof path) {
+  if (snprintf(path, sizeof path, "%s/isobench-io-%d.tmp", dir, (int)getpid()) >= (int)sizeof path) {
     wl_usage_error("io", "invalid value for --dir: path too long");
   }
-  char *chunk = malloc(CHUNK_BYTES);
+  char* chunk = malloc(CHUNK_BYTES);
   if (chunk == NULL) {
     fprintf(stderr, "io: cannot allocate the 1 MiB buffer\n");
     return WL_EXIT_FAILURE;
@@ -111,8 +110,7 @@ int main(int argc, char **argv) {
   IoTimes times = {0, 0, 0};
   bool created = false;
   const uint64_t t0 = wl_now_ns();
-  bool ok = write_file(path, chunk, size, &times, &created) == 0 &&
-            read_file(path, chunk, size, &times) == 0;
+  bool ok = write_file(path, chunk, size, &times, &created) == 0 && read_file(path, chunk, size, &times) == 0;
   if (created && unlink(path) != 0) {
     fail("cannot unlink", path);
     ok = false;

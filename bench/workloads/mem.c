@@ -14,7 +14,7 @@ static const char usage[] =
     "Prints one JSON line: workload, start_mono_ns, elapsed_ns, bytes, page_size, pages,\n"
     "bytes_touched. Exits 1 if the memory cannot be mapped.\n";
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const uint64_t start_ns = wl_start();
   uint64_t size = 64u << 20;
   const WlOption options[] = {{"--size", WL_OPT_SIZE, &size}};
@@ -29,10 +29,9 @@ int main(int argc, char **argv) {
   const uint64_t t0 = wl_now_ns();
   /* mmap rather than malloc: a failure is reported here instead of being hidden behind
    * the allocator, and the compiler cannot elide writes to memory it does not own. */
-  volatile char *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  volatile char* mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED) {
-    fprintf(stderr, "mem: cannot allocate %llu bytes: %s\n", (unsigned long long)size,
-            strerror(errno));
+    fprintf(stderr, "mem: cannot allocate %llu bytes: %s\n", (unsigned long long)size, strerror(errno));
     return WL_EXIT_FAILURE;
   }
   uint64_t pages = 0;
@@ -41,7 +40,7 @@ int main(int argc, char **argv) {
     pages++;
   }
   const uint64_t elapsed_ns = wl_now_ns() - t0;
-  munmap((void *)mem, size);
+  munmap((void*)mem, size);
 
   WlJson json;
   wl_json_begin_workload(&json, "mem", start_ns, elapsed_ns);

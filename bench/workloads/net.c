@@ -19,7 +19,7 @@ static const char usage[] =
     "reply (default 2000 round trips).\n"
     "Prints one JSON line: workload, start_mono_ns, elapsed_ns, count, ns_per_round_trip.\n";
 
-static int fail(const char *what) {
+static int fail(const char* what) {
   fprintf(stderr, "net: %s: %s\n", what, strerror(errno));
   return WL_EXIT_FAILURE;
 }
@@ -36,7 +36,7 @@ static void serve(int listener) {
   _exit(0);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const uint64_t start_ns = wl_start();
   uint64_t count = 2000;
   const WlOption options[] = {{"--count", WL_OPT_COUNT, &count}};
@@ -50,9 +50,9 @@ int main(int argc, char **argv) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = 0; /* any free port: containers and the host may run this at once */
   socklen_t length = sizeof address;
-  if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0) return fail("bind 127.0.0.1");
+  if (bind(listener, (struct sockaddr*)&address, sizeof address) != 0) return fail("bind 127.0.0.1");
   if (listen(listener, 1) != 0) return fail("listen");
-  if (getsockname(listener, (struct sockaddr *)&address, &length) != 0) return fail("getsockname");
+  if (getsockname(listener, (struct sockaddr*)&address, &length) != 0) return fail("getsockname");
 
   pid_t server = fork();
   if (server < 0) return fail("fork");
@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
 
   int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (client < 0) return fail("socket");
-  if (connect(client, (struct sockaddr *)&address, sizeof address) != 0) return fail("connect 127.0.0.1");
+  if (connect(client, (struct sockaddr*)&address, sizeof address) != 0) return fail("connect 127.0.0.1");
   int one = 1;
   setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); /* no batching of 1-byte writes */
 

@@ -7,7 +7,7 @@ static const char usage[] =
     "Usage: noop [--help]\n"
     "Does nothing; prints one JSON line: workload, start_mono_ns, elapsed_ns (always 0).\n";
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const uint64_t start_ns = wl_start();
   wl_parse_options(argc, argv, "noop", usage, NULL, 0);
   WlJson json;

@@ -10,7 +10,7 @@ static const char usage[] =
     "Makes N raw getppid system calls (default 100000).\n"
     "Prints one JSON line: workload, start_mono_ns, elapsed_ns, count, ns_per_call.\n";
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const uint64_t start_ns = wl_start();
   uint64_t count = 100000;
   const WlOption options[] = {{"--count", WL_OPT_COUNT, &count}};

@@ -20,11 +20,11 @@ uint64_t wl_now_ns(void) {
 
 uint64_t wl_start(void) {
   const uint64_t now = wl_now_ns();
-  const char *text = getenv("ISOBENCH_START_FD");
+  const char* text = getenv("ISOBENCH_START_FD");
   uint64_t fd = 0;
   /* fds 0-2 are refused: writing 8 binary bytes there would corrupt the JSON output. */
   if (text != NULL && wl_parse_count(text, &fd) && fd > 2 && fd <= INT32_MAX) {
-    const char *p = (const char *)&now;
+    const char* p = (const char*)&now;
     size_t left = sizeof now;
     while (left > 0) {
       const ssize_t n = write((int)fd, p, left);
@@ -38,7 +38,7 @@ uint64_t wl_start(void) {
   return now;
 }
 
-void wl_usage_error(const char *prog, const char *fmt, ...) {
+void wl_usage_error(const char* prog, const char* fmt, ...) {
   va_list args;
   va_start(args, fmt);
   fprintf(stderr, "%s: ", prog);
@@ -49,8 +49,8 @@ void wl_usage_error(const char *prog, const char *fmt, ...) {
 }
 
 /* Leading decimal digits of text; strtoull alone would accept "-1", " 1" and "0x10". */
-static bool parse_digits(const char **text, uint64_t *out) {
-  const char *p = *text;
+static bool parse_digits(const char** text, uint64_t* out) {
+  const char* p = *text;
   uint64_t value = 0;
   if (*p < '0' || *p > '9') return false;
   for (; *p >= '0' && *p <= '9'; p++) {
@@ -63,16 +63,16 @@ static bool parse_digits(const char **text, uint64_t *out) {
   return true;
 }
 
-bool wl_parse_count(const char *text, uint64_t *out) {
+bool wl_parse_count(const char* text, uint64_t* out) {
   uint64_t value;
   if (!parse_digits(&text, &value) || *text != '\0' || value == 0) return false;
   *out = value;
   return true;
 }
 
-bool wl_parse_long(const char *text, long min, long max, long *out) {
+bool wl_parse_long(const char* text, long min, long max, long* out) {
   const bool negative = text[0] == '-';
-  const char *p = negative ? text + 1 : text;
+  const char* p = negative ? text + 1 : text;
   uint64_t magnitude;
   if (!parse_digits(&p, &magnitude) || *p != '\0' || magnitude > (uint64_t)LONG_MAX) {
     return false;
@@ -83,12 +83,12 @@ bool wl_parse_long(const char *text, long min, long max, long *out) {
   return true;
 }
 
-bool wl_parse_size(const char *text, uint64_t *out) {
+bool wl_parse_size(const char* text, uint64_t* out) {
   uint64_t value;
   if (!parse_digits(&text, &value) || value == 0) return false;
   /* k, m, g, t: powers of 1024. strchr would also match the terminating NUL, hence the guard. */
   static const char units[] = "kmgt";
-  const char *unit = *text != '\0' ? strchr(units, tolower((unsigned char)*text)) : NULL;
+  const char* unit = *text != '\0' ? strchr(units, tolower((unsigned char)*text)) : NULL;
   unsigned shift = 0;
   if (unit != NULL) {
     shift = 10u * (unsigned)(unit - units + 1);
@@ -105,47 +105,45 @@ bool wl_parse_size(const char *text, uint64_t *out) {
   return true;
 }
 
-static void store_option(const char *prog, const WlOption *opt, const char *value) {
+static void store_option(const char* prog, const WlOption* opt, const char* value) {
   bool ok = true;
-  const char *expected = "";
+  const char* expected = "";
   switch (opt->kind) {
     case WL_OPT_SIZE:
-      ok = wl_parse_size(value, (uint64_t *)opt->dest);
+      ok = wl_parse_size(value, (uint64_t*)opt->dest);
       expected = " (expected a positive size like 4096, 64k, 64m, 1g)";
       break;
     case WL_OPT_COUNT:
-      ok = wl_parse_count(value, (uint64_t *)opt->dest);
+      ok = wl_parse_count(value, (uint64_t*)opt->dest);
       expected = " (expected a positive integer)";
       break;
     case WL_OPT_STRING:
       ok = value[0] != '\0';
-      *(const char **)opt->dest = value;
+      *(const char**)opt->dest = value;
       break;
-    case WL_OPT_FLAG:
-      break;
+    case WL_OPT_FLAG: break;
   }
   if (!ok) wl_usage_error(prog, "invalid value for %s: '%s'%s", opt->name, value, expected);
 }
 
-void wl_parse_options(int argc, char **argv, const char *prog, const char *usage,
-                      const WlOption *options, size_t option_count) {
+void wl_parse_options(int argc, char** argv, const char* prog, const char* usage, const WlOption* options,
+                      size_t option_count) {
   for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
+    const char* arg = argv[i];
     if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
       fputs(usage, stdout);
       exit(0);
     }
-    const char *eq = strchr(arg, '=');
+    const char* eq = strchr(arg, '=');
     const size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-    const WlOption *opt = NULL;
+    const WlOption* opt = NULL;
     for (size_t k = 0; k < option_count && arg[0] == '-'; k++) {
-      if (strlen(options[k].name) == name_len && strncmp(arg, options[k].name, name_len) == 0)
-        opt = &options[k];
+      if (strlen(options[k].name) == name_len && strncmp(arg, options[k].name, name_len) == 0) opt = &options[k];
     }
     if (opt == NULL) wl_usage_error(prog, "unknown argument '%s'", arg);
     if (opt->kind == WL_OPT_FLAG) {
       if (eq != NULL) wl_usage_error(prog, "%s takes no value: '%s'", opt->name, arg);
-      *(bool *)opt->dest = true;
+      *(bool*)opt->dest = true;
     } else if (eq != NULL) {
       store_option(prog, opt, eq + 1);
     } else if (i + 1 < argc) {
@@ -156,17 +154,17 @@ void wl_parse_options(int argc, char **argv, const char *prog, const char *usage
   }
 }
 
-const char *wl_errno_name(int err) {
+const char* wl_errno_name(int err) {
   static char fallback[24];
   if (err == 0) return "";
-  const char *name = strerrorname_np(err);
+  const char* name = strerrorname_np(err);
   if (name != NULL) return name;
   snprintf(fallback, sizeof fallback, "E%d", err);
   return fallback;
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0 if it is not one (RFC 3629 ranges). */
-static size_t utf8_sequence_length(const unsigned char *s) {
+static size_t utf8_sequence_length(const unsigned char* s) {
   size_t len;
   unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
   if (s[0] >= 0xC2 && s[0] <= 0xDF)
@@ -188,8 +186,8 @@ static size_t utf8_sequence_length(const unsigned char *s) {
   return len;
 }
 
-static void put_json_string(const char *value) {
-  const unsigned char *s = (const unsigned char *)value;
+static void put_json_string(const char* value) {
+  const unsigned char* s = (const unsigned char*)value;
   putchar('"');
   while (*s != '\0') {
     if (*s == '"' || *s == '\\') {
@@ -212,18 +210,18 @@ static void put_json_string(const char *value) {
   putchar('"');
 }
 
-static void put_separator(WlJson *j) {
+static void put_separator(WlJson* j) {
   if (j->need_comma_) putchar(',');
   j->need_comma_ = true;
 }
 
-static void put_key(WlJson *j, const char *key) {
+static void put_key(WlJson* j, const char* key) {
   put_separator(j);
   put_json_string(key);
   putchar(':');
 }
 
-void wl_json_begin(WlJson *j) {
+void wl_json_begin(WlJson* j) {
   j->need_comma_ = false;
   putchar('{');
 }
@@ -231,7 +229,7 @@ void wl_json_begin(WlJson *j) {
 /* VmHWM of this process in KiB, or 0. Per address space, so unlike ru_maxrss it does not
  * include the pages of whatever runtime forked us before the exec. */
 static uint64_t vm_hwm_kib(void) {
-  FILE *status = fopen("/proc/self/status", "re");
+  FILE* status = fopen("/proc/self/status", "re");
   if (!status) return 0;
   char line[256];
   uint64_t kib = 0;
@@ -241,8 +239,7 @@ static uint64_t vm_hwm_kib(void) {
   return kib;
 }
 
-void wl_json_begin_workload(WlJson *j, const char *workload, uint64_t start_mono_ns,
-                            uint64_t elapsed_ns) {
+void wl_json_begin_workload(WlJson* j, const char* workload, uint64_t start_mono_ns, uint64_t elapsed_ns) {
   wl_json_begin(j);
   wl_json_string(j, "workload", workload);
   wl_json_u64(j, "start_mono_ns", start_mono_ns);
@@ -250,17 +247,17 @@ void wl_json_begin_workload(WlJson *j, const char *workload, uint64_t start_mono
   wl_json_u64(j, "vm_hwm_kib", vm_hwm_kib());
 }
 
-void wl_json_u64(WlJson *j, const char *key, uint64_t value) {
+void wl_json_u64(WlJson* j, const char* key, uint64_t value) {
   put_key(j, key);
   printf("%" PRIu64, value);
 }
 
-void wl_json_i64(WlJson *j, const char *key, int64_t value) {
+void wl_json_i64(WlJson* j, const char* key, int64_t value) {
   put_key(j, key);
   printf("%" PRId64, value);
 }
 
-void wl_json_double(WlJson *j, const char *key, double value) {
+void wl_json_double(WlJson* j, const char* key, double value) {
   put_key(j, key);
   if (isfinite(value))
     printf("%.3f", value);
@@ -268,7 +265,7 @@ void wl_json_double(WlJson *j, const char *key, double value) {
     fputs("null", stdout);
 }
 
-void wl_json_string(WlJson *j, const char *key, const char *value) {
+void wl_json_string(WlJson* j, const char* key, const char* value) {
   put_key(j, key);
   if (value != NULL)
     put_json_string(value);
@@ -276,33 +273,33 @@ void wl_json_string(WlJson *j, const char *key, const char *value) {
     fputs("null", stdout);
 }
 
-void wl_json_null(WlJson *j, const char *key) {
+void wl_json_null(WlJson* j, const char* key) {
   put_key(j, key);
   fputs("null", stdout);
 }
 
-void wl_json_array_begin(WlJson *j, const char *key) {
+void wl_json_array_begin(WlJson* j, const char* key) {
   put_key(j, key);
   putchar('[');
   j->need_comma_ = false;
 }
 
-void wl_json_array_string(WlJson *j, const char *value) {
+void wl_json_array_string(WlJson* j, const char* value) {
   put_separator(j);
   put_json_string(value);
 }
 
-void wl_json_array_u64(WlJson *j, uint64_t value) {
+void wl_json_array_u64(WlJson* j, uint64_t value) {
   put_separator(j);
   printf("%" PRIu64, value);
 }
 
-void wl_json_array_end(WlJson *j) {
+void wl_json_array_end(WlJson* j) {
   putchar(']');
   j->need_comma_ = true;
 }
 
-int wl_json_end(WlJson *j) {
+int wl_json_end(WlJson* j) {
   (void)j;
   fputs("}\n", stdout);
   if (fflush(stdout) != 0 || ferror(stdout)) {

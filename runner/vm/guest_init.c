@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void marker(const char *text) {
+static void marker(const char* text) {
   /* One write per line so that marker lines never interleave with workload output. */
   char line[512];
   int length = snprintf(line, sizeof line, "\n@@isobench:%s\n", text);
@@ -31,7 +31,7 @@ static void marker(const char *text) {
 
 /* MemTotal - MemAvailable, in KiB: what the guest itself uses, for the VMM overhead. */
 static long guest_used_kib(void) {
-  FILE *meminfo = fopen("/proc/meminfo", "re");
+  FILE* meminfo = fopen("/proc/meminfo", "re");
   if (!meminfo) return -1;
   char line[128];
   long total = -1, available = -1;
@@ -50,14 +50,14 @@ static void power_off(void) {
   for (;;) pause();
 }
 
-static void fail(const char *what) {
+static void fail(const char* what) {
   char text[400];
   snprintf(text, sizeof text, "error %s: %s", what, strerror(errno));
   marker(text);
   power_off();
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   mkdir("/proc", 0555);
   mkdir("/sys", 0555);
   mkdir("/dev", 0755);
@@ -73,7 +73,7 @@ int main(int argc, char **argv) {
   if (fd >= 0) {
     ssize_t n = read(fd, uptime, sizeof uptime - 1);
     uptime[n > 0 ? n : 0] = 0;
-    char *space = strchr(uptime, ' ');
+    char* space = strchr(uptime, ' ');
     if (space) *space = 0;
     close(fd);
   }
@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
     errno = EINVAL;
     fail("no command after -- on the kernel command line");
   }
-  char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
+  char* envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
                   "HOSTNAME=isobench-vm", "TERM=linux", NULL};
   sethostname("isobench-vm", 11);
   marker("start");
