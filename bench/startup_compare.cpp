@@ -34,7 +34,7 @@
 #include "common/file_io.h"
 #include "common/system.h"
 #include "runner/cgroup/cgroup.h"
-#include "cli/run_options.h"
+#include "runner/container_request.h"
 #include "runner/container.h"
 
 extern char** environ;
@@ -118,10 +118,10 @@ class InProcessLauncher {
  public:
   static std::unique_ptr<InProcessLauncher> make(const std::string& rootfs) {
     auto launcher = std::unique_ptr<InProcessLauncher>(new InProcessLauncher);
-    isobench::cli::RunOptions options;
+    isobench::runner::ContainerRequest options;
     options.command = {"/bin/noop"};
-    auto spec = isobench::cli::build_spec(options, {geteuid(), getegid()}, rootfs);
-    if (!spec || !isobench::cli::resolve_executable(*spec)) return nullptr;
+    auto spec = isobench::runner::build_spec(options, {geteuid(), getegid()}, rootfs);
+    if (!spec || !isobench::runner::resolve_executable(*spec)) return nullptr;
     launcher->spec_ = std::move(*spec);
     if (auto mountinfo = isobench::read_file("/proc/self/mountinfo")) {
       auto manager = isobench::runner::make_cgroup_manager(isobench::runner::parse_cgroup_layout(*mountinfo),

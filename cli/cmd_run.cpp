@@ -24,11 +24,11 @@ Result<int> run_container(RunOptions& options) {
   if (options.vm) return run_in_vm(options);
   auto builtin = runner::builtin_image_rootfs();
   if (!builtin && options.rootfs.empty()) return builtin.error();
-  auto spec = build_spec(options, {geteuid(), getegid(), host_online_cpus()}, builtin ? *builtin : "");
+  auto spec = runner::build_spec(options, {geteuid(), getegid(), runner::host_online_cpus()}, builtin ? *builtin : "");
   if (!spec) return spec.error();
   // Before the workload runs: a path that cannot be written must not cost its exit code.
   if (!options.stats_json.empty()) ISOBENCH_TRY(check_output_path(options.stats_json, "--stats-json"));
-  if (Status found = resolve_executable(*spec); !found) {
+  if (Status found = runner::resolve_executable(*spec); !found) {
     std::cerr << "isobench: error: " << found.error().message << "\n";
     return found.error().errno_value == ENOENT ? 127 : 126;
   }

@@ -1,43 +1,17 @@
-// `isobench run`'s options as typed, and their translation into a ContainerSpec. Kept apart
-// from the command so that parsing and validation are unit-tested without root.
+// `isobench run`'s options as typed: the container request (runner/container_request.h) and
+// what only the command line has (statistics, the VM). Kept apart from the command so that
+// parsing is unit-tested without root.
 #pragma once
 
-#include <sys/types.h>
-
-#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include <CLI/CLI.hpp>
 
-#include "common/result.h"
-#include "runner/spec.h"
+#include "runner/container_request.h"
 
 namespace isobench::cli {
 
-struct RunOptions {
-  std::vector<std::string> command;
-  std::string rootfs;  ///< empty: the built-in image
-  bool read_only = false;
-  std::string layer_size;  ///< empty: runner::kDefaultLayerBytes
-  int preserve_fds = 0;
-  std::vector<std::string> share;  ///< namespaces to keep from the host
-  bool userns = false;
-  bool timens = false;
-  std::string hostname = "isobench";
-  std::vector<std::string> env;
-  std::string workdir = "/";
-  std::string user;  ///< "uid[:gid]"
-  std::string memory;
-  std::string cpus;
-  std::string pids_limit;
-  std::string cpuset_cpus;
-  std::string security = "default";
-  bool no_cgroup = false;
-  std::string cgroup_parent;  ///< empty: the container's cgroup is isobench/<id>
-  std::optional<double> timeout;
-  double stop_timeout = 10;
+struct RunOptions : runner::ContainerRequest {
   bool stats = false;
   std::string stats_json;
   bool vm = false;  ///< run in a QEMU microVM instead of a container
@@ -47,35 +21,5 @@ struct RunOptions {
 
 /// Registers the options on `command` (the `run` subcommand).
 void add_run_options(CLI::App& command, RunOptions& options);
-
-/// Who runs isobench, and where: decides rootless mode and id mappings, and what
-/// --cpuset-cpus may name.
-struct Invoker {
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::string online_cpus;  ///< "0-1", as /sys/devices/system/cpu/online says; empty: not checked
-};
-
-/// This host's online CPUs ("0-1"), or "" when /sys does not say.
-std::string host_online_cpus();
-
-/// A --timeout or --stop-timeout value: finite, within runner::kMaxSeconds, above 0 unless
-/// `zero_allowed`. The error names `option` and the value.
-Status check_duration_option(const char* option, double seconds, bool zero_allowed);
-
-/// An RFC 1123 host name the kernel takes: dot-separated labels of letters, digits and '-'
-/// (not first or last in a label), 1 to 63 characters each, at most 64 in all.
-bool valid_hostname(std::string_view name);
-
-/// Validates the options and builds the spec, touching nothing but reads of the rootfs
-/// directory. `builtin_rootfs` is used when no --rootfs was given. Errors name the option
-/// and the bad value. User and group ids must be mapped in the container's user namespace
-/// when it has one (0-65535 as root, only 0 rootless), and are never -1 (4294967295).
-Result<runner::ContainerSpec> build_spec(const RunOptions& options, const Invoker& invoker,
-                                         const std::string& builtin_rootfs);
-
-/// Finds the command inside the spec's rootfs and sets spec.executable. A missing command
-/// fails with errno ENOENT, a non-executable one with EACCES (exit codes 127 and 126).
-Status resolve_executable(runner::ContainerSpec& spec);
 
 }  // namespace isobench::cli

@@ -59,7 +59,7 @@ Result<int> run_in_vm(const RunOptions& options) {
     if (ec != std::errc{} || end != options.cpus.data() + options.cpus.size() || spec.cpus < 1 || spec.cpus > 64)
       return plain_error("--cpus: a VM takes a whole number of vCPUs from 1 to 64, not '" + options.cpus + "'");
   }
-  if (options.timeout) ISOBENCH_TRY(check_duration_option("--timeout", *options.timeout, false));
+  if (options.timeout) ISOBENCH_TRY(runner::check_duration_option("--timeout", *options.timeout, false));
   spec.timeout_seconds = options.timeout.value_or(60);
   if (!options.stats_json.empty()) ISOBENCH_TRY(check_output_path(options.stats_json, "--stats-json"));
   auto kernel = runner::find_guest_kernel(options.kernel);

@@ -15,7 +15,7 @@
 #include "common/unique_fd.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/cgroup/cgroup_fs.h"
-#include "cli/run_options.h"
+#include "runner/container_request.h"
 #include "runner/container.h"
 
 #ifndef ISOBENCH_IMAGE_ROOTFS
@@ -53,12 +53,12 @@ class QuietStdout {
 
 /// The spec `isobench run [--no-cgroup] -- /bin/noop` builds on the built-in image.
 Result<runner::ContainerSpec> noop_spec(bool use_cgroup) {
-  cli::RunOptions options;
+  runner::ContainerRequest options;
   options.command = {"/bin/noop"};
   options.no_cgroup = !use_cgroup;
-  auto spec = cli::build_spec(options, {geteuid(), getegid()}, ISOBENCH_IMAGE_ROOTFS);
+  auto spec = runner::build_spec(options, {geteuid(), getegid()}, ISOBENCH_IMAGE_ROOTFS);
   if (!spec) return Error{spec.error().errno_value, "building the container spec: " + spec.error().message};
-  if (Status found = cli::resolve_executable(*spec); !found)
+  if (Status found = runner::resolve_executable(*spec); !found)
     return Error{found.error().errno_value,
                  "/bin/noop in " ISOBENCH_IMAGE_ROOTFS " (build the image target): " + found.error().message};
   return spec;

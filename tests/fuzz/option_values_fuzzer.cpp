@@ -17,7 +17,7 @@
 #include "bench/workload_catalog.h"
 #include "probes/probe_set.h"
 #include "reports/comparison.h"
-#include "cli/run_options.h"
+#include "runner/container_request.h"
 #include "runner/namespaces.h"
 #include "runner/units.h"
 
@@ -38,7 +38,7 @@ void run_options(std::string_view text) {
     start = end + 1;
   }
   fields.resize(13);
-  cli::RunOptions options;
+  runner::ContainerRequest options;
   options.command = {"/bin/noop"};
   options.memory = fields[0];
   options.cpus = fields[1];
@@ -54,9 +54,9 @@ void run_options(std::string_view text) {
   options.read_only = fields[9].find('r') != std::string::npos;
   options.layer_size = fields[10];
   if (!fields[12].empty()) options.timeout = std::strtod(fields[12].c_str(), nullptr);
-  cli::Invoker invoker;
+  runner::Invoker invoker;
   invoker.online_cpus = fields[11];
-  (void)cli::build_spec(options, invoker, "/");
+  (void)runner::build_spec(options, invoker, "/");
 }
 
 /// A cpuset, then on the next line the CPUs a host has: the two parsers of a list agree, and

@@ -11,6 +11,7 @@
 
 using namespace isobench;
 using namespace isobench::cli;
+using namespace isobench::runner;
 namespace fs = std::filesystem;
 
 namespace {
