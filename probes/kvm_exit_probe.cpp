@@ -1,9 +1,9 @@
 // The kvm probe's reader: VM exits by reason for the run's vCPU threads
-// (probes/bpf/kvm.bpf.c). Under TCG there are none, and the figures say why.
+// (probes/bpf/kvm_exit.bpf.c). Under TCG there are none, and the figures say why.
 #include <string>
 
-#include "kvm.skel.h"
-#include "probes/bpf/kvm.h"
+#include "kvm_exit.skel.h"
+#include "probes/bpf/kvm_exit.h"
 #include "probes/kernel_probe.h"
 
 namespace isobench::probes {
@@ -48,7 +48,7 @@ std::string svm_exit_reason(unsigned code) {
 
 class KvmExitProbe final : public KernelProbe {
  public:
-  explicit KvmExitProbe(SkeletonPtr<kvm_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
+  explicit KvmExitProbe(SkeletonPtr<kvm_exit_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
 
   void collect(const RunIdentity& run, ProbeReport& report) override {
     KvmFigures figures;
@@ -67,14 +67,14 @@ class KvmExitProbe final : public KernelProbe {
   }
 
  private:
-  SkeletonPtr<kvm_bpf> skeleton_;
+  SkeletonPtr<kvm_exit_bpf> skeleton_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_kvm_exit_probe(const TreeMaps& tree) {
-  return load_probe<KvmExitProbe, kvm_bpf>("kvm", {kvm_bpf__open, kvm_bpf__load, kvm_bpf__attach, kvm_bpf__destroy},
-                                           tree);
+  return load_probe<KvmExitProbe, kvm_exit_bpf>(
+      "kvm", {kvm_exit_bpf__open, kvm_exit_bpf__load, kvm_exit_bpf__attach, kvm_exit_bpf__destroy}, tree);
 }
 
 }  // namespace isobench::probes

@@ -1,11 +1,11 @@
 // The syscalls probe's reader: count, errors and latency histogram per syscall, split into
-// the workload's calls and the rest of the tree's (probes/bpf/syscalls.bpf.c).
+// the workload's calls and the rest of the tree's (probes/bpf/syscall.bpf.c).
 #include <algorithm>
 #include <map>
 
-#include "probes/bpf/syscalls.h"
+#include "probes/bpf/syscall.h"
 #include "probes/kernel_probe.h"
-#include "syscalls.skel.h"
+#include "syscall.skel.h"
 
 namespace isobench::probes {
 namespace {
@@ -25,7 +25,7 @@ syscall_stats sum_over_cpus(const std::vector<syscall_stats>& copies) {
 
 class SyscallProbe final : public KernelProbe {
  public:
-  explicit SyscallProbe(SkeletonPtr<syscalls_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
+  explicit SyscallProbe(SkeletonPtr<syscall_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
 
   void collect(const RunIdentity& run, ProbeReport& report) override {
     SyscallFigures figures;
@@ -65,14 +65,14 @@ class SyscallProbe final : public KernelProbe {
   }
 
  private:
-  SkeletonPtr<syscalls_bpf> skeleton_;
+  SkeletonPtr<syscall_bpf> skeleton_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_syscall_probe(const TreeMaps& tree) {
-  return load_probe<SyscallProbe, syscalls_bpf>(
-      "syscalls", {syscalls_bpf__open, syscalls_bpf__load, syscalls_bpf__attach, syscalls_bpf__destroy}, tree);
+  return load_probe<SyscallProbe, syscall_bpf>(
+      "syscalls", {syscall_bpf__open, syscall_bpf__load, syscall_bpf__attach, syscall_bpf__destroy}, tree);
 }
 
 }  // namespace isobench::probes

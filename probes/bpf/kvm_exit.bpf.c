@@ -4,7 +4,7 @@
 
 #include <bpf/bpf_helpers.h>
 
-#include "kvm.h"
+#include "kvm_exit.h"
 #include "tracked.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

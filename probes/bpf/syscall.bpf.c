@@ -4,7 +4,7 @@
 
 #include <bpf/bpf_helpers.h>
 
-#include "syscalls.h"
+#include "syscall.h"
 #include "tracked.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,6 +1,6 @@
-/* Shared by syscalls.bpf.c and its C++ reader: fixed-width fields only. */
-#ifndef ISOBENCH_PROBES_SYSCALLS_H
-#define ISOBENCH_PROBES_SYSCALLS_H
+/* Shared by syscall.bpf.c and its C++ reader: fixed-width fields only. */
+#ifndef ISOBENCH_PROBES_SYSCALL_H
+#define ISOBENCH_PROBES_SYSCALL_H
 
 #include "limits.h"
 

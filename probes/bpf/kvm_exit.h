@@ -1,6 +1,6 @@
-/* Shared by kvm.bpf.c and its C++ reader: fixed-width fields only. */
-#ifndef ISOBENCH_PROBES_KVM_H
-#define ISOBENCH_PROBES_KVM_H
+/* Shared by kvm_exit.bpf.c and its C++ reader: fixed-width fields only. */
+#ifndef ISOBENCH_PROBES_KVM_EXIT_H
+#define ISOBENCH_PROBES_KVM_EXIT_H
 
 struct kvm_exit_key {
   unsigned int root_pid;
