@@ -1,12 +1,12 @@
 #include "common/system.h"
 
-#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 #include "common/file_io.h"
+#include "common/subprocess.h"
 
 namespace isobench {
 
@@ -48,13 +48,16 @@ std::string find_program(const std::string& name) {
   return {};
 }
 
+std::string first_output_line(const std::vector<std::string>& argv) {
+  auto ran = run_command(argv);
+  if (!ran) return {};
+  // As fgets into 511 bytes did before: a longer first line is cut there.
+  std::string line = ran->output.substr(0, ran->output.find('\n'));
+  return trim(line.substr(0, 511));
+}
+
 std::string first_output_line(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return {};
-  char line[512] = {};
-  if (!fgets(line, sizeof line, pipe)) line[0] = 0;
-  pclose(pipe);
-  return trim(line);
+  return first_output_line(std::vector<std::string>{"/bin/sh", "-c", command});
 }
 
 }  // namespace isobench

@@ -27,5 +27,7 @@ std::string find_program(const std::string& name);
 /// The first line `command` prints (stdout and stderr), trimmed; "" when it prints nothing.
 /// Runs through /bin/sh: for fixed commands such as "runc --version" only.
 std::string first_output_line(const std::string& command);
+/// The same for a program and its arguments, without a shell.
+std::string first_output_line(const std::vector<std::string>& argv);
 
 }  // namespace isobench
