@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/file_io.h"
+#include "common/text.h"
 #include "runner/cgroup/cgroup.h"
 
 namespace isobench::bench {
@@ -54,8 +55,7 @@ std::vector<CpuCache> cpu_caches() {
     if (auto size = read_file(dir + "size")) cache.size_bytes = cache_size_bytes(trim(*size));
     // shared_cpu_list: "0-1" or "0,2": count the CPUs it names.
     if (auto shared = read_file(dir + "shared_cpu_list")) {
-      std::istringstream ranges(trim(*shared));
-      for (std::string range; std::getline(ranges, range, ',');) {
+      for (const std::string& range : split_trimmed_list(*shared, ',')) {
         size_t dash = range.find('-');
         int first = std::atoi(range.c_str());
         int last = dash == std::string::npos ? first : std::atoi(range.c_str() + dash + 1);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 namespace isobench::bench {
 
 std::string WorkloadCommand::label() const {
@@ -47,15 +49,9 @@ Result<ParamSweep> parse_param_sweep(const std::string& text) {
   if (dot == std::string::npos || equals == std::string::npos || dot > equals) return bad("no WORKLOAD.KEY=");
   ParamSweep sweep{text.substr(0, dot), text.substr(dot + 1, equals - dot - 1), {}};
   if (sweep.workload.empty() || sweep.key.empty()) return bad("empty workload or key");
-  std::string values = text.substr(equals + 1);
-  size_t start = 0;
-  while (true) {
-    size_t comma = values.find(',', start);
-    std::string value = values.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& value : split_list(std::string_view(text).substr(equals + 1), ',')) {
     if (value.empty()) return bad("empty value");
     sweep.values.push_back(value);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return sweep;
 }

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/text.h"
+
 #ifdef ISOBENCH_WITH_BPF
 #include <bpf/libbpf.h>
 #endif
@@ -38,17 +40,8 @@ HostCheck check_tracefs() {
 
 DisabledFeatures DisabledFeatures::parse(const std::string& list) {
   DisabledFeatures features;
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t comma = list.find(',', start);
-    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    // "bpf, ringbuf" means ringbuf too: a stray space must not leave a feature on.
-    name.erase(0, name.find_first_not_of(" \t"));
-    name.erase(name.find_last_not_of(" \t") + 1);
-    if (!name.empty()) features.names_.insert(name);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
+  // "bpf, ringbuf" means ringbuf too: a stray space must not leave a feature on.
+  for (std::string& name : split_trimmed_list(list, ',')) features.names_.insert(std::move(name));
   return features;
 }
 

@@ -1,5 +1,7 @@
 #include "probes/probe_set.h"
 
+#include "common/text.h"
+
 namespace isobench::probes {
 
 std::string_view probe_name(ProbeKind kind) {
@@ -23,13 +25,9 @@ Result<ProbeSet> ProbeSet::parse(std::string_view list) {
   if (list == "all") return all();
   if (list == "none") return none();
   ProbeSet set;
-  const std::string_view whole = list;
   if (list.empty()) return plain_error("--probes needs at least one probe name (or 'none')");
-  while (true) {
-    size_t comma = list.find(',');
-    std::string_view name = list.substr(0, comma);
-    bool last = comma == std::string_view::npos;
-    if (name.empty()) return plain_error("empty probe name in '" + std::string(whole) + "'");
+  for (const std::string& name : split_list(list, ',')) {
+    if (name.empty()) return plain_error("empty probe name in '" + std::string(list) + "'");
     bool known = false;
     for (ProbeKind kind : kAllProbes) {
       if (probe_name(kind) == name) {
@@ -38,21 +36,16 @@ Result<ProbeSet> ProbeSet::parse(std::string_view list) {
       }
     }
     if (!known)
-      return plain_error("unknown probe '" + std::string(name) +
-                         "' (known: lifecycle, cpu, syscalls, memory, kvm, or all/none)");
-    if (last) return set;
-    list = list.substr(comma + 1);
+      return plain_error("unknown probe '" + name + "' (known: lifecycle, cpu, syscalls, memory, kvm, or all/none)");
   }
+  return set;
 }
 
 std::string ProbeSet::to_string() const {
-  std::string text;
-  for (ProbeKind kind : kAllProbes) {
-    if (!has(kind)) continue;
-    if (!text.empty()) text += ',';
-    text += probe_name(kind);
-  }
-  return text.empty() ? "none" : text;
+  std::vector<std::string_view> names;
+  for (ProbeKind kind : kAllProbes)
+    if (has(kind)) names.push_back(probe_name(kind));
+  return names.empty() ? "none" : join(names, ",");
 }
 
 }  // namespace isobench::probes

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "bench/statistics.h"
+#include "common/text.h"
 #include "reports/cell_summary.h"
 
 namespace isobench::reports {
@@ -53,17 +54,6 @@ bool known_metric(const std::string& name) {
   return std::find(metrics.begin(), metrics.end(), name) != metrics.end();
 }
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    parts.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) return parts;
-    start = comma + 1;
-  }
-}
-
 /// The raw samples of `metric` for one cell, from successful runs; memory is `memory_metric`
 /// (tree_peak_kib or workload_peak_kib: the caller picks one for both sides).
 std::vector<double> samples(const ReportModel& file, const std::string& target, const std::string& workload,
@@ -89,7 +79,7 @@ std::string percent(double fraction) {
 }  // namespace
 
 Status parse_thresholds(const std::string& text, CompareOptions& options) {
-  for (const std::string& part : split(text)) {
+  for (const std::string& part : split_list(text, ',')) {
     size_t equals = part.find('=');
     if (equals == std::string::npos) {
       auto value = parse_fraction(part);
@@ -109,7 +99,7 @@ Status parse_thresholds(const std::string& text, CompareOptions& options) {
 
 Result<std::vector<std::string>> parse_metrics(const std::string& text) {
   std::vector<std::string> metrics;
-  for (const std::string& name : split(text)) {
+  for (const std::string& name : split_list(text, ',')) {
     if (!known_metric(name))
       return plain_error("unknown metric '" + name + "' in --metrics (known: startup, wall, cpu, memory)");
     if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) metrics.push_back(name);

@@ -2,6 +2,8 @@
 
 #include <sched.h>
 
+#include "common/text.h"
+
 namespace isobench::runner {
 
 std::string_view namespace_name(Namespace ns) {
@@ -56,27 +58,19 @@ uint64_t NamespaceSet::clone_flags() const {
 }
 
 std::string NamespaceSet::to_string() const {
-  std::string out;
-  for (Namespace ns : kAllNamespaces) {
-    if (!has(ns)) continue;
-    if (!out.empty()) out += ',';
-    out += namespace_name(ns);
-  }
-  return out;
+  std::vector<std::string_view> names;
+  for (Namespace ns : kAllNamespaces)
+    if (has(ns)) names.push_back(namespace_name(ns));
+  return join(names, ",");
 }
 
 Result<NamespaceSet> parse_namespace_list(std::string_view list) {
   NamespaceSet set;
-  size_t pos = 0;
-  while (true) {
-    size_t comma = list.find(',', pos);
-    std::string_view item = list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+  for (const std::string& item : split_list(list, ',')) {
     if (item.empty()) return plain_error("empty namespace name in list '" + std::string(list) + "'");
     auto ns = parse_namespace(item);
     if (!ns) return ns.error();
     set.add(*ns);
-    if (comma == std::string_view::npos) break;
-    pos = comma + 1;
   }
   return set;
 }

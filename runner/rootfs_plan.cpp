@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "common/text.h"
+
 namespace isobench::runner {
 namespace {
 
@@ -109,12 +111,10 @@ const std::vector<std::string>& read_only_paths() {
 }
 
 std::string RootfsStep::data() const {
-  std::string text;
-  for (const MountOption& option : options) {
-    if (!text.empty()) text += ',';
-    text += option.value.empty() ? option.key : option.key + "=" + option.value;
-  }
-  return text;
+  std::vector<std::string> words;
+  for (const MountOption& option : options)
+    words.push_back(option.value.empty() ? option.key : option.key + "=" + option.value);
+  return join(words, ",");
 }
 
 bool RootfsStep::inside_root() const {

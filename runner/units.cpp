@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include "common/text.h"
+
 namespace isobench::runner {
 namespace {
 
@@ -72,16 +74,14 @@ Result<std::vector<CpuRange>> parse_cpu_ranges(std::string_view text) {
   };
   if (text.empty()) return bad();
   std::vector<CpuRange> ranges;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t comma = text.find(',', pos);
-    std::string_view item = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+  auto number = [](std::string_view s, unsigned& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
+  };
+  for (const std::string& list_item : split_list(text, ',')) {
+    std::string_view item = list_item;
     size_t dash = item.find('-');
     CpuRange range;
-    auto number = [](std::string_view s, unsigned& out) {
-      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-      return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
-    };
     if (dash == std::string_view::npos) {
       if (!number(item, range.first)) return bad();
       range.last = range.first;
@@ -90,8 +90,6 @@ Result<std::vector<CpuRange>> parse_cpu_ranges(std::string_view text) {
       return bad();
     }
     ranges.push_back(range);
-    if (comma == std::string_view::npos) break;
-    pos = comma + 1;
   }
   return ranges;
 }

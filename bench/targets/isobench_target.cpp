@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "common/text.h"
+
 namespace isobench::bench {
 
 Result<std::vector<std::string>> isobench_profile_options(const std::string& profile) {
@@ -22,18 +24,13 @@ Result<std::vector<std::string>> isobench_profile_options(const std::string& pro
                                                                           {"userns", {"--userns"}},
                                                                           {"timens", {"--timens"}}};
   std::vector<std::string> options;
-  size_t start = 0;
-  while (start <= profile.size()) {
-    size_t comma = profile.find(',', start);
-    std::string toggle = profile.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& toggle : split_list(profile, ',')) {
     auto found = toggles.find(toggle);
     if (found == toggles.end())
       return plain_error("unknown isobench profile or toggle '" + toggle +
                          "': expected default, ns, full, or toggles no-net, no-ipc, no-uts, no-pid, no-cgroupns, "
                          "no-cgroup, no-seccomp, no-overlay, userns, timens");
     options.insert(options.end(), found->second.begin(), found->second.end());
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return options;
 }

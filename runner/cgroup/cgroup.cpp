@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/text.h"
 #include "runner/cgroup/cgroup_v1.h"
 #include "runner/cgroup/cgroup_v2.h"
 
@@ -63,11 +64,9 @@ CgroupLayout parse_cgroup_layout(const std::string& mountinfo) {
     if (fstype == "cgroup2") {
       if (layout.v2_mount.empty()) layout.v2_mount = mount_point;
     } else if (fstype == "cgroup") {
-      std::istringstream options(super_options);
-      std::string option;
-      while (std::getline(options, option, ',')) {
-        if (option == "rw" || option == "ro" || option.find('=') != std::string::npos || option == "clone_children" ||
-            option == "noprefix" || option == "xattr")
+      for (const std::string& option : split_list(super_options, ',')) {
+        if (option.empty() || option == "rw" || option == "ro" || option.find('=') != std::string::npos ||
+            option == "clone_children" || option == "noprefix" || option == "xattr")
           continue;
         layout.v1_mounts.emplace(option, mount_point);
       }
