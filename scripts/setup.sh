@@ -24,22 +24,10 @@ build_dir="${BUILD_DIR:-$top/build}"
 sanitize_dir="${SANITIZE_BUILD_DIR:-$top/build-sanitize}"
 jobs="${JOBS:-$(nproc)}"
 
-# Everything isobench needs, from Debian's archive. The runtimes (runc, crun, bubblewrap)
-# and busybox-static are comparison targets and the image's shell; none is required to build.
-# libbenchmark-tools and python3-scipy: Google Benchmark's compare.py, which the tests run on
-# `isobench report --format gbench`; chromium: the tests open the HTML report in it, headless;
-# fonts-noto-cjk: Hangul in the Korean report. libclang-rt-14-dev: libFuzzer and the ASan and
-# UBSan runtimes of Debian's clang 14; llvm: llvm-symbolizer, for the sanitizers' stack traces.
-packages=(
-  build-essential cmake pkg-config git
-  libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libseccomp-dev
-  libbpf-dev libelf-dev zlib1g-dev bpftool clang
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libarchive-dev qemu-system-x86 linux-image-cloud-amd64
-  busybox-static runc crun bubblewrap hyperfine
-  libbenchmark-tools python3-scipy chromium fonts-noto-cjk
-  libclang-rt-14-dev llvm
-)
+# Everything isobench needs, from Debian's archive: one list, grouped (build, test, demo) and
+# explained in scripts/packages.txt.
+[[ -r "$top/scripts/packages.txt" ]] || { echo "setup: $top/scripts/packages.txt is missing" >&2; exit 1; }
+mapfile -t packages < <(sed -e 's/#.*//' -e '/^\[/d' -e 's/[[:space:]]//g' -e '/^$/d' "$top/scripts/packages.txt")
 
 install_missing() {
   local missing=()
