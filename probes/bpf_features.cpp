@@ -13,6 +13,8 @@
 
 #ifdef ISOBENCH_WITH_BPF
 #include <bpf/libbpf.h>
+
+#include "probes/libbpf_log.h"
 #endif
 
 namespace isobench::probes {
@@ -36,7 +38,38 @@ HostCheck check_tracefs() {
   return {"bpf", "tracefs", Verdict::kOk, "not mounted, mountable at /sys/kernel/tracing (the probes mount it)"};
 }
 
+/// Asks the running kernel, through libbpf's probes.
+class KernelFeatureProber final : public FeatureProber {
+ public:
+  int probe(BpfFeature feature) override {
+    if (feature == BpfFeature::kBtf) return access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? 1 : 0;
+#ifdef ISOBENCH_WITH_BPF
+    route_libbpf_messages_to_spdlog();  // a refused probe is an answer, not a warning
+    switch (feature) {
+      case BpfFeature::kTracepointPrograms: return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, nullptr);
+      case BpfFeature::kRawTracepointPrograms: return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, nullptr);
+      case BpfFeature::kTracingPrograms: return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, nullptr);
+      case BpfFeature::kRingBuffer: return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr);
+      case BpfFeature::kBtf: break;
+    }
+#endif
+    return -EOPNOTSUPP;
+  }
+};
+
 }  // namespace
+
+int BpfFeatures::answer(BpfFeature feature) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto [known, inserted] = answers_.try_emplace(feature, 0);
+  if (inserted) known->second = prober_->probe(feature);
+  return known->second;
+}
+
+BpfFeatures& host_bpf_features() {
+  static BpfFeatures features(std::make_unique<KernelFeatureProber>());
+  return features;
+}
 
 DisabledFeatures DisabledFeatures::parse(const std::string& list) {
   DisabledFeatures features;
@@ -60,25 +93,24 @@ std::optional<std::string> tracepoint_unavailable(const std::string& tracefs_roo
 
 std::vector<HostCheck> check_bpf_features() {
   std::vector<HostCheck> checks;
-  bool btf = exists("/sys/kernel/btf/vmlinux");
+  bool btf = host_bpf_features().has(BpfFeature::kBtf);
   checks.push_back({"bpf", "BTF", btf ? Verdict::kOk : Verdict::kUnavailable,
                     btf ? "/sys/kernel/btf/vmlinux" : "no /sys/kernel/btf/vmlinux: CO-RE probes cannot load"});
   checks.push_back(check_tracefs());
 #ifdef ISOBENCH_WITH_BPF
-  libbpf_set_print(nullptr);  // probing failures are expected; the verdict says it
   struct Probe {
     const char* name;
-    int result;
+    BpfFeature feature;
   };
-  for (const Probe& probe :
-       {Probe{"tracepoint programs", libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, nullptr)},
-        Probe{"raw tracepoint programs", libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, nullptr)},
-        Probe{"tp_btf/fentry programs (tracing)", libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, nullptr)},
-        Probe{"ring buffer maps", libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr)}}) {
-    std::string detail = probe.result == 1   ? "loads"
-                         : probe.result == 0 ? "not supported by this kernel"
-                                             : std::string("probe failed: ") + std::strerror(-probe.result);
-    checks.push_back({"bpf", probe.name, probe.result == 1 ? Verdict::kOk : Verdict::kUnavailable, detail});
+  for (const Probe& probe : {Probe{"tracepoint programs", BpfFeature::kTracepointPrograms},
+                             Probe{"raw tracepoint programs", BpfFeature::kRawTracepointPrograms},
+                             Probe{"tp_btf/fentry programs (tracing)", BpfFeature::kTracingPrograms},
+                             Probe{"ring buffer maps", BpfFeature::kRingBuffer}}) {
+    const int result = host_bpf_features().answer(probe.feature);
+    std::string detail = result == 1   ? "loads"
+                         : result == 0 ? "not supported by this kernel"
+                                       : std::string("probe failed: ") + std::strerror(-result);
+    checks.push_back({"bpf", probe.name, result == 1 ? Verdict::kOk : Verdict::kUnavailable, detail});
   }
 #else
   checks.push_back(

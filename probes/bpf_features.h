@@ -2,6 +2,9 @@
 // `isobench doctor`, and the switchboard that turns off programs the kernel cannot run.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -10,6 +13,36 @@
 #include "common/host_check.h"
 
 namespace isobench::probes {
+
+/// What the probes need of the kernel, beyond tracepoints (those are in tracefs).
+enum class BpfFeature { kBtf, kTracepointPrograms, kRawTracepointPrograms, kTracingPrograms, kRingBuffer };
+
+/// The kernel boundary of feature probing: each call asks the kernel again (loads a tiny
+/// program or map, looks for the BTF file).
+class FeatureProber {
+ public:
+  virtual ~FeatureProber() = default;
+  /// libbpf's convention: 1 supported, 0 not, a negative errno when the probe itself failed.
+  virtual int probe(BpfFeature feature) = 0;
+};
+
+/// Feature answers kept for the life of the process (bpftrace's BPFfeature): doctor, every
+/// probe session and every bench cell ask the same questions, and the kernel answers once.
+class BpfFeatures {
+ public:
+  explicit BpfFeatures(std::unique_ptr<FeatureProber> prober) : prober_(std::move(prober)) {}
+  /// The prober's answer for `feature` (as FeatureProber::probe), asked of it the first time only.
+  int answer(BpfFeature feature);
+  bool has(BpfFeature feature) { return answer(feature) == 1; }
+
+ private:
+  std::unique_ptr<FeatureProber> prober_;
+  std::mutex mutex_;
+  std::map<BpfFeature, int> answers_;
+};
+
+/// This process's answers about the running kernel.
+BpfFeatures& host_bpf_features();
 
 /// BTF, tracefs (mounted, or mountable), and whether tracepoint, raw tracepoint programs and
 /// ring buffers load on this kernel.

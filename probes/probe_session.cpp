@@ -3,14 +3,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include "probes/bpf_features.h"
 
 #ifdef ISOBENCH_WITH_BPF
-#include <bpf/libbpf.h>
-
 #include "probes/kernel_probe.h"
+#include "probes/libbpf_log.h"
 #include "probes/lifecycle_probe.h"
 #include "probes/tracefs.h"
 #endif
@@ -148,9 +145,9 @@ std::optional<std::string> first_unavailable(const std::string& tracefs_root,
 std::string bpf_unusable(const DisabledFeatures& disabled) {
   if (disabled.all_bpf()) return "BPF switched off (ISOBENCH_DISABLE_BPF_FEATURES=bpf)";
   if (geteuid() != 0) return "loading BPF programs needs root";
-  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
+  if (!host_bpf_features().has(BpfFeature::kBtf)) return "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
   if (disabled.disabled("ringbuf")) return "ring buffers switched off (ISOBENCH_DISABLE_BPF_FEATURES=ringbuf)";
-  if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) != 1) return "this kernel has no BPF ring buffer";
+  if (!host_bpf_features().has(BpfFeature::kRingBuffer)) return "this kernel has no BPF ring buffer";
   return "";
 }
 #endif
@@ -164,9 +161,9 @@ std::unique_ptr<ProbeSession> start_probe_session(const ProbeSet& wanted) {
   DisabledFeatures disabled = DisabledFeatures::from_environment();
   if (std::string reason = bpf_unusable(disabled); !reason.empty())
     return std::make_unique<FallbackSession>(wanted, reason);
-  // A program the kernel refuses is reported in the notes, once; ISOBENCH_BPF_VERBOSE=1
-  // shows libbpf's own log (with the verifier's) for debugging.
-  if (!std::getenv("ISOBENCH_BPF_VERBOSE")) libbpf_set_print(nullptr);
+  // A program the kernel refuses is reported in the notes, once; libbpf's own log (with the
+  // verifier's) goes to the debug log, or to warnings with ISOBENCH_BPF_VERBOSE=1.
+  route_libbpf_messages_to_spdlog();
   auto tracefs = TracefsMount::ensure();
   if (!tracefs) return std::make_unique<FallbackSession>(wanted, tracefs.error().text());
 

@@ -1,11 +1,13 @@
 // DisabledFeatures and tracepoint_unavailable: what ISOBENCH_DISABLE_BPF_FEATURES switches off,
-// and why a tracepoint cannot be used, checked against a made-up tracefs.
+// and why a tracepoint cannot be used, checked against a made-up tracefs; BpfFeatures asks the
+// kernel once per feature.
 #include "probes/bpf_features.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace isobench::probes {
@@ -56,6 +58,45 @@ TEST(BpfDisabledFeatures, BpfAnywhereInTheListSwitchesOffEverything) {
   DisabledFeatures features = DisabledFeatures::parse("ringbuf,bpf");
   EXPECT_TRUE(features.all_bpf());
   EXPECT_TRUE(features.disabled("raw_syscalls/sys_enter"));
+}
+
+/// Answers as told, counting how often it was asked.
+class CountingProber final : public FeatureProber {
+ public:
+  explicit CountingProber(int& asked) : asked_(asked) {}
+  int probe(BpfFeature feature) override {
+    ++asked_;
+    return feature == BpfFeature::kRingBuffer ? 1 : 0;
+  }
+
+ private:
+  int& asked_;
+};
+
+TEST(BpfFeatureCache, TheSecondAskDoesNotProbeAgain) {
+  int asked = 0;
+  BpfFeatures features(std::make_unique<CountingProber>(asked));
+  EXPECT_TRUE(features.has(BpfFeature::kRingBuffer));
+  EXPECT_TRUE(features.has(BpfFeature::kRingBuffer));
+  EXPECT_EQ(features.answer(BpfFeature::kRingBuffer), 1);
+  EXPECT_EQ(asked, 1);
+}
+
+TEST(BpfFeatureCache, EachFeatureIsProbedOnceOnItsOwn) {
+  int asked = 0;
+  BpfFeatures features(std::make_unique<CountingProber>(asked));
+  EXPECT_FALSE(features.has(BpfFeature::kTracingPrograms));
+  EXPECT_TRUE(features.has(BpfFeature::kRingBuffer));
+  EXPECT_FALSE(features.has(BpfFeature::kTracingPrograms));
+  EXPECT_EQ(asked, 2);
+}
+
+TEST(BpfFeatureCache, ANegativeAnswerIsKeptToo) {
+  int asked = 0;
+  BpfFeatures features(std::make_unique<CountingProber>(asked));
+  EXPECT_EQ(features.answer(BpfFeature::kBtf), 0);
+  EXPECT_EQ(features.answer(BpfFeature::kBtf), 0);
+  EXPECT_EQ(asked, 1);
 }
 
 /// A tracefs stand-in holding events/sched/sched_switch only; removed with the test.
