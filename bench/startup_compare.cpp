@@ -33,6 +33,7 @@
 #include "bench/statistics.h"
 #include "common/file_io.h"
 #include "common/system.h"
+#include "common/time_units.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/container_request.h"
 #include "runner/container.h"
@@ -46,6 +47,7 @@ using isobench::bench::median;
 using isobench::bench::quantile;
 
 using isobench::monotonic_ns;
+using isobench::ms_between;
 
 struct RunResult {
   double ms = 0;
@@ -68,7 +70,7 @@ RunResult spawn_and_wait(const std::vector<std::string>& argv) {
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);
-    result.ms = static_cast<double>(monotonic_ns() - start) / 1e6;
+    result.ms = ms_between(start, monotonic_ns());
     result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
   posix_spawn_file_actions_destroy(&actions);
@@ -94,7 +96,7 @@ RunResult raw_clone_exec(const std::string& noop) {
   int status = 0;
   rusage usage{};
   wait4(static_cast<pid_t>(pid), &status, 0, &usage);
-  result.ms = static_cast<double>(monotonic_ns() - start) / 1e6;
+  result.ms = ms_between(start, monotonic_ns());
   result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   return result;
 }
@@ -136,7 +138,7 @@ class InProcessLauncher {
     RunResult result;
     int64_t start = monotonic_ns();
     auto outcome = launcher.run(spec_);
-    result.ms = static_cast<double>(monotonic_ns() - start) / 1e6;
+    result.ms = ms_between(start, monotonic_ns());
     result.ok = outcome && outcome->exit_code == 0;
     return result;
   }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "common/file_io.h"
+#include "common/time_units.h"
 
 namespace isobench::cli {
 
@@ -30,7 +31,7 @@ uint64_t own_peak_rss_bytes() {
 
 nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, runner::CgroupMode mode,
                                       uint64_t runner_peak_rss_bytes) {
-  auto ms = [&](int64_t at) { return static_cast<double>(at - outcome.launch_ns) / 1e6; };
+  auto ms = [&](int64_t at) { return ms_between(outcome.launch_ns, at); };
   nlohmann::ordered_json stats;
   stats["ending"] = ending_name(outcome.ending);
   stats["exit_code"] = outcome.exit_code;
@@ -40,7 +41,7 @@ nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, r
   stats["launch_to_exit_ms"] = ms(outcome.exit_ns);
   // Where the startup time went, as seen from the runner (milliseconds per phase).
   auto span = [](int64_t from, int64_t to) {
-    return from && to ? nlohmann::ordered_json(static_cast<double>(to - from) / 1e6) : nlohmann::ordered_json(nullptr);
+    return from && to ? nlohmann::ordered_json(ms_between(from, to)) : nlohmann::ordered_json(nullptr);
   };
   stats["phases_ms"] = {{"prepare", span(outcome.launch_ns, outcome.prepared_ns)},
                         {"cgroup", span(outcome.prepared_ns, outcome.cgroup_ns)},
@@ -87,9 +88,8 @@ std::string run_stats_text(const nlohmann::ordered_json& stats) {
                 exec_text, stats["launch_to_exit_ms"].get<double>(),
                 static_cast<double>(stats["memory_peak"]["bytes"].get<uint64_t>()) / (1 << 20),
                 stats["memory_peak"]["source"].get<std::string>().c_str(),
-                static_cast<double>(stats["cpu"]["total_ns"].get<uint64_t>()) / 1e6,
-                static_cast<double>(stats["cpu"]["user_ns"].get<uint64_t>()) / 1e6,
-                static_cast<double>(stats["cpu"]["system_ns"].get<uint64_t>()) / 1e6,
+                ns_to_ms(stats["cpu"]["total_ns"].get<uint64_t>()), ns_to_ms(stats["cpu"]["user_ns"].get<uint64_t>()),
+                ns_to_ms(stats["cpu"]["system_ns"].get<uint64_t>()),
                 stats["cpu"]["source"].get<std::string>().c_str(),
                 static_cast<unsigned long long>(stats["oom_kills"].get<uint64_t>()),
                 stats["ending"].get<std::string>().c_str(), stats["exit_code"].get<int>());

@@ -10,6 +10,7 @@
 
 #include "common/bounded_input.h"
 #include "common/file_io.h"
+#include "common/time_units.h"
 #include "runner/image.h"
 #include "runner/spec.h"
 #include "runner/units.h"
@@ -39,7 +40,7 @@ Status reject_container_options(const RunOptions& options) {
 }
 
 double ms(int64_t from, int64_t to) {
-  return from && to ? static_cast<double>(to - from) / 1e6 : -1;
+  return from && to ? ms_between(from, to) : -1;
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/time_units.h"
+
 namespace isobench::probes {
 namespace {
 
@@ -10,7 +12,7 @@ constexpr uint64_t kNamespaceFlags = 0x00020000 /* NEWNS */ | 0x02000000 /* NEWC
                                      0x40000000 /* NEWNET */ | 0x00000080 /* NEWTIME, clone3/unshare */;
 
 double ms(int64_t from, int64_t to) {
-  return to > from ? static_cast<double>(to - from) / 1e6 : 0;
+  return to > from ? ms_between(from, to) : 0;
 }
 
 }  // namespace
@@ -44,7 +46,7 @@ LifecyclePhases lifecycle_phases(const std::vector<LifecycleEvent>& events, int6
     bool isolation = creates_namespace(event) || event.cgroup_operation || event.syscall_nr == 165 ||
                      event.syscall_nr == 166 || event.syscall_nr == 155;
     if (isolation && !first_isolation_ns) first_isolation_ns = event.timestamp_ns;
-    double duration = static_cast<double>(event.duration_ns) / 1e6;
+    double duration = ns_to_ms(event.duration_ns);
     if (creates_namespace(event)) {
       phases.namespaces_ms += duration;
       ++phases.namespace_syscalls;

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "common/time_units.h"
 #include "probes/bpf_features.h"
 
 #ifdef ISOBENCH_WITH_BPF
@@ -27,7 +28,7 @@ void fill_fallbacks(const ProbeSet& wanted, const ProbeSet& active, const struct
   if (wanted.has(ProbeKind::kLifecycle) && !active.has(ProbeKind::kLifecycle)) {
     LifecycleFigures lifecycle;
     lifecycle.source = "wall clock (launch to reap) only";
-    lifecycle.phases.total_ms = static_cast<double>(report.end_ns - report.launch_ns) / 1e6;
+    lifecycle.phases.total_ms = ms_between(report.launch_ns, report.end_ns);
     report.lifecycle = std::move(lifecycle);
   }
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/time_units.h"
+
 namespace isobench::reports {
 namespace {
 
@@ -140,7 +142,7 @@ std::vector<CellSummary> summarize_cells(const bench::BenchmarkResults& results)
           }
           if (is_time(metric)) {
             std::vector<double> seconds;
-            for (double value : samples) seconds.push_back(value / 1e3);
+            for (double value : samples) seconds.push_back(ms_to_s(value));
             summary.warnings = bench::timing_warnings(seconds);
           }
           cell.metrics.push_back(std::move(summary));

@@ -1,4 +1,5 @@
 #include "reports/compare_render.h"
+#include "common/time_units.h"
 #include "reports/junit_xml.h"
 #include "reports/number_text.h"
 #include "reports/report_model.h"
@@ -86,7 +87,7 @@ std::string render_compare_junit(const Comparison& comparison) {
     JunitCase test;
     test.classname = "isobench." + row.target;
     test.name = cell(row) + " " + row.metric;
-    if (row.unit == "ms") test.seconds = row.current_median / 1e3;
+    if (row.unit == "ms") test.seconds = ms_to_s(row.current_median);
     test.detail = row.metric + ": " + median_text(row, row.baseline_median) + " -> " +
                   median_text(row, row.current_median) + " (" + change_text(row) +
                   ", p=" + p_text(row.p_value) + "): " + row.reason;

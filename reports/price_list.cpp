@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "common/time_units.h"
+
 namespace isobench::reports {
 
 const JsonLimits kPriceListLimits{"price list", 16u << 20, 16};
@@ -33,9 +35,9 @@ std::string short_name(std::string name) {
 }
 
 double microseconds(double value, const std::string& unit) {
-  if (unit == "ns") return value / 1e3;
-  if (unit == "ms") return value * 1e3;
-  if (unit == "s") return value * 1e6;
+  if (unit == "ns") return ns_to_us(value);
+  if (unit == "ms") return ms_to_us(value);
+  if (unit == "s") return s_to_us(value);
   return value;  // "us", Google Benchmark's unit for the price list
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "bench/statistics.h"
+#include "common/time_units.h"
 
 namespace isobench::reports {
 
@@ -74,7 +75,7 @@ ProbeAggregate aggregate_probe_reports(const std::vector<const ProbeReport*>& re
                [&name](const ProbeReport& r) { return phase(r.lifecycle->phases, name); });
 
   auto cpu = [](const ProbeReport& r) { return source_of(r.cpu); };
-  add_median(aggregate, reports, "cpu.on_cpu_ms", cpu, [](const ProbeReport& r) { return r.cpu->on_cpu_ns / 1e6; });
+  add_median(aggregate, reports, "cpu.on_cpu_ms", cpu, [](const ProbeReport& r) { return ns_to_ms(r.cpu->on_cpu_ns); });
   add_median(aggregate, reports, "cpu.voluntary_switches", cpu,
              [](const ProbeReport& r) { return static_cast<double>(r.cpu->voluntary_switches); });
   add_median(aggregate, reports, "cpu.involuntary_switches", cpu,
@@ -83,7 +84,7 @@ ProbeAggregate aggregate_probe_reports(const std::vector<const ProbeReport*>& re
     return r.cpu && r.cpu->source == probes::kSourceBpf ? &r.cpu->source : nullptr;
   };
   add_median(aggregate, reports, "cpu.run_queue_ms", bpf_cpu,
-             [](const ProbeReport& r) { return r.cpu->run_queue_ns / 1e6; });
+             [](const ProbeReport& r) { return ns_to_ms(r.cpu->run_queue_ns); });
 
   auto syscalls = [](const ProbeReport& r) { return source_of(r.syscalls); };
   add_median(aggregate, reports, "syscalls.workload_calls", syscalls,

@@ -4,6 +4,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "common/time_units.h"
+
 namespace isobench::reports {
 namespace {
 
@@ -19,19 +21,15 @@ void append(std::string& out, const char* format, ...) {
   out += line;
 }
 
-double ms(uint64_t ns) {
-  return static_cast<double>(ns) / 1e6;
-}
-
 /// A histogram bound in the unit that keeps it readable: 512 ns, 16 us, 4.2 ms.
 std::string duration_text(double ns) {
   char text[32];
   if (ns < 1e3)
     std::snprintf(text, sizeof text, "%.0f ns", ns);
   else if (ns < 1e6)
-    std::snprintf(text, sizeof text, "%.0f us", ns / 1e3);
+    std::snprintf(text, sizeof text, "%.0f us", ns_to_us(ns));
   else
-    std::snprintf(text, sizeof text, "%.1f ms", ns / 1e6);
+    std::snprintf(text, sizeof text, "%.1f ms", ns_to_ms(ns));
   return text;
 }
 
@@ -45,7 +43,7 @@ std::string describe(const LifecycleEvent& event) {
       break;
     case LifecycleEvent::Kind::kSyscall:
       std::snprintf(text, sizeof text, "%-12s %8.3f ms  arg0 0x%llx -> %lld%s", event.syscall_name().c_str(),
-                    ms(static_cast<uint64_t>(event.duration_ns)), static_cast<unsigned long long>(event.arg0),
+                    ns_to_ms(static_cast<uint64_t>(event.duration_ns)), static_cast<unsigned long long>(event.arg0),
                     static_cast<long long>(event.ret),
                     probes::creates_namespace(event) ? "  (new namespaces)"
                     : event.cgroup_operation         ? "  (cgroup)"
@@ -61,7 +59,7 @@ void render_lifecycle(std::string& out, const probes::ProbeReport& report, bool 
     append(out, "Process tree and isolation syscalls (%zu events, source: %s)\n", lifecycle.events.size(),
            lifecycle.source.c_str());
     for (const LifecycleEvent& event : lifecycle.events)
-      append(out, "%10.3f ms  %7u  %-16s %s\n", ms(static_cast<uint64_t>(event.timestamp_ns - report.launch_ns)),
+      append(out, "%10.3f ms  %7u  %-16s %s\n", ns_to_ms(static_cast<uint64_t>(event.timestamp_ns - report.launch_ns)),
              event.pid, event.comm.c_str(), describe(event).c_str());
   }
   const probes::LifecyclePhases& p = lifecycle.phases;
@@ -79,10 +77,10 @@ void render_lifecycle(std::string& out, const probes::ProbeReport& report, bool 
 
 void render_cpu(std::string& out, const probes::CpuFigures& cpu) {
   append(out, "CPU (source: %s)\n  on-CPU %.3f ms, %llu voluntary and %llu involuntary context switches\n",
-         cpu.source.c_str(), ms(cpu.on_cpu_ns), static_cast<unsigned long long>(cpu.voluntary_switches),
+         cpu.source.c_str(), ns_to_ms(cpu.on_cpu_ns), static_cast<unsigned long long>(cpu.voluntary_switches),
          static_cast<unsigned long long>(cpu.involuntary_switches));
   if (cpu.source != probes::kSourceBpf) return;
-  append(out, "  run queue: %.3f ms waiting over %llu waits; latency p50 <= %s, p99 <= %s\n", ms(cpu.run_queue_ns),
+  append(out, "  run queue: %.3f ms waiting over %llu waits; latency p50 <= %s, p99 <= %s\n", ns_to_ms(cpu.run_queue_ns),
          static_cast<unsigned long long>(cpu.run_queue_waits),
          duration_text(cpu.run_queue_latency.quantile_upper_ns(0.5)).c_str(),
          duration_text(cpu.run_queue_latency.quantile_upper_ns(0.99)).c_str());
@@ -90,7 +88,7 @@ void render_cpu(std::string& out, const probes::CpuFigures& cpu) {
   for (size_t i = 0; i < shown; ++i) {
     const probes::TaskCpu& task = cpu.tasks[i];
     append(out, "  %7u %-16s on-CPU %9.3f ms  run queue %8.3f ms  switches %llu/%llu\n", task.pid, task.comm.c_str(),
-           ms(task.on_cpu_ns), ms(task.run_queue_ns), static_cast<unsigned long long>(task.voluntary_switches),
+           ns_to_ms(task.on_cpu_ns), ns_to_ms(task.run_queue_ns), static_cast<unsigned long long>(task.voluntary_switches),
            static_cast<unsigned long long>(task.involuntary_switches));
   }
   if (cpu.tasks.size() > shown) append(out, "  ... and %zu more threads\n", cpu.tasks.size() - shown);
@@ -106,8 +104,8 @@ void render_syscalls(std::string& out, const probes::SyscallFigures& syscalls) {
     if (shown++ == 10) break;
     append(out, "  %-18s %10llu calls %6llu errors  mean %9.3f us  max %9.3f us  p99 <= %s\n", call.name.c_str(),
            static_cast<unsigned long long>(call.count), static_cast<unsigned long long>(call.errors),
-           call.count ? static_cast<double>(call.total_ns) / static_cast<double>(call.count) / 1e3 : 0.0,
-           static_cast<double>(call.max_ns) / 1e3, duration_text(call.latency.quantile_upper_ns(0.99)).c_str());
+           call.count ? ns_to_us(static_cast<double>(call.total_ns) / static_cast<double>(call.count)) : 0.0,
+           ns_to_us(call.max_ns), duration_text(call.latency.quantile_upper_ns(0.99)).c_str());
   }
 }
 

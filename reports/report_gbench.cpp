@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "bench/statistics.h"
+#include "common/time_units.h"
 #include "reports/report_formats.h"
 
 namespace isobench::reports {
@@ -85,8 +86,8 @@ std::string render_report_gbench(const ReportModel& model, bool aggregates_only)
                             {"repetitions", samples.size()},
                             {"threads", 1},
                             {"iterations", 1},
-                            {"real_time", finite(real_ms) * 1e3},
-                            {"cpu_time", finite(cpu_ms) * 1e3},
+                            {"real_time", ms_to_us(finite(real_ms))},
+                            {"cpu_time", ms_to_us(finite(cpu_ms))},
                             {"time_unit", "us"}};
       };
       std::vector<double> real, cpu;

@@ -6,6 +6,7 @@
 // text. Regressions against a baseline are `compare --format junit`'s job.
 #include <cmath>
 
+#include "common/time_units.h"
 #include "reports/junit_xml.h"
 #include "reports/number_text.h"
 #include "reports/report_formats.h"
@@ -26,7 +27,7 @@ std::string render_report_junit(const ReportModel& model) {
                   metric_name;
       const MetricSummary* metric = cell.find(metric_name);
       if (metric) {
-        if (std::string(metric_name).ends_with("_ms")) test.seconds = metric->summary.median / 1e3;
+        if (std::string(metric_name).ends_with("_ms")) test.seconds = ms_to_s(metric->summary.median);
         test.detail = std::string(metric_name) + ": median " + figure_text(metric_name, metric->summary.median) + " " +
                       metric_display_unit(metric_name) + " (95% CI " + figure_text(metric_name, metric->median_ci.low) +
                       "-" + figure_text(metric_name, metric->median_ci.high) + "), p90 " +

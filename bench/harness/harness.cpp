@@ -10,6 +10,7 @@
 #include "bench/harness/run_launch.h"
 #include "common/bounded_input.h"
 #include "common/file_io.h"
+#include "common/time_units.h"
 #include "runner/cgroup/cgroup_dirs.h"
 
 namespace isobench::bench {
@@ -17,13 +18,6 @@ namespace {
 
 /// A workload's result line is a flat object of a few hundred bytes.
 const JsonLimits kResultLineLimits{"result line", 1 << 20, 16};
-
-double ms(int64_t from, int64_t to) {
-  return static_cast<double>(to - from) / 1e6;
-}
-double timeval_ms(const timeval& tv) {
-  return static_cast<double>(tv.tv_sec) * 1e3 + tv.tv_usec / 1e3;
-}
 
 struct Cell {
   Target* target;
@@ -202,7 +196,7 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, int
       const FinishedRun& one = finished[next_finished++];
       record = make_record(one, cell.workload->reports_json);
       if (probes) record.probes = probes->collect(one.pid, one.launch_ns, one.exit_ns, one.usage);
-      record.batch_wall_ms = ms(first_launch, last_exit);
+      record.batch_wall_ms = ms_between(first_launch, last_exit);
     } else {
       record.error = run.error().text();
     }
@@ -226,10 +220,10 @@ RunRecord make_record(const FinishedRun& finished, bool expects_report) {
   RunRecord record;
   record.exit_code = finished.exit_code;
   record.timed_out = finished.timed_out;
-  record.wall_ms = ms(finished.launch_ns, finished.exit_ns);
-  if (finished.start_ns > 0) record.startup_ms = ms(finished.launch_ns, finished.start_ns);
-  record.cpu_user_ms = timeval_ms(finished.usage.ru_utime);
-  record.cpu_system_ms = timeval_ms(finished.usage.ru_stime);
+  record.wall_ms = ms_between(finished.launch_ns, finished.exit_ns);
+  if (finished.start_ns > 0) record.startup_ms = ms_between(finished.launch_ns, finished.start_ns);
+  record.cpu_user_ms = timeval_to_ms(finished.usage.ru_utime);
+  record.cpu_system_ms = timeval_to_ms(finished.usage.ru_stime);
   record.report = last_report_line(finished.out);
   if (record.report.is_object()) {
     // Any command may print such a line: take figures only when they are numbers.
@@ -237,7 +231,7 @@ RunRecord make_record(const FinishedRun& finished, bool expects_report) {
       auto found = record.report.find(key);
       return found != record.report.end() && found->is_number() ? found->get<double>() : NAN;
     };
-    record.workload_ms = number("elapsed_ns") / 1e6;
+    record.workload_ms = ns_to_ms(number("elapsed_ns"));
     record.workload_peak_kib = number("vm_hwm_kib");
   }
   // A built-in workload that never signalled its start has no startup to record: its run
@@ -310,7 +304,7 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
           run_cell(cells[index], round, options.timeout_seconds, options.stop_fd, run_counter, nullptr, options.probes);
       if (stopped()) break;
       for (const RunRecord& record : records)
-        if (std::isfinite(record.wall_ms)) cell_seconds[index] += record.wall_ms / 1e3 / cells[index].concurrency;
+        if (std::isfinite(record.wall_ms)) cell_seconds[index] += ms_to_s(record.wall_ms) / cells[index].concurrency;
       results.records.insert(results.records.end(), records.begin(), records.end());
       if (progress) progress(round, planned, cells[index].target->name());
     }

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "common/system.h"
+#include "common/time_units.h"
 #include "common/unique_fd.h"
 #include "runner/signal_block.h"
 
@@ -130,9 +131,9 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
   std::deque<std::string> tail;
   std::string pending;
   bool in_workload = false, done = false;
-  const int64_t deadline = outcome.launch_ns + static_cast<int64_t>(spec.timeout_seconds * 1e9);
+  const int64_t deadline = outcome.launch_ns + s_to_ns(spec.timeout_seconds);
   while (!done) {
-    int64_t left_ms = (deadline - monotonic_ns()) / 1000000;
+    int64_t left_ms = ns_to_whole_ms(deadline - monotonic_ns());
     if (left_ms <= 0) {
       outcome.ending = VmOutcome::Ending::kTimedOut;
       break;
