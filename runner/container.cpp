@@ -1,7 +1,6 @@
 #include "runner/container.h"
 
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sys/signalfd.h>
@@ -9,16 +8,17 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmath>
 
 #include "common/file_io.h"
+#include "common/subprocess.h"
 #include "common/system.h"
 #include "common/unique_fd.h"
 #include "runner/child.h"
+#include "runner/child_config.h"
 #include "runner/rootfs_plan.h"
 #include "runner/security/capabilities.h"
 #include "runner/security/seccomp_filter.h"
@@ -27,37 +27,6 @@
 namespace isobench::runner {
 
 namespace {
-
-/// The container's init until reaped: killed and reaped on early return.
-class ChildProcess {
- public:
-  ChildProcess(pid_t pid, UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
-  ~ChildProcess() {
-    if (reaped_) return;
-    kill(SIGKILL);
-    int status;
-    waitpid(pid_, &status, 0);
-  }
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  pid_t pid() const { return pid_; }
-  int pidfd() const { return pidfd_.get(); }
-  void kill(int signal) const {
-    if (!reaped_) syscall(SYS_pidfd_send_signal, pidfd_.get(), signal, nullptr, 0);
-  }
-  /// Blocks until the child exits; fills status and resource usage.
-  void reap(int& status, rusage& usage) {
-    while (wait4(pid_, &status, 0, &usage) < 0 && errno == EINTR) {
-    }
-    reaped_ = true;
-  }
-
- private:
-  pid_t pid_;
-  UniqueFd pidfd_;
-  bool reaped_ = false;
-};
 
 Result<UniqueFd> arm_timer(double seconds) {
   UniqueFd timer(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
@@ -142,124 +111,126 @@ void describe_setup_failure(const ChildFailure& failure, const std::vector<Rootf
   outcome.message = what + ": " + std::strerror(failure.error);
 }
 
-}  // namespace
+/// Phase 1: everything the child needs, prepared while nothing exists yet to clean up.
+struct Preparation {
+  bool devices_guarded = false;
+  UniqueFd rootfs_fd;  ///< reserves a descriptor number for the child, which reopens the image on it
+  std::vector<RootfsStep> plan;
+  const SeccompProgram* seccomp = nullptr;
+  int last_capability = 0;
+  std::vector<std::string> argv_storage;
+  std::vector<char*> argv;  ///< into argv_storage, whose strings stay put when it moves
+  std::vector<char*> envp;  ///< into the spec's env
+};
 
-Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
-  const int64_t launch_ns = monotonic_ns();
+std::vector<RootfsStep> rootfs_plan_for(const ContainerSpec& spec, int rootfs_fd, bool devices_guarded) {
+  RootfsPlanInput input;
+  input.rootfs = spec.rootfs;
+  input.rootfs_fd = rootfs_fd;
+  input.mode = spec.rootfs_mode;
+  input.layer_bytes = spec.layer_bytes;
+  input.nodev_root = !devices_guarded;
+  input.user_namespace = spec.namespaces.has(Namespace::kUser);
+  input.net_namespace = spec.namespaces.has(Namespace::kNet);
+  input.ipc_namespace = spec.namespaces.has(Namespace::kIpc);
+  return plan_rootfs(input);
+}
 
-  // 1. Everything the child needs, prepared while nothing exists yet to clean up.
-  const bool has_mount_ns = spec.namespaces.has(Namespace::kMount);
-  const bool has_user_ns = spec.namespaces.has(Namespace::kUser);
+Result<Preparation> prepare(const ContainerSpec& spec, CgroupManager* cgroups) {
   ISOBENCH_TRY(check_inherited_descriptors(spec.preserve_fds));
+  Preparation prepared;
   // Without a device cgroup nothing stops root inside from opening a host device it creates
   // or finds in the image: take away CAP_MKNOD and mount the root nodev.
-  const bool devices_guarded = spec.use_cgroup && cgroups_ && cgroups_->guards_devices();
+  prepared.devices_guarded = spec.use_cgroup && cgroups && cgroups->guards_devices();
   // Without a pid namespace the container's init dying takes nothing with it: only a cgroup
   // finds what the command left running, to kill it at the end.
-  if (!spec.namespaces.has(Namespace::kPid) && !(spec.use_cgroup && cgroups_))
+  if (!spec.namespaces.has(Namespace::kPid) && !(spec.use_cgroup && cgroups))
     return plain_error(
         "--share pid needs the container's cgroup, the only way to find and kill what the command leaves "
         "running without a pid namespace: drop --no-cgroup (cgroups need root)");
-  UniqueFd rootfs_fd;
-  std::vector<RootfsStep> plan;
-  if (has_mount_ns) {
-    // Reserves a descriptor number for the child, which reopens the image on it.
-    rootfs_fd.reset(open(spec.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!rootfs_fd) return errno_error("rootfs '" + spec.rootfs + "'");
-    RootfsPlanInput input;
-    input.rootfs = spec.rootfs;
-    input.rootfs_fd = rootfs_fd.get();
-    input.mode = spec.rootfs_mode;
-    input.layer_bytes = spec.layer_bytes;
-    input.nodev_root = !devices_guarded;
-    input.user_namespace = has_user_ns;
-    input.net_namespace = spec.namespaces.has(Namespace::kNet);
-    input.ipc_namespace = spec.namespaces.has(Namespace::kIpc);
-    plan = plan_rootfs(input);
+  if (spec.namespaces.has(Namespace::kMount)) {
+    prepared.rootfs_fd.reset(open(spec.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!prepared.rootfs_fd) return errno_error("rootfs '" + spec.rootfs + "'");
+    prepared.plan = rootfs_plan_for(spec, prepared.rootfs_fd.get(), prepared.devices_guarded);
   }
-  const SeccompProgram* seccomp = nullptr;
-  int last_cap = 0;
   if (spec.security == SecurityMode::kDefault) {
-    seccomp = &default_seccomp_program();
+    prepared.seccomp = &default_seccomp_program();
     auto cap = last_capability();
     if (!cap) return cap.error();
-    last_cap = *cap;
+    prepared.last_capability = *cap;
   }
-  std::vector<std::string> argv_storage = spec.args;
-  std::vector<char*> argv = exec_array(argv_storage);
-  std::vector<char*> envp = exec_array(spec.env);
-  ContainerOutcome outcome;
-  outcome.launch_ns = launch_ns;
-  outcome.prepared_ns = monotonic_ns();
+  prepared.argv_storage = spec.args;
+  prepared.argv = exec_array(prepared.argv_storage);
+  prepared.envp = exec_array(spec.env);
+  return prepared;
+}
 
-  // 2. Host-side objects, each owned so that an early return undoes it. Signals are held
-  // from before the first one exists: a SIGTERM must not kill us between creating a cgroup
-  // and owning it.
-  SignalBlock signals;
+/// Phase 2: host-side objects, each owned so that an early return undoes them; members are
+/// destroyed in the reverse order of their creation, the cgroup last.
+struct HostSide {
   std::unique_ptr<Cgroup> cgroup;
   CgroupJoin join;
-  if (spec.use_cgroup && cgroups_) {
-    auto created =
-        cgroups_->create(spec.cgroup_parent.empty() ? spec.id : spec.cgroup_parent + "/" + spec.id, spec.limits);
-    if (!created) return created.error();
-    cgroup = std::move(*created);
-    auto prepared = cgroup->prepare_join();
-    if (!prepared) return prepared.error();
-    join = std::move(*prepared);
-  } else if (spec.limits.any()) {
-    return plain_error("resource limits need cgroups, which are not available here (run as root)");
+  UniqueFd sync_read, sync_write;  ///< only a user namespace makes the child wait: for its id maps
+  UniqueFd error_read, error_write;
+  UniqueFd signal_fd;
+  /// Opened before clone, so that the child can tell whether we died before it could ask for
+  /// a death signal (pidfds are close-on-exec).
+  UniqueFd runner_pidfd;
+};
+
+Status create_cgroup(const ContainerSpec& spec, CgroupManager* cgroups, HostSide& host) {
+  if (!spec.use_cgroup || !cgroups) {
+    if (spec.limits.any()) return plain_error("resource limits need cgroups, which are not available here (run as root)");
+    return {};
   }
-  outcome.cgroup_ns = monotonic_ns();
-  // Only a user namespace makes the child wait: for its id maps.
-  UniqueFd sync_read, sync_write;
-  if (has_user_ns) {
-    int sync_pipe[2];
-    if (pipe2(sync_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
-    sync_read.reset(sync_pipe[0]);
-    sync_write.reset(sync_pipe[1]);
-  }
-  int error_pipe[2];
-  if (pipe2(error_pipe, O_CLOEXEC) != 0) return errno_error("pipe2");
-  UniqueFd error_read(error_pipe[0]), error_write(error_pipe[1]);
+  auto created = cgroups->create(spec.cgroup_parent.empty() ? spec.id : spec.cgroup_parent + "/" + spec.id, spec.limits);
+  if (!created) return created.error();
+  host.cgroup = std::move(*created);
+  auto prepared = host.cgroup->prepare_join();
+  if (!prepared) return prepared.error();
+  host.join = std::move(*prepared);
+  return {};
+}
 
-  UniqueFd signal_fd(signalfd(-1, &signals.blocked(), SFD_CLOEXEC));
-  if (!signal_fd) return errno_error("signalfd");
+Status open_pipe(UniqueFd& read_end, UniqueFd& write_end) {
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) != 0) return errno_error("pipe2");
+  read_end.reset(ends[0]);
+  write_end.reset(ends[1]);
+  return {};
+}
 
-  ChildConfig config;
-  config.cgroup_dir_fd = join.clone_into_fd;
-  config.cgroup_join_fds = join.self_join_fds.data();
-  config.cgroup_join_count = join.self_join_fds.size();
-  config.sync_fd = sync_read.get();
-  config.error_fd = error_write.get();
-  // Opened before clone, so that the child can tell whether we died before it could ask for
-  // a death signal (pidfds are close-on-exec).
-  UniqueFd runner_pidfd(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
-  config.runner_pidfd = runner_pidfd.get();
-  config.original_mask = signals.original();
-  config.become_root = has_user_ns;
-  config.unshare_cgroup = spec.namespaces.has(Namespace::kCgroup);
-  config.hostname = spec.namespaces.has(Namespace::kUts) ? spec.hostname.c_str() : nullptr;
-  config.rootfs = has_mount_ns ? &plan : nullptr;
-  config.rootfs_fd = rootfs_fd.get();
-  config.loopback_up = spec.namespaces.has(Namespace::kNet);
-  config.cwd = spec.cwd.c_str();
-  config.preserve_fds = spec.preserve_fds;
-  config.set_ids = spec.uid != 0 || spec.gid != 0;
-  config.clear_groups = !spec.deny_setgroups;
-  config.uid = spec.uid;
-  config.gid = spec.gid;
-  config.limit_capabilities = spec.security == SecurityMode::kDefault;
-  config.keep_capabilities = docker_default_capabilities();
-  if (!devices_guarded) config.keep_capabilities &= ~(uint64_t{1} << CAP_MKNOD);
-  config.last_capability = last_cap;
-  config.no_new_privs = spec.security == SecurityMode::kDefault;
-  config.seccomp = seccomp;
-  config.executable = spec.executable.c_str();
-  config.argv = argv.data();
-  config.envp = envp.data();
+Status open_channels(const ContainerSpec& spec, const SignalBlock& signals, HostSide& host) {
+  if (spec.namespaces.has(Namespace::kUser)) ISOBENCH_TRY(open_pipe(host.sync_read, host.sync_write));
+  ISOBENCH_TRY(open_pipe(host.error_read, host.error_write));
+  host.signal_fd.reset(signalfd(-1, &signals.blocked(), SFD_CLOEXEC));
+  if (!host.signal_fd) return errno_error("signalfd");
+  host.runner_pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
+  return {};
+}
 
-  // 3. clone3 with fork semantics (no CLONE_VM, no new stack). The cgroup namespace comes
-  // later, from the child, once it is inside its cgroup.
+ChildResources child_resources(const Preparation& prepared, const HostSide& host, const SignalBlock& signals) {
+  ChildResources resources;
+  resources.cgroup_dir_fd = host.join.clone_into_fd;
+  resources.cgroup_join_fds = host.join.self_join_fds.data();
+  resources.cgroup_join_count = host.join.self_join_fds.size();
+  resources.sync_fd = host.sync_read.get();
+  resources.error_fd = host.error_write.get();
+  resources.runner_pidfd = host.runner_pidfd.get();
+  resources.original_mask = signals.original();
+  resources.rootfs_plan = &prepared.plan;
+  resources.rootfs_fd = prepared.rootfs_fd.get();
+  resources.devices_guarded = prepared.devices_guarded;
+  resources.seccomp = prepared.seccomp;
+  resources.last_capability = prepared.last_capability;
+  resources.argv = prepared.argv.data();
+  resources.envp = prepared.envp.data();
+  return resources;
+}
+
+/// Phase 3: clone3 with fork semantics (no CLONE_VM, no new stack). The cgroup namespace
+/// comes later, from the child, once it is inside its cgroup.
+Result<Subprocess> clone_container(const ContainerSpec& spec, const CgroupJoin& join, const ChildConfig& config) {
   int raw_pidfd = -1;
   clone_args args{};
   args.flags = (spec.namespaces.clone_flags() & ~uint64_t{CLONE_NEWCGROUP}) | CLONE_PIDFD;
@@ -273,121 +244,181 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   if (pid < 0)
     return errno_error("cannot create the container's namespaces (clone3 " + spec.namespaces.to_string() + ")");
   if (pid == 0) run_child(config);
+  // CLONE_PIDFD's descriptor is close-on-exec, as every pidfd.
+  return Subprocess(static_cast<pid_t>(pid), UniqueFd(raw_pidfd));
+}
 
-  outcome.cloned_ns = monotonic_ns();
-  ChildProcess child(static_cast<pid_t>(pid), UniqueFd(raw_pidfd));
-  sync_read.reset();
-  error_write.reset();
+/// Phase 4: host-side setup the child waits for, then let it go.
+Status release_child(const ContainerSpec& spec, const Subprocess& child, HostSide& host) {
+  host.sync_read.reset();
+  host.error_write.reset();
+  if (!spec.namespaces.has(Namespace::kUser)) return {};
+  ISOBENCH_TRY(write_id_maps(child.pid(), spec));
+  char go = 1;
+  if (write(host.sync_write.get(), &go, 1) != 1) return errno_error("cannot release the container's init");
+  host.sync_write.reset();
+  return {};
+}
 
-  // 4. Host-side setup the child waits for, then let it go.
-  if (has_user_ns) {
-    ISOBENCH_TRY(write_id_maps(child.pid(), spec));
-    char go = 1;
-    if (write(sync_write.get(), &go, 1) != 1) return errno_error("cannot release the container's init");
-    sync_write.reset();
-  }
-  outcome.released_ns = monotonic_ns();
+/// Phase 5: waiting for exec, exit, signals and timers.
+class ContainerWatch {
+ public:
+  ContainerWatch(const ContainerSpec& spec, Subprocess& child, HostSide& host, ContainerOutcome& outcome)
+      : spec_(spec), child_(child), host_(host), outcome_(outcome) {}
 
-  // 5. Wait for exec, exit, signals and timers.
-  std::optional<ChildFailure> failure;
-  UniqueFd timeout_timer, grace_timer;
-  if (spec.timeout_seconds) {
-    auto timer = arm_timer(*spec.timeout_seconds);
-    if (!timer) return timer.error();
-    timeout_timer = std::move(*timer);
-  }
-  bool timed_out = false;
-  bool exited = false;
-  UniqueFd layer_root;
-  while (!exited) {
-    pollfd fds[] = {{child.pidfd(), POLLIN, 0},
-                    {error_read.get(), POLLIN, 0},
-                    {signal_fd.get(), POLLIN, 0},
-                    {timeout_timer.get(), POLLIN, 0},
-                    {grace_timer.get(), POLLIN, 0}};
-    if (poll(fds, std::size(fds), -1) < 0) {
-      if (errno == EINTR) continue;
-      return errno_error("poll");
+  /// Returns once the child exited (not reaped yet), or on an error of our own.
+  Status run() {
+    if (spec_.timeout_seconds) {
+      auto timer = arm_timer(*spec_.timeout_seconds);
+      if (!timer) return timer.error();
+      timeout_timer_ = std::move(*timer);
     }
-    if (fds[1].revents) {
-      ChildFailure record;
-      ssize_t got = read(error_read.get(), &record, sizeof record);
-      if (got == sizeof record)
-        failure = record;
-      else if (got == 0) {
-        outcome.exec_ns = monotonic_ns();  // close-on-exec: the workload runs
-        // The writable layer, held open so that its fill level can be read after the
-        // container's mount namespace is gone.
-        if (has_mount_ns && spec.rootfs_mode == RootfsMode::kOverlay)
-          layer_root.reset(open(("/proc/" + std::to_string(child.pid()) + "/root").c_str(),
-                                O_PATH | O_DIRECTORY | O_CLOEXEC));
+    for (bool exited = false; !exited;) {
+      pollfd fds[] = {{child_.pidfd(), POLLIN, 0},
+                      {host_.error_read.get(), POLLIN, 0},
+                      {host_.signal_fd.get(), POLLIN, 0},
+                      {timeout_timer_.get(), POLLIN, 0},
+                      {grace_timer_.get(), POLLIN, 0}};
+      if (poll(fds, std::size(fds), -1) < 0) {
+        if (errno == EINTR) continue;
+        return errno_error("poll");
       }
-      error_read.reset();
-    }
-    if (fds[2].revents) {
-      signalfd_siginfo info;
-      if (read(signal_fd.get(), &info, sizeof info) == sizeof info) {
-        if (grace_timer) {
-          child.kill(SIGKILL);  // a second signal: stop waiting
-        } else {
-          child.kill(static_cast<int>(info.ssi_signo));
-          // An init without a handler ignores the signal (as in Docker without --init).
-          auto timer = arm_timer(spec.stop_grace_seconds);
-          if (timer) grace_timer = std::move(*timer);
-        }
+      if (fds[1].revents) read_error_pipe();
+      if (fds[2].revents) forward_signal();
+      if (fds[3].revents) time_out();
+      if (fds[4].revents) {
+        grace_timer_.reset();
+        child_.send_signal(SIGKILL);
       }
+      exited = fds[0].revents != 0;
     }
-    if (fds[3].revents) {
-      timed_out = true;
-      timeout_timer.reset();
-      child.kill(SIGKILL);
-      if (cgroup) (void)cgroup->kill_all();
-    }
-    if (fds[4].revents) {
-      grace_timer.reset();
-      child.kill(SIGKILL);
-    }
-    if (fds[0].revents) exited = true;
+    return {};
   }
-  int status = 0;
-  child.reap(status, outcome.usage);
-  outcome.exit_ns = monotonic_ns();
-  if (error_read) {  // the exit may have raced the pipe: drain it
+  /// After the reap: the exit may have raced the pipe.
+  void drain_error_pipe() {
     ChildFailure record;
-    if (read(error_read.get(), &record, sizeof record) == sizeof record) failure = record;
+    if (host_.error_read && read(host_.error_read.get(), &record, sizeof record) == sizeof record) failure_ = record;
   }
 
-  // 6. Figures, then teardown in reverse order of setup.
-  if (cgroup) {
-    auto stats = cgroup->stats();
+  const std::optional<ChildFailure>& failure() const { return failure_; }
+  bool timed_out() const { return timed_out_; }
+  /// The writable layer's root, held open so that its fill level can be read after the
+  /// container's mount namespace is gone; invalid when there is none.
+  UniqueFd& layer_root() { return layer_root_; }
+
+ private:
+  void read_error_pipe() {
+    ChildFailure record;
+    ssize_t got = read(host_.error_read.get(), &record, sizeof record);
+    if (got == sizeof record) {
+      failure_ = record;
+    } else if (got == 0) {
+      outcome_.exec_ns = monotonic_ns();  // close-on-exec: the workload runs
+      if (spec_.namespaces.has(Namespace::kMount) && spec_.rootfs_mode == RootfsMode::kOverlay)
+        layer_root_.reset(
+            open(("/proc/" + std::to_string(child_.pid()) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    }
+    host_.error_read.reset();
+  }
+  void forward_signal() {
+    signalfd_siginfo info;
+    if (read(host_.signal_fd.get(), &info, sizeof info) != sizeof info) return;
+    if (grace_timer_) {
+      child_.send_signal(SIGKILL);  // a second signal: stop waiting
+      return;
+    }
+    child_.send_signal(static_cast<int>(info.ssi_signo));
+    // An init without a handler ignores the signal (as in Docker without --init).
+    auto timer = arm_timer(spec_.stop_grace_seconds);
+    if (timer) grace_timer_ = std::move(*timer);
+  }
+  void time_out() {
+    timed_out_ = true;
+    timeout_timer_.reset();
+    child_.send_signal(SIGKILL);
+    if (host_.cgroup) (void)host_.cgroup->kill_all();
+  }
+
+  const ContainerSpec& spec_;
+  Subprocess& child_;
+  HostSide& host_;
+  ContainerOutcome& outcome_;
+  std::optional<ChildFailure> failure_;
+  UniqueFd timeout_timer_, grace_timer_, layer_root_;
+  bool timed_out_ = false;
+};
+
+/// Phase 6: figures, then teardown in reverse order of setup.
+Status collect_and_clean(const ContainerSpec& spec, HostSide& host, UniqueFd& layer_root, ContainerOutcome& outcome) {
+  if (host.cgroup) {
+    auto stats = host.cgroup->stats();
     if (stats) outcome.cgroup = *stats;
-    outcome.cgroup_path = cgroup->paths().empty() ? "" : cgroup->paths().front();
-    ISOBENCH_TRY(cgroup->destroy());
+    outcome.cgroup_path = host.cgroup->paths().empty() ? "" : host.cgroup->paths().front();
+    ISOBENCH_TRY(host.cgroup->destroy());
   }
   outcome.cleaned_ns = monotonic_ns();
   if (file_system_full(layer_root.get()))
     outcome.warnings.push_back("the container's writable layer filled up: it holds " + size_text(spec.layer_bytes) +
                                " and one file per 4 KiB (--layer-size); writes past that failed with ENOSPC");
   layer_root.reset();
+  return {};
+}
 
-  if (failure) {
-    describe_setup_failure(*failure, plan, spec, outcome);
-    return outcome;
-  }
+/// How the workload ended, once it ran (setup failures are told apart before).
+void describe_ending(const ExitStatus& status, bool timed_out, ContainerOutcome& outcome) {
   if (timed_out) {
     outcome.ending = ContainerOutcome::Ending::kTimedOut;
     outcome.exit_code = 124;
     outcome.signal = SIGKILL;
-  } else if (WIFSIGNALED(status)) {
-    outcome.signal = WTERMSIG(status);
+  } else if (!status.exited()) {
+    outcome.signal = status.signal;
     outcome.exit_code = 128 + outcome.signal;
     bool oom = outcome.signal == SIGKILL && outcome.cgroup && outcome.cgroup->oom_kills > 0;
     outcome.ending = oom ? ContainerOutcome::Ending::kOomKilled : ContainerOutcome::Ending::kSignaled;
   } else {
-    outcome.exit_code = WEXITSTATUS(status);
+    outcome.exit_code = status.code;
     // A child of init may have been OOM-killed while init itself exited normally.
     outcome.ending = ContainerOutcome::Ending::kExited;
   }
+}
+
+}  // namespace
+
+Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
+  ContainerOutcome outcome;
+  outcome.launch_ns = monotonic_ns();
+  auto prepared = prepare(spec, cgroups_);
+  if (!prepared) return prepared.error();
+  outcome.prepared_ns = monotonic_ns();
+
+  // Signals are held from before the first host object exists: a SIGTERM must not kill us
+  // between creating a cgroup and owning it.
+  SignalBlock signals;
+  HostSide host;
+  ISOBENCH_TRY(create_cgroup(spec, cgroups_, host));
+  outcome.cgroup_ns = monotonic_ns();
+  ISOBENCH_TRY(open_channels(spec, signals, host));
+
+  const ChildConfig config = child_config_for(spec, child_resources(*prepared, host, signals));
+  auto cloned = clone_container(spec, host.join, config);
+  if (!cloned) return cloned.error();
+  outcome.cloned_ns = monotonic_ns();
+  Subprocess& child = *cloned;  // killed and reaped by its destructor on an early return
+  ISOBENCH_TRY(release_child(spec, child, host));
+  outcome.released_ns = monotonic_ns();
+
+  ContainerWatch watch(spec, child, host, outcome);
+  ISOBENCH_TRY(watch.run());
+  const ExitStatus status = child.wait(&outcome.usage);
+  outcome.exit_ns = monotonic_ns();
+  watch.drain_error_pipe();
+
+  ISOBENCH_TRY(collect_and_clean(spec, host, watch.layer_root(), outcome));
+  if (watch.failure()) {
+    describe_setup_failure(*watch.failure(), prepared->plan, spec, outcome);
+    return outcome;
+  }
+  describe_ending(status, watch.timed_out(), outcome);
   return outcome;
 }
 

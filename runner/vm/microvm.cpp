@@ -2,11 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,8 +11,8 @@
 #include <deque>
 #include <sstream>
 
+#include "common/subprocess.h"
 #include "common/system.h"
-#include "common/time_units.h"
 #include "common/unique_fd.h"
 #include "runner/signal_block.h"
 
@@ -97,13 +93,109 @@ Result<std::vector<std::string>> qemu_command_line(const VmSpec& spec) {
   return argv;
 }
 
-Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
-  auto argv_strings = qemu_command_line(spec);
-  if (!argv_strings) return argv_strings.error();
-  std::vector<char*> argv;
-  for (std::string& word : *argv_strings) argv.push_back(word.data());
-  argv.push_back(nullptr);
+namespace {
 
+/// What the console has said so far: markers turned into the outcome's times and figures,
+/// the workload's output forwarded, and the last lines before it kept for error messages.
+class ConsoleReader {
+ public:
+  ConsoleReader(const VmSpec& spec, bool forward_output, const Subprocess& qemu, VmOutcome& outcome)
+      : spec_(spec), forward_output_(forward_output), qemu_(qemu), outcome_(outcome) {}
+
+  /// Takes what one read gave; complete lines are handled at once.
+  void feed(const char* bytes, size_t size) {
+    pending_.append(bytes, size);
+    size_t newline;
+    while ((newline = pending_.find('\n')) != std::string::npos) {
+      std::string line = pending_.substr(0, newline);
+      pending_.erase(0, newline + 1);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      handle(line);
+    }
+  }
+  /// The workload's exit marker was seen.
+  bool done() const { return done_; }
+  std::vector<std::string> tail() const { return {tail_.begin(), tail_.end()}; }
+
+ private:
+  void handle(const std::string& line) {
+    std::string marker = console_marker(line);
+    if (marker.rfind("init ", 0) == 0) {
+      outcome_.init_ns = monotonic_ns();
+      std::istringstream fields(marker.substr(5));
+      long long guest_ns = 0;
+      fields >> guest_ns >> outcome_.guest_uptime_at_init;
+    } else if (marker == "start") {
+      outcome_.start_ns = monotonic_ns();
+      in_workload_ = true;
+      if (spec_.start_fd >= 0) {
+        uint64_t at = static_cast<uint64_t>(outcome_.start_ns);
+        (void)!write(spec_.start_fd, &at, sizeof at);
+      }
+    } else if (marker.rfind("exit ", 0) == 0) {
+      outcome_.end_ns = monotonic_ns();
+      std::istringstream fields(marker.substr(5));
+      fields >> outcome_.exit_code >> outcome_.guest_used_kib;
+      read_memory(qemu_.pid(), spec_.memory_mib, outcome_);  // now, while QEMU still holds the guest's memory
+      in_workload_ = false;
+      done_ = true;
+    } else if (marker.rfind("error ", 0) == 0) {
+      outcome_.message = "the guest init failed: " + marker.substr(6);
+    } else if (in_workload_) {
+      if (forward_output_ && !line.empty()) std::printf("%s\n", line.c_str());
+    } else if (!line.empty()) {
+      tail_.push_back(line);
+      if (tail_.size() > 20) tail_.pop_front();
+    }
+  }
+
+  const VmSpec& spec_;
+  const bool forward_output_;
+  const Subprocess& qemu_;
+  VmOutcome& outcome_;
+  std::string pending_;
+  std::deque<std::string> tail_;
+  bool in_workload_ = false;
+  bool done_ = false;
+};
+
+/// Reads the console until the exit marker, the deadline, a signal or QEMU's end.
+void follow_console(int console, int signals, const VmSpec& spec, ConsoleReader& reader, VmOutcome& outcome) {
+  const int64_t deadline = outcome.launch_ns + static_cast<int64_t>(spec.timeout_seconds * 1e9);
+  while (!reader.done()) {
+    int64_t left_ms = (deadline - monotonic_ns()) / 1000000;
+    if (left_ms <= 0) {
+      outcome.ending = VmOutcome::Ending::kTimedOut;
+      return;
+    }
+    pollfd fds[] = {{console, POLLIN, 0}, {signals, POLLIN, 0}};
+    if (poll(fds, 2, static_cast<int>(left_ms)) < 0) continue;
+    if (fds[1].revents) {
+      outcome.ending = VmOutcome::Ending::kInterrupted;
+      return;
+    }
+    if (!fds[0].revents) continue;
+    char buffer[4096];
+    ssize_t n = read(console, buffer, sizeof buffer);
+    if (n <= 0) return;  // QEMU closed the console: it is gone
+    reader.feed(buffer, static_cast<size_t>(n));
+  }
+}
+
+/// QEMU ends here whatever happened: the guest reboots right after its exit marker, so a VM
+/// that finished gets 5 s to go by itself; any other is killed at once.
+ExitStatus end_qemu(Subprocess& qemu, bool finished, VmOutcome& outcome) {
+  if (!finished || !qemu.exits_within(5000)) qemu.send_signal(SIGKILL);
+  ExitStatus status = qemu.wait(&outcome.qemu_usage);
+  outcome.qemu_exit_ns = monotonic_ns();
+  return status;
+}
+
+}  // namespace
+
+Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
+  auto argv = qemu_command_line(spec);
+  if (!argv) return argv.error();
   int console[2];
   if (pipe2(console, O_CLOEXEC) != 0) return errno_error("pipe2");
   UniqueFd console_read(console[0]), console_write(console[1]);
@@ -113,95 +205,25 @@ Result<VmOutcome> run_microvm(const VmSpec& spec, bool forward_output) {
   VmOutcome outcome;
   outcome.accel = accelerator_name(spec.accel);
   outcome.launch_ns = monotonic_ns();
-  pid_t qemu = fork();
-  if (qemu < 0) return errno_error("fork");
-  if (qemu == 0) {
-    sigprocmask(SIG_SETMASK, &held.original(), nullptr);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // no VM outlives isobench
-    int null = open("/dev/null", O_RDWR);
-    dup2(null, 0);
-    dup2(console_write.get(), 1);
-    dup2(console_write.get(), 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  SpawnOptions options;
+  options.stdin_fd = SpawnOptions::kNull;
+  options.stdout_fd = options.stderr_fd = console_write.get();
+  options.die_with_parent = true;  // no VM outlives isobench
+  options.signal_mask = &held.original();
+  auto qemu = spawn(*argv, options);
+  if (!qemu) return qemu.error();
   console_write.reset();
-  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, qemu, 0)));
 
-  std::deque<std::string> tail;
-  std::string pending;
-  bool in_workload = false, done = false;
-  const int64_t deadline = outcome.launch_ns + s_to_ns(spec.timeout_seconds);
-  while (!done) {
-    int64_t left_ms = ns_to_whole_ms(deadline - monotonic_ns());
-    if (left_ms <= 0) {
-      outcome.ending = VmOutcome::Ending::kTimedOut;
-      break;
-    }
-    pollfd fds[] = {{console_read.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
-    if (poll(fds, 2, static_cast<int>(left_ms)) < 0) continue;
-    if (fds[1].revents) {
-      outcome.ending = VmOutcome::Ending::kInterrupted;
-      break;
-    }
-    if (!fds[0].revents) continue;
-    char buffer[4096];
-    ssize_t n = read(console_read.get(), buffer, sizeof buffer);
-    if (n <= 0) break;  // QEMU closed the console: it is gone
-    pending.append(buffer, static_cast<size_t>(n));
-    size_t newline;
-    while ((newline = pending.find('\n')) != std::string::npos) {
-      std::string line = pending.substr(0, newline);
-      pending.erase(0, newline + 1);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      std::string marker = console_marker(line);
-      if (marker.rfind("init ", 0) == 0) {
-        outcome.init_ns = monotonic_ns();
-        std::istringstream fields(marker.substr(5));
-        long long guest_ns = 0;
-        fields >> guest_ns >> outcome.guest_uptime_at_init;
-      } else if (marker == "start") {
-        outcome.start_ns = monotonic_ns();
-        in_workload = true;
-        if (spec.start_fd >= 0) {
-          uint64_t at = static_cast<uint64_t>(outcome.start_ns);
-          (void)!write(spec.start_fd, &at, sizeof at);
-        }
-      } else if (marker.rfind("exit ", 0) == 0) {
-        outcome.end_ns = monotonic_ns();
-        std::istringstream fields(marker.substr(5));
-        fields >> outcome.exit_code >> outcome.guest_used_kib;
-        read_memory(qemu, spec.memory_mib, outcome);  // now, while QEMU still holds the guest's memory
-        in_workload = false;
-        done = true;
-      } else if (marker.rfind("error ", 0) == 0) {
-        outcome.message = "the guest init failed: " + marker.substr(6);
-      } else if (in_workload) {
-        if (forward_output && !line.empty()) std::printf("%s\n", line.c_str());
-      } else if (!line.empty()) {
-        tail.push_back(line);
-        if (tail.size() > 20) tail.pop_front();
-      }
-    }
-  }
+  ConsoleReader reader(spec, forward_output, *qemu, outcome);
+  follow_console(console_read.get(), signals.get(), spec, reader, outcome);
   std::fflush(stdout);
-  // The guest reboots right after its exit marker; whatever happened, QEMU ends here.
-  if (outcome.ending != VmOutcome::Ending::kExited || !done) {
-    kill(qemu, SIGKILL);
-  } else {
-    pollfd exit_wait{pidfd.get(), POLLIN, 0};
-    if (poll(&exit_wait, 1, 5000) <= 0) kill(qemu, SIGKILL);
-  }
-  int status = 0;
-  while (wait4(qemu, &status, 0, &outcome.qemu_usage) < 0 && errno == EINTR) {
-  }
-  outcome.qemu_exit_ns = monotonic_ns();
-  outcome.console_tail.assign(tail.begin(), tail.end());
-  if (outcome.ending == VmOutcome::Ending::kExited && !done) {
+  const ExitStatus status = end_qemu(*qemu, outcome.ending == VmOutcome::Ending::kExited && reader.done(), outcome);
+  outcome.console_tail = reader.tail();
+  if (outcome.ending == VmOutcome::Ending::kExited && !reader.done()) {
     outcome.ending = VmOutcome::Ending::kNoWorkload;
     if (outcome.message.empty())
-      outcome.message = WIFEXITED(status) && WEXITSTATUS(status) != 0
-                            ? "QEMU failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")"
+      outcome.message = status.exited() && status.code != 0
+                            ? "QEMU failed (exit status " + std::to_string(status.code) + ")"
                             : "the guest stopped without running the workload";
   }
   if (outcome.ending == VmOutcome::Ending::kTimedOut)
