@@ -6,7 +6,8 @@
 //   cpu       the cpu workload's own timing of its work (bare and in a container)
 //   syscall   100k getppid: the worst case, since the syscall probes run on every call
 // Targets (DESIGN.md): at most +5% on startup and +2% on the cpu workload.
-// Usage: probe_overhead [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [--json FILE]   (root)
+// Usage: probe_overhead [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [--json FILE]   (root;
+// --help explains)
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 
 #include "bench/harness/harness.h"
 #include "bench/statistics.h"
+#include "bench/tool_arguments.h"
 #include "common/file_io.h"
 #include "common/system.h"
 #include "probes/probe_session.h"
@@ -35,9 +37,10 @@ using namespace isobench;
 struct Settings {
   int blocks = 10;
   int runs = 5;  ///< measured rounds per block and mode
-  std::string isobench;
+  std::string isobench;  ///< default: the isobench next to this executable
   std::string json_path;
   probes::ProbeSet probes = probes::ProbeSet::all();
+  bool help = false;
 };
 
 struct Comparison {
@@ -60,55 +63,62 @@ std::vector<double> samples(const std::vector<bench::RunRecord>& records, const 
   return values;
 }
 
+std::string usage(const std::string& program) {
+  return "usage: " + program +
+         " [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [--json FILE]   (root)\n"
+         "The probes' observer effect: bare and isobench on noop, cpu and syscall, measured in blocks\n"
+         "with every probe attached and in blocks without, alternating in a shuffled order.\n"
+         "  --blocks N       blocks per mode (default 10)\n"
+         "  --runs N         measured rounds per block and mode (default 5)\n"
+         "  --probes LIST    lifecycle,cpu,syscalls,memory,kvm or all (default all)\n"
+         "  --isobench PATH  the isobench executable (default: the one next to " +
+         program +
+         ")\n"
+         "  --json FILE      also write the comparisons as JSON (isobench-probe-overhead/1)\n";
+}
+
+/// A malformed command line is an error; main answers it with the usage and exit status 2.
 Result<Settings> parse_arguments(int argc, char** argv) {
   Settings settings;
-  auto isobench = runner::sibling_executable("isobench");
-  if (isobench) settings.isobench = *isobench;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> Result<std::string> {
-      if (i + 1 >= argc) return plain_error(arg + " needs a value");
-      return std::string(argv[++i]);
-    };
-    auto number = [&](int& into) -> Status {
-      auto text = value();
-      if (!text) return text.error();
-      into = std::atoi(text->c_str());
-      if (into < 1) return plain_error(arg + " must be a positive number");
-      return {};
-    };
-    if (arg == "--blocks") {
-      ISOBENCH_TRY(number(settings.blocks));
-    } else if (arg == "--runs") {
-      ISOBENCH_TRY(number(settings.runs));
+  bench::ToolArguments arguments(argc, argv);
+  while (arguments.next()) {
+    std::string arg = arguments.arg();
+    if (arg == "-h" || arg == "--help") {
+      settings.help = true;
+    } else if (arg == "--blocks" || arg == "--runs") {
+      auto number = arguments.number(1);
+      if (!number) return number.error();
+      (arg == "--blocks" ? settings.blocks : settings.runs) = *number;
     } else if (arg == "--probes") {
-      auto text = value();
+      auto text = arguments.value();
       if (!text) return text.error();
       auto set = probes::ProbeSet::parse(*text);
       if (!set) return set.error();
       settings.probes = *set;
     } else if (arg == "--isobench" || arg == "--json") {
-      auto text = value();
+      auto text = arguments.value();
       if (!text) return text.error();
       (arg == "--isobench" ? settings.isobench : settings.json_path) = *text;
     } else {
-      return plain_error("unknown argument " + arg +
-                         " (usage: probe_overhead [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [--json FILE])");
+      return plain_error("unknown argument '" + arg + "'");
     }
   }
-  if (settings.isobench.empty())
-    return plain_error("no isobench executable next to probe_overhead: pass --isobench PATH");
   return settings;
 }
 
-Result<int> measure(const Settings& settings) {
-  if (geteuid() != 0) return plain_error("the probes need root: run probe_overhead as root");
-  auto rootfs = runner::builtin_image_rootfs();
-  if (!rootfs) return rootfs.error();
-  char scratch[] = "/tmp/isobench-overhead-XXXXXX";
-  if (!mkdtemp(scratch)) return errno_error("mkdtemp");
-  bench::TargetContext context{settings.isobench, *rootfs, scratch};
+/// The isobench executable to measure: --isobench, else the one next to this executable.
+Result<std::string> find_isobench(const Settings& settings) {
+  if (settings.isobench.empty()) {
+    auto sibling = runner::sibling_executable("isobench");
+    if (!sibling) return plain_error(sibling.error().text() + "; pass --isobench PATH");
+    return *sibling;
+  }
+  if (access(settings.isobench.c_str(), X_OK) != 0) return errno_error("--isobench " + settings.isobench);
+  return settings.isobench;
+}
 
+/// The cells of every block: bare and isobench on noop, cpu and syscall.
+Result<bench::HarnessOptions> harness_options(const Settings& settings) {
   bench::HarnessOptions options;
   options.targets = {"bare", "isobench"};
   for (const char* name : {"noop", "cpu", "syscall"}) {
@@ -119,10 +129,21 @@ Result<int> measure(const Settings& settings) {
   options.runs = settings.runs;
   options.warmup = 1;
   options.memory_runs = 0;
+  return options;
+}
 
+/// Every block's records, by mode, and what the probe session said about itself.
+struct Measurements {
   std::vector<bench::RunRecord> off, on;
-  std::string active;
+  std::string active;  ///< the probes that were attached
   std::vector<std::string> notes;
+};
+
+/// The blocks, probes off and on in a shuffled order within each; probes are loaded and
+/// unloaded between runs of the harness, outside every timed region.
+Result<Measurements> run_blocks(const Settings& settings, bench::HarnessOptions options,
+                                const bench::TargetContext& context) {
+  Measurements measured;
   std::mt19937_64 shuffle(7);
   for (int block = 0; block < settings.blocks; ++block) {
     std::vector<bool> modes = {false, true};
@@ -131,24 +152,25 @@ Result<int> measure(const Settings& settings) {
       std::unique_ptr<probes::ProbeSession> session;
       if (probed) {
         session = probes::start_probe_session(settings.probes);
-        active = session->active().to_string();
-        notes = session->notes();
+        measured.active = session->active().to_string();
+        measured.notes = session->notes();
       }
       options.probes = session.get();
       options.seed = static_cast<uint64_t>(block) * 2 + (probed ? 1 : 0);
       auto results = bench::run_benchmark(options, context);
-      if (!results) {
-        std::filesystem::remove_all(scratch);
-        return results.error();
-      }
-      auto& into = probed ? on : off;
+      if (!results) return results.error();
+      auto& into = probed ? measured.on : measured.off;
       into.insert(into.end(), results->records.begin(), results->records.end());
       std::fprintf(stderr, "\rblock %d/%d", block + 1, settings.blocks);
     }
   }
   std::fprintf(stderr, "\n");
-  std::filesystem::remove_all(scratch);
+  return measured;
+}
 
+/// One table row per comparison on stdout, the same as JSON rows; false when a ratio is
+/// outside its DESIGN.md target.
+bool report_comparisons(const Settings& settings, const Measurements& measured, nlohmann::ordered_json& rows) {
   std::vector<Comparison> comparisons = {
       {"isobench noop: startup (handshake)", "isobench", "noop", "startup_ms", 1.05},
       {"isobench noop: launch to exit", "isobench", "noop", "wall_ms", NAN},
@@ -156,14 +178,13 @@ Result<int> measure(const Settings& settings) {
       {"isobench cpu: workload's own time", "isobench", "cpu", "workload_ms", 1.02},
       {"bare syscall (100k getppid): own time", "bare", "syscall", "workload_ms", NAN},
   };
-  std::printf("Observer effect of the probes (on: %s), %d blocks x %d runs per mode, interleaved\n", active.c_str(),
-              settings.blocks, settings.runs);
+  std::printf("Observer effect of the probes (on: %s), %d blocks x %d runs per mode, interleaved\n",
+              measured.active.c_str(), settings.blocks, settings.runs);
   std::printf("%-40s %11s %11s %8s %17s %8s\n", "metric (median, ms)", "probes off", "probes on", "on/off", "95% CI",
               "target");
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   bool within = true;
   for (const Comparison& comparison : comparisons) {
-    std::vector<double> without = samples(off, comparison), with = samples(on, comparison);
+    std::vector<double> without = samples(measured.off, comparison), with = samples(measured.on, comparison);
     double ratio = bench::ratio(bench::median(with), bench::median(without));
     bench::Interval ci = bench::ratio_of_medians_ci(with, without);
     std::string target =
@@ -183,10 +204,30 @@ Result<int> measure(const Settings& settings) {
                     {"limit", std::isfinite(comparison.limit) ? nlohmann::ordered_json(comparison.limit)
                                                               : nlohmann::ordered_json()}});
   }
-  for (const std::string& note : notes) std::printf("note: %s\n", note.c_str());
+  return within;
+}
+
+Result<int> measure(const Settings& settings) {
+  if (geteuid() != 0) return plain_error("the probes need root: run probe_overhead as root");
+  auto isobench = find_isobench(settings);
+  if (!isobench) return isobench.error();
+  auto rootfs = runner::builtin_image_rootfs();
+  if (!rootfs) return rootfs.error();
+  auto options = harness_options(settings);
+  if (!options) return options.error();
+  char scratch[] = "/tmp/isobench-overhead-XXXXXX";
+  if (!mkdtemp(scratch)) return errno_error("mkdtemp");
+  auto measured = run_blocks(settings, *options, bench::TargetContext{*isobench, *rootfs, scratch});
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch, ignored);
+  if (!measured) return measured.error();
+
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  bool within = report_comparisons(settings, *measured, rows);
+  for (const std::string& note : measured->notes) std::printf("note: %s\n", note.c_str());
   if (!settings.json_path.empty()) {
     nlohmann::ordered_json doc = {{"schema", "isobench-probe-overhead/1"},
-                                  {"probes_active", active},
+                                  {"probes_active", measured->active},
                                   {"blocks", settings.blocks},
                                   {"runs_per_block", settings.runs},
                                   {"comparisons", rows}};
@@ -199,10 +240,13 @@ Result<int> measure(const Settings& settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string program = bench::program_name(argc, argv, "probe_overhead");
   auto settings = parse_arguments(argc, argv);
-  auto code = settings ? measure(*settings) : Result<int>(settings.error());
+  Status parsed = settings ? Status{} : settings.error();
+  if (auto code = bench::usage_exit(program, usage(program), parsed, settings && settings->help)) return *code;
+  auto code = measure(*settings);
   if (!code) {
-    std::fprintf(stderr, "probe_overhead: %s\n", code.error().text().c_str());
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), code.error().text().c_str());
     return 2;
   }
   return *code;

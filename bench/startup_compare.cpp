@@ -6,7 +6,7 @@
 //   bwrap       `bwrap --unshare-all` on the same image, when installed
 //   runc        `runc run` on an OCI bundle of the same image, when installed
 // Runs are interleaved round-robin in a shuffled order so drift hits every target alike.
-// Usage: startup_compare [--runs N] [--warmup N] [--isobench PATH] [--json FILE]
+// Usage: startup_compare [--runs N] [--warmup N] [--isobench PATH] [--json FILE] (--help explains)
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -31,12 +31,15 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/statistics.h"
+#include "bench/tool_arguments.h"
 #include "common/file_io.h"
 #include "common/system.h"
 #include "common/time_units.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/container_request.h"
 #include "runner/container.h"
+#include "runner/image.h"
+#include "runner/vm/vm_assets.h"
 
 extern char** environ;
 
@@ -46,8 +49,11 @@ namespace fs = std::filesystem;
 using isobench::bench::median;
 using isobench::bench::quantile;
 
+using isobench::errno_error;
 using isobench::monotonic_ns;
 using isobench::ms_between;
+using isobench::plain_error;
+using isobench::Result;
 
 struct RunResult {
   double ms = 0;
@@ -103,11 +109,13 @@ RunResult raw_clone_exec(const std::string& noop) {
 
 /// An OCI bundle for runc: `runc spec`'s default config, pointed at the image, running noop.
 bool write_runc_bundle(const std::string& runc, const fs::path& bundle, const std::string& rootfs) {
-  fs::create_directories(bundle);
+  std::error_code error;
+  fs::create_directories(bundle, error);
   std::string command = runc + " spec --bundle " + bundle.string();
-  if (std::system(command.c_str()) != 0) return false;
+  if (error || std::system(command.c_str()) != 0) return false;
   std::ifstream in(bundle / "config.json");
-  nlohmann::json config = nlohmann::json::parse(in);
+  nlohmann::json config = nlohmann::json::parse(in, nullptr, false);
+  if (!config.is_object()) return false;
   config["root"] = {{"path", rootfs}, {"readonly", true}};
   config["process"]["args"] = {"/bin/noop"};
   config["process"]["terminal"] = false;
@@ -125,11 +133,8 @@ class InProcessLauncher {
     auto spec = isobench::runner::build_spec(options, {geteuid(), getegid()}, rootfs);
     if (!spec || !isobench::runner::resolve_executable(*spec)) return nullptr;
     launcher->spec_ = std::move(*spec);
-    if (auto mountinfo = isobench::read_file("/proc/self/mountinfo")) {
-      auto manager = isobench::runner::make_cgroup_manager(isobench::runner::parse_cgroup_layout(*mountinfo),
-                                                           launcher->cgroup_fs_);
-      if (manager) launcher->cgroups_ = std::move(*manager);
-    }
+    if (auto manager = isobench::runner::host_cgroup_manager(launcher->cgroup_fs_))
+      launcher->cgroups_ = std::move(*manager);
     return launcher;
   }
   RunResult run() {
@@ -158,55 +163,102 @@ struct Target {
   int failures = 0;
 };
 
-}  // namespace
+struct Settings {
+  int runs = 200;
+  int warmup = 10;
+  std::string isobench;  ///< default: the isobench next to this executable
+  std::string json_path;
+  bool help = false;
+};
 
-int main(int argc, char** argv) {
-  int runs = 200, warmup = 10;
-  std::string isobench = "./isobench", json_path;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (arg == "--runs")
-      runs = std::atoi(next().c_str());
-    else if (arg == "--warmup")
-      warmup = std::atoi(next().c_str());
-    else if (arg == "--isobench")
-      isobench = next();
-    else if (arg == "--json")
-      json_path = next();
-    else {
-      std::fprintf(stderr, "usage: startup_compare [--runs N] [--warmup N] [--isobench PATH] [--json FILE]\n");
-      return 2;
+/// The executables and the image one comparison runs on.
+struct Subjects {
+  std::string isobench;
+  std::string rootfs;
+  std::string noop;
+};
+
+std::string usage(const std::string& program) {
+  return "usage: " + program +
+         " [--runs N] [--warmup N] [--isobench PATH] [--json FILE]\n"
+         "Container start to exit of the noop workload: the raw clone+exec floor, `isobench run`, the\n"
+         "in-process launcher, bwrap and runc when installed, interleaved in a shuffled order.\n"
+         "  --runs N         measured rounds (default 200)\n"
+         "  --warmup N       unmeasured rounds first (default 10)\n"
+         "  --isobench PATH  the isobench executable (default: the one next to " +
+         program +
+         ")\n"
+         "  --json FILE      also write the samples and medians as JSON (isobench-startup-compare/1)\n";
+}
+
+/// A malformed command line is an error; main answers it with the usage and exit status 2.
+Result<Settings> parse_arguments(int argc, char** argv) {
+  Settings settings;
+  isobench::bench::ToolArguments arguments(argc, argv);
+  while (arguments.next()) {
+    std::string arg = arguments.arg();
+    if (arg == "-h" || arg == "--help") {
+      settings.help = true;
+    } else if (arg == "--runs" || arg == "--warmup") {
+      auto number = arguments.number(arg == "--runs" ? 1 : 0);
+      if (!number) return number.error();
+      (arg == "--runs" ? settings.runs : settings.warmup) = *number;
+    } else if (arg == "--isobench" || arg == "--json") {
+      auto text = arguments.value();
+      if (!text) return text.error();
+      (arg == "--isobench" ? settings.isobench : settings.json_path) = *text;
+    } else {
+      return plain_error("unknown argument '" + arg + "'");
     }
   }
-  if (runs < 1) {
-    std::fprintf(stderr, "startup_compare: --runs must be at least 1\n");
-    return 2;
-  }
-  isobench = fs::canonical(isobench).string();
-  const std::string rootfs = fs::canonical(fs::path(isobench).parent_path() / "image/rootfs").string();
-  const std::string noop = rootfs + "/bin/noop";
+  return settings;
+}
 
+/// isobench and its image: the built-in image next to the isobench given (a build tree), else
+/// where this executable finds it (an installed prefix, or the build tree it was built in).
+Result<Subjects> find_subjects(const Settings& settings) {
+  std::string isobench = settings.isobench;
+  if (isobench.empty()) {
+    auto sibling = isobench::runner::sibling_executable("isobench");
+    if (!sibling) return plain_error(sibling.error().text() + "; pass --isobench PATH");
+    isobench = *sibling;
+  }
+  std::error_code error;
+  fs::path resolved = fs::canonical(isobench, error);
+  if (error || access(resolved.c_str(), X_OK) != 0) return plain_error("no isobench executable at " + isobench);
+  Subjects subjects{resolved.string(), "", ""};
+  fs::path beside = resolved.parent_path() / "image/rootfs";
+  auto rootfs = fs::is_directory(beside, error) ? isobench::runner::canonical_rootfs(beside.string())
+                                                : isobench::runner::builtin_image_rootfs();
+  if (!rootfs) return rootfs.error();
+  subjects.rootfs = *rootfs;
+  subjects.noop = subjects.rootfs + "/bin/noop";
+  if (access(subjects.noop.c_str(), X_OK) != 0) return errno_error("the built-in image lacks " + subjects.noop);
+  return subjects;
+}
+
+/// Every target that can run here; what cannot is named in `skipped`, with the reason.
+std::vector<Target> make_targets(const Subjects& subjects, const fs::path& scratch, InProcessLauncher* launcher,
+                                 std::vector<std::string>& skipped) {
   std::vector<Target> targets;
-  targets.emplace_back("raw floor (clone+exec)", [&](int) { return raw_clone_exec(noop); });
-  targets.emplace_back("isobench run", [&](int) { return spawn_and_wait({isobench, "run", "--", "/bin/noop"}); });
-  std::vector<std::string> skipped;
-  std::unique_ptr<InProcessLauncher> launcher = InProcessLauncher::make(rootfs);
+  targets.emplace_back("raw floor (clone+exec)", [noop = subjects.noop](int) { return raw_clone_exec(noop); });
+  targets.emplace_back("isobench run", [isobench = subjects.isobench](int) {
+    return spawn_and_wait({isobench, "run", "--", "/bin/noop"});
+  });
   if (launcher)
-    targets.emplace_back("launcher (in-process)", [&](int) { return launcher->run(); });
+    targets.emplace_back("launcher (in-process)", [launcher](int) { return launcher->run(); });
   else
     skipped.push_back("in-process launcher: could not build the container spec");
   if (std::string bwrap = isobench::find_program("bwrap"); !bwrap.empty()) {
-    targets.emplace_back("bwrap --unshare-all", [=](int) {
+    targets.emplace_back("bwrap --unshare-all", [=, rootfs = subjects.rootfs](int) {
       return spawn_and_wait(
           {bwrap, "--unshare-all", "--ro-bind", rootfs, "/", "--proc", "/proc", "--dev", "/dev", "--", "/bin/noop"});
     });
   } else {
     skipped.push_back("bwrap: not installed (apt-get install bubblewrap)");
   }
-  fs::path scratch = fs::temp_directory_path() / ("isobench-startup-" + std::to_string(getpid()));
   if (std::string runc = isobench::find_program("runc");
-      !runc.empty() && write_runc_bundle(runc, scratch / "bundle", rootfs)) {
+      !runc.empty() && write_runc_bundle(runc, scratch / "bundle", subjects.rootfs)) {
     std::string state = (scratch / "state").string();
     std::string bundle = (scratch / "bundle").string();
     targets.emplace_back("runc run", [=](int run) {
@@ -216,7 +268,11 @@ int main(int argc, char** argv) {
   } else {
     skipped.push_back("runc: not installed or `runc spec` failed");
   }
+  return targets;
+}
 
+/// Warmup rounds, then measured rounds, each target once a round in a shuffled order.
+void run_rounds(std::vector<Target>& targets, int runs, int warmup) {
   // The in-process launcher passes our stdout to the workload: point it at /dev/null.
   std::fflush(stdout);
   int saved_stdout = dup(1);
@@ -244,26 +300,34 @@ int main(int argc, char** argv) {
   if (isatty(2)) std::fprintf(stderr, "\n");
   dup2(saved_stdout, 1);
   close(saved_stdout);
-  // isobench's own memory, apart from the timed runs (it reports its VmHWM itself: wait4's
-  // ru_maxrss would also count this benchmark's pages, inherited across the spawn).
+}
+
+/// isobench's own memory, apart from the timed runs (it reports its VmHWM itself: wait4's
+/// ru_maxrss would also count this benchmark's pages, inherited across the spawn).
+std::vector<double> own_peak_rss_kib(const std::string& isobench, const fs::path& scratch) {
   std::vector<double> own_rss_kib;
-  fs::create_directories(scratch);
+  std::error_code ignored;
+  fs::create_directories(scratch, ignored);
   std::string stats_path = (scratch / "stats.json").string();
   for (int i = 0; i < 20; ++i) {
     if (!spawn_and_wait({isobench, "run", "--stats-json", stats_path, "--", "/bin/noop"}).ok) continue;
     std::ifstream in(stats_path);
     auto stats = nlohmann::json::parse(in, nullptr, false);
-    if (!stats.is_discarded() && stats.contains("runner_peak_rss_bytes"))
+    if (!stats.is_discarded() && stats.contains("runner_peak_rss_bytes") && stats["runner_peak_rss_bytes"].is_number())
       own_rss_kib.push_back(stats["runner_peak_rss_bytes"].get<double>() / 1024);
   }
-  std::error_code ignored;
-  fs::remove_all(scratch, ignored);
+  return own_rss_kib;
+}
 
+/// The table on stdout; the same figures, with every sample, as the JSON document.
+nlohmann::json report(const std::vector<Target>& targets, const Settings& settings,
+                      const std::vector<double>& own_rss_kib, const std::vector<std::string>& skipped) {
   const double floor_median = median(targets[0].ms);
   const double isobench_median = median(targets[1].ms);
-  std::printf("startup: noop workload, start to exit, %d interleaved runs each (after %d warmup)\n", runs, warmup);
+  std::printf("startup: noop workload, start to exit, %d interleaved runs each (after %d warmup)\n", settings.runs,
+              settings.warmup);
   std::printf("%-24s %9s %9s %9s %10s %11s\n", "target", "median", "p10", "p90", "vs floor", "vs isobench");
-  nlohmann::json json = {{"schema", "isobench-startup-compare/1"}, {"runs", runs}, {"warmup", warmup}};
+  nlohmann::json json = {{"schema", "isobench-startup-compare/1"}, {"runs", settings.runs}, {"warmup", settings.warmup}};
   for (const Target& target : targets) {
     double m = median(target.ms);
     std::printf("%-24s %7.3fms %7.3fms %7.3fms %9.2fx %10.2fx%s\n", target.name.c_str(), m, quantile(target.ms, 0.1),
@@ -282,6 +346,38 @@ int main(int argc, char** argv) {
     json["isobench_peak_rss_kib_median"] = median(own_rss_kib);
   }
   for (const std::string& reason : skipped) std::printf("skipped: %s\n", reason.c_str());
-  if (!json_path.empty()) std::ofstream(json_path) << json.dump(2) << "\n";
+  return json;
+}
+
+Result<int> compare(const Settings& settings) {
+  auto subjects = find_subjects(settings);
+  if (!subjects) return subjects.error();
+  fs::path scratch = fs::temp_directory_path() / ("isobench-startup-" + std::to_string(getpid()));
+  std::vector<std::string> skipped;
+  std::unique_ptr<InProcessLauncher> launcher = InProcessLauncher::make(subjects->rootfs);
+  std::vector<Target> targets = make_targets(*subjects, scratch, launcher.get(), skipped);
+  run_rounds(targets, settings.runs, settings.warmup);
+  std::vector<double> own_rss_kib = own_peak_rss_kib(subjects->isobench, scratch);
+  std::error_code ignored;
+  fs::remove_all(scratch, ignored);
+  nlohmann::json json = report(targets, settings, own_rss_kib, skipped);
+  if (!settings.json_path.empty()) ISOBENCH_TRY(isobench::write_regular_file(settings.json_path, json.dump(2) + "\n"));
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string program = isobench::bench::program_name(argc, argv, "startup_compare");
+  auto settings = parse_arguments(argc, argv);
+  isobench::Status parsed = settings ? isobench::Status{} : settings.error();
+  if (auto code = isobench::bench::usage_exit(program, usage(program), parsed, settings && settings->help)) return *code;
+  try {
+    auto code = compare(*settings);
+    if (code) return *code;
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), code.error().text().c_str());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), error.what());
+  }
+  return 1;
 }
