@@ -156,9 +156,12 @@ Result<std::string> content_hash(const std::string& rootfs, const std::string& i
 Result<std::string> sibling_executable(const std::string& name) {
   auto self = own_executable();
   if (!self) return self.error();
-  std::string path = fs::path(*self).parent_path() / name;
-  if (access(path.c_str(), X_OK) != 0) return errno_error(name + " (expected next to the isobench executable)");
-  return path;
+  // The build tree keeps every executable side by side; an installed prefix keeps the helpers
+  // in <prefix>/libexec/isobench, beside <prefix>/bin (the install rules of CMakeLists.txt).
+  fs::path dir = fs::path(*self).parent_path();
+  for (const fs::path& path : {dir / name, dir / "../libexec/isobench" / name})
+    if (access(path.c_str(), X_OK) == 0) return path.lexically_normal().string();
+  return errno_error(name + " (expected next to the isobench executable or in ../libexec/isobench)");
 }
 
 Result<std::string> cached_initramfs(const std::string& rootfs, const std::string& init, const std::string& cache) {

@@ -42,7 +42,8 @@ Result<std::string> content_hash(const std::string& rootfs, const std::string& i
 /// executable) when missing. Concurrent builders write a temporary file and rename it.
 Result<std::string> cached_initramfs(const std::string& rootfs, const std::string& init, const std::string& cache);
 
-/// The guest init and initramfs_builder shipped next to the isobench executable.
+/// An executable shipped with isobench (the guest init, initramfs_builder, isobench itself):
+/// next to the running executable, or in ../libexec/isobench from an installed bin/.
 Result<std::string> sibling_executable(const std::string& name);
 
 }  // namespace isobench::runner
