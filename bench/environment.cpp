@@ -94,8 +94,8 @@ Environment collect_environment(const std::vector<std::string>& command_line, co
                                 const std::vector<TargetInfo>& targets) {
   utsname name{};
   uname(&name);
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  auto layout = mountinfo ? runner::parse_cgroup_layout(*mountinfo) : runner::CgroupLayout{};
+  auto host_layout = runner::host_cgroup_layout();
+  runner::CgroupLayout layout = host_layout ? *host_layout : runner::CgroupLayout{};
   Environment environment;
   environment.kernel = name.release;
   environment.machine = name.machine;

@@ -37,10 +37,7 @@ Result<int> run_container(RunOptions& options) {
   std::unique_ptr<runner::CgroupManager> cgroups;
   runner::CgroupMode mode = runner::CgroupMode::kNone;
   if (spec->use_cgroup) {
-    auto mountinfo = read_file("/proc/self/mountinfo");
-    if (!mountinfo) return mountinfo.error();
-    const char* requested = std::getenv("ISOBENCH_CGROUP");
-    auto layout = runner::apply_cgroup_request(runner::parse_cgroup_layout(*mountinfo), requested ? requested : "");
+    auto layout = runner::host_cgroup_layout(runner::CgroupRequest::kFromEnvironment);
     if (!layout) return layout.error();
     auto manager = runner::make_cgroup_manager(*layout, cgroup_fs);
     if (manager) {

@@ -62,8 +62,8 @@ std::vector<HostCheck> check_namespaces() {
 
 std::vector<HostCheck> check_cgroups() {
   std::vector<HostCheck> checks;
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  CgroupLayout layout = mountinfo ? parse_cgroup_layout(*mountinfo) : CgroupLayout{};
+  auto host_layout = host_cgroup_layout();
+  CgroupLayout layout = host_layout ? *host_layout : CgroupLayout{};
   std::string detail = std::string(cgroup_mode_name(layout.mode));
   if (!layout.v2_mount.empty()) detail += ", v2 at " + layout.v2_mount;
   checks.push_back(

@@ -96,12 +96,11 @@ class MeasuringCgroups {
  public:
   static std::unique_ptr<MeasuringCgroups> make() {
     auto probe = std::unique_ptr<MeasuringCgroups>(new MeasuringCgroups);
-    auto mountinfo = read_file("/proc/self/mountinfo");
-    if (!mountinfo) return nullptr;
-    auto manager = runner::make_cgroup_manager(runner::parse_cgroup_layout(*mountinfo), probe->fs_);
-    if (!manager) return nullptr;
+    auto manager = runner::host_cgroup_manager(probe->fs_);
+    auto hierarchies = runner::host_cgroup_mount_points();
+    if (!manager || !hierarchies) return nullptr;
     probe->manager_ = std::move(*manager);
-    probe->hierarchies_ = runner::cgroup_mount_points(*mountinfo);
+    probe->hierarchies_ = std::move(*hierarchies);
     return probe;
   }
   /// A fresh measuring cgroup isobench/<name>.

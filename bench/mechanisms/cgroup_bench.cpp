@@ -65,12 +65,6 @@ class CgroupDir {
   bool removed_ = false;
 };
 
-Result<runner::CgroupLayout> host_layout() {
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  if (!mountinfo) return mountinfo.error();
-  return runner::parse_cgroup_layout(*mountinfo);
-}
-
 Result<std::unique_ptr<CgroupDir>> make_scratch_parent(CgroupFs& fs, const std::string& hierarchy) {
   const std::string path = hierarchy + "/isobench-bench-" + std::to_string(getpid());
   auto parent = CgroupDir::make(fs, path);
@@ -112,7 +106,7 @@ Status self_join_through_tasks(CgroupFs& fs, const std::string& dir) {
 }
 
 void cgroup_v1_cycle(benchmark::State& state, V1Attach attach, bool spaced) {
-  auto layout = host_layout();
+  auto layout = runner::host_cgroup_layout();
   if (!layout) return skip(state, layout.error());
   auto memory = layout->v1_mounts.find("memory");
   if (memory == layout->v1_mounts.end()) {
@@ -161,7 +155,7 @@ void cgroup_v1_cycle(benchmark::State& state, V1Attach attach, bool spaced) {
 /// the memory controller, like the v1 benchmarks. Without it, this prices a bare v2
 /// directory.
 void cgroup_v2_cycle(benchmark::State& state, bool memory) {
-  auto layout = host_layout();
+  auto layout = runner::host_cgroup_layout();
   if (!layout) return skip(state, layout.error());
   if (layout->v2_mount.empty()) return skip(state, plain_error("no cgroup2 hierarchy is mounted"));
   runner::HostCgroupFs fs;

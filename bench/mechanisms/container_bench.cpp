@@ -64,12 +64,6 @@ Result<runner::ContainerSpec> noop_spec(bool use_cgroup) {
   return spec;
 }
 
-Result<std::unique_ptr<runner::CgroupManager>> host_cgroup_manager(runner::CgroupFs& fs) {
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  if (!mountinfo) return mountinfo.error();
-  return runner::make_cgroup_manager(runner::parse_cgroup_layout(*mountinfo), fs);
-}
-
 void container_start(benchmark::State& state, bool use_cgroup) {
   if (geteuid() != 0) {
     return skip(state, plain_error("needs root: for other users isobench runs rootless (a user namespace and no "
@@ -81,7 +75,7 @@ void container_start(benchmark::State& state, bool use_cgroup) {
   runner::HostCgroupFs cgroup_fs;
   std::unique_ptr<runner::CgroupManager> cgroups;
   if (spec->use_cgroup) {
-    auto manager = host_cgroup_manager(cgroup_fs);
+    auto manager = runner::host_cgroup_manager(cgroup_fs);
     if (!manager) return skip(state, manager.error());
     cgroups = std::move(*manager);
   }

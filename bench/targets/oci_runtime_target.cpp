@@ -17,8 +17,8 @@ namespace isobench::bench {
 namespace {
 
 bool hybrid_cgroups() {
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  return mountinfo && runner::parse_cgroup_layout(*mountinfo).mode == runner::CgroupMode::kHybrid;
+  auto layout = runner::host_cgroup_layout();
+  return layout && layout->mode == runner::CgroupMode::kHybrid;
 }
 
 /// Runs `argv` to completion with its output discarded, without a shell.

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
+#include "common/file_io.h"
 #include "common/text.h"
 #include "runner/cgroup/cgroup_v1.h"
 #include "runner/cgroup/cgroup_v2.h"
@@ -126,6 +128,27 @@ Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupLayout& l
     case CgroupMode::kNone: break;
   }
   return plain_error("no cgroup file system is mounted on this host");
+}
+
+Result<CgroupLayout> host_cgroup_layout(CgroupRequest request) {
+  auto mountinfo = read_file("/proc/self/mountinfo");
+  if (!mountinfo) return mountinfo.error();
+  CgroupLayout layout = parse_cgroup_layout(*mountinfo);
+  if (request == CgroupRequest::kAsMounted) return layout;
+  const char* requested = std::getenv("ISOBENCH_CGROUP");
+  return apply_cgroup_request(std::move(layout), requested ? requested : "");
+}
+
+Result<std::unique_ptr<CgroupManager>> host_cgroup_manager(CgroupFs& fs, CgroupRequest request) {
+  auto layout = host_cgroup_layout(request);
+  if (!layout) return layout.error();
+  return make_cgroup_manager(*layout, fs);
+}
+
+Result<std::vector<std::string>> host_cgroup_mount_points() {
+  auto mountinfo = read_file("/proc/self/mountinfo");
+  if (!mountinfo) return mountinfo.error();
+  return cgroup_mount_points(*mountinfo);
 }
 
 CpuBandwidth cpu_bandwidth(double cpus) {

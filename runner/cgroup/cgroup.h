@@ -97,6 +97,22 @@ class CgroupManager {
 /// `fs` must outlive the manager and every cgroup it creates.
 Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupLayout& layout, CgroupFs& fs);
 
+/// Which layout a caller works with: the host's as mounted, or as ISOBENCH_CGROUP asks
+/// (apply_cgroup_request; `isobench run` honours it, the bench harness measures the host as is).
+enum class CgroupRequest { kAsMounted, kFromEnvironment };
+
+/// This host's cgroup layout, read from /proc/self/mountinfo now. Fails when mountinfo cannot
+/// be read or ISOBENCH_CGROUP (when honoured) is invalid; a host without cgroups is kNone.
+Result<CgroupLayout> host_cgroup_layout(CgroupRequest request = CgroupRequest::kAsMounted);
+
+/// The manager for this host's cgroups (host_cgroup_layout, then make_cgroup_manager).
+/// `fs` must outlive the manager and every cgroup it creates.
+Result<std::unique_ptr<CgroupManager>> host_cgroup_manager(CgroupFs& fs,
+                                                           CgroupRequest request = CgroupRequest::kAsMounted);
+
+/// cgroup_mount_points of this host's /proc/self/mountinfo.
+Result<std::vector<std::string>> host_cgroup_mount_points();
+
 /// The name of the parent directory isobench creates its cgroups under.
 inline constexpr const char* kCgroupParent = "isobench";
 

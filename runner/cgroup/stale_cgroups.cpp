@@ -144,13 +144,14 @@ std::vector<std::string> v1_sweep_roots(const std::map<std::string, std::string>
 }
 
 Result<StaleCgroupSweep> remove_stale_cgroups_on_host() {
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  if (!mountinfo) return mountinfo.error();
-  CgroupLayout layout = parse_cgroup_layout(*mountinfo);
-  std::vector<std::string> roots = v1_sweep_roots(layout.v1_mounts);
+  auto layout = host_cgroup_layout();
+  if (!layout) return layout.error();
+  auto mounts = host_cgroup_mount_points();
+  if (!mounts) return mounts.error();
+  std::vector<std::string> roots = v1_sweep_roots(layout->v1_mounts);
   // The v2 mount, and named v1 hierarchies (name=systemd): runc and crun make a container's
   // cgroup path in every hierarchy, below a benchmark's measuring cgroup too.
-  for (const std::string& mount : cgroup_mount_points(*mountinfo))
+  for (const std::string& mount : *mounts)
     if (std::find(roots.begin(), roots.end(), mount) == roots.end()) roots.push_back(mount);
   if (roots.empty()) return plain_error("no cgroup file system is mounted on this host");
   HostCgroupFs fs;
