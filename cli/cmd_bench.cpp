@@ -12,6 +12,7 @@
 #include "reports/results_codec.h"
 #include "reports/terminal_table.h"
 #include "cli/bench_workspace.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/progress.h"
@@ -32,7 +33,8 @@ struct BenchOptions {
   bench::ScenarioSettings settings;  ///< the command line's values (defaults where not given)
   std::vector<SettingOption> setting_options;
   std::string scenario;
-  std::string json_path;
+  std::string json_path;  ///< -o FILE; "-" (or --json) is stdout
+  bool json = false;
   std::string price_list;
   std::optional<std::string> cmd;  ///< given: even `--cmd ''` replaces the workloads (and is refused)
   std::vector<std::string> cmd_argv;  ///< after `--`: the command's words as they are
@@ -96,12 +98,15 @@ Result<int> run_bench(BenchOptions& options) {
   // Checked before anything runs: a bad file or path must not cost a whole benchmark.
   nlohmann::ordered_json price_list;
   if (!options.price_list.empty()) {
-    if (options.json_path.empty()) return plain_error("--price-list is joined to the --json results: give --json FILE");
+    if (options.json_path.empty()) return plain_error("--price-list is joined to the results document: give -o FILE");
     auto loaded = reports::load_price_list(options.price_list);
     if (!loaded) return Error{loaded.error().errno_value, "--price-list " + loaded.error().message};
     price_list = std::move(*loaded);
   }
-  if (!options.json_path.empty()) ISOBENCH_TRY(check_output(options.json_path, "--json"));
+  if (options.json && !options.json_path.empty() && options.json_path != "-")
+    return plain_error("--json prints the results to stdout and -o writes them to " + options.json_path + ": give one");
+  if (options.json) options.json_path = "-";
+  if (!options.json_path.empty()) ISOBENCH_TRY(check_output(options.json_path, "-o/--output"));
   // With the results on standard output, the table goes to the terminal's other stream.
   std::ostream& table_stream = options.json_path == "-" ? std::cerr : std::cout;
 
@@ -142,7 +147,7 @@ Result<int> run_bench(BenchOptions& options) {
     std::cerr << "isobench: interrupted: the results above are partial\n";
     return (*interrupt)->exit_status();
   }
-  return exit_status_of_runs(document.results, "see the fails column; --json records why");
+  return exit_status_of_runs(document.results, "see the fails column; the results document (-o) records why");
 }
 
 }  // namespace
@@ -172,16 +177,16 @@ void add_bench_command(CLI::App& app, Action& action, const std::vector<std::str
                    command->add_option("--concurrency", s.concurrency, "Sandboxes started at once, e.g. 1,10,100")
                        ->delimiter(','),
                    [](Settings& to, const Settings& from) { to.concurrency = from.concurrency; }});
-  table.push_back({"runs", command->add_option("-r,--runs", s.runs, "Measured rounds")->check(CLI::PositiveNumber),
+  table.push_back({"runs", command->add_option("-r,--runs", s.runs, "Measured rounds")->check(at_least(1)),
                    [](Settings& to, const Settings& from) { to.runs = from.runs; }});
   table.push_back({"warmup",
-                   command->add_option("-w,--warmup", s.warmup, "Unmeasured rounds first")->check(CLI::NonNegativeNumber),
+                   command->add_option("--warmup", s.warmup, "Unmeasured rounds first")->check(at_least(0)),
                    [](Settings& to, const Settings& from) { to.warmup = from.warmup; }});
   table.push_back({"memory_runs",
                    command
                        ->add_option("--memory-runs", s.memory_runs,
                                     "Untimed runs per cell measuring the whole target's memory (compare needs 5)")
-                       ->check(CLI::NonNegativeNumber),
+                       ->check(at_least(0)),
                    [](Settings& to, const Settings& from) { to.memory_runs = from.memory_runs; }});
   table.push_back({"min_time",
                    command->add_option("--min-time", s.min_time, "Add rounds until each cell has run this many seconds"),
@@ -198,9 +203,11 @@ void add_bench_command(CLI::App& app, Action& action, const std::vector<std::str
                    [](Settings& to, const Settings& from) { to.probes = from.probes; }});
   command->add_option("--scenario", options->scenario,
                       "JSON file with the same settings; options given on the command line win over it");
-  command->add_option("--json", options->json_path, "Write the results document (isobench-results/1) here; - for stdout");
+  command->add_option("-o,--output", options->json_path,
+                      "Write the results document (isobench-results/1) to FILE; - for stdout");
+  command->add_flag("--json", options->json, "Print the results document on stdout (the table goes to stderr)");
   command->add_option("--price-list", options->price_list,
-                      "Google Benchmark JSON of mechanism_bench to include in the --json results");
+                      "Google Benchmark JSON of mechanism_bench to include in the results document (-o)");
   command->add_flag("--allow-unavailable", options->allow_unavailable,
                     "Run the other targets when a requested one cannot run here (its reason is in the results); "
                     "without it that is an error before anything runs");

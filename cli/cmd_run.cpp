@@ -28,10 +28,7 @@ Result<int> run_container(RunOptions& options) {
   if (!spec) return spec.error();
   // Before the workload runs: a path that cannot be written must not cost its exit code.
   if (!options.stats_json.empty()) ISOBENCH_TRY(check_output_path(options.stats_json, "--stats-json"));
-  if (Status found = runner::resolve_executable(*spec); !found) {
-    std::cerr << "isobench: error: " << found.error().message << "\n";
-    return found.error().errno_value == ENOENT ? 127 : 126;
-  }
+  ISOBENCH_TRY(runner::resolve_executable(*spec));
 
   runner::HostCgroupFs cgroup_fs;
   std::unique_ptr<runner::CgroupManager> cgroups;
@@ -60,7 +57,7 @@ Result<int> run_container(RunOptions& options) {
 
   for (const std::string& warning : outcome->warnings) std::cerr << "isobench: warning: " << warning << "\n";
   switch (outcome->ending) {
-    case Ending::kSetupFailed: std::cerr << "isobench: error: " << outcome->message << "\n"; break;
+    case Ending::kSetupFailed: break;  // the error, after the statistics
     case Ending::kOomKilled:
       std::cerr << "isobench: the container was OOM-killed: it used more memory than --memory " << options.memory
                 << " allows\n";
@@ -82,8 +79,9 @@ Result<int> run_container(RunOptions& options) {
     // The workload ran: its exit code stays the run's even when the file cannot be written.
     if (!options.stats_json.empty())
       if (Status written = write_output_file(options.stats_json, stats.dump(2) + "\n"); !written)
-        std::cerr << "isobench: error: --stats-json: " << written.error().text() << "\n";
+        spdlog::error("--stats-json: {}", written.error().text());
   }
+  if (outcome->ending == Ending::kSetupFailed) return Error{0, outcome->message, outcome->exit_code};
   return outcome->exit_code;
 }
 

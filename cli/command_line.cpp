@@ -1,10 +1,10 @@
 #include "cli/command_line.h"
 
 #include <algorithm>
-#include <iostream>
-#include <nlohmann/json.hpp>
+#include <charconv>
 
 #include "cli/commands.h"
+#include "common/bounded_input.h"
 
 namespace isobench::cli {
 
@@ -21,7 +21,9 @@ std::vector<std::string> split_container_command(const CLI::App& app, std::vecto
     }
     if (token.size() > 1 && token[0] == '-') {
       std::string name = token.substr(0, token.find('='));
+      // A verb's own option, or a global one given after the verb (--log-level).
       const CLI::Option* option = current->get_option_no_throw(name);
+      if (!option) option = app.get_option_no_throw(name);
       bool inline_value = token.find('=') != std::string::npos;
       if (option && !inline_value && option->get_expected_min() > 0) ++i;  // skip its value
       continue;
@@ -66,17 +68,60 @@ std::string command_names(const CLI::App& app) {
   return names;
 }
 
+void add_global_options(CLI::App& app, std::string& log_level, const std::string& version) {
+  app.set_version_flag("--version", version);
+  app.require_subcommand(1);
+  // Subcommands inherit these when they are added: defaults in --help, and the root's
+  // options (--log-level) accepted after the verb too.
+  app.option_defaults()->always_capture_default();
+  app.fallthrough();
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+}
+
+namespace {
+
+/// "isobench bench" when the error is in a verb's options, else "isobench".
+std::string where(const CLI::App& app) {
+  auto chosen = app.get_subcommands();
+  return chosen.empty() ? app.get_name() : app.get_name() + " " + chosen.front()->get_name();
+}
+
+}  // namespace
+
+Result<bool> parse_arguments(CLI::App& app, std::vector<std::string> args) {
+  if (std::string unknown = unknown_command(app, args); !unknown.empty())
+    return usage_error("unknown command '" + excerpt(unknown) + "' (commands: " + command_names(app) +
+                       "; isobench --help says more)");
+  std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
+  try {
+    app.parse(args);
+  } catch (const CLI::Success& asked) {  // --help, --help-all, --version
+    app.exit(asked);
+    return false;
+  } catch (const CLI::ParseError& error) {
+    return usage_error(std::string(error.what()) + " (see '" + where(app) + " --help')");
+  }
+  return true;
+}
+
+CLI::Validator at_least(long long minimum) {
+  return CLI::Validator(
+      [minimum](std::string& text) {
+        long long value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc{} || end != text.data() + text.size()) return "'" + text + "' is not a whole number";
+        if (value < minimum) return "must be at least " + std::to_string(minimum) + ", not " + text;
+        return std::string();
+      },
+      ">=" + std::to_string(minimum), "");
+}
+
 Action exit_two_on_bad_input(std::function<Result<int>()> body) {
   return [body = std::move(body)]() -> Result<int> {
-    Result<int> code = 0;
-    try {
-      code = body();
-    } catch (const nlohmann::json::exception& error) {
-      code = plain_error("malformed results file: " + std::string(error.what()));
-    }
+    Result<int> code = body();
     if (code) return code;
-    std::cerr << "isobench: error: " << code.error().text() << "\n";
-    return 2;
+    return with_exit_code(code.error(), exit_codes::kUsage);
   };
 }
 

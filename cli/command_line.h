@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/result.h"
+
 namespace isobench::cli {
 
 /// Removes the container command (and a "--" before it) from `args` (argv without the
@@ -21,6 +23,19 @@ std::vector<std::string> split_container_command(const CLI::App& app, std::vecto
 /// `app` (nor its value) nor the name of a subcommand: "nosuch" in `isobench nosuch`. Empty
 /// when the first such word names a subcommand, or there is none.
 std::string unknown_command(const CLI::App& app, const std::vector<std::string>& args);
+
+/// Options every verb takes, before or after the verb's name: --log-level, and --version.
+/// Every option's --help shows its default.
+void add_global_options(CLI::App& app, std::string& log_level, const std::string& version);
+
+/// Parses `args` (argv without the program name). False: --help or --version was asked for
+/// and printed, nothing more to do. A command line that does not parse is a usage error
+/// (exit 2, whatever the verb) whose message names the problem and where to read more.
+Result<bool> parse_arguments(CLI::App& app, std::vector<std::string> args);
+
+/// A check that an integer option is at least `minimum`, with a message a person reads:
+/// "must be at least 1, not 0".
+CLI::Validator at_least(long long minimum);
 
 /// The names of `app`'s subcommands, in the order they were added: "run, doctor, ...".
 std::string command_names(const CLI::App& app);

@@ -1,70 +1,55 @@
-// The isobench executable: parse, run the chosen subcommand, print an error once.
+// The isobench executable: parse, run the chosen subcommand, and end: the one place that
+// prints an Error and turns it into the exit status it carries.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <iostream>
 
-#include "common/bounded_input.h"
 #include "cli/command_line.h"
 #include "cli/commands.h"
+#include "common/version.h"
 
-#ifndef ISOBENCH_VERSION
-#define ISOBENCH_VERSION "0.0.0"
-#endif
+namespace {
+
+int end_with(const isobench::Error& error) {
+  std::cerr << "isobench: error: " << error.text() << "\n";
+  return error.exit_code;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace isobench;
-  CLI::App app{"isobench: run workloads in containers and VMs, and measure what isolation costs"};
-  app.set_version_flag("--version", std::string("isobench ") + ISOBENCH_VERSION);
-  app.require_subcommand(1);
-  // Every option's --help shows its default; subcommands inherit this when they are added.
-  app.option_defaults()->always_capture_default();
-  std::string log_level = "warn";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  auto logger = spdlog::stderr_color_st("isobench");
+  logger->set_pattern("isobench: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
 
+  CLI::App app{"isobench: run workloads in containers and VMs, and measure what isolation costs", "isobench"};
+  std::string log_level = "warn";
+  cli::add_global_options(app, log_level, std::string("isobench ") + kVersion);
   cli::Action action;
   std::vector<std::string> container_command;
+  const std::vector<std::string> command_line(argv, argv + argc);
   cli::add_run_command(app, action, container_command);
   cli::add_doctor_command(app, action);
   cli::add_probe_command(app, action, container_command);
-  const std::vector<std::string> command_line(argv, argv + argc);
   cli::add_bench_command(app, action, command_line);
   cli::add_compare_command(app, action);
   cli::add_report_command(app, action);
   cli::add_demo_command(app, action, command_line);
-  try {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    if (std::string unknown = cli::unknown_command(app, args); !unknown.empty()) {
-      std::cerr << "isobench: error: unknown command '" << excerpt(unknown)
-                << "' (commands: " << cli::command_names(app) << "; isobench --help says more)\n";
-      return 125;
-    }
-    container_command = cli::split_container_command(app, args, {"run", "probe"});
-    std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
-    app.parse(args);
-  } catch (const CLI::ParseError& error) {
-    int code = app.exit(error);
-    // compare's callers read 1 as "regressed": bad input there is 2, like diff and cmp.
-    bool gate = std::find(argv + 1, argv + argc, std::string("compare")) != argv + argc ||
-                std::find(argv + 1, argv + argc, std::string("report")) != argv + argc;
-    return code == 0 ? 0 : gate ? 2 : 125;
-  }
-  auto logger = spdlog::stderr_color_st("isobench");
-  logger->set_pattern("isobench: %^%l%$: %v");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(log_level));
 
+  std::vector<std::string> args(argv + 1, argv + argc);
+  container_command = cli::split_container_command(app, args, {"run", "probe"});
+  if (Result<bool> go_on = cli::parse_arguments(app, std::move(args)); !go_on) {
+    return end_with(go_on.error());
+  } else if (!*go_on) {
+    return 0;  // --help or --version was printed
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
   try {
     auto result = action();
-    if (!result) {
-      std::cerr << "isobench: error: " << result.error().text() << "\n";
-      return 125;
-    }
-    return *result;
+    return result ? *result : end_with(result.error());
   } catch (const std::exception& error) {
-    std::cerr << "isobench: internal error: " << error.what() << "\n";
-    return 125;
+    return end_with(plain_error("internal error: " + std::string(error.what())));
   }
 }

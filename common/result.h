@@ -1,5 +1,6 @@
-// Errors as values. A Result<T> holds either a T or an Error (errno + message); the
-// executable is the one place that turns an Error into text on stderr.
+// Errors as values. A Result<T> holds either a T or an Error (errno, message, and the exit
+// status it ends isobench with); the executable's main is the one place that turns an Error
+// into text on stderr and an exit status.
 #pragma once
 
 #include <cerrno>
@@ -10,9 +11,21 @@
 
 namespace isobench {
 
+/// How isobench ends (README, "Exit codes"). A run's own exit code passes through `run`.
+namespace exit_codes {
+inline constexpr int kRegressed = 1;        ///< compare: a regression was found
+inline constexpr int kUsage = 2;            ///< the command line does not parse; nothing ran
+inline constexpr int kTimedOut = 124;       ///< --timeout killed the workload
+inline constexpr int kFailed = 125;         ///< isobench itself failed while working
+inline constexpr int kNotExecutable = 126;  ///< the command exists but cannot be run
+inline constexpr int kNotFound = 127;       ///< the command does not exist
+}  // namespace exit_codes
+
 struct Error {
   int errno_value = 0;  ///< 0 when the failure is not a system call's
   std::string message;
+  /// The exit status the executable ends with when this error reaches main.
+  int exit_code = exit_codes::kFailed;
 
   /// "message: strerror(errno)" when there is an errno, else the message alone.
   std::string text() const {
@@ -27,6 +40,15 @@ inline Error errno_error(std::string message) {
 }
 inline Error plain_error(std::string message) {
   return Error{0, std::move(message)};
+}
+/// The command line does not parse, or (compare, report) their input is bad: exit 2.
+inline Error usage_error(std::string message) {
+  return Error{0, std::move(message), exit_codes::kUsage};
+}
+/// The same error, ending the executable with `exit_code`.
+inline Error with_exit_code(Error error, int exit_code) {
+  error.exit_code = exit_code;
+  return error;
 }
 
 template <typename T>

@@ -324,9 +324,9 @@ std::string price_list_section(const ReportModel& model, const Words& words) {
   if (model.price_list.empty())
     return out +
            paragraph(words("No price list in these results: run `mechanism_bench --benchmark_out=price-list.json` and "
-                           "`isobench bench --json results.json --price-list price-list.json`.",
+                           "`isobench bench -o results.json --price-list price-list.json`.",
                            "이 결과에는 가격표가 없습니다: `mechanism_bench --benchmark_out=price-list.json` 후 "
-                           "`isobench bench --json results.json --price-list price-list.json`을 실행하세요.")) +
+                           "`isobench bench -o results.json --price-list price-list.json`을 실행하세요.")) +
            "</section>\n";
   std::vector<svg::BarRow> rows;
   for (const PriceEntry& entry : model.price_list)

@@ -244,7 +244,9 @@ Result<ContainerSpec> build_spec(const ContainerRequest& request, const Invoker&
 
 Status resolve_executable(ContainerSpec& spec) {
   auto executable = resolve_command(spec.rootfs, spec.args[0], path_variable(spec.env));
-  if (!executable) return executable.error();
+  if (!executable)
+    return with_exit_code(executable.error(), executable.error().errno_value == ENOENT ? exit_codes::kNotFound
+                                                                                     : exit_codes::kNotExecutable);
   spec.executable = *executable;
   return {};
 }

@@ -67,7 +67,7 @@ Result<ContainerSpec> build_spec(const ContainerRequest& request, const Invoker&
                                  const std::string& builtin_rootfs);
 
 /// Finds the command inside the spec's rootfs and sets spec.executable. A missing command
-/// fails with errno ENOENT, a non-executable one with EACCES (exit codes 127 and 126).
+/// fails with errno ENOENT and exit code 127, a non-executable one with EACCES and 126.
 Status resolve_executable(ContainerSpec& spec);
 
 }  // namespace isobench::runner

@@ -99,7 +99,7 @@ tour() {
   echo
   echo "== what isolation costs: bare process vs isobench vs runc, crun, bubblewrap"
   "$isobench" bench --targets bare,isobench,runc,crun,bwrap --workloads noop,cpu,mem \
-    --runs "${RUNS:-10}" --warmup 2 --json "$build_dir/demo-results.json"
+    --runs "${RUNS:-10}" --warmup 2 -o "$build_dir/demo-results.json"
 }
 
 install_missing

@@ -68,7 +68,8 @@ const BadInput kBadInputs[] = {
      {"noop"},
      125,
      "--cpuset-cpus 99: CPU 99 does not exist here: this host has CPUs 0"},
-    {"EmptyCpuset", {"--cpuset-cpus", ""}, {"noop"}, 125, "--cpuset-cpus: an empty list of CPUs: this host has CPUs 0"},
+    // Refused by the option itself: the command line does not parse (exit 2).
+    {"EmptyCpuset", {"--cpuset-cpus", ""}, {"noop"}, 2, "--cpuset-cpus: an empty list of CPUs: this host has CPUs 0"},
     {"HostnameThatIsNotAHostName", {"--hostname", "a/b c"}, {"noop"}, 125, "--hostname: 'a/b c' is not a host name"},
     {"VmKernelThatIsNotAKernel",
      {"--vm", "--kernel", "/etc/passwd"},
@@ -162,7 +163,7 @@ const BadBenchValue kBadBenchValues[] = {
     {"TimeoutOfZero", {"--timeout", "0"}, "--timeout: '0' is out of range"},
     {"NegativeMinTime", {"--min-time", "-1"}, "--min-time: '-1' is out of range"},
     {"EmptyCmd", {"--cmd", ""}, "--cmd: an empty command"},
-    {"JsonOnAProcFile", {"--json", "/proc/version"}, "--json /proc/version: cannot write there"},
+    {"OutputOnAProcFile", {"-o", "/proc/version"}, "-o/--output /proc/version: cannot write there"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Bench, BenchRefusesBadValues, ::testing::ValuesIn(kBadBenchValues),

@@ -63,7 +63,7 @@ class BenchCommand : public IsobenchTest {
       scratch_ = new TemporaryDirectory;
       json_path_ = scratch_->path() + "/results.json";
       run_ = new ProcessResult(run_isobench({"bench", "--targets", "bare,isobench", "--workloads", "noop", "--runs",
-                                             "3", "--warmup", "1", "--json", json_path_}));
+                                             "3", "--warmup", "1", "-o", json_path_}));
     }
     return *run_;
   }
@@ -179,7 +179,7 @@ TEST_F(BenchWithAnUnavailableTarget, IsAnErrorUnlessAllowedAndKeepsTheReasonWhen
     std::vector<std::string> args = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", ISOBENCH_EXE,
                                      "bench",  "--targets",    "bare,isobench", "--workloads",  "noop",
                                      "--runs", "1",            "--warmup",      "0",            "--memory-runs",
-                                     "0",      "--json",       json_path};
+                                     "0",      "-o",       json_path};
     if (allow) args.push_back("--allow-unavailable");
     return run_process(args, kRunDeadline);
   };
@@ -217,9 +217,10 @@ TEST_F(BenchWithAnUnavailableTarget, IsAnErrorUnlessAllowedAndKeepsTheReasonWhen
 
 struct BadBenchInput {
   const char* name;
-  std::vector<std::string> args;  ///< after `bench`; --json is added
+  std::vector<std::string> args;  ///< after `bench`; -o is added
   const char* scenario;           ///< written to a file passed with --scenario, unless null
   const char* message;            ///< stderr must contain this
+  int exit_code = 125;            ///< 2 when the command line does not parse
 };
 
 void PrintTo(const BadBenchInput& input, std::ostream* out) {
@@ -228,7 +229,7 @@ void PrintTo(const BadBenchInput& input, std::ostream* out) {
 
 class BenchRejectsBadInput : public IsobenchTest, public ::testing::WithParamInterface<BadBenchInput> {};
 
-TEST_P(BenchRejectsBadInput, WithExit125AMessageAndNoResultsFile) {
+TEST_P(BenchRejectsBadInput, WithItsExitCodeAMessageAndNoResultsFile) {
   const BadBenchInput& input = GetParam();
   TemporaryDirectory scratch;
   std::vector<std::string> args = {"bench"};
@@ -239,10 +240,10 @@ TEST_P(BenchRejectsBadInput, WithExit125AMessageAndNoResultsFile) {
     args.insert(args.end(), {"--scenario", scenario});
   }
   const std::string json_path = scratch.path() + "/results.json";
-  args.insert(args.end(), {"--json", json_path});
+  args.insert(args.end(), {"-o", json_path});
 
   ProcessResult run = run_isobench(args);
-  EXPECT_EQ(run.exit_code, 125) << run;
+  EXPECT_EQ(run.exit_code, input.exit_code) << run;
   EXPECT_TRUE(contains(run.err, input.message)) << "expected '" << input.message << "' in stderr\n" << run;
   EXPECT_FALSE(std::filesystem::exists(json_path)) << "a refused bench must not write results";
 }
@@ -254,7 +255,8 @@ const BadBenchInput kBadBenchInputs[] = {
     {"UnknownWorkload", {"--workloads", "nope"}, nullptr, "nope"},
     {"ParamForAWorkloadNotSelected", {"--workloads", "noop", "--param", "mem.size=16m"}, nullptr, "mem"},
     {"MalformedParam", {"--param", "memsize"}, nullptr, "memsize"},
-    {"ZeroRuns", {"--runs", "0"}, nullptr, "--runs"},
+    // A value the option refuses: the command line does not parse (exit 2, as in every verb).
+    {"ZeroRuns", {"--runs", "0"}, nullptr, "--runs: must be at least 1, not 0", 2},
     {"ScenarioWithRunsThatAreNotANumber", {}, R"({"runs": "ten"})", "$.runs"},
     {"ScenarioWithAnUnknownSetting", {}, R"({"targets": ["bare"], "rnus": 3})", "$.rnus"},
     {"ScenarioThatIsNotJson", {}, "runs = 10\n", "not valid JSON"},

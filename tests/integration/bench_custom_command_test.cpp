@@ -27,7 +27,7 @@ class BenchCustomCommand : public IsobenchTest {
   /// `bench --targets bare,isobench --cmd TEXT`, one measured run each, into --json.
   ProcessResult bench(const std::string& text) {
     return run_isobench({"bench", "--targets", "bare,isobench", "--cmd", text, "--runs", "1", "--warmup", "0",
-                         "--memory-runs", "0", "-q", "--json", json_path_});
+                         "--memory-runs", "0", "-q", "-o", json_path_});
   }
 
   /// The targets whose every run succeeded, in the order the results list them.

@@ -28,7 +28,7 @@ void expect_a_clean_interrupted_stop(Recipient recipient) {
   TemporaryDirectory scratch;
   const std::string json_path = scratch.path() + "/results.json";
   auto bench = ChildProcess::start({ISOBENCH_EXE, "bench", "--targets", "bare,isobench", "--workloads", "cpu", "--runs",
-                                    "50", "--json", json_path, "-q"});
+                                    "50", "-o", json_path, "-q"});
   ASSERT_TRUE(bench.ok()) << bench.error().text();
   // Warmups (2 rounds of ~0.2 s per target) and a few measured rounds.
   std::this_thread::sleep_for(2500ms);

@@ -33,7 +33,7 @@ TEST_F(BenchProbes, EveryTargetsRunsCarryTheLifecycleAndTheCellsAggregateIt) {
   std::string path = dir_.path() + "/results.json";
   ProcessResult result = run_isobench(
       {"bench", "--targets", "bare,isobench,runc,crun,bwrap", "--workloads", "syscall", "--param", "syscall.count=2000",
-       "--runs", "2", "--warmup", "1", "--memory-runs", "1", "--probes", "all", "--json", path, "-q"},
+       "--runs", "2", "--warmup", "1", "--memory-runs", "1", "--probes", "all", "-o", path, "-q"},
       120s);
   ASSERT_EQ(result.exit_code, 0) << result;
   auto text = read_file(path);
@@ -81,7 +81,7 @@ TEST_F(BenchProbes, EveryTargetsRunsCarryTheLifecycleAndTheCellsAggregateIt) {
 TEST_F(BenchProbes, AnUnknownProbeIsRefusedBeforeAnythingRuns) {
   std::string path = dir_.path() + "/results.json";
   ProcessResult result =
-      run_isobench({"bench", "--targets", "bare", "--workloads", "noop", "--probes", "cpu,nope", "--json", path});
+      run_isobench({"bench", "--targets", "bare", "--workloads", "noop", "--probes", "cpu,nope", "-o", path});
   EXPECT_EQ(result.exit_code, 125) << result;
   EXPECT_NE(result.err.find("unknown probe 'nope'"), std::string::npos) << result;
   EXPECT_FALSE(std::filesystem::exists(path));

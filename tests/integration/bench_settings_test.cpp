@@ -30,7 +30,7 @@ TEST_F(BenchSettings, CommandLineOptionsWinOverTheScenarioAndTheResultsSayWhereE
   ASSERT_TRUE(write_regular_file(
       scenario, R"({"targets": ["bare"], "workloads": ["noop"], "runs": 2, "warmup": 0, "memory_runs": 0})"));
   const std::string json_path = scratch.path() + "/results.json";
-  ProcessResult run = run_isobench({"bench", "--runs", "3", "--scenario", scenario, "--json", json_path, "-q"});
+  ProcessResult run = run_isobench({"bench", "--runs", "3", "--scenario", scenario, "-o", json_path, "-q"});
   ASSERT_EQ(run.exit_code, 0) << run;
   auto text = read_file(json_path);
   ASSERT_TRUE(text.ok());
@@ -44,7 +44,7 @@ TEST_F(BenchSettings, CommandLineOptionsWinOverTheScenarioAndTheResultsSayWhereE
 
 TEST_F(BenchSettings, JsonDashWritesTheResultsToStandardOutputAndTheTableToStandardError) {
   ProcessResult run = run_isobench(
-      {"bench", "--targets", "bare", "--runs", "1", "--warmup", "0", "--memory-runs", "0", "--json", "-", "-q"});
+      {"bench", "--targets", "bare", "--runs", "1", "--warmup", "0", "--memory-runs", "0", "-o", "-", "-q"});
   ASSERT_EQ(run.exit_code, 0) << run;
   EXPECT_FALSE(std::filesystem::exists("-")) << "'-' is standard output, not a file name";
   Json doc = parse_json(run.out);
@@ -54,10 +54,10 @@ TEST_F(BenchSettings, JsonDashWritesTheResultsToStandardOutputAndTheTableToStand
 }
 
 TEST_F(BenchSettings, AnOutputThatCannotBeWrittenIsRefusedBeforeAnythingRuns) {
-  ProcessResult run = run_isobench({"bench", "--targets", "bare", "--runs", "50", "--workloads", "cpu", "--json",
+  ProcessResult run = run_isobench({"bench", "--targets", "bare", "--runs", "50", "--workloads", "cpu", "-o",
                                     "/nonexistent-dir/results.json", "-q"});
   EXPECT_EQ(run.exit_code, 125) << run;
-  EXPECT_TRUE(contains(run.err, "--json")) << run;
+  EXPECT_TRUE(contains(run.err, "-o/--output")) << run;
   EXPECT_FALSE(contains(run.out, "startup ms")) << "nothing may have run\n" << run;
 }
 
@@ -65,7 +65,7 @@ TEST_F(BenchSettings, ACellWhoseEveryRunFailedShowsItsErrorInEveryFormat) {
   TemporaryDirectory scratch;
   const std::string json_path = scratch.path() + "/results.json";
   ProcessResult run = run_isobench({"bench", "--targets", "bare,isobench", "--cmd", "/bin/inspect exit 3", "--runs",
-                                    "2", "--warmup", "0", "--memory-runs", "0", "--json", json_path, "-q"});
+                                    "2", "--warmup", "0", "--memory-runs", "0", "-o", json_path, "-q"});
   EXPECT_EQ(run.exit_code, 1) << run;
   EXPECT_TRUE(contains(run.out, "every run failed")) << run;
   for (const char* format : {"md", "html", "csv", "junit", "json"}) {
@@ -82,7 +82,7 @@ TEST_F(BenchSettings, AThresholdOfFiveMeansFivePercentAndAnythingElseIsRefused) 
   TemporaryDirectory scratch;
   const std::string json_path = scratch.path() + "/results.json";
   ProcessResult run = run_isobench(
-      {"bench", "--targets", "bare", "--runs", "2", "--warmup", "0", "--memory-runs", "0", "--json", json_path, "-q"});
+      {"bench", "--targets", "bare", "--runs", "2", "--warmup", "0", "--memory-runs", "0", "-o", json_path, "-q"});
   ASSERT_EQ(run.exit_code, 0) << run;
   EXPECT_EQ(run_isobench({"compare", json_path, json_path, "--threshold", "5"}).exit_code, 0);
   EXPECT_EQ(run_isobench({"compare", json_path, json_path, "--threshold", "startup=10"}).exit_code, 0);

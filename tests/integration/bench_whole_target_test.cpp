@@ -46,7 +46,7 @@ class BenchWholeTarget : public IsobenchTest {
       scratch_ = new TemporaryDirectory;
       const std::string path = scratch_->path() + "/results.json";
       ProcessResult run = run_isobench({"bench", "--targets", container_targets(), "--workloads", "mem,cpu", "--runs",
-                                        "2", "--warmup", "0", "--memory-runs", "2", "--json", path, "-q"},
+                                        "2", "--warmup", "0", "--memory-runs", "2", "-o", path, "-q"},
                                        180s);
       auto text = read_file(path);
       doc_ = new Json(run.exit_code == 0 && text ? parse_json(*text) : Json());

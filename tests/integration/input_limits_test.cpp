@@ -81,7 +81,7 @@ TEST_F(InputLimits, DevZeroAndAFifoAreRefusedAtOnceNotReadForever) {
            {{"compare", good, "/dev/zero"}, 2, "/dev/zero: a character device, not a regular file"},
            {{"report", pipe}, 2, pipe + ": a FIFO, not a regular file"},
            {{"bench", "--scenario", pipe, "-q"}, 125, "a FIFO"},
-           {{"bench", "--json", dir_.path() + "/r.json", "--price-list", "/dev/zero", "-q"},
+           {{"bench", "-o", dir_.path() + "/r.json", "--price-list", "/dev/zero", "-q"},
             125,
             "--price-list /dev/zero: a character device"},
        }) {
@@ -120,7 +120,7 @@ TEST_F(InputLimits, ADeepPriceListIsRefusedBeforeTheBenchRuns) {
   std::string price_list = file("price.json", nested(100000));
   std::string results = dir_.path() + "/results.json";
   ProcessResult run =
-      run_isobench({"bench", "--targets", "bare", "--json", results, "--price-list", price_list, "-q"}, kPrompt);
+      run_isobench({"bench", "--targets", "bare", "-o", results, "--price-list", price_list, "-q"}, kPrompt);
   EXPECT_EQ(run.exit_code, 125) << run;
   EXPECT_TRUE(contains(run.err, price_list + ": nested deeper than 16 levels")) << run;
   EXPECT_TRUE(run.out.empty()) << "a table means the bench ran:\n" << run;

@@ -23,7 +23,7 @@ TEST_F(InvalidUtf8Output, BenchWritesResultsWhenAFailedRunsStderrIsNotUtf8) {
   const std::string json = dir.path() + "/results.json";
   ProcessResult bench =
       run_isobench({"bench", "--targets", "bare", "--runs", "1", "--warmup", "0", "--memory-runs", "0", "--cmd",
-                    R"(/bin/sh -c 'printf "\377\376" >&2; exit 3')", "--json", json});
+                    R"(/bin/sh -c 'printf "\377\376" >&2; exit 3')", "-o", json});
   EXPECT_EQ(bench.exit_code, 1) << bench;  // the run failed, as the command asked
   EXPECT_EQ(bench.err.find("internal error"), std::string::npos) << bench;
   auto text = read_file(json);
@@ -38,7 +38,7 @@ TEST_F(InvalidUtf8Output, BenchWritesResultsWhenAFailedRunsStderrIsNotUtf8) {
 TEST_F(InvalidUtf8Output, ProbeWritesItsReportWhenAnArgumentIsNotUtf8) {
   TemporaryDirectory dir;
   const std::string json = dir.path() + "/probe.json";
-  ProcessResult probe = run_isobench({"probe", "--probes", "lifecycle", "--json", json, "--", "/bin/echo", "\xFF\xFE"});
+  ProcessResult probe = run_isobench({"probe", "--probes", "lifecycle", "-o", json, "--", "/bin/echo", "\xFF\xFE"});
   EXPECT_EQ(probe.exit_code, 0) << probe;
   auto text = read_file(json);
   ASSERT_TRUE(text.ok()) << text.error().text() << "\n" << probe;

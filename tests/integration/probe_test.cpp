@@ -23,7 +23,7 @@ class ProbeTest : public IsobenchTest {
     if (!environment.empty()) argv = {"/usr/bin/env", environment};
     argv.insert(argv.end(), {ISOBENCH_EXE, "probe"});
     argv.insert(argv.end(), options.begin(), options.end());
-    argv.insert(argv.end(), {"--json", path, "--"});
+    argv.insert(argv.end(), {"-o", path, "--"});
     argv.insert(argv.end(), command.begin(), command.end());
     result = run_process(argv, 60s);
     std::ifstream in(path);

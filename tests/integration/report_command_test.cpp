@@ -257,7 +257,7 @@ TEST_F(ReportCommand, BenchRefusesAPriceListThatIsNotGoogleBenchmarkJsonBeforeRu
            {no_benchmarks, "no \"benchmarks\" array"},
            {missing, "missing.json"},
        }) {
-    ProcessResult bench = run_isobench(quick_bench({"--json", results, "--price-list", price_list}));
+    ProcessResult bench = run_isobench(quick_bench({"-o", results, "--price-list", price_list}));
     EXPECT_EQ(bench.exit_code, 125) << bench;
     EXPECT_NE(bench.err.find(price_list), std::string::npos) << "the message names the file\n" << bench;
     EXPECT_NE(bench.err.find(problem), std::string::npos) << bench;
@@ -270,14 +270,14 @@ TEST_F(ReportCommand, BenchNeedsJsonResultsToJoinThePriceListTo) {
   std::string price_list = file("price-list.json", kPriceList);
   ProcessResult bench = run_isobench(quick_bench({"--price-list", price_list}));
   EXPECT_EQ(bench.exit_code, 125) << bench;
-  EXPECT_NE(bench.err.find("--json"), std::string::npos) << bench;
+  EXPECT_NE(bench.err.find("give -o FILE"), std::string::npos) << bench;
   EXPECT_TRUE(bench.out.empty()) << bench;
 }
 
 TEST_F(ReportCommand, BenchCarriesThePriceListIntoTheResultsAndTheReportShowsIt) {
   std::string price_list = file("price-list.json", kPriceList);
   std::string results = dir_.path() + "/results.json";
-  ProcessResult bench = run_isobench(quick_bench({"--json", results, "--price-list", price_list}));
+  ProcessResult bench = run_isobench(quick_bench({"-o", results, "--price-list", price_list}));
   ASSERT_EQ(bench.exit_code, 0) << bench;
   auto text = read_file(results);
   ASSERT_TRUE(text) << text.error().text();
