@@ -5,10 +5,7 @@
 #include "bench/environment.h"
 #include "common/bounded_input.h"
 #include "common/file_io.h"
-
-#ifndef ISOBENCH_VERSION
-#define ISOBENCH_VERSION "0.0.0"
-#endif
+#include "common/version.h"
 
 namespace isobench::cli {
 
@@ -16,7 +13,7 @@ reports::ResultsDocument make_results_document(bench::BenchmarkResults results, 
                                                const std::vector<std::string>& command_line,
                                                nlohmann::ordered_json price_list, std::string price_list_error) {
   reports::ResultsDocument document;
-  document.environment = bench::collect_environment(command_line, ISOBENCH_VERSION, results.targets);
+  document.environment = bench::collect_environment(command_line, kVersion, results.targets);
   document.settings = std::move(settings);
   document.results = std::move(results);
   document.price_list = std::move(price_list);

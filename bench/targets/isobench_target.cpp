@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/text.h"
+#include "common/version.h"
 
 namespace isobench::bench {
 
@@ -38,7 +39,7 @@ Result<std::vector<std::string>> isobench_profile_options(const std::string& pro
 Result<std::string> IsobenchTarget::probe() {
   if (access(context_.isobench.c_str(), X_OK) != 0) return errno_error("isobench executable " + context_.isobench);
   if (geteuid() != 0) return plain_error("needs root for its default isolation (cgroups)");
-  return std::string(ISOBENCH_TARGET_VERSION);
+  return std::string(kVersion);
 }
 
 Result<Invocation> IsobenchTarget::invocation(const WorkloadCommand& workload, const std::string&) {
