@@ -9,16 +9,14 @@
 namespace isobench::probes {
 namespace {
 
-class CpuProbe final : public KernelProbe {
- public:
-  explicit CpuProbe(SkeletonPtr<cpu_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
+class CpuProbe final : public SkeletonProbe<cpu_bpf, &ProbeReport::cpu> {
+  using SkeletonProbe::SkeletonProbe;
 
-  void collect(const RunIdentity& run, ProbeReport& report) override {
+  CpuFigures read(const RunIdentity& run) override {
     CpuFigures cpu;
-    cpu.source = kSourceBpf;
-    auto tasks = take_entries<uint32_t, cpu_task_entry>(
-        bpf_map__fd(skeleton_->maps.task_stats),
-        [&](uint32_t, const cpu_task_entry& entry) { return entry.stats.root_pid == run.root; });
+    auto tasks = take_run_entries<uint32_t, cpu_task_entry>(
+        skeleton().maps.task_stats, run.root,
+        [](uint32_t, const cpu_task_entry& entry) { return entry.stats.root_pid; });
     for (const auto& [pid, entry] : tasks) {
       const cpu_task_stats& stats = entry.stats;
       TaskCpu task{pid,
@@ -39,17 +37,14 @@ class CpuProbe final : public KernelProbe {
     }
     std::sort(cpu.tasks.begin(), cpu.tasks.end(),
               [](const TaskCpu& a, const TaskCpu& b) { return a.on_cpu_ns > b.on_cpu_ns; });
-    report.cpu = std::move(cpu);
+    return cpu;
   }
-
- private:
-  SkeletonPtr<cpu_bpf> skeleton_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_cpu_probe(const TreeMaps& tree) {
-  return load_probe<CpuProbe, cpu_bpf>("cpu", {cpu_bpf__open, cpu_bpf__load, cpu_bpf__attach, cpu_bpf__destroy}, tree);
+  return load_probe<CpuProbe>(ProbeKind::kCpu, ISOBENCH_SKELETON_FUNCTIONS(cpu_bpf), tree);
 }
 
 }  // namespace isobench::probes

@@ -2,21 +2,9 @@
 
 #include <bpf/libbpf.h>
 
-namespace isobench::probes {
+#include "probes/probe_tracepoints.h"
 
-std::vector<std::string> required_tracepoints(ProbeKind kind) {
-  switch (kind) {
-    case ProbeKind::kLifecycle:
-      return {"sched/sched_process_fork", "sched/sched_process_exec", "sched/sched_process_exit",
-              "sched/sched_process_free", "raw_syscalls/sys_enter",   "raw_syscalls/sys_exit"};
-    case ProbeKind::kCpu:
-      return {"sched/sched_switch", "sched/sched_wakeup", "sched/sched_wakeup_new", "sched/sched_process_exit"};
-    case ProbeKind::kSyscalls: return {"raw_syscalls/sys_enter", "raw_syscalls/sys_exit", "sched/sched_process_exec"};
-    case ProbeKind::kMemory: return {"sched/sched_process_exit", "sched/sched_process_exec"};
-    case ProbeKind::kKvm: return {"kvm/kvm_exit"};
-  }
-  return {};
-}
+namespace isobench::probes {
 
 Status share_tree_maps(bpf_map* tracked, bpf_map* launchers, const TreeMaps& tree) {
   if (int rc = bpf_map__reuse_fd(tracked, tree.tracked_fd); rc != 0) return bpf_error(rc, "cannot share the tree map");
@@ -27,6 +15,16 @@ Status share_tree_maps(bpf_map* tracked, bpf_map* launchers, const TreeMaps& tre
 
 Error bpf_error(int rc, const std::string& what) {
   return Error{rc < 0 ? -rc : rc, what};
+}
+
+void leave_out_programs(bpf_object* object, ProbeKind kind, const std::set<std::string>& left_out) {
+  if (left_out.empty()) return;
+  const std::vector<std::string> tracepoints = probe_tracepoints(kind).all();
+  bpf_program* program = nullptr;
+  bpf_object__for_each_program(program, object) {
+    auto tracepoint = tracepoint_of_section(bpf_program__section_name(program), tracepoints);
+    if (tracepoint && left_out.count(*tracepoint) != 0) bpf_program__set_autoload(program, false);
+  }
 }
 
 }  // namespace isobench::probes

@@ -46,16 +46,13 @@ std::string svm_exit_reason(unsigned code) {
   return "SVM code " + std::to_string(code);
 }
 
-class KvmExitProbe final : public KernelProbe {
- public:
-  explicit KvmExitProbe(SkeletonPtr<kvm_exit_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
+class KvmExitProbe final : public SkeletonProbe<kvm_exit_bpf, &ProbeReport::kvm> {
+  using SkeletonProbe::SkeletonProbe;
 
-  void collect(const RunIdentity& run, ProbeReport& report) override {
+  KvmFigures read(const RunIdentity& run) override {
     KvmFigures figures;
-    figures.source = kSourceBpf;
-    auto exits = take_entries<kvm_exit_key, uint64_t>(
-        bpf_map__fd(skeleton_->maps.exits),
-        [&](const kvm_exit_key& key, uint64_t) { return key.root_pid == run.root; });
+    auto exits = take_run_entries<kvm_exit_key, uint64_t>(
+        skeleton().maps.exits, run.root, [](const kvm_exit_key& key, uint64_t) { return key.root_pid; });
     for (const auto& [key, count] : exits) {
       std::string reason = key.isa == 2 ? svm_exit_reason(key.exit_reason) : vmx_exit_reason(key.exit_reason);
       figures.exits_by_reason[reason] += count;
@@ -63,18 +60,14 @@ class KvmExitProbe final : public KernelProbe {
     }
     if (figures.total_exits == 0)
       figures.note = "no KVM exits: nothing in the run used KVM (a VM under TCG emulation makes none)";
-    report.kvm = std::move(figures);
+    return figures;
   }
-
- private:
-  SkeletonPtr<kvm_exit_bpf> skeleton_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_kvm_exit_probe(const TreeMaps& tree) {
-  return load_probe<KvmExitProbe, kvm_exit_bpf>(
-      "kvm", {kvm_exit_bpf__open, kvm_exit_bpf__load, kvm_exit_bpf__attach, kvm_exit_bpf__destroy}, tree);
+  return load_probe<KvmExitProbe>(ProbeKind::kKvm, ISOBENCH_SKELETON_FUNCTIONS(kvm_exit_bpf), tree);
 }
 
 }  // namespace isobench::probes

@@ -30,31 +30,27 @@ LifecycleEvent from_kernel(const lifecycle_event& raw) {
 }
 }  // namespace
 
-Result<std::unique_ptr<LifecycleProbe>> LifecycleProbe::start(bool syscall_timing) {
-  auto probe = std::unique_ptr<LifecycleProbe>(new LifecycleProbe);
-  probe->skeleton_ = lifecycle_bpf__open();
-  if (!probe->skeleton_) return errno_error("cannot open the lifecycle BPF program");
-  if (!syscall_timing) {
-    bpf_program__set_autoload(probe->skeleton_->progs.on_sys_enter, false);
-    bpf_program__set_autoload(probe->skeleton_->progs.on_sys_exit, false);
-  }
-  if (int rc = lifecycle_bpf__load(probe->skeleton_); rc != 0)
-    return bpf_error(rc, "cannot load the lifecycle BPF program (needs root, BTF and tracepoint support)");
-  if (int rc = lifecycle_bpf__attach(probe->skeleton_); rc != 0)
-    return bpf_error(rc, "cannot attach the lifecycle tracepoints");
-  auto collect = [](void* context, void* data, size_t size) -> int {
-    if (size < sizeof(lifecycle_event)) return 0;
-    static_cast<LifecycleProbe*>(context)->buffered_.push_back(from_kernel(*static_cast<const lifecycle_event*>(data)));
-    return 0;
-  };
-  probe->ring_ = ring_buffer__new(bpf_map__fd(probe->skeleton_->maps.events), collect, probe.get(), nullptr);
+Result<std::unique_ptr<LifecycleProbe>> LifecycleProbe::start(const std::set<std::string>& left_out) {
+  // Open, choose programs, load, attach: as every probe. Nothing to configure: this skeleton
+  // creates the tree maps the others share.
+  auto skeleton = load_skeleton<lifecycle_bpf>(ProbeKind::kLifecycle, ISOBENCH_SKELETON_FUNCTIONS(lifecycle_bpf),
+                                               nullptr, left_out);
+  if (!skeleton) return skeleton.error();
+  auto probe = std::unique_ptr<LifecycleProbe>(new LifecycleProbe(std::move(*skeleton)));
+  // Poll: the events reach user space through the ring buffer.
+  probe->ring_ =
+      RingPtr(ring_buffer__new(bpf_map__fd(probe->skeleton_->maps.events), buffer_event, probe.get(), nullptr),
+              ring_buffer__free);
   if (!probe->ring_) return errno_error("cannot open the lifecycle ring buffer");
   return probe;
 }
 
-LifecycleProbe::~LifecycleProbe() {
-  if (ring_) ring_buffer__free(ring_);
-  if (skeleton_) lifecycle_bpf__destroy(skeleton_);
+LifecycleProbe::~LifecycleProbe() = default;
+
+int LifecycleProbe::buffer_event(void* probe, void* data, size_t size) {
+  if (size < sizeof(lifecycle_event)) return 0;
+  static_cast<LifecycleProbe*>(probe)->buffered_.push_back(from_kernel(*static_cast<const lifecycle_event*>(data)));
+  return 0;
 }
 
 TreeMaps LifecycleProbe::tree_maps() const {
@@ -75,7 +71,7 @@ void LifecycleProbe::remove_launcher(pid_t tid) {
 }
 
 std::vector<LifecycleEvent> LifecycleProbe::drain(uint32_t root) {
-  ring_buffer__consume(ring_);
+  ring_buffer__consume(ring_.get());
   std::vector<LifecycleEvent> run;
   auto others = std::stable_partition(buffered_.begin(), buffered_.end(),
                                       [root](const LifecycleEvent& event) { return event.root_pid != root; });
@@ -88,7 +84,7 @@ std::vector<LifecycleEvent> LifecycleProbe::drain(uint32_t root) {
 }
 
 void LifecycleProbe::consume() {
-  ring_buffer__consume(ring_);
+  ring_buffer__consume(ring_.get());
 }
 
 uint64_t LifecycleProbe::lost_events() const {

@@ -1,13 +1,15 @@
 // The lifecycle probe: the process tree of each run and the durations of its isolation
 // syscalls, from the kernel's side (probes/bpf/lifecycle.bpf.c). It owns the tree maps that
-// every other probe filters on, so it is always loaded; without `syscall_timing` only the
-// fork/exec/exit programs run.
+// every other probe filters on, so it is always loaded; with its optional tracepoints left out
+// (probes/probe_tracepoints.h) only the fork/exec/exit programs run.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "common/result.h"
@@ -21,7 +23,9 @@ namespace isobench::probes {
 
 class LifecycleProbe {
  public:
-  static Result<std::unique_ptr<LifecycleProbe>> start(bool syscall_timing);
+  /// Loads the lifecycle programs but those on the `left_out` tracepoints, and opens the ring
+  /// buffer they write to.
+  static Result<std::unique_ptr<LifecycleProbe>> start(const std::set<std::string>& left_out);
   ~LifecycleProbe();
   LifecycleProbe(const LifecycleProbe&) = delete;
   LifecycleProbe& operator=(const LifecycleProbe&) = delete;
@@ -32,8 +36,8 @@ class LifecycleProbe {
   void remove_launcher(pid_t tid);
   /// The events of run `root` so far, ordered by time; other runs' events stay buffered.
   std::vector<LifecycleEvent> drain(uint32_t root);
-  /// Moves what the kernel has written so far out of the ring buffer (which never wakes the
-  /// reader: call this now and then during a long run).
+  /// The poll phase: moves what the kernel has written so far out of the ring buffer (which
+  /// never wakes the reader: call this now and then during a long run).
   void consume();
   /// Events the ring buffer had no room for, since the start.
   uint64_t lost_events() const;
@@ -41,9 +45,13 @@ class LifecycleProbe {
   void forget(uint32_t root);
 
  private:
-  LifecycleProbe() = default;
-  lifecycle_bpf* skeleton_ = nullptr;
-  ring_buffer* ring_ = nullptr;
+  using RingPtr = std::unique_ptr<ring_buffer, void (*)(ring_buffer*)>;
+  explicit LifecycleProbe(SkeletonPtr<lifecycle_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
+  /// ring_buffer__new's sample callback: one event into buffered_.
+  static int buffer_event(void* probe, void* data, size_t size);
+
+  SkeletonPtr<lifecycle_bpf> skeleton_;
+  RingPtr ring_{nullptr, nullptr};  // reads the skeleton's map: declared after it, freed before
   std::vector<LifecycleEvent> buffered_;
 };
 

@@ -12,17 +12,14 @@
 namespace isobench::probes {
 namespace {
 
-class MemoryProbe final : public KernelProbe {
- public:
-  explicit MemoryProbe(SkeletonPtr<memory_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
+class MemoryProbe final : public SkeletonProbe<memory_bpf, &ProbeReport::memory> {
+  using SkeletonProbe::SkeletonProbe;
 
-  void collect(const RunIdentity& run, ProbeReport& report) override {
+  MemoryFigures read(const RunIdentity& run) override {
     MemoryFigures figures;
-    figures.source = kSourceBpf;
     const uint64_t page_kib = static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) / 1024;
-    auto threads = take_entries<uint32_t, memory_task_stats>(
-        bpf_map__fd(skeleton_->maps.task_memory),
-        [&](uint32_t, const memory_task_stats& stats) { return stats.root_pid == run.root; });
+    auto threads = take_run_entries<uint32_t, memory_task_stats>(
+        skeleton().maps.task_memory, run.root, [](uint32_t, const memory_task_stats& stats) { return stats.root_pid; });
     std::map<uint32_t, ProcessMemory> processes;
     for (const auto& [pid, thread] : threads) {
       ProcessMemory& process = processes[thread.tgid];
@@ -46,18 +43,14 @@ class MemoryProbe final : public KernelProbe {
       if (process.workload) figures.workload_rss_high_water_kib = process.rss_high_water_kib;
       figures.processes.push_back(std::move(process));
     }
-    report.memory = std::move(figures);
+    return figures;
   }
-
- private:
-  SkeletonPtr<memory_bpf> skeleton_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_memory_probe(const TreeMaps& tree) {
-  return load_probe<MemoryProbe, memory_bpf>(
-      "memory", {memory_bpf__open, memory_bpf__load, memory_bpf__attach, memory_bpf__destroy}, tree);
+  return load_probe<MemoryProbe>(ProbeKind::kMemory, ISOBENCH_SKELETON_FUNCTIONS(memory_bpf), tree);
 }
 
 }  // namespace isobench::probes

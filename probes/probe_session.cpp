@@ -10,6 +10,7 @@
 #include "probes/kernel_probe.h"
 #include "probes/libbpf_log.h"
 #include "probes/lifecycle_probe.h"
+#include "probes/probe_tracepoints.h"
 #include "probes/tracefs.h"
 #endif
 
@@ -142,6 +143,20 @@ std::optional<std::string> first_unavailable(const std::string& tracefs_root,
   return std::nullopt;
 }
 
+/// The lifecycle tracepoints to leave out: its optional ones when it is not wanted (the tree
+/// follower runs all the same) or when one of them is unavailable (said in `notes`).
+std::set<std::string> lifecycle_left_out(bool wanted, const std::string& tracefs_root, const DisabledFeatures& disabled,
+                                         std::vector<std::string>& notes) {
+  const ProbeTracepoints tracepoints = probe_tracepoints(ProbeKind::kLifecycle);
+  std::set<std::string> left_out(tracepoints.optional.begin(), tracepoints.optional.end());
+  if (!wanted) return left_out;
+  if (auto reason = first_unavailable(tracefs_root, tracepoints.optional, disabled)) {
+    notes.push_back("lifecycle probe: " + tracepoints.without_optional + ": " + *reason);
+    return left_out;
+  }
+  return {};
+}
+
 /// Why BPF cannot be used at all, or empty.
 std::string bpf_unusable(const DisabledFeatures& disabled) {
   if (disabled.all_bpf()) return "BPF switched off (ISOBENCH_DISABLE_BPF_FEATURES=bpf)";
@@ -170,24 +185,15 @@ std::unique_ptr<ProbeSession> start_probe_session(const ProbeSet& wanted) {
 
   std::vector<std::string> notes;
   auto unavailable = [&](ProbeKind kind) {
-    return first_unavailable((*tracefs)->root(), required_tracepoints(kind), disabled);
+    return first_unavailable((*tracefs)->root(), probe_tracepoints(kind).required, disabled);
   };
   ProbeSet active;
-  bool syscall_timing = false;
-  if (wanted.has(ProbeKind::kLifecycle)) {
-    if (auto reason =
-            first_unavailable((*tracefs)->root(), {"raw_syscalls/sys_enter", "raw_syscalls/sys_exit"}, disabled))
-      notes.push_back("lifecycle probe: no syscall durations: " + *reason);
-    else
-      syscall_timing = true;
-  }
+  std::set<std::string> left_out =
+      lifecycle_left_out(wanted.has(ProbeKind::kLifecycle), (*tracefs)->root(), disabled, notes);
   // The tree follower is the one thing every probe needs.
-  if (auto reason = first_unavailable((*tracefs)->root(),
-                                      {"sched/sched_process_fork", "sched/sched_process_exec",
-                                       "sched/sched_process_exit", "sched/sched_process_free"},
-                                      disabled))
+  if (auto reason = unavailable(ProbeKind::kLifecycle))
     return std::make_unique<FallbackSession>(wanted, "cannot follow the process tree: " + *reason);
-  auto lifecycle = LifecycleProbe::start(syscall_timing);
+  auto lifecycle = LifecycleProbe::start(left_out);
   if (!lifecycle) return std::make_unique<FallbackSession>(wanted, lifecycle.error().text());
   if (wanted.has(ProbeKind::kLifecycle)) active.add(ProbeKind::kLifecycle);
 
@@ -225,7 +231,7 @@ std::vector<HostCheck> check_probes() {
 #ifdef ISOBENCH_WITH_BPF
     if (works && detail.empty()) {
       detail = "loads and attaches (tracepoints:";
-      for (const std::string& tracepoint : required_tracepoints(kind)) detail += " " + tracepoint;
+      for (const std::string& tracepoint : probe_tracepoints(kind).all()) detail += " " + tracepoint;
       detail += ")";
     }
 #endif

@@ -23,16 +23,14 @@ syscall_stats sum_over_cpus(const std::vector<syscall_stats>& copies) {
   return sum;
 }
 
-class SyscallProbe final : public KernelProbe {
- public:
-  explicit SyscallProbe(SkeletonPtr<syscall_bpf> skeleton) : skeleton_(std::move(skeleton)) {}
+class SyscallProbe final : public SkeletonProbe<syscall_bpf, &ProbeReport::syscalls> {
+  using SkeletonProbe::SkeletonProbe;
 
-  void collect(const RunIdentity& run, ProbeReport& report) override {
+  SyscallFigures read(const RunIdentity& run) override {
     SyscallFigures figures;
-    figures.source = kSourceBpf;
     std::vector<std::pair<syscall_key, syscall_stats>> entries;
     for (const auto& [key, copies] : take_percpu_entries<syscall_key, syscall_stats>(
-             bpf_map__fd(skeleton_->maps.syscall_stats),
+             bpf_map__fd(skeleton().maps.syscall_stats),
              [&](const syscall_key& key) { return key.root_pid == run.root; }))
       entries.emplace_back(key, sum_over_cpus(copies));
     // The workload is the last program image of its process.
@@ -56,23 +54,19 @@ class SyscallProbe final : public KernelProbe {
       figures.calls.push_back(std::move(count));
     }
     // Exec counts of the run's processes are not needed any more (the map is bounded).
-    for (const auto& [key, stats] : entries) bpf_map_delete_elem(bpf_map__fd(skeleton_->maps.generations), &key.tgid);
+    for (const auto& [key, stats] : entries) bpf_map_delete_elem(bpf_map__fd(skeleton().maps.generations), &key.tgid);
     std::sort(figures.calls.begin(), figures.calls.end(), [](const SyscallCount& a, const SyscallCount& b) {
       if (a.workload != b.workload) return a.workload;
       return a.count > b.count;
     });
-    report.syscalls = std::move(figures);
+    return figures;
   }
-
- private:
-  SkeletonPtr<syscall_bpf> skeleton_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<KernelProbe>> load_syscall_probe(const TreeMaps& tree) {
-  return load_probe<SyscallProbe, syscall_bpf>(
-      "syscalls", {syscall_bpf__open, syscall_bpf__load, syscall_bpf__attach, syscall_bpf__destroy}, tree);
+  return load_probe<SyscallProbe>(ProbeKind::kSyscalls, ISOBENCH_SKELETON_FUNCTIONS(syscall_bpf), tree);
 }
 
 }  // namespace isobench::probes
