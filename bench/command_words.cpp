@@ -8,6 +8,7 @@
 #include "bench/command_words.h"
 
 #include <cctype>
+#include <optional>
 
 namespace isobench::bench {
 namespace {
@@ -38,6 +39,72 @@ bool is_name(std::string_view text) {
   return true;
 }
 
+/// Appends the single-quoted run opening at text[i] to `word`, everything in it literal, and
+/// leaves `i` on its closing quote.
+Status append_single_quoted(std::string_view text, size_t& i, std::string& word) {
+  const size_t close = text.find('\'', i + 1);
+  if (close == std::string_view::npos) return plain_error("the single quote " + at('\'', i) + " is never closed");
+  word.append(text.substr(i + 1, close - i - 1));
+  i = close;
+  return {};
+}
+
+/// Appends the double-quoted run opening at text[i] to `word` and leaves `i` on its closing
+/// quote. Only a backslash before " \ $ ` or newline escapes; $ and ` unescaped are refused.
+Status append_double_quoted(std::string_view text, size_t& i, std::string& word) {
+  const size_t open = i;
+  for (++i; i < text.size(); ++i) {
+    const char q = text[i];
+    if (q == '"') return {};
+    if (q == '$' || q == '`')
+      return plain_error(at(q, i) + " inside double quotes starts an expansion isobench does not do; write \\" +
+                         std::string(1, q) + " or use single quotes, or " + kShellHint);
+    if (q == '\\' && i + 1 < text.size()) {
+      const char next = text[i + 1];
+      if (next == '"' || next == '\\' || next == '$' || next == '`') {
+        word += next;
+        ++i;
+        continue;
+      }
+      if (next == '\n') {  // a line continuation: both go
+        ++i;
+        continue;
+      }
+    }
+    word += q;  // any other backslash stays, as in a shell
+  }
+  return plain_error("the double quote " + at('"', open) + " is never closed");
+}
+
+/// Why the unquoted, unescaped character text[i] means something to a shell that isobench
+/// will not pretend to do, or nothing when it is an ordinary character. `word` is the word so
+/// far; `may_assign` says whether it could still be a leading NAME= assignment.
+std::optional<Error> shell_syntax_refusal(std::string_view text, size_t i, const std::string& word, bool in_word,
+                                          bool may_assign) {
+  const char c = text[i];
+  if (is_operator(c))
+    return plain_error(at(c, i) + " is shell syntax isobench does not interpret; quote it ('" + std::string(1, c) +
+                       "') if it belongs to an argument, or " + kShellHint);
+  if (c == '$' || c == '`')
+    return plain_error(at(c, i) + " starts an expansion isobench does not do; quote it ('" + std::string(1, c) +
+                       "') for the character itself, or " + kShellHint);
+  if (is_pattern(c))
+    return plain_error(at(c, i) + " is a pattern a shell would expand and isobench does not; quote it ('" +
+                       std::string(1, c) + "') for the character itself, or " + kShellHint);
+  if (!in_word && (c == '~' || c == '#'))
+    return plain_error(at(c, i) +
+                       (c == '~' ? " at the start of a word is a home directory to a shell"
+                                 : " at the start of a word begins a comment to a shell") +
+                       " and isobench does not interpret it; quote it ('" + std::string(1, c) +
+                       "') for the character itself, or " + kShellHint);
+  if (c == '=' && may_assign && is_name(word))
+    return plain_error("'" + word + "=' (character " + std::to_string(i + 1 - word.size()) +
+                       ") is a variable assignment to a shell, and isobench sets no variables; quote it for "
+                       "a program of that name, or run /bin/env " +
+                       word + "=... PROGRAM (when the image has env)");
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> split_command_words(std::string_view text) {
@@ -60,40 +127,8 @@ Result<std::vector<std::string>> split_command_words(std::string_view text) {
     const char c = text[i];
     if (is_blank(c)) {
       finish();
-    } else if (c == '\'') {
-      size_t close = text.find('\'', i + 1);
-      if (close == std::string_view::npos) return plain_error("the single quote " + at(c, i) + " is never closed");
-      word.append(text.substr(i + 1, close - i - 1));
-      in_word = true;
-      plain = false;
-      i = close;
-    } else if (c == '"') {
-      const size_t open = i;
-      bool closed = false;
-      for (++i; i < text.size(); ++i) {
-        const char q = text[i];
-        if (q == '"') {
-          closed = true;
-          break;
-        }
-        if (q == '$' || q == '`')
-          return plain_error(at(q, i) + " inside double quotes starts an expansion isobench does not do; write \\" +
-                             std::string(1, q) + " or use single quotes, or " + kShellHint);
-        if (q == '\\' && i + 1 < text.size()) {
-          const char next = text[i + 1];
-          if (next == '"' || next == '\\' || next == '$' || next == '`') {
-            word += next;
-            ++i;
-            continue;
-          }
-          if (next == '\n') {  // a line continuation: both go
-            ++i;
-            continue;
-          }
-        }
-        word += q;  // any other backslash stays, as in a shell
-      }
-      if (!closed) return plain_error("the double quote " + at('"', open) + " is never closed");
+    } else if (c == '\'' || c == '"') {
+      ISOBENCH_TRY(c == '\'' ? append_single_quoted(text, i, word) : append_double_quoted(text, i, word));
       in_word = true;
       plain = false;
     } else if (c == '\\') {
@@ -103,26 +138,8 @@ Result<std::vector<std::string>> split_command_words(std::string_view text) {
       word += next;
       in_word = true;
       plain = false;
-    } else if (is_operator(c)) {
-      return plain_error(at(c, i) + " is shell syntax isobench does not interpret; quote it ('" + std::string(1, c) +
-                         "') if it belongs to an argument, or " + kShellHint);
-    } else if (c == '$' || c == '`') {
-      return plain_error(at(c, i) + " starts an expansion isobench does not do; quote it ('" + std::string(1, c) +
-                         "') for the character itself, or " + kShellHint);
-    } else if (is_pattern(c)) {
-      return plain_error(at(c, i) + " is a pattern a shell would expand and isobench does not; quote it ('" +
-                         std::string(1, c) + "') for the character itself, or " + kShellHint);
-    } else if (!in_word && (c == '~' || c == '#')) {
-      return plain_error(at(c, i) +
-                         (c == '~' ? " at the start of a word is a home directory to a shell"
-                                   : " at the start of a word begins a comment to a shell") +
-                         " and isobench does not interpret it; quote it ('" + std::string(1, c) +
-                         "') for the character itself, or " + kShellHint);
-    } else if (c == '=' && words.empty() && plain && is_name(word)) {
-      return plain_error("'" + word + "=' (character " + std::to_string(i + 1 - word.size()) +
-                         ") is a variable assignment to a shell, and isobench sets no variables; quote it for "
-                         "a program of that name, or run /bin/env " +
-                         word + "=... PROGRAM (when the image has env)");
+    } else if (auto refusal = shell_syntax_refusal(text, i, word, in_word, words.empty() && plain)) {
+      return *refusal;
     } else {
       word += c;
       in_word = true;
