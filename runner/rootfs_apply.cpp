@@ -168,6 +168,55 @@ int apply_host_step(const RootfsStep& step, ApplyState& state) noexcept {
   }
 }
 
+/// Makes the directory `target` beneath `root`, or accepts one already there if it is a real
+/// directory: the mounts that follow refuse symlinks, and saying so here names the right path.
+int make_dir_beneath(int root, const char* target, mode_t mode) noexcept {
+  ScopedFd parent;
+  const char* name = nullptr;
+  if (int error = open_parent(root, target, parent, &name)) return error;
+  if (mkdirat(parent.get(), name, mode) != 0 && errno != EEXIST) return errno;
+  ScopedFd made(open_beneath(parent.get(), name, O_PATH | O_DIRECTORY));
+  return made.get() < 0 ? -made.get() : 0;
+}
+
+/// Binds the host's device node `source` over a new, empty file `target` beneath `root`.
+/// An entry already at `target` is an error (O_EXCL), not something to bind over.
+int bind_device_beneath(int root, const char* target, const char* source) noexcept {
+  ScopedFd parent;
+  const char* name = nullptr;
+  if (int error = open_parent(root, target, parent, &name)) return error;
+  int created = openat(parent.get(), name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (created < 0) return errno;
+  close(created);
+  ScopedFd where(open_beneath(parent.get(), name, O_PATH));
+  if (where.get() < 0) return -where.get();
+  ScopedFd device(open_host_path(source, O_PATH));
+  if (device.get() < 0) return -device.get();
+  ScopedFd tree;
+  if (int error = clone_tree(device.get(), 0, tree)) return error;
+  return attach(tree.get(), where.get());
+}
+
+/// Hides `target` beneath `root`: a directory under an empty read-only tmpfs, anything else
+/// under the container's own /dev/null.
+int mask_beneath(int root, const char* target) noexcept {
+  ScopedFd where(open_beneath(root, target, O_PATH));
+  if (where.get() < 0) return -where.get();
+  struct stat info;
+  if (fstat(where.get(), &info) != 0) return errno;
+  ScopedFd cover;
+  if (S_ISDIR(info.st_mode)) {
+    if (int error = new_filesystem("tmpfs", {}, MOUNT_ATTR_RDONLY, cover)) return error;
+  } else {
+    // Our own /dev/null, found the same careful way: a mask that cannot be applied is an
+    // error, never a silent skip.
+    ScopedFd null(open_beneath(root, "dev/null", O_PATH));
+    if (null.get() < 0) return -null.get();
+    if (int error = clone_tree(null.get(), 0, cover)) return error;
+  }
+  return attach(cover.get(), where.get());
+}
+
 int apply_inside_root(const RootfsStep& step, ApplyState& state) noexcept {
   const int root = state.root.get();
   if (root < 0) return EINVAL;  // a plan that works inside a root it never made
@@ -189,60 +238,21 @@ int apply_inside_root(const RootfsStep& step, ApplyState& state) noexcept {
       if (where.get() < 0) return -where.get();
       return attach(tree.get(), where.get());
     }
-    case Kind::kMakeDir: {
-      ScopedFd parent;
-      const char* name = nullptr;
-      if (int error = open_parent(root, target, parent, &name)) return error;
-      if (mkdirat(parent.get(), name, step.mode) != 0 && errno != EEXIST) return errno;
-      // An existing entry must be a real directory: the mounts that follow refuse symlinks,
-      // and saying so here names the right path.
-      ScopedFd made(open_beneath(parent.get(), name, O_PATH | O_DIRECTORY));
-      return made.get() < 0 ? -made.get() : 0;
-    }
+    case Kind::kMakeDir: return make_dir_beneath(root, target, step.mode);
     case Kind::kMakeDevice: {
       ScopedFd parent;
       const char* name = nullptr;
       if (int error = open_parent(root, target, parent, &name)) return error;
       return mknodat(parent.get(), name, step.mode, step.device) == 0 ? 0 : errno;
     }
-    case Kind::kBindDevice: {
-      ScopedFd parent;
-      const char* name = nullptr;
-      if (int error = open_parent(root, target, parent, &name)) return error;
-      int created = openat(parent.get(), name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
-      if (created < 0) return errno;
-      close(created);
-      ScopedFd where(open_beneath(parent.get(), name, O_PATH));
-      if (where.get() < 0) return -where.get();
-      ScopedFd device(open_host_path(step.source.c_str(), O_PATH));
-      if (device.get() < 0) return -device.get();
-      ScopedFd tree;
-      if (int error = clone_tree(device.get(), 0, tree)) return error;
-      return attach(tree.get(), where.get());
-    }
+    case Kind::kBindDevice: return bind_device_beneath(root, target, step.source.c_str());
     case Kind::kSymlink: {
       ScopedFd parent;
       const char* name = nullptr;
       if (int error = open_parent(root, target, parent, &name)) return error;
       return symlinkat(step.source.c_str(), parent.get(), name) == 0 ? 0 : errno;
     }
-    case Kind::kMask: {
-      ScopedFd where(open_beneath(root, target, O_PATH));
-      if (where.get() < 0) return -where.get();
-      struct stat info;
-      if (fstat(where.get(), &info) != 0) return errno;
-      ScopedFd cover;
-      if (S_ISDIR(info.st_mode)) {
-        if (int error = new_filesystem("tmpfs", {}, MOUNT_ATTR_RDONLY, cover)) return error;
-      } else {
-        // Our own /dev/null, found the same careful way: a mask that cannot be applied is an
-        // error, never a silent skip.
-        ScopedFd null(open_beneath(root, "dev/null", O_PATH));
-        if (null.get() < 0) return -null.get();
-        if (int error = clone_tree(null.get(), 0, cover)) return error;
-      }
-      return attach(cover.get(), where.get());
-    }
+    case Kind::kMask: return mask_beneath(root, target);
     case Kind::kReadOnly: {
       ScopedFd where(open_beneath(root, target, O_PATH));
       if (where.get() < 0) return -where.get();
