@@ -2,17 +2,15 @@
 // (`isobench run ...`, `runc run ...`, `bwrap ...`, a VM) under the BPF probes and show
 // its startup phases, CPU, syscalls, memory and KVM exits as the kernel saw them. The report
 // goes to stderr: stdout stays the command's.
-#include <poll.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "common/file_io.h"
+#include "common/subprocess.h"
 #include "common/system.h"
 #include "common/unique_fd.h"
 #include "probes/probe_session.h"
@@ -22,10 +20,6 @@
 
 namespace isobench::cli {
 namespace {
-
-int exit_code(int status) {
-  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-}
 
 struct ProbeOptions {
   std::string probes = "all";
@@ -42,36 +36,21 @@ Result<int> probe_command(const std::vector<std::string>& command, const ProbeOp
   // Every child this thread forks is followed from its first instruction.
   auto self = static_cast<pid_t>(syscall(SYS_gettid));
   ISOBENCH_TRY(session->add_launcher(self));
-  std::vector<char*> argv = exec_array(command);
+  SpawnOptions spawning;
+  spawning.search_path = true;
+  spawning.report_exec_failure = true;
   int64_t launch_ns = monotonic_ns();
-  pid_t child = fork();
-  if (child < 0) {
-    session->remove_launcher(self);
-    return errno_error("fork");
-  }
-  if (child == 0) {
-    execvp(argv[0], argv.data());
-    std::fprintf(stderr, "isobench: cannot run %s: %s\n", argv[0], std::strerror(errno));
-    _exit(127);
-  }
+  auto child = spawn(command, spawning);
   session->remove_launcher(self);
-  int status = 0;
-  struct rusage usage {};
+  if (!child) return child.error();
   // Read the probes' events now and then while the command runs: their ring buffer is
   // bounded and never wakes us. The pidfd says when it exits, with no delay.
-  UniqueFd exited(static_cast<int>(syscall(SYS_pidfd_open, child, 0)));
-  if (exited) {
-    pollfd ready{exited.get(), POLLIN, 0};
-    for (;;) {
-      int ready_count = poll(&ready, 1, 100);
-      if (ready_count > 0 || (ready_count < 0 && errno != EINTR)) break;
-      session->poll_events();
-    }
-  }
-  while (wait4(child, &status, 0, &usage) < 0 && errno == EINTR) {
-  }
+  if (child->pidfd() >= 0)
+    while (!child->exits_within(100)) session->poll_events();
+  struct rusage usage {};
+  const int status = child->wait(&usage).shell_code();
   int64_t end_ns = monotonic_ns();
-  probes::ProbeReport report = session->collect(child, launch_ns, end_ns, usage);
+  probes::ProbeReport report = session->collect(child->pid(), launch_ns, end_ns, usage);
 
   std::fputs(reports::render_probe_report(report, options.events).c_str(), stderr);
   if (!options.json_path.empty()) {
@@ -90,11 +69,11 @@ Result<int> probe_command(const std::vector<std::string>& command, const ProbeOp
                      {"minor_faults", memory.minor_faults},
                      {"major_faults", memory.major_faults},
                      {"max_rss_kib", memory.rss_high_water_kib}};
-    doc["exit_code"] = exit_code(status);
+    doc["exit_code"] = status;
     ISOBENCH_TRY(write_regular_file(options.json_path,
                                     doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
   }
-  return exit_code(status);
+  return status;
 }
 
 }  // namespace

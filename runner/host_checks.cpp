@@ -7,13 +7,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 
 #include "common/file_io.h"
+#include "common/subprocess.h"
 #include "common/system.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/image.h"
@@ -37,9 +37,8 @@ int in_child(uint64_t flags, Body body) {
   long pid = syscall(SYS_clone3, &args, sizeof args);
   if (pid < 0) return errno;
   if (pid == 0) _exit(body());
-  int status = 0;
-  waitpid(static_cast<pid_t>(pid), &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+  ExitStatus status = Subprocess(static_cast<pid_t>(pid), UniqueFd()).wait();
+  return status.exited() ? status.code : EINTR;
 }
 
 }  // namespace
@@ -151,7 +150,8 @@ std::vector<HostCheck> check_tools() {
                         std::string("not installed (apt-get install ") + tool.package + ")"});
       continue;
     }
-    checks.push_back({"tools", tool.name, Verdict::kOk, first_output_line(path + " --version") + " (" + path + ")"});
+    const std::string version = first_output_line(std::vector<std::string>{path, "--version"});
+    checks.push_back({"tools", tool.name, Verdict::kOk, version + " (" + path + ")"});
   }
   std::string kernels;
   std::error_code error;

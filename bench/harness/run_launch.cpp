@@ -9,7 +9,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,7 +36,7 @@ std::string read_all(int fd, size_t limit = 1 << 20) {
 /// The death signal survives exec; what the target started itself is its own business
 /// (isobench and bwrap take their containers down; runc's and crun's outlive them, which
 /// the workspace's guard handles).
-__attribute__((noinline)) pid_t spawn(char* const* argv, char* const* envp, int handshake, int out, int err,
+__attribute__((noinline)) pid_t vfork_exec(char* const* argv, char* const* envp, int handshake, int out, int err,
                                       int mount_ns, int cgroup_join, int harness) {
   pid_t pid = vfork();
   if (pid != 0) return pid;
@@ -75,32 +74,27 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   std::vector<char*> envp = exec_array(invocation.env);
   UniqueFd harness(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));  // close-on-exec
   run.launch_ns = monotonic_ns();
-  pid_t pid = spawn(argv.data(), envp.data(), start_write.get(), run.stdout_file.get(), run.stderr_file.get(),
+  pid_t pid = vfork_exec(argv.data(), envp.data(), start_write.get(), run.stdout_file.get(), run.stderr_file.get(),
                     invocation.mount_namespace_fd, invocation.cgroup_join_fd, harness.get());
   if (pid < 0) return errno_error("vfork");
-  run.pid = pid;
-  run.pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  run.process = Subprocess(pid, UniqueFd());  // with a pidfd of its own, close-on-exec
   return run;
 }
 
 namespace {
 
-/// SIGKILL through the pidfd: the process is ours and not reaped, so its pid cannot name
-/// another one, but the pidfd says so without an argument.
 void kill_run(const LaunchedRun& run) {
-  if (!run.pidfd || syscall(SYS_pidfd_send_signal, run.pidfd.get(), SIGKILL, nullptr, 0) != 0) kill(run.pid, SIGKILL);
+  run.process.send_signal(SIGKILL);
 }
 
 /// Blocks until `run` exits, reaps it and reads what it left.
 FinishedRun reap(LaunchedRun& run) {
   FinishedRun finished;
   finished.launch_ns = run.launch_ns;
-  finished.pid = run.pid;
-  int status = 0;
-  while (wait4(run.pid, &status, 0, &finished.usage) < 0 && errno == EINTR) {
-  }
+  finished.pid = run.process.pid();
+  const ExitStatus status = run.process.wait(&finished.usage);
   finished.exit_ns = monotonic_ns();
-  finished.exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  finished.exit_code = status.shell_code();
   uint64_t start_ns = 0;
   if (read(run.start_pipe.get(), &start_ns, sizeof start_ns) == sizeof start_ns)
     finished.start_ns = static_cast<int64_t>(start_ns);
@@ -113,15 +107,9 @@ FinishedRun reap(LaunchedRun& run) {
 
 FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
   bool timed_out = false;
-  if (run.pidfd) {
-    pollfd ready{run.pidfd.get(), POLLIN, 0};
-    int waited;
-    while ((waited = poll(&ready, 1, static_cast<int>(timeout_seconds * 1000))) < 0 && errno == EINTR) {
-    }
-    if (waited == 0) {
-      timed_out = true;
-      kill_run(run);
-    }
+  if (run.process.pidfd() >= 0 && !run.process.exits_within(static_cast<int>(timeout_seconds * 1000))) {
+    timed_out = true;
+    kill_run(run);
   }
   FinishedRun finished = reap(run);
   finished.timed_out = timed_out;
@@ -151,7 +139,7 @@ std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double ti
     std::vector<size_t> index;
     for (size_t i = 0; i < runs.size(); ++i) {
       if (done[i]) continue;
-      fds.push_back({runs[i]->pidfd.get(), POLLIN, 0});
+      fds.push_back({runs[i]->process.pidfd(), POLLIN, 0});
       index.push_back(i);
     }
     const size_t run_fds = fds.size();

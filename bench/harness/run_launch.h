@@ -11,14 +11,14 @@
 
 #include "bench/targets/target.h"
 #include "common/result.h"
+#include "common/subprocess.h"
 #include "common/unique_fd.h"
 
 namespace isobench::bench {
 
 /// A spawned invocation that has not been waited for yet.
 struct LaunchedRun {
-  pid_t pid = -1;
-  UniqueFd pidfd;
+  Subprocess process;  ///< killed and reaped if it goes unwaited for
   UniqueFd start_pipe;   ///< read end: the workload writes its CLOCK_MONOTONIC start time
   UniqueFd stdout_file;  ///< memfds: output never blocks the workload, whatever its size
   UniqueFd stderr_file;

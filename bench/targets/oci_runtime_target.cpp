@@ -11,6 +11,7 @@
 
 #include "bench/targets/oci_bundle.h"
 #include "common/file_io.h"
+#include "common/subprocess.h"
 #include "runner/cgroup/cgroup.h"
 
 namespace isobench::bench {
@@ -139,7 +140,11 @@ Result<Invocation> OciRuntimeTarget::measured_invocation(const WorkloadCommand& 
 void OciRuntimeTarget::after_kill(const std::string& run_id) {
   std::vector<std::string> argv = base_argv();
   argv.insert(argv.end(), {"delete", "--force", run_id});
-  run_quietly(argv);
+  // Best effort, without a shell: what it prints or how it ends changes nothing here.
+  CommandOptions quiet;
+  quiet.output = CommandOptions::Output::kDiscard;
+  quiet.null_stdin = true;
+  (void)run_command(argv, quiet);
 }
 
 }  // namespace isobench::bench

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <fstream>
 #include <vector>
 
+#include "common/subprocess.h"
 #include "common/system.h"
 #include "common/unique_fd.h"
 
@@ -172,15 +172,11 @@ Result<std::string> cached_initramfs(const std::string& rootfs, const std::strin
   auto builder = sibling_executable("initramfs_builder");
   if (!builder) return builder.error();
   std::string temporary = path + ".tmp-" + std::to_string(getpid());
-  pid_t child = fork();
-  if (child < 0) return errno_error("fork");
-  if (child == 0) {
-    execl(builder->c_str(), builder->c_str(), temporary.c_str(), rootfs.c_str(), init.c_str(), nullptr);
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  CommandOptions inherit;
+  inherit.output = CommandOptions::Output::kInherit;
+  auto built = run_command({*builder, temporary, rootfs, init}, inherit);
+  if (!built) return built.error();
+  if (!built->status.succeeded()) {
     unlink(temporary.c_str());
     return plain_error("building the initramfs of " + rootfs + " failed");
   }
