@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "bench/harness/launcher.h"
 #include "bench/harness/run_launch.h"
 #include "common/bounded_input.h"
 #include "common/file_io.h"
@@ -142,10 +143,11 @@ class MeasuringCgroups {
 /// With `memory`, every invocation runs in a measuring cgroup of its own (untimed round);
 /// with `probes`, every invocation is followed by them from its fork. Once `stop_fd` says
 /// stop, nothing more is launched, what runs is killed and the cell records nothing.
-std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, int stop_fd, uint64_t& run_counter,
-                                MeasuringCgroups* memory = nullptr, probes::ProbeSession* probes = nullptr) {
+std::vector<RunRecord> run_cell(Launcher& launcher, const Cell& cell, int round, double timeout, int stop_fd,
+                                uint64_t& run_counter, MeasuringCgroups* memory = nullptr,
+                                probes::ProbeSession* probes = nullptr) {
   std::vector<RunRecord> records;
-  std::vector<std::pair<std::string, Result<LaunchedRun>>> launched;
+  std::vector<std::pair<std::string, Status>> launched;
   std::vector<std::unique_ptr<MeasuringCgroup>> measuring;  // one per slot, null when not measured
   const auto self = static_cast<pid_t>(syscall(SYS_gettid));
   // Only the launches: every child this thread forks meanwhile is a run of its own.
@@ -165,13 +167,10 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, int
       launched.emplace_back(run_id, invocation.error());
       continue;
     }
-    launched.emplace_back(run_id, launch(*invocation));
+    launched.emplace_back(run_id, launcher.launch(*invocation));
   }
   if (probes) probes->remove_launcher(self);
-  std::vector<LaunchedRun*> waiting;
-  for (auto& [run_id, run] : launched)
-    if (run) waiting.push_back(&*run);
-  std::vector<FinishedRun> finished = wait_for_all(waiting, timeout, stop_fd);
+  std::vector<FinishedRun> finished = launcher.wait_for_all(timeout, stop_fd);
   // What the harness killed may leave its runtime's state behind (runc's and crun's containers).
   size_t next_killed = 0;
   for (auto& [run_id, run] : launched) {
@@ -213,6 +212,21 @@ std::vector<RunRecord> run_cell(const Cell& cell, int round, double timeout, int
   return records;
 }
 
+/// What probing `target` says: its version and notes, or why it cannot run here.
+TargetInfo probe_target(Target& target) {
+  TargetInfo info;
+  info.name = target.name();
+  info.kind = target.kind();
+  auto probed = target.probe();
+  info.available = probed.ok();
+  info.detail = probed ? *probed : probed.error().text();
+  if (info.available) {
+    info.notes = target.notes();
+    info.kvm = target.kvm_verdict();
+  }
+  return info;
+}
+
 }  // namespace
 
 RunRecord make_record(const FinishedRun& finished, bool expects_report) {
@@ -249,6 +263,13 @@ RunRecord make_record(const FinishedRun& finished, bool expects_report) {
 
 Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const TargetContext& context,
                                        const ProgressCallback& progress) {
+  ProcessLauncher launcher;
+  auto make = [&context](const std::string& name) { return make_target(name, context); };
+  return run_benchmark(options, make, launcher, progress);
+}
+
+Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const TargetMaker& make, Launcher& launcher,
+                                       const ProgressCallback& progress) {
   if (options.workloads.empty()) return plain_error("no workloads to run");
   if (options.runs < 1) return plain_error("--runs must be at least 1");
   BenchmarkResults results;
@@ -265,18 +286,9 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
   std::vector<std::unique_ptr<Target>> targets;
   for (const std::string& name : options.targets) {
     if (stopped()) break;
-    auto target = make_target(name, context);
+    auto target = make(name);
     if (!target) return target.error();
-    TargetInfo info;
-    info.name = (*target)->name();
-    info.kind = (*target)->kind();
-    auto probed = (*target)->probe();
-    info.available = probed.ok();
-    info.detail = probed ? *probed : probed.error().text();
-    if (info.available) {
-      info.notes = (*target)->notes();
-      info.kvm = (*target)->kvm_verdict();
-    }
+    TargetInfo info = probe_target(**target);
     results.targets.push_back(info);
     if (info.available) targets.push_back(std::move(*target));
   }
@@ -289,7 +301,7 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
 
   uint64_t run_counter = 0;
   for (int round = 0; round < options.warmup && !stopped(); ++round)
-    for (const Cell& cell : cells) run_cell(cell, -1, options.timeout_seconds, options.stop_fd, run_counter);
+    for (const Cell& cell : cells) run_cell(launcher, cell, -1, options.timeout_seconds, options.stop_fd, run_counter);
 
   std::mt19937_64 shuffle(options.seed);
   std::vector<double> cell_seconds(cells.size(), 0);
@@ -299,8 +311,8 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::shuffle(order.begin(), order.end(), shuffle);
     for (size_t index : order) {
-      auto records =
-          run_cell(cells[index], round, options.timeout_seconds, options.stop_fd, run_counter, nullptr, options.probes);
+      auto records = run_cell(launcher, cells[index], round, options.timeout_seconds, options.stop_fd, run_counter,
+                              nullptr, options.probes);
       if (stopped()) break;
       for (const RunRecord& record : records)
         if (std::isfinite(record.wall_ms)) cell_seconds[index] += ms_to_s(record.wall_ms) / cells[index].concurrency;
@@ -321,7 +333,8 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
     if (memory) results.memory_runs = options.memory_runs;
     for (int round = 0; memory && round < options.memory_runs && !stopped(); ++round)
       for (const Cell& cell : cells) {
-        auto records = run_cell(cell, round, options.timeout_seconds, options.stop_fd, run_counter, memory.get());
+        auto records =
+            run_cell(launcher, cell, round, options.timeout_seconds, options.stop_fd, run_counter, memory.get());
         if (stopped()) break;
         results.records.insert(results.records.end(), records.begin(), records.end());
       }

@@ -52,6 +52,15 @@ using ProgressCallback = std::function<void(int done, int planned, const std::st
 Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const TargetContext& context,
                                        const ProgressCallback& progress = {});
 
+class Launcher;
+/// Where the harness gets a target by name (make_target, with the TargetContext, for real).
+using TargetMaker = std::function<Result<std::unique_ptr<Target>>(const std::string& name)>;
+
+/// run_benchmark with its two seams given: targets from `make`, runs started and waited for
+/// by `launcher` (a fake in tests; ProcessLauncher above).
+Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const TargetMaker& make, Launcher& launcher,
+                                       const ProgressCallback& progress = {});
+
 /// Turns one finished run into a record: startup from the handshake, the workload's JSON
 /// line (the last stdout line that parses as an object with "workload"), CPU from rusage.
 /// Pure; exposed for tests.
