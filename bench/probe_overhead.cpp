@@ -6,7 +6,7 @@
 //   cpu       the cpu workload's own timing of its work (bare and in a container)
 //   syscall   100k getppid: the worst case, since the syscall probes run on every call
 // Targets (DESIGN.md): at most +5% on startup and +2% on the cpu workload.
-// Usage: probe_overhead [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [--json FILE]   (root;
+// Usage: probe_overhead [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [-o FILE]   (root;
 // --help explains)
 #include <unistd.h>
 
@@ -65,7 +65,7 @@ std::vector<double> samples(const std::vector<bench::RunRecord>& records, const 
 
 std::string usage(const std::string& program) {
   return "usage: " + program +
-         " [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [--json FILE]   (root)\n"
+         " [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [-o FILE]   (root)\n"
          "The probes' observer effect: bare and isobench on noop, cpu and syscall, measured in blocks\n"
          "with every probe attached and in blocks without, alternating in a shuffled order.\n"
          "  --blocks N       blocks per mode (default 10)\n"
@@ -74,7 +74,7 @@ std::string usage(const std::string& program) {
          "  --isobench PATH  the isobench executable (default: the one next to " +
          program +
          ")\n"
-         "  --json FILE      also write the comparisons as JSON (isobench-probe-overhead/1)\n";
+         "  -o FILE          also write the comparisons as JSON (isobench-probe-overhead/1)\n";
 }
 
 /// A malformed command line is an error; main answers it with the usage and exit status 2.
@@ -95,11 +95,9 @@ Result<Settings> parse_arguments(int argc, char** argv) {
       auto set = probes::ProbeSet::parse(*text);
       if (!set) return set.error();
       settings.probes = *set;
-    } else if (arg == "--isobench" || arg == "--json") {
-      auto text = arguments.value();
-      if (!text) return text.error();
-      (arg == "--isobench" ? settings.isobench : settings.json_path) = *text;
-    } else {
+    } else if (auto shared = arguments.shared_option(settings.isobench, settings.json_path); !shared) {
+      return shared.error();
+    } else if (!*shared) {
       return plain_error("unknown argument '" + arg + "'");
     }
   }

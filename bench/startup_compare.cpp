@@ -6,7 +6,7 @@
 //   bwrap       `bwrap --unshare-all` on the same image, when installed
 //   runc        `runc run` on an OCI bundle of the same image, when installed
 // Runs are interleaved round-robin in a shuffled order so drift hits every target alike.
-// Usage: startup_compare [--runs N] [--warmup N] [--isobench PATH] [--json FILE] (--help explains)
+// Usage: startup_compare [--runs N] [--warmup N] [--isobench PATH] [-o FILE] (--help explains)
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -180,7 +180,7 @@ struct Subjects {
 
 std::string usage(const std::string& program) {
   return "usage: " + program +
-         " [--runs N] [--warmup N] [--isobench PATH] [--json FILE]\n"
+         " [--runs N] [--warmup N] [--isobench PATH] [-o FILE]\n"
          "Container start to exit of the noop workload: the raw clone+exec floor, `isobench run`, the\n"
          "in-process launcher, bwrap and runc when installed, interleaved in a shuffled order.\n"
          "  --runs N         measured rounds (default 200)\n"
@@ -188,7 +188,7 @@ std::string usage(const std::string& program) {
          "  --isobench PATH  the isobench executable (default: the one next to " +
          program +
          ")\n"
-         "  --json FILE      also write the samples and medians as JSON (isobench-startup-compare/1)\n";
+         "  -o FILE          also write the samples and medians as JSON (isobench-startup-compare/1)\n";
 }
 
 /// A malformed command line is an error; main answers it with the usage and exit status 2.
@@ -203,11 +203,9 @@ Result<Settings> parse_arguments(int argc, char** argv) {
       auto number = arguments.number(arg == "--runs" ? 1 : 0);
       if (!number) return number.error();
       (arg == "--runs" ? settings.runs : settings.warmup) = *number;
-    } else if (arg == "--isobench" || arg == "--json") {
-      auto text = arguments.value();
-      if (!text) return text.error();
-      (arg == "--isobench" ? settings.isobench : settings.json_path) = *text;
-    } else {
+    } else if (auto shared = arguments.shared_option(settings.isobench, settings.json_path); !shared) {
+      return shared.error();
+    } else if (!*shared) {
       return plain_error("unknown argument '" + arg + "'");
     }
   }

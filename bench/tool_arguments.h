@@ -27,6 +27,17 @@ class ToolArguments {
     return std::string(argv_[++index_]);
   }
 
+  /// The options every tool takes: --isobench PATH, and -o/--output FILE for its JSON.
+  /// False when the current word is neither.
+  Result<bool> shared_option(std::string& isobench, std::string& output) {
+    const std::string option = arg();
+    if (option != "--isobench" && option != "-o" && option != "--output") return false;
+    auto text = value();
+    if (!text) return text.error();
+    (option == "--isobench" ? isobench : output) = *text;
+    return true;
+  }
+
   /// The value as a whole number from `minimum` to a million.
   Result<int> number(int minimum) {
     std::string option = arg();

@@ -62,20 +62,28 @@ Result<bench::BenchmarkResults> run_step(const std::vector<std::string>& targets
   return bench::run_benchmark(*harness, context, progress);
 }
 
-Result<int> demo(const DemoArguments& arguments) {
-  const bool ko = arguments.language == "ko";
-  auto words = [ko](const char* english, const char* korean) { return std::string(ko ? korean : english); };
-  const DemoPlan& plan = arguments.quick ? kQuick : kFull;
-  // Bad input first, before anything runs or is created.
-  std::error_code error;
-  if (!fs::is_directory(arguments.output_dir, error))
-    return plain_error("--output-dir " + arguments.output_dir + ": not a directory");
-  if (access(arguments.output_dir.c_str(), W_OK) != 0) return errno_error("--output-dir " + arguments.output_dir);
-  const std::string results_path =
-      fs::absolute(fs::path(arguments.output_dir) / "demo-results.json").lexically_normal();
-  const std::string report_path = fs::absolute(fs::path(arguments.output_dir) / "report.html").lexically_normal();
+/// The narration's language: each fixed sentence in English and Korean.
+struct Words {
+  bool korean = false;
+  std::string operator()(const char* english, const char* in_korean) const {
+    return korean ? in_korean : english;
+  }
+};
 
-  int64_t started = monotonic_ns();
+struct DemoPaths {
+  std::string results, report;
+};
+
+/// Bad input first, before anything runs or is created.
+Result<DemoPaths> check_output_dir(const std::string& output_dir) {
+  std::error_code error;
+  if (!fs::is_directory(output_dir, error)) return plain_error("--output-dir " + output_dir + ": not a directory");
+  if (access(output_dir.c_str(), W_OK) != 0) return errno_error("--output-dir " + output_dir);
+  return DemoPaths{fs::absolute(fs::path(output_dir) / "demo-results.json").lexically_normal(),
+                   fs::absolute(fs::path(output_dir) / "report.html").lexically_normal()};
+}
+
+void announce(const Words& words, bool quick) {
   std::cout << words(
                    "isobench demo: the same three workloads as a bare process, in an isobench container and in a "
                    "QEMU microVM\n  noop: start and exit at once; cpu: ~0.2 s of arithmetic; mem: touch 64 MiB\n"
@@ -83,81 +91,107 @@ Result<int> demo(const DemoArguments& arguments) {
                    "isobench 데모: 같은 세 워크로드를 bare 프로세스, isobench 컨테이너, QEMU 마이크로VM에서 "
                    "실행합니다\n  noop: 시작하자마자 종료, cpu: 약 0.2초 계산, mem: 64 MiB 사용\n"
                    "그다음 격리 메커니즘별 비용을 따로 잽니다. 약 ")
-            << (arguments.quick ? 40 : 60) << words(" s.\n\n", "초 걸립니다.\n\n") << std::flush;
-
+            << (quick ? 40 : 60) << words(" s.\n\n", "초 걸립니다.\n\n") << std::flush;
   if (geteuid() != 0)
     std::cout << words(
         "Not root: the isobench container, the eBPF probes and most of the price list need root; what "
         "cannot run says why below. For the whole demo: sudo isobench demo\n\n",
         "root가 아닙니다: isobench 컨테이너, eBPF 프로브, 가격표 대부분은 root가 필요합니다. 실행할 수 "
         "없는 것은 아래에 이유가 나옵니다. 전체 데모: sudo isobench demo\n\n");
-  auto workspace = BenchWorkspace::create("demo");
-  if (!workspace) return workspace.error();
-  const bench::TargetContext& context = workspace->context();
+}
 
-  // The probes give the startup phases; without BPF they fall back and say so.
-  auto probe_session = probes::start_probe_session(*probes::ProbeSet::parse("lifecycle,cpu,memory"));
-  for (const std::string& note : probe_session->notes()) std::cout << "isobench: " << note << "\n";
+/// What the demo measured: the runs of its three targets, and the price list (or why not).
+struct DemoMeasurements {
+  bench::BenchmarkResults results;
+  Result<std::string> price_list = plain_error("not run: the demo was interrupted");
+};
 
-  // Ctrl-C in class stops the demo cleanly: what ran so far is summarised and written.
-  auto interrupt = InterruptGuard::install();
-  if (!interrupt) return interrupt.error();
-  const int stop_fd = (*interrupt)->stop_fd();
+/// Steps 1 to 3, each skipped once Ctrl-C was pressed.
+Result<DemoMeasurements> measure(const Words& words, const DemoPlan& plan, const bench::TargetContext& context,
+                                 probes::ProbeSession* probes, const InterruptGuard& interrupt) {
+  const int stop_fd = interrupt.stop_fd();
   const bool progress = progress_wanted(false);
   std::cout << words("[1/3] bare process and isobench container", "[1/3] bare 프로세스와 isobench 컨테이너") << "\n"
             << std::flush;
-  auto results = run_step({"bare", "isobench"}, plan.runs, plan.warmup, plan.memory_runs, context, probe_session.get(),
+  auto results = run_step({"bare", "isobench"}, plan.runs, plan.warmup, plan.memory_runs, context, probes,
                           progress_bar(progress, "      "), stop_fd);
   if (!results) return results.error();
-  if (!(*interrupt)->requested()) {
+  DemoMeasurements measured{std::move(*results)};
+  if (!interrupt.requested()) {
     std::cout << words("[2/3] QEMU microVM (each run boots a guest kernel)",
                        "[2/3] QEMU 마이크로VM (실행마다 게스트 커널을 부팅)")
               << "\n"
               << std::flush;
-    auto vm = run_step({"vm"}, plan.vm_runs, 0, plan.vm_memory_runs, context, probe_session.get(),
-                       progress_bar(progress, "      "), stop_fd);
+    auto vm = run_step({"vm"}, plan.vm_runs, 0, plan.vm_memory_runs, context, probes, progress_bar(progress, "      "),
+                       stop_fd);
     if (!vm) return vm.error();
     for (const bench::TargetInfo& target : vm->targets) {
       if (!target.available)
         std::cout << "      vm: " << words("not available: ", "사용할 수 없음: ") << target.detail << "\n";
-      results->targets.push_back(target);
+      measured.results.targets.push_back(target);
     }
-    results->records.insert(results->records.end(), vm->records.begin(), vm->records.end());
-    results->interrupted = results->interrupted || vm->interrupted;
+    measured.results.records.insert(measured.results.records.end(), vm->records.begin(), vm->records.end());
+    measured.results.interrupted = measured.results.interrupted || vm->interrupted;
   }
-
-  Result<std::string> price_list = plain_error("not run: the demo was interrupted");
-  if (!(*interrupt)->requested()) {
+  if (!interrupt.requested()) {
     std::cout << words("[3/3] the mechanism price list (mechanism_bench)", "[3/3] 메커니즘 가격표 (mechanism_bench)")
               << "\n"
               << std::flush;
-    price_list = run_price_list(plan.price_list_min_time, context.scratch);
+    measured.price_list = run_price_list(plan.price_list_min_time, context.scratch);
   }
-  results->interrupted = results->interrupted || (*interrupt)->requested();
-  if (!price_list)
-    std::cout << "      " << words("not measured: ", "측정하지 못함: ") << price_list.error().text() << "\n";
+  measured.results.interrupted = measured.results.interrupted || interrupt.requested();
+  if (!measured.price_list)
+    std::cout << "      " << words("not measured: ", "측정하지 못함: ") << measured.price_list.error().text() << "\n";
+  return measured;
+}
 
+reports::ResultsDocument demo_document(DemoMeasurements measured, const DemoArguments& arguments,
+                                       const std::string& results_path) {
   reports::RunSettings settings;
   settings.targets = {"bare", "isobench", "vm"};
   settings.sources = {{"runs", "demo plan"}, {"warmup", "demo plan"}, {"memory_runs", "demo plan"}};
+  const Result<std::string>& price_list = measured.price_list;
   nlohmann::ordered_json price_document;
   if (price_list) {
     auto checked = parse_ordered_json_text(*price_list, "mechanism_bench's output", reports::kPriceListLimits);
     if (checked) price_document = std::move(*checked);
   }
   reports::ResultsDocument document =
-      make_results_document(std::move(*results), std::move(settings), arguments.command_line, std::move(price_document),
-                            price_list ? "" : price_list.error().text());
+      make_results_document(std::move(measured.results), std::move(settings), arguments.command_line,
+                            std::move(price_document), price_list ? "" : price_list.error().text());
   document.name = results_path;
+  return document;
+}
+
+Result<int> demo(const DemoArguments& arguments) {
+  const Words words{arguments.language == "ko"};
+  const DemoPlan& plan = arguments.quick ? kQuick : kFull;
+  auto paths = check_output_dir(arguments.output_dir);
+  if (!paths) return paths.error();
+
+  int64_t started = monotonic_ns();
+  announce(words, arguments.quick);
+  auto workspace = BenchWorkspace::create("demo");
+  if (!workspace) return workspace.error();
+  // The probes give the startup phases; without BPF they fall back and say so.
+  auto probe_session = probes::start_probe_session(*probes::ProbeSet::parse("lifecycle,cpu,memory"));
+  for (const std::string& note : probe_session->notes()) std::cout << "isobench: " << note << "\n";
+  // Ctrl-C in class stops the demo cleanly: what ran so far is summarised and written.
+  auto interrupt = InterruptGuard::install();
+  if (!interrupt) return interrupt.error();
+  auto measured = measure(words, plan, workspace->context(), probe_session.get(), **interrupt);
+  if (!measured) return measured.error();
+
+  reports::ResultsDocument document = demo_document(std::move(*measured), arguments, paths->results);
   auto model = model_of(document);
   if (!model) return model.error();
-  reports::Language language = ko ? reports::Language::kKorean : reports::Language::kEnglish;
-  ISOBENCH_TRY(replace_file(results_path, reports::encode_results(document, model->cells)));
-  ISOBENCH_TRY(replace_file(report_path, reports::render_report_html(*model, language)));
+  reports::Language language = words.korean ? reports::Language::kKorean : reports::Language::kEnglish;
+  ISOBENCH_TRY(replace_file(paths->results, reports::encode_results(document, model->cells)));
+  ISOBENCH_TRY(replace_file(paths->report, reports::render_report_html(*model, language)));
 
   std::cout << "\n" << reports::render_demo_summary(*model, language) << "\n";
-  std::cout << words("Report: ", "보고서: ") << report_path << "\n"
-            << words("Results: ", "결과: ") << results_path
+  std::cout << words("Report: ", "보고서: ") << paths->report << "\n"
+            << words("Results: ", "결과: ") << paths->results
             << words("  (isobench report / isobench compare read it)\n",
                      "  (isobench report / compare로 읽을 수 있음)\n")
             << words("Done in ", "소요 시간: ") << (monotonic_ns() - started) / 1000000000 << words(" s.\n", "초.\n");
@@ -166,7 +200,7 @@ Result<int> demo(const DemoArguments& arguments) {
                        "isobench: 중단됨: 요약과 보고서는 일부뿐입니다\n");
     return (*interrupt)->exit_status();
   }
-  return exit_status_of_runs(document.results, results_path + " records why");
+  return exit_status_of_runs(document.results, paths->results + " records why");
 }
 
 }  // namespace

@@ -243,6 +243,20 @@ size_t metric_rank(const std::string& metric) {
   return metric == "runs" ? 0 : 1 + static_cast<size_t>(std::find(metrics.begin(), metrics.end(), metric) - metrics.begin());
 }
 
+/// Memory compares like with like: the whole target's peak when both sides ran memory
+/// rounds, else the workload's own peak on both (`told` hears which side had the rounds).
+template <typename Told>
+const char* memory_metric_for(const ReportModel& baseline, const ReportModel& current, const CellSummary& cell,
+                              Told told) {
+  auto has_tree = [&](const ReportModel& model) {
+    return !metric_samples(model.results, cell.target, cell.workload, cell.concurrency, "tree_peak_kib").empty();
+  };
+  bool old_tree = has_tree(baseline), new_tree = has_tree(current);
+  if (old_tree == new_tree) return "tree_peak_kib";
+  told(old_tree);
+  return "workload_peak_kib";
+}
+
 }  // namespace
 
 Comparison compare_results(const ReportModel& baseline, const ReportModel& current, const CompareOptions& options) {
@@ -275,23 +289,13 @@ Comparison compare_results(const ReportModel& baseline, const ReportModel& curre
                          before.status != CellStatus::kFailed && before.status != CellStatus::kUnavailable &&
                          before.status != CellStatus::kNotRun;
     if (failing) comparison.rows.push_back(std::move(*failing));
-    // Memory compares like with like: the whole target's peak when both sides ran memory
-    // rounds, else the workload's own peak on both.
-    const char* memory_metric = "tree_peak_kib";
-    {
-      bool old_tree = !metric_samples(baseline.results, before.target, before.workload, before.concurrency,
-                                      memory_metric).empty();
-      bool new_tree = !metric_samples(current.results, before.target, before.workload, before.concurrency,
-                                      memory_metric).empty();
-      if (old_tree != new_tree) {
-        memory_metric = "workload_peak_kib";
-        bool asked = std::find(options.metrics.begin(), options.metrics.end(), "memory") != options.metrics.end();
-        if (asked && both_measured)
-          comparison.unmatched.push_back(label(before) + " memory: the whole target's peak measured only in " +
-                                         (old_tree ? baseline_name : current_name) +
-                                         " (memory rounds); compared the workload's own peak");
-      }
-    }
+    const char* memory_metric = memory_metric_for(baseline, current, before, [&](bool only_in_baseline) {
+      bool asked = std::find(options.metrics.begin(), options.metrics.end(), "memory") != options.metrics.end();
+      if (asked && both_measured)
+        comparison.unmatched.push_back(label(before) + " memory: the whole target's peak measured only in " +
+                                       (only_in_baseline ? baseline_name : current_name) +
+                                       " (memory rounds); compared the workload's own peak");
+    });
     for (const std::string& metric : options.metrics) {
       std::vector<double> old_samples =
           samples(baseline, before.target, before.workload, before.concurrency, metric, memory_metric);

@@ -44,9 +44,9 @@ std::vector<Sample> samples_of(const ReportModel& model, const CellSummary& cell
   return samples;
 }
 
-}  // namespace
-
-std::string render_report_gbench(const ReportModel& model, bool aggregates_only) {
+/// Google Benchmark's context block, with what isobench adds: the sources, and each cell
+/// that did not measure in full with why.
+ordered_json gbench_context(const ReportModel& model) {
   const bench::Environment& env = model.environment;
   ordered_json caches = ordered_json::array();
   for (const bench::CpuCache& cache : env.caches)
@@ -68,6 +68,13 @@ std::string render_report_gbench(const ReportModel& model, bool aggregates_only)
   if (std::vector<std::string> problems = cell_problems(model, Language::kEnglish); !problems.empty())
     context["isobench_problems"] = problems;
   if (model.results.interrupted) context["isobench_interrupted"] = true;
+  return context;
+}
+
+}  // namespace
+
+std::string render_report_gbench(const ReportModel& model, bool aggregates_only) {
+  ordered_json context = gbench_context(model);
   ordered_json benchmarks = ordered_json::array();
   int family = 0;
   for (const CellSummary& cell : model.cells) {
