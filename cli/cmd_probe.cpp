@@ -1,4 +1,4 @@
-// `isobench probe [--probes LIST] [--json FILE] [--events] -- CMD ARGS`: run any command
+// `isobench probe [--probes LIST] [-o FILE] [--events] -- CMD ARGS`: run any command
 // (`isobench run ...`, `runc run ...`, `bwrap ...`, a VM) under the BPF probes and show
 // its startup phases, CPU, syscalls, memory and KVM exits as the kernel saw them. The report
 // goes to stderr: stdout stays the command's.
@@ -86,7 +86,8 @@ void add_probe_command(CLI::App& app, Action& action, const std::vector<std::str
                          "isobench probe -- CMD");
   command->add_option("--probes", options->probes,
                       "Probes to run: lifecycle,cpu,syscalls,memory,kvm, or all (default all)");
-  command->add_option("--json", options->json_path, "Write the report and every event as JSON (isobench-probe/1)");
+  command->add_option("-o,--output", options->json_path,
+                      "Write the report and every event as JSON (isobench-probe/1) to FILE");
   command->add_flag("--events", options->events, "List the process tree's events and isolation syscalls");
   command->callback([options, &action, &container_command] {
     action = [options, &container_command] { return probe_command(container_command, *options); };
