@@ -17,21 +17,55 @@ std::string WorkloadCommand::label() const {
   return out + ")";
 }
 
+namespace {
+
+/// One built-in workload: the image's /bin/<name>, and the parameters it always gets unless
+/// the caller gives them.
+struct BuiltinWorkload {
+  const char* name;
+  std::map<std::string, std::string> defaults;
+};
+
+/// The built-in workloads, in the order tables show them: the one list --help, the errors
+/// and workload_command use.
+const std::vector<BuiltinWorkload>& workload_table() {
+  static const std::vector<BuiltinWorkload> table = {
+      {"noop", {}},
+      {"hello", {}},
+      {"cpu", {}},
+      {"mem", {}},
+      {"syscall", {}},
+      {"fork", {}},
+      // io writes into its working directory, which is read-only in some targets' images.
+      {"io", {{"dir", "/tmp"}}},
+      {"net", {}}};
+  return table;
+}
+
+}  // namespace
+
 const std::vector<std::string>& builtin_workloads() {
-  static const std::vector<std::string> names = {"noop", "hello", "cpu", "mem", "syscall", "fork", "io", "net"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> names;
+    for (const BuiltinWorkload& workload : workload_table()) names.emplace_back(workload.name);
+    return names;
+  }();
   return names;
 }
 
+std::string known_workloads() {
+  return join(builtin_workloads(), ", ");
+}
+
 Result<WorkloadCommand> workload_command(const std::string& name, const std::map<std::string, std::string>& params) {
-  const auto& known = builtin_workloads();
-  if (std::find(known.begin(), known.end(), name) == known.end()) {
-    std::string list;
-    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-    return plain_error("unknown workload '" + name + "': expected one of " + list + ", or --cmd");
-  }
+  const auto& table = workload_table();
+  auto found =
+      std::find_if(table.begin(), table.end(), [&](const BuiltinWorkload& entry) { return entry.name == name; });
+  if (found == table.end())
+    return plain_error("unknown workload '" + name + "': expected one of " + known_workloads() + ", or --cmd");
   WorkloadCommand command{name, params, {"/bin/" + name}};
-  // io writes into its working directory, which is read-only in some targets' images.
-  if (name == "io" && !params.count("dir")) command.argv.insert(command.argv.end(), {"--dir", "/tmp"});
+  for (const auto& [key, value] : found->defaults)
+    if (!params.count(key)) command.argv.insert(command.argv.end(), {"--" + key, value});
   for (const auto& [key, value] : params) command.argv.insert(command.argv.end(), {"--" + key, value});
   return command;
 }

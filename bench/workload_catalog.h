@@ -23,6 +23,9 @@ struct WorkloadCommand {
 /// Names of the built-in workloads, in the order tables show them.
 const std::vector<std::string>& builtin_workloads();
 
+/// builtin_workloads() as a list for --help and error messages: "noop, hello, ...".
+std::string known_workloads();
+
 /// The command for a built-in workload with `params` (each becomes --KEY VALUE). Unknown
 /// workload names are an error naming the known ones.
 Result<WorkloadCommand> workload_command(const std::string& name, const std::map<std::string, std::string>& params);

@@ -162,10 +162,9 @@ void add_bench_command(CLI::App& app, Action& action, const std::vector<std::str
   table.push_back({"targets",
                    command->add_option("--targets", s.targets, "Targets: " + bench::known_targets())->delimiter(','),
                    [](Settings& to, const Settings& from) { to.targets = from.targets; }});
-  std::string workloads;
-  for (const std::string& name : bench::builtin_workloads()) workloads += (workloads.empty() ? "" : ", ") + name;
   table.push_back({"workloads",
-                   command->add_option("--workloads", s.workloads, "Built-in workloads: " + workloads)->delimiter(','),
+                   command->add_option("--workloads", s.workloads, "Built-in workloads: " + bench::known_workloads())
+                       ->delimiter(','),
                    [](Settings& to, const Settings& from) { to.workloads = from.workloads; }});
   command->add_option("--cmd", options->cmd,
                       "A program of the image and its arguments, instead of the workloads. Words are split as a POSIX "

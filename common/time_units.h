@@ -12,25 +12,49 @@ namespace isobench {
 template <typename Number>
 concept Arithmetic = std::is_arithmetic_v<Number>;
 
-constexpr double ns_to_us(Arithmetic auto ns) { return static_cast<double>(ns) / 1e3; }
-constexpr double ns_to_ms(Arithmetic auto ns) { return static_cast<double>(ns) / 1e6; }
-constexpr double ns_to_s(Arithmetic auto ns) { return static_cast<double>(ns) / 1e9; }
-constexpr double us_to_ms(Arithmetic auto us) { return static_cast<double>(us) / 1e3; }
-constexpr double ms_to_us(Arithmetic auto ms) { return static_cast<double>(ms) * 1e3; }
-constexpr double ms_to_s(Arithmetic auto ms) { return static_cast<double>(ms) / 1e3; }
-constexpr double s_to_ms(Arithmetic auto s) { return static_cast<double>(s) * 1e3; }
-constexpr double s_to_us(Arithmetic auto s) { return static_cast<double>(s) * 1e6; }
+constexpr double ns_to_us(Arithmetic auto ns) {
+  return static_cast<double>(ns) / 1e3;
+}
+constexpr double ns_to_ms(Arithmetic auto ns) {
+  return static_cast<double>(ns) / 1e6;
+}
+constexpr double ns_to_s(Arithmetic auto ns) {
+  return static_cast<double>(ns) / 1e9;
+}
+constexpr double us_to_ms(Arithmetic auto us) {
+  return static_cast<double>(us) / 1e3;
+}
+constexpr double ms_to_us(Arithmetic auto ms) {
+  return static_cast<double>(ms) * 1e3;
+}
+constexpr double ms_to_s(Arithmetic auto ms) {
+  return static_cast<double>(ms) / 1e3;
+}
+constexpr double s_to_ms(Arithmetic auto s) {
+  return static_cast<double>(s) * 1e3;
+}
+constexpr double s_to_us(Arithmetic auto s) {
+  return static_cast<double>(s) * 1e6;
+}
 
 /// Milliseconds from one nanosecond timestamp to a later one (negative if `to_ns` is earlier).
-constexpr double ms_between(int64_t from_ns, int64_t to_ns) { return ns_to_ms(to_ns - from_ns); }
+constexpr double ms_between(int64_t from_ns, int64_t to_ns) {
+  return ns_to_ms(to_ns - from_ns);
+}
 
 /// Whole milliseconds, truncated toward zero: for poll(2) timeouts.
-constexpr int64_t ns_to_whole_ms(int64_t ns) { return ns / 1'000'000; }
+constexpr int64_t ns_to_whole_ms(int64_t ns) {
+  return ns / 1'000'000;
+}
 
 /// Nanoseconds in `seconds`, truncated: for deadlines on the monotonic clock.
-constexpr int64_t s_to_ns(double seconds) { return static_cast<int64_t>(seconds * 1e9); }
+constexpr int64_t s_to_ns(double seconds) {
+  return static_cast<int64_t>(seconds * 1e9);
+}
 
 /// A rusage time (seconds and microseconds) in milliseconds.
-constexpr double timeval_to_ms(const timeval& tv) { return s_to_ms(tv.tv_sec) + us_to_ms(tv.tv_usec); }
+constexpr double timeval_to_ms(const timeval& tv) {
+  return s_to_ms(tv.tv_sec) + us_to_ms(tv.tv_usec);
+}
 
 }  // namespace isobench

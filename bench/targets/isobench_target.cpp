@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "bench/targets/prepared_target.h"
 #include "common/text.h"
 #include "common/version.h"
 
@@ -36,33 +37,58 @@ Result<std::vector<std::string>> isobench_profile_options(const std::string& pro
   return options;
 }
 
-Result<std::string> IsobenchTarget::probe() {
-  if (access(context_.isobench.c_str(), X_OK) != 0) return errno_error("isobench executable " + context_.isobench);
+namespace {
+
+/// Whether isobench can run here: the executable, and root for its default cgroups.
+Result<std::string> isobench_found(const std::string& isobench) {
+  if (access(isobench.c_str(), X_OK) != 0) return errno_error("isobench executable " + isobench);
   if (geteuid() != 0) return plain_error("needs root for its default isolation (cgroups)");
   return std::string(kVersion);
 }
 
-Result<Invocation> IsobenchTarget::invocation(const WorkloadCommand& workload, const std::string&) {
-  Invocation invocation;
-  // Descriptor 3, the start handshake, is the only one besides stdio that crosses in.
-  invocation.argv = {context_.isobench, "run", "--preserve-fds", "1", "-e",
-                     "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
-  invocation.argv.insert(invocation.argv.end(), options_.begin(), options_.end());
-  invocation.argv.push_back("--");
-  invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
-  invocation.env = workload_environment();
-  return invocation;
-}
+class IsobenchTarget final : public PreparedTarget {
+ public:
+  IsobenchTarget(const std::string& profile, std::vector<std::string> options, TargetContext context)
+      : PreparedTarget(profile == "default" ? "isobench" : "isobench:" + profile, "container", context,
+                       isobench_found(context.isobench)),
+        options_(std::move(options)) {}
 
-Result<Invocation> IsobenchTarget::measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
-                                                       const std::string& measuring) {
-  auto invocation = this->invocation(workload, run_id);
-  if (!invocation) return invocation;
-  if (std::find(options_.begin(), options_.end(), "--no-cgroup") == options_.end()) {
-    auto after_run = invocation->argv.begin() + 2;  // {isobench, "run", ...}
-    invocation->argv.insert(after_run, {"--cgroup-parent", measuring});
+  Result<Invocation> invocation(const WorkloadCommand& workload, const std::string&) override {
+    Invocation invocation;
+    // Descriptor 3, the start handshake, is the only one besides stdio that crosses in.
+    invocation.argv = {
+        context().isobench, "run", "--preserve-fds", "1", "-e", "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
+    invocation.argv.insert(invocation.argv.end(), options_.begin(), options_.end());
+    invocation.argv.push_back("--");
+    invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
+    invocation.env = workload_environment();
+    return invocation;
   }
-  return invocation;
+
+  /// The container's cgroup below the measuring one (--cgroup-parent), unless the profile
+  /// makes none (then the workload stays in the measuring cgroup anyway).
+  Result<Invocation> measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
+                                         const std::string& measuring) override {
+    auto invocation = this->invocation(workload, run_id);
+    if (!invocation) return invocation;
+    if (std::find(options_.begin(), options_.end(), "--no-cgroup") == options_.end()) {
+      auto after_run = invocation->argv.begin() + 2;  // {isobench, "run", ...}
+      invocation->argv.insert(after_run, {"--cgroup-parent", measuring});
+    }
+    return invocation;
+  }
+
+ private:
+  std::vector<std::string> options_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Target>> make_isobench_target(const std::string& name, const TargetContext& context) {
+  std::string profile = name == "isobench" ? "default" : name.substr(name.find(':') + 1);
+  auto options = isobench_profile_options(profile);
+  if (!options) return options.error();
+  return std::unique_ptr<Target>(std::make_unique<IsobenchTarget>(profile, std::move(*options), context));
 }
 
 }  // namespace isobench::bench

@@ -2,7 +2,10 @@
 // priced by switching it off alone.
 #pragma once
 
-#include "bench/targets/target.h"
+#include <string>
+#include <vector>
+
+#include "common/result.h"
 
 namespace isobench::bench {
 
@@ -12,24 +15,5 @@ namespace isobench::bench {
 /// no-pid, no-cgroupns (share that namespace), no-cgroup, no-seccomp (= --security none),
 /// no-overlay (= --read-only), userns, timens.
 Result<std::vector<std::string>> isobench_profile_options(const std::string& profile);
-
-class IsobenchTarget final : public Target {
- public:
-  IsobenchTarget(std::string profile, std::vector<std::string> options, TargetContext context)
-      : profile_(std::move(profile)), options_(std::move(options)), context_(std::move(context)) {}
-  std::string name() const override { return profile_ == "default" ? "isobench" : "isobench:" + profile_; }
-  std::string kind() const override { return "container"; }
-  Result<std::string> probe() override;
-  Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
-  /// The container's cgroup below the measuring one (--cgroup-parent), unless the profile
-  /// makes none (then the workload stays in the measuring cgroup anyway).
-  Result<Invocation> measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
-                                         const std::string& measuring) override;
-
- private:
-  std::string profile_;
-  std::vector<std::string> options_;
-  TargetContext context_;
-};
 
 }  // namespace isobench::bench

@@ -8,9 +8,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "bench/targets/oci_bundle.h"
+#include "bench/targets/prepared_target.h"
 #include "common/file_io.h"
+#include "common/unique_fd.h"
 #include "common/subprocess.h"
 #include "runner/cgroup/cgroup.h"
 
@@ -61,7 +64,12 @@ void delete_leftover_oci_containers(const std::string& scratch) {
   }
 }
 
-Status OciRuntimeTarget::prepare_v1_only_namespace() {
+namespace {
+
+/// crun refuses hybrid cgroup hosts; in a mount namespace without the (controller-less)
+/// cgroup2 mount it sees plain v1. Made once, when the target is made, so that runs pay only
+/// a setns.
+Result<UniqueFd> v1_only_mount_namespace() {
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) return errno_error("pipe2");
   UniqueFd ready_read(ready[0]), ready_write(ready[1]);
@@ -80,28 +88,75 @@ Status OciRuntimeTarget::prepare_v1_only_namespace() {
   ready_write.reset();
   char verdict = 0;
   bool ok = read(ready_read.get(), &verdict, 1) == 1 && verdict == 1;
-  if (ok) mount_namespace_.reset(open(("/proc/" + std::to_string(child) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd mount_namespace;
+  if (ok) mount_namespace.reset(open(("/proc/" + std::to_string(child) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);
-  if (!ok || !mount_namespace_) return plain_error("cannot prepare a mount namespace without the cgroup2 mount");
-  return {};
+  if (!ok || !mount_namespace) return plain_error("cannot prepare a mount namespace without the cgroup2 mount");
+  return mount_namespace;
 }
 
-Result<std::string> OciRuntimeTarget::probe() {
-  path_ = find_program(runtime_);
-  if (path_.empty()) return plain_error("not installed (apt-get install " + runtime_ + ")");
-  if (geteuid() != 0) return plain_error("needs root");
-  std::string version = first_output_line(path_ + " --version");
-  if (runtime_ == "crun" && hybrid_cgroups()) {
-    if (Status prepared = prepare_v1_only_namespace(); !prepared)
-      return plain_error("unsupported on this host: crun refuses hybrid cgroups and " + prepared.error().text());
-    version += " (in a mount namespace without the cgroup2 mount: this host is hybrid)";
+/// What the runc or crun target found on this host: everything its runs depend on.
+struct OciRuntimeHost {
+  Result<std::string> found = plain_error("not probed");  ///< the version line, or why not
+  std::string path;
+  UniqueFd mount_namespace;  ///< crun on a hybrid host: v1_only_mount_namespace
+};
+
+OciRuntimeHost find_oci_runtime(const std::string& runtime) {
+  OciRuntimeHost host;
+  host.path = find_program(runtime);
+  if (host.path.empty()) {
+    host.found = plain_error("not installed (apt-get install " + runtime + ")");
+  } else if (geteuid() != 0) {
+    host.found = plain_error("needs root");
+  } else {
+    std::string version = first_output_line(host.path + " --version");
+    if (runtime == "crun" && hybrid_cgroups()) {
+      auto prepared = v1_only_mount_namespace();
+      if (!prepared) {
+        host.found =
+            plain_error("unsupported on this host: crun refuses hybrid cgroups and " + prepared.error().text());
+        return host;
+      }
+      host.mount_namespace = std::move(*prepared);
+      version += " (in a mount namespace without the cgroup2 mount: this host is hybrid)";
+    }
+    host.found = version;
   }
-  return version;
+  return host;
+}
+
+}  // namespace
+
+/// `RUNTIME --root STATE run --bundle BUNDLE ID`, one bundle per workload.
+class OciRuntimeTarget final : public PreparedTarget {
+ public:
+  OciRuntimeTarget(const std::string& runtime, TargetContext context, OciRuntimeHost host)
+      : PreparedTarget(runtime, "container", std::move(context), host.found),
+        path_(std::move(host.path)),
+        mount_namespace_(std::move(host.mount_namespace)) {}
+  Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
+  /// The container's cgroup below the measuring one, through the bundle's cgroupsPath.
+  Result<Invocation> measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
+                                         const std::string& measuring) override;
+  void after_kill(const std::string& run_id) override;
+
+ private:
+  std::vector<std::string> base_argv() const;
+  Invocation run_invocation(const std::string& bundle, const std::string& run_id) const;
+
+  const std::string path_;
+  const UniqueFd mount_namespace_;
+  std::map<std::string, std::string> bundles_;  ///< workload label -> bundle directory
+};
+
+Result<std::unique_ptr<Target>> make_oci_runtime_target(const std::string& name, const TargetContext& context) {
+  return std::unique_ptr<Target>(std::make_unique<OciRuntimeTarget>(name, context, find_oci_runtime(name)));
 }
 
 std::vector<std::string> OciRuntimeTarget::base_argv() const {
-  return {path_, "--root", state_dir(context_.scratch, runtime_)};
+  return {path_, "--root", state_dir(context().scratch, name())};
 }
 
 Invocation OciRuntimeTarget::run_invocation(const std::string& bundle, const std::string& run_id) const {
@@ -118,8 +173,8 @@ Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload,
   std::string label = workload.label();
   auto bundle = bundles_.find(label);
   if (bundle == bundles_.end()) {
-    std::string dir = context_.scratch + "/" + runtime_ + "-bundle-" + std::to_string(bundles_.size());
-    ISOBENCH_TRY(write_bundle(dir, oci_config(context_.rootfs, workload.argv, workload_environment())));
+    std::string dir = context().scratch + "/" + name() + "-bundle-" + std::to_string(bundles_.size());
+    ISOBENCH_TRY(write_bundle(dir, oci_config(context().rootfs, workload.argv, workload_environment())));
     bundle = bundles_.emplace(label, dir).first;
   }
   return run_invocation(bundle->second, run_id);
@@ -130,9 +185,9 @@ Result<Invocation> OciRuntimeTarget::measured_invocation(const WorkloadCommand& 
   // Without cgroupsPath runc makes the container's cgroup relative to its own (inside the
   // measuring one) but crun makes /<id> at each hierarchy's root, outside it. The same
   // absolute path for both keeps their bundles identical; one bundle per run, as the path is.
-  nlohmann::json config = oci_config(context_.rootfs, workload.argv, workload_environment());
+  nlohmann::json config = oci_config(context().rootfs, workload.argv, workload_environment());
   config["linux"]["cgroupsPath"] = "/" + std::string(runner::kCgroupParent) + "/" + measuring + "/" + run_id;
-  const std::string dir = context_.scratch + "/" + runtime_ + "-bundle-" + run_id;
+  const std::string dir = context().scratch + "/" + name() + "-bundle-" + run_id;
   ISOBENCH_TRY(write_bundle(dir, config));
   return run_invocation(dir, run_id);
 }

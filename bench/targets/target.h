@@ -40,7 +40,8 @@ class Target {
   virtual std::string kind() const = 0;
   /// The target's version when it can run here; otherwise an Error whose message is the
   /// reason it is skipped ("not installed (apt-get install runc)", "unsupported on this host: ...").
-  virtual Result<std::string> probe() = 0;
+  /// Found when the target was made (make_target): asking changes nothing, in any order.
+  virtual Result<std::string> probe() const = 0;
   /// The command that runs `workload` once; `run_id` is unique per run (container names).
   virtual Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) = 0;
   /// Memory rounds: the same run, started inside the harness's measuring cgroup `measuring`
@@ -51,24 +52,26 @@ class Target {
                                                  const std::string& /*measuring*/) {
     return invocation(workload, run_id);
   }
-  /// After a successful probe: what a reader of the figures must know about how this target
+  /// When it can run: what a reader of the figures must know about how this target
   /// runs here, one sentence each (they go into every report beside the version).
   virtual std::vector<std::string> notes() const { return {}; }
-  /// vm targets, after probe: the timed KVM boot probe's verdict; empty for other kinds.
+  /// vm targets: the timed KVM boot probe's verdict; empty for other kinds.
   virtual std::string kvm_verdict() const { return ""; }
   /// Best-effort cleanup after a run that was killed (timeout): remove its container state.
   virtual void after_kill(const std::string& /*run_id*/) {}
 };
 
-/// Makes a target by name: bare, isobench (= isobench:default), isobench:ns, isobench:full,
-/// isobench:<flags> (ad-hoc toggles, e.g. "isobench:no-net,no-seccomp"), runc, crun, bwrap.
+/// Makes a target by name, ready to run: bare, isobench (= isobench:default), isobench:ns,
+/// isobench:full, isobench:<flags> (ad-hoc toggles, e.g. "isobench:no-net,no-seccomp"), runc,
+/// crun, bwrap, vm. What its runs need (paths, versions, the KVM verdict, a mount namespace)
+/// is found here; a target that cannot run here is still made, and probe() says why. Fails
+/// only for a name it does not know (or an unknown isobench toggle).
 Result<std::unique_ptr<Target>> make_target(const std::string& name, const TargetContext& context);
 
-/// The names `make_target` knows, for --help and error messages.
+/// The names `make_target` knows, from its table, for --help and error messages.
 std::string known_targets();
 
 /// The environment every workload gets: PATH and the start handshake's descriptor.
 std::vector<std::string> workload_environment();
-
 
 }  // namespace isobench::bench

@@ -1,17 +1,41 @@
-#include <unistd.h>
+// make_target's table: every target name, how --help lists it, and who makes it.
+#include <algorithm>
+#include <iterator>
 
-#include "bench/targets/bare_target.h"
-#include "bench/targets/isobench_target.h"
-#include "bench/targets/oci_runtime_target.h"
+#include "bench/targets/prepared_target.h"
 #include "bench/targets/target.h"
+#include "common/text.h"
 
 namespace isobench::bench {
+namespace {
 
-std::unique_ptr<Target> make_bwrap_target(TargetContext context);
-std::unique_ptr<Target> make_vm_target(TargetContext context);
+struct TargetEntry {
+  const char* name;   ///< what --targets takes
+  const char* usage;  ///< how known_targets() lists it
+  bool with_profile;  ///< also NAME:PROFILE (isobench:ns)
+  Result<std::unique_ptr<Target>> (*make)(const std::string& name, const TargetContext& context);
+};
+
+constexpr TargetEntry kTargets[] = {
+    {"bare", "bare", false, make_bare_target},
+    {"isobench", "isobench[:default|ns|full|TOGGLES]", true, make_isobench_target},
+    {"runc", "runc", false, make_oci_runtime_target},
+    {"crun", "crun", false, make_oci_runtime_target},
+    {"bwrap", "bwrap", false, make_bwrap_target},
+    {"vm", "vm", false, make_vm_target},
+};
+
+bool names(const TargetEntry& entry, const std::string& name) {
+  const std::string prefix = std::string(entry.name) + ":";
+  return name == entry.name || (entry.with_profile && name.rfind(prefix, 0) == 0);
+}
+
+}  // namespace
 
 std::string known_targets() {
-  return "bare, isobench[:default|ns|full|TOGGLES], runc, crun, bwrap, vm";
+  std::vector<std::string_view> usages;
+  for (const TargetEntry& entry : kTargets) usages.push_back(entry.usage);
+  return join(usages, ", ");
 }
 
 std::vector<std::string> workload_environment() {
@@ -20,17 +44,11 @@ std::vector<std::string> workload_environment() {
 }
 
 Result<std::unique_ptr<Target>> make_target(const std::string& name, const TargetContext& context) {
-  if (name == "bare") return std::unique_ptr<Target>(new BareTarget(context));
-  if (name == "runc" || name == "crun") return std::unique_ptr<Target>(new OciRuntimeTarget(name, context));
-  if (name == "bwrap") return make_bwrap_target(context);
-  if (name == "isobench" || name.rfind("isobench:", 0) == 0) {
-    std::string profile = name == "isobench" ? "default" : name.substr(9);
-    auto options = isobench_profile_options(profile);
-    if (!options) return options.error();
-    return std::unique_ptr<Target>(new IsobenchTarget(profile, std::move(*options), context));
-  }
-  if (name == "vm") return make_vm_target(context);
-  return plain_error("unknown target '" + name + "': expected one of " + known_targets());
+  auto entry =
+      std::find_if(std::begin(kTargets), std::end(kTargets), [&](const TargetEntry& e) { return names(e, name); });
+  if (entry == std::end(kTargets))
+    return plain_error("unknown target '" + name + "': expected one of " + known_targets());
+  return entry->make(name, context);
 }
 
 }  // namespace isobench::bench

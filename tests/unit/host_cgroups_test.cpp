@@ -56,8 +56,7 @@ TEST(HostCgroups, EveryV1ControllerMountIsAHierarchy) {
   ASSERT_TRUE(layout && mounts);
   for (const auto& [controller, mount] : layout->v1_mounts)
     EXPECT_NE(std::find(mounts->begin(), mounts->end(), mount), mounts->end()) << controller;
-  if (!layout->v2_mount.empty())
-    EXPECT_NE(std::find(mounts->begin(), mounts->end(), layout->v2_mount), mounts->end());
+  if (!layout->v2_mount.empty()) EXPECT_NE(std::find(mounts->begin(), mounts->end(), layout->v2_mount), mounts->end());
 }
 
 }  // namespace

@@ -188,7 +188,7 @@ TEST_F(Targets, VmRunsTheWorkloadThroughIsobenchRunVm) {
   ASSERT_TRUE(noop);
   auto invocation = (*made)->invocation(*noop, "run-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
-  // Before probe() decides, the accelerator is TCG: never KVM unless a boot proved it works.
+  // A vm target that cannot run here (no image at this path) stays on TCG: never KVM unless a boot proved it works.
   EXPECT_EQ(invocation->argv, (Strings{context_.isobench, "run", "--vm", "--accel", "tcg", "--", "/bin/noop"}));
 }
 

@@ -21,9 +21,13 @@ TEST(SplitList, KeepsEmptyItemsForTheCallerToReject) {
   EXPECT_EQ(split_list(",a", ','), (Items{"", "a"}));
 }
 
-TEST(SplitList, DoesNotTrim) { EXPECT_EQ(split_list(" a , b", ','), (Items{" a ", " b"})); }
+TEST(SplitList, DoesNotTrim) {
+  EXPECT_EQ(split_list(" a , b", ','), (Items{" a ", " b"}));
+}
 
-TEST(SplitList, UsesTheGivenSeparator) { EXPECT_EQ(split_list("a:b,c", ':'), (Items{"a", "b,c"})); }
+TEST(SplitList, UsesTheGivenSeparator) {
+  EXPECT_EQ(split_list("a:b,c", ':'), (Items{"a", "b,c"}));
+}
 
 TEST(SplitTrimmedList, DropsWhitespaceAndEmptyItems) {
   EXPECT_EQ(split_trimmed_list("bpf, ringbuf ,,\t", ','), (Items{"bpf", "ringbuf"}));
