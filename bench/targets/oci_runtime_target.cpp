@@ -13,8 +13,8 @@
 #include "bench/targets/oci_bundle.h"
 #include "bench/targets/prepared_target.h"
 #include "common/file_io.h"
-#include "common/unique_fd.h"
 #include "common/subprocess.h"
+#include "common/unique_fd.h"
 #include "runner/cgroup/cgroup.h"
 
 namespace isobench::bench {
