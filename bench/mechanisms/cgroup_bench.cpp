@@ -105,6 +105,15 @@ Status self_join_through_tasks(CgroupFs& fs, const std::string& dir) {
       {}, [fd]() noexcept { return write(fd, "0", 1) == 1 ? 0 : errno; }, "child joining through tasks");
 }
 
+/// One timed cycle: make the cgroup `dir`, put a process in it with `join`, remove it.
+template <typename Join>
+Status one_cycle(runner::HostCgroupFs& fs, const std::string& dir, Join join) {
+  auto cgroup = CgroupDir::make(fs, dir);
+  if (!cgroup) return cgroup.error();
+  ISOBENCH_TRY(join());
+  return (*cgroup)->remove();
+}
+
 void cgroup_v1_cycle(benchmark::State& state, V1Attach attach, bool spaced) {
   auto layout = runner::host_cgroup_layout();
   if (!layout) return skip(state, layout.error());
@@ -123,22 +132,13 @@ void cgroup_v1_cycle(benchmark::State& state, V1Attach attach, bool spaced) {
 
   ChildCpuMeter meter;
   for (auto _ : state) {
-    auto cgroup = CgroupDir::make(fs, dir);
-    if (!cgroup) {
-      skip(state, cgroup.error());
-      break;
-    }
-    Status attached;
-    if (attach == V1Attach::kProcs)
-      attached = attach_through_procs(fs, dir, release_read.get(), release_write.get());
-    else if (attach == V1Attach::kTasksSelfJoin)
-      attached = self_join_through_tasks(fs, dir);
-    if (!attached) {
-      skip(state, attached.error());
-      break;
-    }
-    if (Status removed = (*cgroup)->remove(); !removed) {
-      skip(state, removed.error());
+    Status cycled = one_cycle(fs, dir, [&]() -> Status {
+      if (attach == V1Attach::kProcs) return attach_through_procs(fs, dir, release_read.get(), release_write.get());
+      if (attach == V1Attach::kTasksSelfJoin) return self_join_through_tasks(fs, dir);
+      return {};
+    });
+    if (!cycled) {
+      skip(state, cycled.error());
       break;
     }
     if (spaced) {
@@ -182,22 +182,13 @@ void cgroup_v2_cycle(benchmark::State& state, bool memory) {
 
   ChildCpuMeter meter;
   for (auto _ : state) {
-    auto cgroup = CgroupDir::make(fs, dir);
-    if (!cgroup) {
-      skip(state, cgroup.error());
-      break;
-    }
-    Status ran;
-    if (auto target = fs.open_directory(dir); target)
-      ran = run_child({0, target->get()}, exit_at_once, "clone3 into the cgroup");
-    else
-      ran = target.error();
-    if (!ran) {
-      skip(state, ran.error());
-      break;
-    }
-    if (Status removed = (*cgroup)->remove(); !removed) {
-      skip(state, removed.error());
+    Status cycled = one_cycle(fs, dir, [&]() -> Status {
+      auto target = fs.open_directory(dir);
+      if (!target) return target.error();
+      return run_child({0, target->get()}, exit_at_once, "clone3 into the cgroup");
+    });
+    if (!cycled) {
+      skip(state, cycled.error());
       break;
     }
   }
