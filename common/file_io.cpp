@@ -54,6 +54,30 @@ Status replace_file(const std::string& path, const std::string& text) {
   return written;
 }
 
+Status replace_file_durably(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp-" + std::to_string(getpid());
+  UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (!fd) return errno_error("cannot create " + temporary);
+  Status written;
+  for (size_t done = 0; written && done < text.size();) {
+    const ssize_t count = ::write(fd.get(), text.data() + done, text.size() - done);
+    if (count < 0 && errno == EINTR) continue;
+    if (count <= 0) written = errno_error("cannot write " + temporary);
+    else done += static_cast<size_t>(count);
+  }
+  if (written && ::fsync(fd.get()) != 0) written = errno_error("cannot flush " + temporary);
+  fd.reset();
+  if (written && ::rename(temporary.c_str(), path.c_str()) != 0) written = errno_error("cannot rename onto " + path);
+  if (!written) {
+    ::unlink(temporary.c_str());
+    return written;
+  }
+  const std::string directory = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
+  UniqueFd directory_fd(::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (directory_fd) ::fsync(directory_fd.get());
+  return {};
+}
+
 std::string trim(std::string text) {
   const char* space = " \t\r\n";
   auto last = text.find_last_not_of(space);

@@ -21,6 +21,10 @@ Status write_regular_file(const std::string& path, const std::string& text);
 /// the old file or the whole new one, and a failure leaves no partial file behind.
 Status replace_file(const std::string& path, const std::string& text);
 
+/// replace_file, with the new file and its directory flushed to disk (fsync) before and after
+/// the rename: for state that must survive a crash or a full disk whole (the image store).
+Status replace_file_durably(const std::string& path, const std::string& text);
+
 /// Trims ASCII whitespace at both ends.
 std::string trim(std::string text);
 
