@@ -8,6 +8,8 @@
 #include <random>
 #include <utility>
 
+#include "common/time_units.h"
+
 namespace isobench::bench {
 namespace {
 
@@ -238,7 +240,7 @@ std::vector<std::string> timing_warnings(std::span<const double> seconds) {
     std::snprintf(text, sizeof text,
                   "Runs took less than 5 ms (median %.3f ms); timer and process overhead may dominate the "
                   "results. Measure a longer workload.",
-                  median_seconds * 1e3);
+                  s_to_ms(median_seconds));
     warnings.emplace_back(text);
   }
 
@@ -257,7 +259,7 @@ std::vector<std::string> timing_warnings(std::span<const double> seconds) {
       std::snprintf(text, sizeof text,
                     "The first run was significantly slower than the rest (%.3f ms vs a median of %.3f ms), "
                     "likely from caching effects; consider warmup runs.",
-                    seconds.front() * 1e3, rest_median * 1e3);
+                    s_to_ms(seconds.front()), s_to_ms(rest_median));
       warnings.emplace_back(text);
     }
   }

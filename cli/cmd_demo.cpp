@@ -12,6 +12,7 @@
 #include "bench/scenario.h"
 #include "common/file_io.h"
 #include "common/system.h"
+#include "common/time_units.h"
 #include "probes/probe_session.h"
 #include "reports/demo_summary.h"
 #include "reports/report_formats.h"
@@ -194,7 +195,7 @@ Result<int> demo(const DemoArguments& arguments) {
             << words("Results: ", "결과: ") << paths->results
             << words("  (isobench report / isobench compare read it)\n",
                      "  (isobench report / compare로 읽을 수 있음)\n")
-            << words("Done in ", "소요 시간: ") << (monotonic_ns() - started) / 1000000000 << words(" s.\n", "초.\n");
+            << words("Done in ", "소요 시간: ") << ns_to_whole_s(monotonic_ns() - started) << words(" s.\n", "초.\n");
   if ((*interrupt)->requested()) {
     std::cerr << words("isobench: interrupted: the summary and report are partial\n",
                        "isobench: 중단됨: 요약과 보고서는 일부뿐입니다\n");

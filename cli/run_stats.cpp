@@ -51,7 +51,6 @@ nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, r
                         {"workload", span(outcome.exec_ns, outcome.exit_ns)},
                         {"teardown", span(outcome.exit_ns, outcome.cleaned_ns)}};
 
-  auto timeval_ns = [](const timeval& tv) { return static_cast<uint64_t>(tv.tv_sec) * 1000000000 + tv.tv_usec * 1000; };
   const std::string cgroup_source = "cgroup " + std::string(runner::cgroup_mode_name(mode));
   const runner::CgroupStats* cgroup = outcome.cgroup ? &*outcome.cgroup : nullptr;
   if (cgroup && cgroup->cpu_user_ns && cgroup->cpu_system_ns) {
@@ -60,9 +59,9 @@ nlohmann::ordered_json run_stats_json(const runner::ContainerOutcome& outcome, r
                     {"total_ns", cgroup->cpu_total_ns.value_or(*cgroup->cpu_user_ns + *cgroup->cpu_system_ns)},
                     {"source", cgroup_source}};
   } else {
-    stats["cpu"] = {{"user_ns", timeval_ns(outcome.usage.ru_utime)},
-                    {"system_ns", timeval_ns(outcome.usage.ru_stime)},
-                    {"total_ns", timeval_ns(outcome.usage.ru_utime) + timeval_ns(outcome.usage.ru_stime)},
+    stats["cpu"] = {{"user_ns", timeval_to_ns(outcome.usage.ru_utime)},
+                    {"system_ns", timeval_to_ns(outcome.usage.ru_stime)},
+                    {"total_ns", timeval_to_ns(outcome.usage.ru_utime) + timeval_to_ns(outcome.usage.ru_stime)},
                     {"source", "rusage"}};
   }
   if (cgroup && cgroup->memory_peak_bytes) {

@@ -7,13 +7,14 @@
 
 #include "common/file_io.h"
 #include "common/subprocess.h"
+#include "common/time_units.h"
 
 namespace isobench {
 
 int64_t monotonic_ns() {
   timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+  return timespec_to_ns(now);
 }
 
 Result<std::string> own_executable() {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <sys/time.h>
+#include <time.h>
 
+#include <concepts>
 #include <cstdint>
 #include <type_traits>
 
@@ -47,14 +49,46 @@ constexpr int64_t ns_to_whole_ms(int64_t ns) {
   return ns / 1'000'000;
 }
 
+/// Whole seconds, truncated toward zero: for messages that count seconds.
+constexpr int64_t ns_to_whole_s(int64_t ns) {
+  return ns / 1'000'000'000;
+}
+
 /// Nanoseconds in `seconds`, truncated: for deadlines on the monotonic clock.
 constexpr int64_t s_to_ns(double seconds) {
   return static_cast<int64_t>(seconds * 1e9);
 }
 
+/// Nanoseconds in a whole number of milliseconds, in the caller's integer type (exact).
+template <std::integral Integer>
+constexpr Integer whole_ms_to_ns(Integer ms) {
+  return ms * 1'000'000;
+}
+
+/// Nanoseconds in a whole number of microseconds, in the caller's integer type (exact).
+template <std::integral Integer>
+constexpr Integer whole_us_to_ns(Integer us) {
+  return us * 1'000;
+}
+
+/// A clock_gettime reading in nanoseconds.
+constexpr int64_t timespec_to_ns(const timespec& ts) {
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
 /// A rusage time (seconds and microseconds) in milliseconds.
 constexpr double timeval_to_ms(const timeval& tv) {
   return s_to_ms(tv.tv_sec) + us_to_ms(tv.tv_usec);
+}
+
+/// A rusage time (seconds and microseconds) in microseconds.
+constexpr double timeval_to_us(const timeval& tv) {
+  return s_to_us(tv.tv_sec) + static_cast<double>(tv.tv_usec);
+}
+
+/// A rusage time (seconds and microseconds) in whole nanoseconds (exact).
+constexpr uint64_t timeval_to_ns(const timeval& tv) {
+  return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000 + static_cast<uint64_t>(tv.tv_usec) * 1'000;
 }
 
 }  // namespace isobench

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <numeric>
 
+#include "common/time_units.h"
+
 namespace isobench::probes {
 
 std::string syscall_name(int64_t nr) {
@@ -52,16 +54,10 @@ double Log2Histogram::quantile_upper_ns(double q) const {
   return std::ldexp(1.0, static_cast<int>(buckets.size()));
 }
 
-namespace {
-uint64_t timeval_ns(const timeval& tv) {
-  return static_cast<uint64_t>(tv.tv_sec) * 1000000000ULL + static_cast<uint64_t>(tv.tv_usec) * 1000ULL;
-}
-}  // namespace
-
 CpuFigures cpu_from_rusage(const struct rusage& usage) {
   CpuFigures cpu;
   cpu.source = kSourceRusage;
-  cpu.on_cpu_ns = timeval_ns(usage.ru_utime) + timeval_ns(usage.ru_stime);
+  cpu.on_cpu_ns = timeval_to_ns(usage.ru_utime) + timeval_to_ns(usage.ru_stime);
   cpu.voluntary_switches = static_cast<uint64_t>(usage.ru_nvcsw);
   cpu.involuntary_switches = static_cast<uint64_t>(usage.ru_nivcsw);
   return cpu;

@@ -16,6 +16,7 @@
 #include "common/file_io.h"
 #include "common/subprocess.h"
 #include "common/system.h"
+#include "common/time_units.h"
 #include "common/unique_fd.h"
 #include "runner/child.h"
 #include "runner/child_config.h"
@@ -34,7 +35,7 @@ Result<UniqueFd> arm_timer(double seconds) {
   itimerspec spec{};
   double whole = std::floor(seconds);
   spec.it_value.tv_sec = static_cast<time_t>(whole);
-  spec.it_value.tv_nsec = static_cast<long>((seconds - whole) * 1e9);
+  spec.it_value.tv_nsec = static_cast<long>(s_to_ns(seconds - whole));
   if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
   if (timerfd_settime(timer.get(), 0, &spec, nullptr) != 0) return errno_error("timerfd_settime");
   return timer;

@@ -1,6 +1,7 @@
 #include "bench/harness/run_launch.h"
 
 #include "common/system.h"
+#include "common/time_units.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -107,7 +108,7 @@ FinishedRun reap(LaunchedRun& run) {
 
 FinishedRun wait_for(LaunchedRun& run, double timeout_seconds) {
   bool timed_out = false;
-  if (run.process.pidfd() >= 0 && !run.process.exits_within(static_cast<int>(timeout_seconds * 1000))) {
+  if (run.process.pidfd() >= 0 && !run.process.exits_within(static_cast<int>(s_to_ms(timeout_seconds)))) {
     timed_out = true;
     kill_run(run);
   }
@@ -132,7 +133,7 @@ namespace isobench::bench {
 std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double timeout_seconds, int stop_fd) {
   std::vector<FinishedRun> finished(runs.size());
   std::vector<bool> done(runs.size(), false);
-  const int64_t deadline = monotonic_ns() + static_cast<int64_t>(timeout_seconds * 1e9);
+  const int64_t deadline = monotonic_ns() + s_to_ns(timeout_seconds);
   size_t remaining = runs.size();
   while (remaining > 0) {
     std::vector<pollfd> fds;
@@ -144,7 +145,7 @@ std::vector<FinishedRun> wait_for_all(std::vector<LaunchedRun*>& runs, double ti
     }
     const size_t run_fds = fds.size();
     if (stop_fd >= 0) fds.push_back({stop_fd, POLLIN, 0});
-    int64_t left_ms = (deadline - monotonic_ns()) / 1000000;
+    int64_t left_ms = ns_to_whole_ms(deadline - monotonic_ns());
     int ready = poll(fds.data(), fds.size(), static_cast<int>(left_ms > 0 ? left_ms : 0));
     const int poll_errno = errno;
     // Checked before the exits this poll saw: a Ctrl-C reaches the harness before any run

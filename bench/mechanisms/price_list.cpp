@@ -5,14 +5,15 @@
 #include <cerrno>
 #include <string>
 
+#include "common/time_units.h"
+
 namespace isobench::bench::mechanisms {
 namespace {
 
 double children_cpu_us() {
   rusage usage{};
   getrusage(RUSAGE_CHILDREN, &usage);
-  auto us = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec); };
-  return us(usage.ru_utime) + us(usage.ru_stime);
+  return timeval_to_us(usage.ru_utime) + timeval_to_us(usage.ru_stime);
 }
 
 }  // namespace

@@ -5,13 +5,14 @@
 
 #include <sstream>
 
+#include "common/time_units.h"
 #include "runner/cgroup/cgroup.h"
 
 namespace isobench::runner {
 namespace {
 
 void sleep_ms(long ms) {
-  timespec delay{0, ms * 1000000L};
+  timespec delay{0, whole_ms_to_ns(ms)};
   nanosleep(&delay, nullptr);
 }
 

@@ -1,5 +1,6 @@
 #include "runner/cgroup/cgroup_v2.h"
 
+#include "common/time_units.h"
 #include "runner/cgroup/cgroup_dirs.h"
 #include "runner/cgroup/stale_cgroups.h"
 
@@ -27,9 +28,9 @@ class CgroupV2 final : public Cgroup {
     if (auto events = fs_.read(dir_ + "/memory.events"))
       stats.oom_kills = find_keyed_value(*events, "oom_kill").value_or(0);
     if (auto cpu = fs_.read(dir_ + "/cpu.stat")) {
-      if (auto total = find_keyed_value(*cpu, "usage_usec")) stats.cpu_total_ns = *total * 1000;
-      if (auto user = find_keyed_value(*cpu, "user_usec")) stats.cpu_user_ns = *user * 1000;
-      if (auto system = find_keyed_value(*cpu, "system_usec")) stats.cpu_system_ns = *system * 1000;
+      if (auto total = find_keyed_value(*cpu, "usage_usec")) stats.cpu_total_ns = whole_us_to_ns(*total);
+      if (auto user = find_keyed_value(*cpu, "user_usec")) stats.cpu_user_ns = whole_us_to_ns(*user);
+      if (auto system = find_keyed_value(*cpu, "system_usec")) stats.cpu_system_ns = whole_us_to_ns(*system);
     }
     return stats;
   }

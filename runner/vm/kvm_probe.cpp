@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "common/file_io.h"
+#include "common/time_units.h"
 #include "runner/vm/microvm.h"
 
 namespace isobench::runner {
@@ -69,7 +70,7 @@ KvmVerdict probe_kvm(const std::string& qemu, const std::string& kernel, const s
   } else if (outcome->ending == VmOutcome::Ending::kExited) {
     char text[96];
     std::snprintf(text, sizeof text, "usable (a guest ran a workload in %.2f s)",
-                  static_cast<double>(outcome->qemu_exit_ns - outcome->launch_ns) / 1e9);
+                  ns_to_s(outcome->qemu_exit_ns - outcome->launch_ns));
     verdict = {true, text};
   } else if (outcome->ending == VmOutcome::Ending::kTimedOut) {
     verdict = {false, "present but unusable (probe timed out after " +

@@ -13,6 +13,7 @@
 
 #include "common/subprocess.h"
 #include "common/system.h"
+#include "common/time_units.h"
 #include "common/unique_fd.h"
 #include "runner/signal_block.h"
 
@@ -161,9 +162,9 @@ class ConsoleReader {
 
 /// Reads the console until the exit marker, the deadline, a signal or QEMU's end.
 void follow_console(int console, int signals, const VmSpec& spec, ConsoleReader& reader, VmOutcome& outcome) {
-  const int64_t deadline = outcome.launch_ns + static_cast<int64_t>(spec.timeout_seconds * 1e9);
+  const int64_t deadline = outcome.launch_ns + s_to_ns(spec.timeout_seconds);
   while (!reader.done()) {
-    int64_t left_ms = (deadline - monotonic_ns()) / 1000000;
+    int64_t left_ms = ns_to_whole_ms(deadline - monotonic_ns());
     if (left_ms <= 0) {
       outcome.ending = VmOutcome::Ending::kTimedOut;
       return;
