@@ -4,45 +4,23 @@
 // are host processes of the bare target (true and sleep, from a two-program image): no
 // root needed.
 #include <gtest/gtest.h>
-#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <thread>
 
 #include "bench/harness/harness.h"
 #include "bench/harness/run_launch.h"
 #include "common/file_io.h"
+#include "tests/fakes/stop_switch.h"
 
 namespace isobench::bench {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-/// What the CLI's InterruptGuard hands the harness, without the signals.
-class StopSwitch {
- public:
-  StopSwitch() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
-  int fd() const { return fd_.get(); }
-  void stop() const {
-    const uint64_t one = 1;
-    EXPECT_EQ(write(fd_.get(), &one, sizeof one), static_cast<ssize_t>(sizeof one));
-  }
-  /// Stops from another thread after `delay`, as a signal would in the middle of a wait.
-  std::jthread stop_after(std::chrono::milliseconds delay) const {
-    return std::jthread([this, delay] {
-      std::this_thread::sleep_for(delay);
-      stop();
-    });
-  }
-
- private:
-  UniqueFd fd_;
-};
 
 LaunchedRun launch_command(const std::vector<std::string>& argv) {
   Invocation invocation;

@@ -2,7 +2,6 @@
 // targets: which runs are recorded, how a failed, unstartable or timed-out run is recorded,
 // what a stop leaves, and which targets run at all.
 #include <gtest/gtest.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 
 #include "bench/harness/harness.h"
 #include "tests/fakes/fake_launcher.h"
+#include "tests/fakes/stop_switch.h"
 
 namespace isobench::bench {
 namespace {
@@ -143,20 +143,6 @@ TEST(RunBenchmark, ABuiltInWorkloadWithoutItsHandshakeFails) {
   EXPECT_FALSE(results.records[0].ok);
   EXPECT_NE(results.records[0].error.find("no start handshake"), std::string::npos) << results.records[0].error;
 }
-
-/// What the CLI's InterruptGuard hands the harness, without the signals.
-class StopSwitch {
- public:
-  StopSwitch() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
-  int fd() const { return fd_.get(); }
-  void stop() const {
-    const uint64_t one = 1;
-    EXPECT_EQ(write(fd_.get(), &one, sizeof one), static_cast<ssize_t>(sizeof one));
-  }
-
- private:
-  UniqueFd fd_;
-};
 
 TEST(RunBenchmark, AStopDuringARunMarksTheResultsInterruptedAndRecordsNoneOfItsCell) {
   StopSwitch stop;
