@@ -29,7 +29,10 @@ bool is_directory(const std::string& path) {
 Result<std::string> builtin_image_rootfs() {
   if (auto self = own_executable()) {
     std::string dir = self->substr(0, self->rfind('/'));
-    for (const std::string& candidate : {dir + "/image/rootfs", dir + "/../share/isobench/image/rootfs"})
+    // The build tree, then an installed bin/ (isobench), then an installed libexec/isobench/
+    // (mechanism_bench): the install rules put the image in <prefix>/share/isobench/image.
+    for (const std::string& candidate : {dir + "/image/rootfs", dir + "/../share/isobench/image/rootfs",
+                                         dir + "/../../share/isobench/image/rootfs"})
       if (is_directory(candidate)) return canonical_rootfs(candidate);
   }
   std::string built = ISOBENCH_BUILD_IMAGE_DIR;

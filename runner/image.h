@@ -8,8 +8,10 @@
 
 namespace isobench::runner {
 
-/// The built-in image (the project's static workloads), found next to the executable
-/// (<dir of isobench>/image/rootfs) or at the path fixed at build time.
+/// The built-in image (the project's static workloads), found relative to the running
+/// executable, so that isobench and its helpers agree on it: next to it in the build tree
+/// (<dir>/image/rootfs), under the prefix of an installed bin/ or libexec/isobench/
+/// (<prefix>/share/isobench/image/rootfs), or else at the path fixed at build time.
 Result<std::string> builtin_image_rootfs();
 
 /// Checks that `rootfs` is a directory and returns its absolute, canonical path.

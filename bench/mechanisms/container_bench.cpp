@@ -17,10 +17,7 @@
 #include "runner/cgroup/cgroup_fs.h"
 #include "runner/container_request.h"
 #include "runner/container.h"
-
-#ifndef ISOBENCH_IMAGE_ROOTFS
-#error "ISOBENCH_IMAGE_ROOTFS (the built-in image's rootfs) must be defined by the build"
-#endif
+#include "runner/image.h"
 
 namespace isobench::bench::mechanisms {
 namespace {
@@ -51,16 +48,19 @@ class QuietStdout {
   UniqueFd saved_;
 };
 
-/// The spec `isobench run [--no-cgroup] -- /bin/noop` builds on the built-in image.
+/// The spec `isobench run [--no-cgroup] -- /bin/noop` builds on the built-in image, found
+/// the way isobench finds it, so an installed mechanism_bench runs the installed image.
 Result<runner::ContainerSpec> noop_spec(bool use_cgroup) {
+  auto rootfs = runner::builtin_image_rootfs();
+  if (!rootfs) return rootfs.error();
   runner::ContainerRequest options;
   options.command = {"/bin/noop"};
   options.no_cgroup = !use_cgroup;
-  auto spec = runner::build_spec(options, {geteuid(), getegid()}, ISOBENCH_IMAGE_ROOTFS);
+  auto spec = runner::build_spec(options, {geteuid(), getegid()}, *rootfs);
   if (!spec) return Error{spec.error().errno_value, "building the container spec: " + spec.error().message};
   if (Status found = runner::resolve_executable(*spec); !found)
     return Error{found.error().errno_value,
-                 "/bin/noop in " ISOBENCH_IMAGE_ROOTFS " (build the image target): " + found.error().message};
+                 "/bin/noop in " + *rootfs + " (build the image target): " + found.error().message};
   return spec;
 }
 

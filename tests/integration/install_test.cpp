@@ -98,6 +98,28 @@ TEST_F(Install, InstalledBenchmarksFindIsobenchFromAnyDirectory) {
   EXPECT_NE(startup.out.find("isobench run"), std::string::npos) << startup;
 }
 
+TEST_F(Install, InstalledMechanismBenchRunsTheInstalledImage) {
+  // One short iteration of the container benchmark, as `isobench bench --price-list` runs it.
+  const std::vector<std::string> container_bench = {installed("libexec/isobench/mechanism_bench"),
+                                                    "--benchmark_filter=^BM_Container/noop_no_cgroup",
+                                                    "--benchmark_min_time=0.01", "--benchmark_format=json"};
+  ProcessResult ran = run_installed(container_bench);
+  ASSERT_EQ(ran.exit_code, 0) << ran;
+  EXPECT_NE(ran.out.find("BM_Container/noop_no_cgroup"), std::string::npos) << ran;
+  EXPECT_EQ(ran.out.find("error_occurred"), std::string::npos) << ran;
+
+  // Which image it ran: with the installed /bin/noop not executable, the benchmark is
+  // skipped with an error naming the image it looked in.
+  const std::string noop = installed("share/isobench/image/rootfs/bin/noop");
+  struct stat before;
+  ASSERT_EQ(stat(noop.c_str(), &before), 0);
+  ASSERT_EQ(chmod(noop.c_str(), 0644), 0);
+  ProcessResult refused = run_installed(container_bench);
+  EXPECT_EQ(chmod(noop.c_str(), before.st_mode & 07777), 0);
+  EXPECT_NE(refused.out.find("/bin/noop in " + installed("share/isobench/image/rootfs")), std::string::npos)
+      << refused;
+}
+
 TEST_F(Install, ManPageDescribesEverySubcommand) {
   ProcessResult man =
       run_process({"/usr/bin/man", "-P", "cat", "-l", installed("share/man/man1/isobench.1")}, kRunDeadline);
