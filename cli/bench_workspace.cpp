@@ -8,7 +8,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -109,12 +108,15 @@ void sweep_cgroups_of_killed_runs() {
   _exit(0);
 }
 
-pid_t start_guard(const std::string& scratch) {
+/// The guard runs code of ours rather than a program, so it is forked here, not spawned; it
+/// is owned like every child all the same: the workspace kills and reaps it when done.
+Subprocess start_guard(const std::string& scratch) {
   UniqueFd harness(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
-  if (!harness) return -1;
+  if (!harness) return Subprocess();
   pid_t guard = fork();
   if (guard == 0) guard_workspace(harness.get(), scratch);
-  return guard;
+  if (guard < 0) return Subprocess();
+  return Subprocess(guard, UniqueFd());
 }
 
 }  // namespace
@@ -153,24 +155,19 @@ Result<BenchWorkspace> BenchWorkspace::create(const std::string& command) {
     auto lock = lock_directory(scratch, /*wait=*/false);
     if (!lock && lock.error().errno_value == ENOENT) continue;
     if (!lock) return lock.error();
-    pid_t guard = start_guard(scratch);
-    return BenchWorkspace(bench::TargetContext{*self, *rootfs, scratch}, std::move(*lock), guard);
+    return BenchWorkspace(bench::TargetContext{*self, *rootfs, scratch}, std::move(*lock), start_guard(scratch));
   }
   return plain_error("cannot keep a scratch directory in " + std::string(kTmp) + ": it keeps disappearing");
 }
 
 BenchWorkspace::BenchWorkspace(BenchWorkspace&& other) noexcept
-    : context_(std::move(other.context_)), lock_(std::move(other.lock_)), guard_(other.guard_) {
+    : context_(std::move(other.context_)), lock_(std::move(other.lock_)), guard_(std::move(other.guard_)) {
   other.context_.scratch.clear();
-  other.guard_ = -1;
 }
 
 BenchWorkspace::~BenchWorkspace() {
-  if (guard_ > 0) {
-    kill(guard_, SIGKILL);
-    while (waitpid(guard_, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
+  // Before the cleanup below, which is the guard's to do only once the harness is gone.
+  guard_.kill_and_reap();
   if (context_.scratch.empty()) return;  // moved from
   std::error_code ignored;
   std::filesystem::remove_all(context_.scratch, ignored);

@@ -17,6 +17,7 @@
 #include "bench/harness/run_record.h"
 #include "bench/targets/target.h"
 #include "common/result.h"
+#include "common/subprocess.h"
 #include "common/unique_fd.h"
 
 namespace isobench::cli {
@@ -38,14 +39,14 @@ class BenchWorkspace {
 
   const bench::TargetContext& context() const { return context_; }
   /// The guard process, or -1 when it could not be started (cleanup then waits for the next run).
-  pid_t guard() const { return guard_; }
+  pid_t guard() const { return guard_.pid(); }
 
  private:
-  BenchWorkspace(bench::TargetContext context, UniqueFd lock, pid_t guard)
-      : context_(std::move(context)), lock_(std::move(lock)), guard_(guard) {}
+  BenchWorkspace(bench::TargetContext context, UniqueFd lock, Subprocess guard)
+      : context_(std::move(context)), lock_(std::move(lock)), guard_(std::move(guard)) {}
   bench::TargetContext context_;
-  UniqueFd lock_;  ///< flock on the scratch directory: held means its bench is alive
-  pid_t guard_ = -1;
+  UniqueFd lock_;     ///< flock on the scratch directory: held means its bench is alive
+  Subprocess guard_;  ///< not running when it could not be started
 };
 
 /// Removes, in `tmp_dir`, the scratch directories of bench and demo (isobench-bench-XXXXXX,

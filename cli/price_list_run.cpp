@@ -1,8 +1,6 @@
 #include "cli/price_list_run.h"
 
 #include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <sstream>
@@ -10,7 +8,8 @@
 
 #include "common/bounded_input.h"
 #include "common/file_io.h"
-#include "common/system.h"
+#include "common/subprocess.h"
+#include "common/unique_fd.h"
 #include "reports/price_list.h"
 #include "runner/vm/vm_assets.h"
 
@@ -40,30 +39,20 @@ Result<std::string> run_price_list(double min_time_seconds, const std::string& s
   char min_time[64];
   std::snprintf(min_time, sizeof min_time, "--benchmark_min_time=%g", min_time_seconds);
   std::vector<std::string> argv = {*program, min_time, "--benchmark_out=" + json_path, "--benchmark_out_format=json"};
-  std::vector<char*> args = exec_array(argv);
-  int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (log < 0) return errno_error("cannot create " + log_path);
-  pid_t child = fork();
-  if (child < 0) {
-    close(log);
-    return errno_error("fork");
-  }
-  if (child == 0) {
-    dup2(log, 1);
-    dup2(log, 2);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(log);
-  int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
+  UniqueFd log(open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!log) return errno_error("cannot create " + log_path);
+  SpawnOptions options;
+  options.stdout_fd = options.stderr_fd = log.get();
+  auto child = spawn(argv, options);
+  if (!child) return child.error();
+  log.reset();
+  const ExitStatus status = child->wait();
   // Google Benchmark exits 0 even when single benchmarks are skipped with an error; those
   // rows carry their error message into the report.
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+  if (!status.succeeded())
     return plain_error("mechanism_bench failed (" +
-                       (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                          : "killed by signal " + std::to_string(WTERMSIG(status))) +
+                       (status.exited() ? "exit status " + std::to_string(status.code)
+                                        : "killed by signal " + std::to_string(status.signal)) +
                        "): " + log_tail(log_path));
   auto text = read_bounded_file(json_path, reports::kPriceListLimits.max_bytes, reports::kPriceListLimits.kind);
   if (!text) return text.error();

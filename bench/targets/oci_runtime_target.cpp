@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "bench/targets/prepared_target.h"
 #include "common/file_io.h"
 #include "common/subprocess.h"
+#include "common/system.h"
 #include "common/unique_fd.h"
 #include "runner/cgroup/cgroup.h"
 
@@ -25,23 +25,14 @@ bool hybrid_cgroups() {
   return layout && layout->mode == runner::CgroupMode::kHybrid;
 }
 
-/// Runs `argv` to completion with its output discarded, without a shell.
-void run_quietly(const std::vector<std::string>& argv) {
-  std::vector<char*> args = exec_array(argv);
-  pid_t child = fork();
-  if (child < 0) return;
-  if (child == 0) {
-    int null = open("/dev/null", O_RDWR);
-    if (null >= 0) {
-      dup2(null, 0);
-      dup2(null, 1);
-      dup2(null, 2);
-    }
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
-  }
+/// `RUNTIME --root STATE delete --force ID`, best effort and without a shell: what it prints
+/// or how it ends changes nothing for the caller.
+void force_delete(std::vector<std::string> base_argv, const std::string& id) {
+  base_argv.insert(base_argv.end(), {"delete", "--force", id});
+  CommandOptions quiet;
+  quiet.output = CommandOptions::Output::kDiscard;
+  quiet.null_stdin = true;
+  (void)run_command(base_argv, quiet);
 }
 
 std::string state_dir(const std::string& scratch, const std::string& runtime) {
@@ -59,8 +50,7 @@ void delete_leftover_oci_containers(const std::string& scratch) {
     if (path.empty()) continue;
     // Each container's state is a directory named after it.
     for (const auto& entry : std::filesystem::directory_iterator(state, error))
-      if (entry.is_directory(error))
-        run_quietly({path, "--root", state, "delete", "--force", entry.path().filename().string()});
+      if (entry.is_directory(error)) force_delete({path, "--root", state}, entry.path().filename().string());
   }
 }
 
@@ -73,9 +63,10 @@ Result<UniqueFd> v1_only_mount_namespace() {
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) return errno_error("pipe2");
   UniqueFd ready_read(ready[0]), ready_write(ready[1]);
-  pid_t child = fork();
-  if (child < 0) return errno_error("fork");
-  if (child == 0) {
+  // A fork that runs code of ours (no exec), owned from the moment it exists.
+  pid_t pid = fork();
+  if (pid < 0) return errno_error("fork");
+  if (pid == 0) {
     ready_read.reset();
     char verdict = 1;
     if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
@@ -85,13 +76,13 @@ Result<UniqueFd> v1_only_mount_namespace() {
     pause();  // until the parent has opened our namespace and killed us
     _exit(0);
   }
+  Subprocess child(pid, UniqueFd());
   ready_write.reset();
   char verdict = 0;
   bool ok = read(ready_read.get(), &verdict, 1) == 1 && verdict == 1;
   UniqueFd mount_namespace;
-  if (ok) mount_namespace.reset(open(("/proc/" + std::to_string(child) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
+  if (ok) mount_namespace.reset(open(("/proc/" + std::to_string(pid) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+  child.kill_and_reap();
   if (!ok || !mount_namespace) return plain_error("cannot prepare a mount namespace without the cgroup2 mount");
   return mount_namespace;
 }
@@ -111,7 +102,7 @@ OciRuntimeHost find_oci_runtime(const std::string& runtime) {
   } else if (geteuid() != 0) {
     host.found = plain_error("needs root");
   } else {
-    std::string version = first_output_line(host.path + " --version");
+    std::string version = first_output_line(std::vector<std::string>{host.path, "--version"});
     if (runtime == "crun" && hybrid_cgroups()) {
       auto prepared = v1_only_mount_namespace();
       if (!prepared) {
@@ -193,13 +184,7 @@ Result<Invocation> OciRuntimeTarget::measured_invocation(const WorkloadCommand& 
 }
 
 void OciRuntimeTarget::after_kill(const std::string& run_id) {
-  std::vector<std::string> argv = base_argv();
-  argv.insert(argv.end(), {"delete", "--force", run_id});
-  // Best effort, without a shell: what it prints or how it ends changes nothing here.
-  CommandOptions quiet;
-  quiet.output = CommandOptions::Output::kDiscard;
-  quiet.null_stdin = true;
-  (void)run_command(argv, quiet);
+  force_delete(base_argv(), run_id);
 }
 
 }  // namespace isobench::bench
