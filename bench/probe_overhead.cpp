@@ -40,7 +40,6 @@ struct Settings {
   std::string isobench;  ///< default: the isobench next to this executable
   std::string json_path;
   probes::ProbeSet probes = probes::ProbeSet::all();
-  bool help = false;
 };
 
 struct Comparison {
@@ -63,45 +62,35 @@ std::vector<double> samples(const std::vector<bench::RunRecord>& records, const 
   return values;
 }
 
-std::string usage(const std::string& program) {
-  return "usage: " + program +
-         " [--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [-o FILE]   (root)\n"
-         "The probes' observer effect: bare and isobench on noop, cpu and syscall, measured in blocks\n"
-         "with every probe attached and in blocks without, alternating in a shuffled order.\n"
-         "  --blocks N       blocks per mode (default 10)\n"
-         "  --runs N         measured rounds per block and mode (default 5)\n"
-         "  --probes LIST    lifecycle,cpu,syscalls,memory,kvm or all (default all)\n"
-         "  --isobench PATH  the isobench executable (default: the one next to " +
-         program +
-         ")\n"
-         "  -o FILE          also write the comparisons as JSON (isobench-probe-overhead/1)\n";
+/// A CLI11 check that the value names probes as ProbeSet::parse reads them.
+CLI::Validator probe_list() {
+  return CLI::Validator(
+      [](std::string& text) {
+        auto set = probes::ProbeSet::parse(text);
+        return set ? std::string() : set.error().text();
+      },
+      "", "probe list");
 }
 
-/// A malformed command line is an error; main answers it with the usage and exit status 2.
-Result<Settings> parse_arguments(int argc, char** argv) {
-  Settings settings;
-  bench::ToolArguments arguments(argc, argv);
-  while (arguments.next()) {
-    std::string arg = arguments.arg();
-    if (arg == "-h" || arg == "--help") {
-      settings.help = true;
-    } else if (arg == "--blocks" || arg == "--runs") {
-      auto number = arguments.number(1);
-      if (!number) return number.error();
-      (arg == "--blocks" ? settings.blocks : settings.runs) = *number;
-    } else if (arg == "--probes") {
-      auto text = arguments.value();
-      if (!text) return text.error();
-      auto set = probes::ProbeSet::parse(*text);
-      if (!set) return set.error();
-      settings.probes = *set;
-    } else if (auto shared = arguments.shared_option(settings.isobench, settings.json_path); !shared) {
-      return shared.error();
-    } else if (!*shared) {
-      return plain_error("unknown argument '" + arg + "'");
-    }
-  }
-  return settings;
+/// The options, declared into `settings` (their defaults are its initial values).
+void declare_options(bench::ToolCommandLine& command_line, Settings& settings) {
+  CLI::App& app = command_line.app();
+  app.add_option("--blocks", settings.blocks, "blocks per mode")
+      ->type_name("N")
+      ->check(bench::whole_number(1))
+      ->capture_default_str();
+  app.add_option("--runs", settings.runs, "measured rounds per block and mode")
+      ->type_name("N")
+      ->check(bench::whole_number(1))
+      ->capture_default_str();
+  app.add_option_function<std::string>(
+         "--probes", [&settings](const std::string& text) { settings.probes = *probes::ProbeSet::parse(text); },
+         "lifecycle,cpu,syscalls,memory,kvm or all")
+      ->type_name("LIST")
+      ->check(probe_list())
+      ->default_str("all");
+  command_line.add_shared_options(settings.isobench, settings.json_path,
+                                  "the comparisons as JSON (isobench-probe-overhead/1)");
 }
 
 /// The isobench executable to measure: --isobench, else the one next to this executable.
@@ -238,13 +227,16 @@ Result<int> measure(const Settings& settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string program = bench::program_name(argc, argv, "probe_overhead");
-  auto settings = parse_arguments(argc, argv);
-  Status parsed = settings ? Status{} : settings.error();
-  if (auto code = bench::usage_exit(program, usage(program), parsed, settings && settings->help)) return *code;
-  auto code = measure(*settings);
+  Settings settings;
+  bench::ToolCommandLine command_line(
+      argc, argv, "probe_overhead", "[--blocks N] [--runs N] [--probes LIST] [--isobench PATH] [-o FILE]   (root)",
+      "The probes' observer effect: bare and isobench on noop, cpu and syscall, measured in blocks\n"
+      "with every probe attached and in blocks without, alternating in a shuffled order.");
+  declare_options(command_line, settings);
+  if (auto code = command_line.parse()) return *code;
+  auto code = measure(settings);
   if (!code) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), code.error().text().c_str());
+    std::fprintf(stderr, "%s: %s\n", command_line.program().c_str(), code.error().text().c_str());
     return 2;
   }
   return *code;

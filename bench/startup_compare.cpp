@@ -11,16 +11,12 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -33,8 +29,10 @@
 #include "bench/statistics.h"
 #include "bench/tool_arguments.h"
 #include "common/file_io.h"
+#include "common/subprocess.h"
 #include "common/system.h"
 #include "common/time_units.h"
+#include "common/unique_fd.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/container_request.h"
 #include "runner/container.h"
@@ -50,21 +48,24 @@ using isobench::bench::median;
 using isobench::bench::quantile;
 
 using isobench::errno_error;
+using isobench::ExitStatus;
 using isobench::monotonic_ns;
 using isobench::ms_between;
 using isobench::plain_error;
 using isobench::Result;
+using isobench::Subprocess;
+using isobench::UniqueFd;
 
 struct RunResult {
   double ms = 0;
   bool ok = false;
 };
 
-/// posix_spawn + wait4, stdout and stderr to /dev/null.
+/// posix_spawn + wait4, stdout and stderr to /dev/null. posix_spawn rather than spawn()'s
+/// fork: glibc's is vfork-like, so the timed launch costs what the harness's vfork does, not
+/// a copy of this process's page tables. The child is owned from the moment it exists.
 RunResult spawn_and_wait(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = isobench::exec_array(argv);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
@@ -73,22 +74,24 @@ RunResult spawn_and_wait(const std::vector<std::string>& argv) {
   int64_t start = monotonic_ns();
   pid_t pid;
   if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) == 0) {
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
+    Subprocess child(pid, UniqueFd());
+    const ExitStatus status = child.wait();
     result.ms = ms_between(start, monotonic_ns());
-    result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    result.ok = status.succeeded();
   }
   posix_spawn_file_actions_destroy(&actions);
   return result;
 }
 
-/// The floor: what any runtime must at least do for these namespaces.
+/// The floor: what any runtime must at least do for these namespaces. Its pidfd comes with
+/// the clone (CLONE_PIDFD, as the runner's own clone3 does), so the owner is there at once.
 RunResult raw_clone_exec(const std::string& noop) {
   RunResult result;
   int64_t start = monotonic_ns();
+  int pidfd = -1;
   clone_args args{};
-  args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+  args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uintptr_t>(&pidfd);
   args.exit_signal = SIGCHLD;
   long pid = syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
@@ -99,11 +102,10 @@ RunResult raw_clone_exec(const std::string& noop) {
     _exit(127);
   }
   if (pid < 0) return result;
-  int status = 0;
-  rusage usage{};
-  wait4(static_cast<pid_t>(pid), &status, 0, &usage);
+  Subprocess child(static_cast<pid_t>(pid), UniqueFd(pidfd));  // close-on-exec, as every pidfd
+  const ExitStatus status = child.wait();
   result.ms = ms_between(start, monotonic_ns());
-  result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  result.ok = status.succeeded();
   return result;
 }
 
@@ -111,8 +113,11 @@ RunResult raw_clone_exec(const std::string& noop) {
 bool write_runc_bundle(const std::string& runc, const fs::path& bundle, const std::string& rootfs) {
   std::error_code error;
   fs::create_directories(bundle, error);
-  std::string command = runc + " spec --bundle " + bundle.string();
-  if (error || std::system(command.c_str()) != 0) return false;
+  if (error) return false;
+  isobench::CommandOptions shown;  // what runc says when it fails is for the person running this
+  shown.output = isobench::CommandOptions::Output::kInherit;
+  auto spec = isobench::run_command({runc, "spec", "--bundle", bundle.string()}, shown);
+  if (!spec || !spec->status.succeeded()) return false;
   std::ifstream in(bundle / "config.json");
   nlohmann::json config = nlohmann::json::parse(in, nullptr, false);
   if (!config.is_object()) return false;
@@ -168,7 +173,6 @@ struct Settings {
   int warmup = 10;
   std::string isobench;  ///< default: the isobench next to this executable
   std::string json_path;
-  bool help = false;
 };
 
 /// The executables and the image one comparison runs on.
@@ -178,38 +182,20 @@ struct Subjects {
   std::string noop;
 };
 
-std::string usage(const std::string& program) {
-  return "usage: " + program +
-         " [--runs N] [--warmup N] [--isobench PATH] [-o FILE]\n"
-         "Container start to exit of the noop workload: the raw clone+exec floor, `isobench run`, the\n"
-         "in-process launcher, bwrap and runc when installed, interleaved in a shuffled order.\n"
-         "  --runs N         measured rounds (default 200)\n"
-         "  --warmup N       unmeasured rounds first (default 10)\n"
-         "  --isobench PATH  the isobench executable (default: the one next to " +
-         program +
-         ")\n"
-         "  -o FILE          also write the samples and medians as JSON (isobench-startup-compare/1)\n";
-}
-
-/// A malformed command line is an error; main answers it with the usage and exit status 2.
-Result<Settings> parse_arguments(int argc, char** argv) {
-  Settings settings;
-  isobench::bench::ToolArguments arguments(argc, argv);
-  while (arguments.next()) {
-    std::string arg = arguments.arg();
-    if (arg == "-h" || arg == "--help") {
-      settings.help = true;
-    } else if (arg == "--runs" || arg == "--warmup") {
-      auto number = arguments.number(arg == "--runs" ? 1 : 0);
-      if (!number) return number.error();
-      (arg == "--runs" ? settings.runs : settings.warmup) = *number;
-    } else if (auto shared = arguments.shared_option(settings.isobench, settings.json_path); !shared) {
-      return shared.error();
-    } else if (!*shared) {
-      return plain_error("unknown argument '" + arg + "'");
-    }
-  }
-  return settings;
+/// The options, declared into `settings` (their defaults are its initial values).
+void declare_options(isobench::bench::ToolCommandLine& command_line, Settings& settings) {
+  using isobench::bench::whole_number;
+  CLI::App& app = command_line.app();
+  app.add_option("--runs", settings.runs, "measured rounds")
+      ->type_name("N")
+      ->check(whole_number(1))
+      ->capture_default_str();
+  app.add_option("--warmup", settings.warmup, "unmeasured rounds first")
+      ->type_name("N")
+      ->check(whole_number(0))
+      ->capture_default_str();
+  command_line.add_shared_options(settings.isobench, settings.json_path,
+                                  "the samples and medians as JSON (isobench-startup-compare/1)");
 }
 
 /// isobench and its image: the built-in image next to the isobench given (a build tree), else
@@ -366,12 +352,16 @@ Result<int> compare(const Settings& settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string program = isobench::bench::program_name(argc, argv, "startup_compare");
-  auto settings = parse_arguments(argc, argv);
-  isobench::Status parsed = settings ? isobench::Status{} : settings.error();
-  if (auto code = isobench::bench::usage_exit(program, usage(program), parsed, settings && settings->help)) return *code;
+  Settings settings;
+  isobench::bench::ToolCommandLine command_line(
+      argc, argv, "startup_compare", "[--runs N] [--warmup N] [--isobench PATH] [-o FILE]",
+      "Container start to exit of the noop workload: the raw clone+exec floor, `isobench run`, the\n"
+      "in-process launcher, bwrap and runc when installed, interleaved in a shuffled order.");
+  declare_options(command_line, settings);
+  if (auto code = command_line.parse()) return *code;
+  const std::string& program = command_line.program();
   try {
-    auto code = compare(*settings);
+    auto code = compare(settings);
     if (code) return *code;
     std::fprintf(stderr, "%s: %s\n", program.c_str(), code.error().text().c_str());
   } catch (const std::exception& error) {
