@@ -1,6 +1,10 @@
 #include "cli/command_line.h"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <iostream>
 #include <charconv>
 
 #include "cli/commands.h"
@@ -123,6 +127,32 @@ Action exit_two_on_bad_input(std::function<Result<int>()> body) {
     if (code) return code;
     return with_exit_code(code.error(), exit_codes::kUsage);
   };
+}
+
+int end_with(const Error& error) {
+  std::cerr << "isobench: error: " << error.text() << "\n";
+  return error.exit_code;
+}
+
+void install_logger() {
+  auto logger = spdlog::stderr_color_st("isobench");
+  logger->set_pattern("isobench: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
+}
+
+int run_and_exit_status(CLI::App& app, std::vector<std::string> args, const Action& action, const std::string& log_level) {
+  if (Result<bool> go_on = parse_arguments(app, std::move(args)); !go_on) {
+    return end_with(go_on.error());
+  } else if (!*go_on) {
+    return 0;  // --help or --version was printed
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  try {
+    auto result = action();
+    return result ? *result : end_with(result.error());
+  } catch (const std::exception& error) {
+    return end_with(plain_error("internal error: " + std::string(error.what())));
+  }
 }
 
 }  // namespace isobench::cli

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "common/result.h"
 
 namespace isobench::cli {
@@ -36,6 +37,16 @@ Result<bool> parse_arguments(CLI::App& app, std::vector<std::string> args);
 /// A check that an integer option is at least `minimum`, with a message a person reads:
 /// "must be at least 1, not 0".
 CLI::Validator at_least(long long minimum);
+
+/// spdlog's default logger: "isobench: LEVEL: message" on stderr.
+void install_logger();
+
+/// Prints `error` ("isobench: error: ...") and returns the exit status it carries.
+int end_with(const Error& error);
+
+/// The end of a main: parses `args`, sets the log level, runs the chosen action and turns
+/// its result into the exit status; the one place an error is printed ("isobench: error: ...").
+int run_and_exit_status(CLI::App& app, std::vector<std::string> args, const Action& action, const std::string& log_level);
 
 /// The names of `app`'s subcommands, in the order they were added: "run, doctor, ...".
 std::string command_names(const CLI::App& app);

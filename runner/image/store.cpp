@@ -152,6 +152,12 @@ bool Store::has_layer(const Digest& chain_id) const {
   return ::lstat(layer_tree(chain_id).c_str(), &status) == 0 && S_ISDIR(status.st_mode);
 }
 
+int64_t Store::layer_size(const Digest& chain_id) const {
+  auto text = read_bounded_file(layer_dir(chain_id) + "/size", 64, "a layer size file");
+  if (!text) return 0;
+  return std::strtoll(text->c_str(), nullptr, 10);
+}
+
 Result<std::string> Store::read_blob(const Digest& digest, size_t limit) const {
   return read_bounded_file(blob_path(digest), limit, "an image blob");
 }

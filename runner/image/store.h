@@ -76,6 +76,8 @@ class Store {
 
   bool has_blob(const Digest& digest) const;
   bool has_layer(const Digest& chain_id) const;
+  /// The bytes of file content in a stored layer, as recorded when it was unpacked.
+  int64_t layer_size(const Digest& chain_id) const;
   /// A blob of at most `limit` bytes (manifests and configs are small; a bigger one is refused).
   Result<std::string> read_blob(const Digest& digest, size_t limit = 4 << 20) const;
   /// The index; an empty one when the store does not exist yet.
