@@ -96,10 +96,7 @@ Status LayerWriter::apply(archive* reader, archive_entry* entry) {
 
 Status LayerWriter::apply_named(archive* reader, archive_entry* entry, const std::string& path) {
   const mode_t type = archive_entry_filetype(entry);
-  if (archive_entry_hardlink(entry) == nullptr && type == AE_IFDIR && path.empty()) {
-    defer_directory(entry, path);  // "./": the layer root's own mode and times
-    return {};
-  }
+  if (archive_entry_hardlink(entry) == nullptr && type == AE_IFDIR && path.empty()) return apply_root(entry);
   if (path.empty()) return plain_error("names the layer root but is not a directory");
   const auto [parent_path, leaf] = split_parent(path);
   if (leaf == kOpaqueMarker) return apply_opaque(parent_path);
@@ -117,6 +114,17 @@ Status LayerWriter::apply_named(archive* reader, archive_entry* entry, const std
     case AE_IFIFO: return make_node(entry, *parent, leaf);
     default: return plain_error("has an unsupported file type");
   }
+}
+
+/// "./": the layer root's own owner, xattrs, mode and times (overlayfs shows the topmost
+/// layer's root as "/").
+Status LayerWriter::apply_root(archive_entry* entry) {
+  UniqueFd root(open_beneath(layer_.get(), "", O_RDONLY | O_DIRECTORY));
+  if (!root) return errno_error("opening the layer directory");
+  ISOBENCH_TRY(set_owner(root.get(), entry));
+  ISOBENCH_TRY(set_xattrs(root.get(), entry));
+  defer_directory(entry, "");
+  return {};
 }
 
 /// ".wh.NAME" hides NAME of the lower layers: overlayfs spells that a 0:0 character device.

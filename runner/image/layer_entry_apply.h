@@ -65,6 +65,7 @@ class LayerWriter {
       : layer_(std::move(layer)), device_(device), options_(options) {}
 
   Status apply_named(archive* reader, archive_entry* entry, const std::string& path);
+  Status apply_root(archive_entry* entry);
   Status apply_whiteout(const std::string& parent_path, const std::string& leaf);
   Status apply_opaque(const std::string& parent_path);
   Result<int> parent_fd(const std::string& parent_path);

@@ -96,6 +96,8 @@ Result<Reader> open_tar(DecompressedStream& stream) {
   Reader inner(archive_read_new());
   if (!inner) return plain_error("libarchive: out of memory");
   archive_read_support_format_tar(inner.get());  // ustar, pax and GNU tar alike
+  // No skip callback: data the tar reader skips (an entry it does not apply, padding) is
+  // still read through feed_inner, and so hashed.
   if (archive_read_open(inner.get(), &stream, nullptr, feed_inner, nullptr) != ARCHIVE_OK) {
     const char* why = archive_error_string(inner.get());
     const char* hint = zstd_built_in() ? "" : " (this libarchive has no built-in zstd)";

@@ -18,8 +18,9 @@
 namespace isobench::runner::image {
 
 struct UnpackOptions {
-  /// Owners from the archive (chown/lchown) and device nodes. Off for a rootless store: owners
-  /// become the caller's, and a device node is refused with an error naming it.
+  /// Owners from the archive (chown/lchown), device nodes and security.capability. Off for a
+  /// rootless store: owners become the caller's, a character or block device (not a whiteout,
+  /// not a FIFO) is refused with an error naming it, and file capabilities are dropped.
   bool privileged = true;
   /// Overlay xattr namespace for opaque directories: "trusted.overlay.opaque" as root,
   /// "user.overlay.opaque" for a rootless (userxattr) overlay.
@@ -28,17 +29,31 @@ struct UnpackOptions {
 };
 
 struct UnpackedLayer {
-  Digest diff_id;          ///< sha256 of the uncompressed tar stream (config rootfs.diff_ids)
-  uint64_t entries = 0;    ///< archive entries applied
-  uint64_t size_bytes = 0; ///< bytes of regular file content written
+  Digest diff_id;           ///< sha256 of the uncompressed tar stream (config rootfs.diff_ids)
+  uint64_t entries = 0;     ///< archive entries read (skipped AUFS metadata included)
+  uint64_t size_bytes = 0;  ///< bytes of regular file content written
 };
 
 /// Unpacks the archive at `archive_path` into `layer_dir`, an existing empty directory the
 /// caller made (a temporary name it renames into place on success). Whiteouts become what
 /// overlayfs understands: ".wh.NAME" a 0:0 character device NAME, ".wh..wh..opq" the opaque
-/// xattr ("y") on its directory. Modes, owners (when privileged), xattrs, mtimes, hard links,
-/// symlinks and device nodes are kept. On error the directory may hold a partial tree: the
-/// caller removes it.
+/// xattr ("y") on its directory; other ".wh..wh.*" names (AUFS metadata) are skipped. Modes
+/// (setuid/setgid included), owners (when privileged), mtimes, hard links, symlinks, FIFOs and
+/// device nodes are kept.
+///
+/// Names: leading "/" and "./" are stripped (an absolute name lands inside the layer), a ".."
+/// component is refused by name, "./" itself is the layer root (a directory entry only), a
+/// later entry replaces an earlier one of the same name (a directory over a directory keeps
+/// it), and missing parent directories are made 0755. Hard link targets resolve beneath the
+/// layer like names.
+///
+/// Xattrs: user.* and (privileged) security.capability are kept. trusted.* and user.overlay.*
+/// from the archive are dropped: they are overlayfs's own metadata (opaque, redirect, origin,
+/// metacopy), and a layer must not forge what only the whiteout conversion may write. Other
+/// security.* labels and ACLs belong to the host and are dropped too.
+///
+/// On error the directory may hold a partial tree (never anything outside it): the caller
+/// removes it, with remove_tree.
 Result<UnpackedLayer> unpack_layer(const std::string& archive_path, const std::string& layer_dir,
                                    const UnpackOptions& options = {});
 
