@@ -14,13 +14,34 @@
 #include "cli/run_vm.h"
 #include "runner/container.h"
 #include "runner/image.h"
+#include "runner/image/image_rootfs.h"
 
 namespace isobench::cli {
 namespace {
 
 using Ending = runner::ContainerOutcome::Ending;
+namespace image = runner::image;
+
+/// `isobench run IMAGE [CMD...]`: the image from the store becomes the rootfs and the
+/// defaults; "isobench/builtin" is the built-in image. Holds the image in use (returned).
+Result<std::optional<image::ImageRootfs>> take_image(RunOptions& options) {
+  if (!command_names_image(options)) return std::optional<image::ImageRootfs>();
+  const std::string name = options.command.front();
+  options.command.erase(options.command.begin());
+  if (!options.command.empty() && options.command.front() == "--") options.command.erase(options.command.begin());
+  if (name == image::kBuiltinImageName) return std::optional<image::ImageRootfs>();
+  if (options.vm) return usage_error("--vm boots the built-in image or --rootfs, not an image from the store (yet)");
+  auto opened = image::open_image_rootfs(image::Store(image::default_store_root()), name);
+  if (!opened) return opened.error();
+  image::ImageOverrides overrides{options.command, options.entrypoint, options.workdir_given, options.user_given};
+  ISOBENCH_TRY(image::apply_image(*opened, overrides, options));
+  return std::optional<image::ImageRootfs>(std::move(*opened));
+}
 
 Result<int> run_container(RunOptions& options) {
+  auto image = take_image(options);
+  if (!image) return image.error();
+  if (options.entrypoint && !*image) return usage_error("--entrypoint replaces an image's Entrypoint: name an image");
   if (options.vm) return run_in_vm(options);
   auto builtin = runner::builtin_image_rootfs();
   if (!builtin && options.rootfs.empty()) return builtin.error();
@@ -87,13 +108,17 @@ Result<int> run_container(RunOptions& options) {
 
 }  // namespace
 
-void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command) {
+void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command,
+                     const bool& after_separator) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* command =
-      app.add_subcommand("run", "Run a command in a new container: isobench run [OPTIONS] [--] CMD [ARGS...]");
+  CLI::App* command = app.add_subcommand(
+      "run", "Run a command in a new container: isobench run [OPTIONS] IMAGE [CMD...], or [--] CMD in the built-in image");
   add_run_options(*command, *options);
-  command->callback([options, &action, &container_command] {
+  command->callback([options, command, &action, &container_command, &after_separator] {
     options->command = container_command;
+    options->command_may_name_image = !after_separator;
+    options->workdir_given = command->count("--workdir") > 0;
+    options->user_given = command->count("--user") > 0;
     action = [options] { return run_container(*options); };
   });
 }

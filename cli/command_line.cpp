@@ -13,12 +13,14 @@
 namespace isobench::cli {
 
 std::vector<std::string> split_container_command(const CLI::App& app, std::vector<std::string>& args,
-                                                 const std::vector<std::string>& command_taking) {
+                                                 const std::vector<std::string>& command_taking, bool* after_separator) {
+  if (after_separator) *after_separator = false;
   const CLI::App* current = &app;
   bool takes_command = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& token = args[i];
     if (takes_command && token == "--") {
+      if (after_separator) *after_separator = true;
       std::vector<std::string> command(args.begin() + static_cast<long>(i) + 1, args.end());
       args.resize(i);
       return command;

@@ -16,9 +16,11 @@ namespace isobench::cli {
 
 /// Removes the container command (and a "--" before it) from `args` (argv without the
 /// program name) and returns it. Uses `app`'s own option table to know which options take
-/// a value. Only subcommands in `command_taking` get this treatment.
+/// a value. Only subcommands in `command_taking` get this treatment. `after_separator`, when
+/// given, says whether the command came after a "--" (then its first word cannot be an image).
 std::vector<std::string> split_container_command(const CLI::App& app, std::vector<std::string>& args,
-                                                 const std::vector<std::string>& command_taking = {"run"});
+                                                 const std::vector<std::string>& command_taking = {"run"},
+                                                 bool* after_separator = nullptr);
 
 /// The first word of `args` (argv without the program name) that is neither an option of
 /// `app` (nor its value) nor the name of a subcommand: "nosuch" in `isobench nosuch`. Empty

@@ -13,8 +13,11 @@ namespace isobench::cli {
 /// What a chosen subcommand does: its exit code, or an Error for main to print.
 using Action = std::function<Result<int>()>;
 
-/// `container_command` is filled by split_container_command before parsing.
-void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
+/// `container_command` is filled by split_container_command before parsing; its first word is
+/// an image (isobench run [OPTIONS] IMAGE [CMD...]) unless `after_separator` (isobench run --
+/// CMD), --rootfs is given, or the word is a path.
+void add_run_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command,
+                     const bool& after_separator);
 void add_doctor_command(CLI::App& app, Action& action);
 /// Like run, probe takes a trailing command: `container_command` is filled before parsing.
 void add_probe_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);

@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
   cli::add_global_options(app, log_level, std::string("isobench ") + kVersion);
   cli::Action action;
   std::vector<std::string> container_command;
+  bool command_after_separator = false;
   const std::vector<std::string> command_line(argv, argv + argc);
-  cli::add_run_command(app, action, container_command);
+  cli::add_run_command(app, action, container_command, command_after_separator);
   cli::add_doctor_command(app, action);
   cli::add_probe_command(app, action, container_command);
   cli::add_bench_command(app, action, command_line);
@@ -25,6 +26,6 @@ int main(int argc, char** argv) {
 
   if (Status forwarded = cli::forward_image_verb(command_line); !forwarded) return cli::end_with(forwarded.error());
   std::vector<std::string> args(argv + 1, argv + argc);
-  container_command = cli::split_container_command(app, args, {"run", "probe"});
+  container_command = cli::split_container_command(app, args, {"run", "probe"}, &command_after_separator);
   return cli::run_and_exit_status(app, std::move(args), action, log_level);
 }

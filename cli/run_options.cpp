@@ -62,6 +62,7 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--timeout", options.timeout, "Kill the container after this many seconds (exit code 124)");
   command.add_option("--stop-timeout", options.stop_timeout,
                      "Seconds between forwarding SIGINT/SIGTERM and killing the container");
+  command.add_option("--entrypoint", options.entrypoint, "Run this instead of the image's Entrypoint (\"\" clears it)");
   command.add_flag("--vm", options.vm, "Run in a QEMU microVM booted from the same image instead of a container");
   command.add_option("--kernel", options.kernel, "Guest kernel for --vm (default: newest /boot/vmlinuz-*-cloud-amd64)")
       ->check(non_empty("a kernel image file"));
@@ -70,6 +71,12 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_flag("--stats", options.stats, "Print startup time, peak memory and CPU time at exit");
   command.add_option("--stats-json", options.stats_json, "Write the same statistics as JSON to this file")
       ->check(non_empty("a file path"));
+}
+
+bool command_names_image(const RunOptions& options) {
+  if (!options.command_may_name_image || !options.rootfs.empty() || options.command.empty()) return false;
+  const std::string& word = options.command.front();
+  return !word.empty() && word[0] != '/' && word[0] != '.' && word[0] != '-';
 }
 
 }  // namespace isobench::cli

@@ -20,6 +20,46 @@
 
 namespace isobench::runner {
 
+namespace {
+
+/// execvpe's search without its allocation or its shell fallback: each PATH directory in
+/// turn; the error is EACCES when some candidate existed but could not be run, else the
+/// last one. Returns only on failure.
+int exec_searching_path(char* const* argv, char* const* envp) noexcept {
+  const char* name = argv[0];
+  if (std::strchr(name, '/')) {
+    execve(name, argv, envp);
+    return errno;
+  }
+  const char* path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (char* const* entry = envp; *entry; ++entry)
+    if (std::strncmp(*entry, "PATH=", 5) == 0) path = *entry + 5;
+  const size_t name_length = std::strlen(name);
+  int error = ENOENT;
+  bool denied = false;
+  for (const char* dir = path;; ++dir) {
+    const char* end = std::strchr(dir, ':');
+    if (!end) end = dir + std::strlen(dir);
+    char candidate[4096];
+    const size_t dir_length = static_cast<size_t>(end - dir);
+    if (dir_length + name_length + 2 <= sizeof candidate) {
+      std::memcpy(candidate, dir, dir_length);
+      size_t at = dir_length;
+      if (at == 0) candidate[at++] = '.';  // an empty entry is the working directory
+      candidate[at++] = '/';
+      std::memcpy(candidate + at, name, name_length + 1);
+      execve(candidate, argv, envp);
+      error = errno;
+      if (error == EACCES) denied = true;
+    }
+    if (*end == '\0') break;
+    dir = end;
+  }
+  return denied ? EACCES : error;
+}
+
+}  // namespace
+
 const char* child_stage_name(ChildStage stage) {
   switch (stage) {
     case ChildStage::kJoinCgroup: return "joining the container's cgroup";
@@ -185,8 +225,11 @@ void run_child(const ChildConfig& config) noexcept {
   if (config.seccomp)
     if (int error = install_seccomp_program(*config.seccomp)) fail(config, ChildStage::kSeccomp, error);
 
-  execve(config.executable, config.argv, config.envp);
-  fail(config, ChildStage::kExec, errno);
+  if (config.executable && *config.executable) {
+    execve(config.executable, config.argv, config.envp);
+    fail(config, ChildStage::kExec, errno);
+  }
+  fail(config, ChildStage::kExec, exec_searching_path(config.argv, config.envp));
 }
 
 }  // namespace isobench::runner

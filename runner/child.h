@@ -66,6 +66,8 @@ struct ChildConfig {
   int last_capability = 0;
   bool no_new_privs = false;
   const SeccompProgram* seccomp = nullptr;
+  /// The path to exec; null or empty: argv[0] is searched in the PATH of envp here, inside
+  /// the finished root (an image's layers form one tree only once the overlay is mounted).
   const char* executable = nullptr;
   char* const* argv = nullptr;
   char* const* envp = nullptr;

@@ -127,6 +127,7 @@ struct Preparation {
 std::vector<RootfsStep> rootfs_plan_for(const ContainerSpec& spec, int rootfs_fd, bool devices_guarded) {
   RootfsPlanInput input;
   input.rootfs = spec.rootfs;
+  input.lower_layers = spec.lower_layers;
   input.rootfs_fd = rootfs_fd;
   input.mode = spec.rootfs_mode;
   input.layer_bytes = spec.layer_bytes;

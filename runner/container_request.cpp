@@ -216,7 +216,13 @@ Status choose_rootfs(const ContainerRequest& request, const std::string& builtin
   auto rootfs = canonical_rootfs(requested);
   if (!rootfs) return rootfs.error();
   spec.rootfs = *rootfs;
-  if (spec.rootfs_mode == RootfsMode::kReadOnlyBind) {
+  for (const std::string& layer : request.lower_layers) {
+    // overlayfs splits lowerdir on ':' and options on ','; store paths never hold either.
+    if (layer.empty() || layer[0] != '/' || layer.find_first_of(":,\\") != std::string::npos)
+      return plain_error("image layer path '" + excerpt(layer) + "' cannot be an overlay lower directory");
+  }
+  spec.lower_layers = request.lower_layers;
+  if (spec.rootfs_mode == RootfsMode::kReadOnlyBind && spec.lower_layers.empty()) {
     for (const char* dir : {"/proc", "/sys", "/dev"}) {
       struct stat info;
       if (stat((spec.rootfs + dir).c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
@@ -243,6 +249,9 @@ Result<ContainerSpec> build_spec(const ContainerRequest& request, const Invoker&
 }
 
 Status resolve_executable(ContainerSpec& spec) {
+  // An image's layers are one tree only inside the container, once the overlay is mounted:
+  // the child searches PATH there (exit 127 or 126 all the same).
+  if (!spec.lower_layers.empty()) return {};
   auto executable = resolve_command(spec.rootfs, spec.args[0], path_variable(spec.env));
   if (!executable)
     return with_exit_code(executable.error(), executable.error().errno_value == ENOENT ? exit_codes::kNotFound

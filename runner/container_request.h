@@ -19,7 +19,8 @@ namespace isobench::runner {
 /// What is asked for, as typed: sizes and CPU counts are text, checked by build_spec.
 struct ContainerRequest {
   std::vector<std::string> command;
-  std::string rootfs;  ///< empty: the built-in image
+  std::string rootfs;  ///< empty: the built-in image; an image's top layer
+  std::vector<std::string> lower_layers;  ///< an image's other layers, top first (ContainerSpec::lower_layers)
   bool read_only = false;
   std::string layer_size;  ///< empty: kDefaultLayerBytes
   int preserve_fds = 0;

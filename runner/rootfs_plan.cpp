@@ -150,6 +150,15 @@ std::string RootfsStep::describe() const {
   return "?";
 }
 
+/// overlayfs's lowerdir: the image root through its descriptor (its path is under the
+/// writable layer's tmpfs by then), then the image's other layers, top first. Layer paths
+/// come from the image store and never hold ':' or ',' (store_paths_are_plain checks).
+static std::string lower_directories(const RootfsPlanInput& input) {
+  std::string lowers = "/proc/self/fd/" + std::to_string(input.rootfs_fd);
+  for (const std::string& layer : input.lower_layers) lowers += ":" + layer;
+  return lowers;
+}
+
 std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
   std::vector<RootfsStep> steps;
   // Nothing the container mounts may propagate back to the host, nor the host's into it.
@@ -175,11 +184,23 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
     root = input.rootfs + "/root";
     RootfsStep overlay = step_of(Kind::kOverlayRoot, {}, root);
     overlay.fstype = "overlay";
-    overlay.options = {{"lowerdir", "/proc/self/fd/" + std::to_string(input.rootfs_fd)},
+    overlay.options = {{"lowerdir", lower_directories(input)},
                        {"upperdir", input.rootfs + "/upper"},
                        {"workdir", input.rootfs + "/work"}};
     if (input.user_namespace) overlay.options.push_back({"userxattr", ""});
     overlay.attributes = root_attributes;
+    steps.push_back(overlay);
+  } else if (!input.lower_layers.empty()) {
+    // Read-only and layered: an overlay of the layers alone, which has no upper directory
+    // to write to, mounted over the top layer in this namespace.
+    RootfsStep reopen = step_of(Kind::kReopenImage, input.rootfs, {});
+    reopen.fd = input.rootfs_fd;
+    steps.push_back(reopen);
+    root = input.rootfs;
+    RootfsStep overlay = step_of(Kind::kOverlayRoot, {}, root);
+    overlay.fstype = "overlay";
+    overlay.options = {{"lowerdir", lower_directories(input)}};
+    overlay.attributes = root_attributes | MOUNT_ATTR_RDONLY;
     steps.push_back(overlay);
   } else {
     root = input.rootfs;

@@ -66,7 +66,8 @@ struct RootfsStep {
 
 /// Everything the plan depends on, separated from ContainerSpec so tests can vary it.
 struct RootfsPlanInput {
-  std::string rootfs;  ///< host path of the image root
+  std::string rootfs;  ///< host path of the image root (an image's top layer)
+  std::vector<std::string> lower_layers;  ///< the image's other layers, top first (see ContainerSpec)
   int rootfs_fd = -1;  ///< a descriptor number the child may reuse for the image root
   RootfsMode mode = RootfsMode::kOverlay;
   uint64_t layer_bytes = 0;     ///< size of the writable layer's tmpfs (kOverlay); 0: the kernel's default

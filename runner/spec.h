@@ -42,8 +42,11 @@ inline constexpr uint64_t kDefaultLayerBytes = uint64_t{1} << 30;
 struct ContainerSpec {
   std::string id;                 ///< unique per container; names its cgroup
   std::vector<std::string> args;  ///< argv; args[0] is the command as the user gave it
-  std::string executable;         ///< args[0] resolved inside the image ("/bin/noop")
-  std::string rootfs;             ///< absolute path of the image's root directory
+  std::string executable;         ///< args[0] resolved inside the image ("/bin/noop"); empty: the child searches PATH
+  std::string rootfs;             ///< absolute path of the image's root directory (an image's top layer)
+  /// An image's other layers, absolute host paths, the one just below `rootfs` first: the
+  /// overlay's further lower directories. Empty for a single directory image.
+  std::vector<std::string> lower_layers;
   RootfsMode rootfs_mode = RootfsMode::kOverlay;
   uint64_t layer_bytes = kDefaultLayerBytes;  ///< size limit of the overlay's writable layer
   NamespaceSet namespaces = NamespaceSet::container_default();

@@ -26,7 +26,8 @@ struct Digest {
   auto operator<=>(const Digest&) const = default;
 };
 
-/// Incremental SHA-256. Move-only (it owns an EVP_MD_CTX).
+/// Incremental SHA-256. Move-only (it owns an EVP_MD_CTX). This and the functions below are
+/// in isobench_image_transfer (sha256.cpp), which links libcrypto.
 class Sha256 {
  public:
   Sha256();
