@@ -21,15 +21,17 @@ struct PullArguments {
 };
 
 Result<int> pull(const PullArguments& arguments) {
+  // A name or platform that does not parse is a usage error: nothing was tried.
   auto reference = image::parse_reference(arguments.name);
-  if (!reference) return reference.error();
+  if (!reference) return with_exit_code(reference.error(), exit_codes::kUsage);
   image::PullOptions options;
   if (!arguments.platform.empty()) {
     auto platform = image::Platform::parse(arguments.platform);
-    if (!platform) return platform.error();
+    if (!platform) return with_exit_code(platform.error(), exit_codes::kUsage);
     options.platform = *platform;
   }
   options.insecure_registries = insecure_registries();
+  options.ca_file = registry_ca_file(reference->registry_host());
   auto store = open_image_store();
   if (!store) return store.error();
   auto http = registry_http_client(reference->registry_host());
@@ -62,10 +64,11 @@ void add_pull_command(CLI::App& app, Action& action) {
   command->add_option("--platform", arguments->platform, "OS/ARCH[/VARIANT] to choose from a multi-platform image (default: this host's)");
   command->add_flag("-q,--quiet", arguments->quiet, "Print only the image's full name");
   command->footer(
-      "Registries on loopback addresses are spoken to over plain HTTP, others over HTTPS with the system's CAs plus\n"
-      "$ISOBENCH_CERTS_DIR/HOST/ca.crt (default /etc/isobench/certs.d); $ISOBENCH_INSECURE_REGISTRIES lists hosts that use\n"
-      "plain HTTP. Credentials come from isobench's auth file or ~/.docker/config.json. The store is $ISOBENCH_STORE\n"
-      "(default /var/lib/isobench for root).");
+      "Registries on loopback addresses are spoken to over plain HTTP (unless they have a CA below), others over HTTPS\n"
+      "with the system's CAs plus $ISOBENCH_CERTS_DIR/HOST/ca.crt (default /etc/isobench/certs.d);\n"
+      "$ISOBENCH_INSECURE_REGISTRIES lists hosts that use plain HTTP; $ISOBENCH_REGISTRY_TIMEOUT (seconds, default 15 to\n"
+      "connect, 30 without progress) gives up on a registry that does not answer. Credentials come from isobench's auth\n"
+      "file or ~/.docker/config.json. The store is $ISOBENCH_STORE (default /var/lib/isobench for root).");
   command->callback([&action, arguments] { action = [arguments] { return pull(*arguments); }; });
 }
 

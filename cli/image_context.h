@@ -19,8 +19,12 @@ Result<runner::image::StoreWriter> open_image_store();
 /// (comma-separated), as Docker's "insecure-registries".
 std::vector<std::string> insecure_registries();
 
-/// An HTTP client that also trusts CERTS/HOST/ca.crt, where CERTS is $ISOBENCH_CERTS_DIR,
-/// else /etc/isobench/certs.d.
+/// CERTS/HOST/ca.crt when it is readable, else "": CERTS is $ISOBENCH_CERTS_DIR, else
+/// /etc/isobench/certs.d.
+std::string registry_ca_file(const std::string& registry_host);
+
+/// An HTTP client that also trusts registry_ca_file(HOST). $ISOBENCH_REGISTRY_TIMEOUT
+/// (seconds) replaces both the connect and the stall timeout (http_client.h's defaults).
 Result<std::unique_ptr<runner::image::HttpClient>> registry_http_client(const std::string& registry_host);
 
 }  // namespace isobench::cli

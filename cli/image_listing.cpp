@@ -92,7 +92,12 @@ std::vector<ImageRow> image_rows(const image::StoreIndex& index) {
     const std::vector<std::string> names = index.tags_of(id);
     const int64_t created = parse_rfc3339(record.created);
     const std::string digest = record.repo_digests.empty() ? "<none>" : record.repo_digests.front().substr(record.repo_digests.front().find('@') + 1);
-    if (names.empty()) rows.push_back({"<none>", "<none>", digest, &record, created});
+    if (names.empty()) {
+      // Docker lists an image pulled by digest under its repository, with no tag.
+      auto pulled_as = record.repo_digests.empty() ? Result<image::Reference>(plain_error("no digest"))
+                                                   : image::parse_reference(record.repo_digests.front());
+      rows.push_back({pulled_as ? pulled_as->familiar_repository() : "<none>", "<none>", digest, &record, created});
+    }
     for (const std::string& name : names) {
       auto reference = image::parse_reference(name);
       if (!reference) continue;

@@ -164,15 +164,17 @@ Status add_to_index(const Reference& reference, const ImageRecord& record, Store
 
 }  // namespace
 
-bool plain_http_registry(const Reference& reference, const std::vector<std::string>& insecure_registries) {
-  if (reference.loopback_registry()) return true;
-  return std::find(insecure_registries.begin(), insecure_registries.end(), reference.domain) != insecure_registries.end();
+bool plain_http_registry(const Reference& reference, const std::vector<std::string>& insecure_registries, bool has_own_ca) {
+  if (std::find(insecure_registries.begin(), insecure_registries.end(), reference.domain) != insecure_registries.end()) return true;
+  // A loopback registry is plain HTTP, as Docker assumes, unless the user installed a CA for
+  // it: that says it serves TLS (and without HTTPS a TLS registry on 127.0.0.1 is unreachable).
+  return reference.loopback_registry() && !has_own_ca;
 }
 
 Result<PullResult> pull_image(const Reference& reference, const PullOptions& options, StoreWriter& store, HttpClient& http,
                               PullObserver& observer) {
   RegistryClientOptions client_options;
-  client_options.plain_http = plain_http_registry(reference, options.insecure_registries);
+  client_options.plain_http = plain_http_registry(reference, options.insecure_registries, !options.ca_file.empty());
   client_options.credentials = stored_credentials(reference.domain == kDockerHubDomain ? reference.registry_host() : reference.domain);
   RegistryClient client(http, reference.registry_host(), client_options);
   auto work = store.make_work_area("pull");

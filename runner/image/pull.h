@@ -32,7 +32,7 @@ class PullObserver {
 struct PullOptions {
   Platform platform = Platform::host();
   std::vector<std::string> insecure_registries;  ///< hosts spoken to over plain HTTP (besides loopback)
-  std::string ca_file;                           ///< extra CA bundle for the registry's TLS
+  std::string ca_file;                           ///< the registry's own CA, if any: HTTPS even on loopback
   int parallel_layers = 3;                       ///< Docker's default max-concurrent-downloads
   bool privileged = true;                        ///< see UnpackOptions
 };
@@ -45,7 +45,9 @@ struct PullResult {
 Result<PullResult> pull_image(const Reference& reference, const PullOptions& options, StoreWriter& store, HttpClient& http,
                               PullObserver& observer);
 
-/// Whether `reference`'s registry is spoken to over plain HTTP: loopback, or named insecure.
-bool plain_http_registry(const Reference& reference, const std::vector<std::string>& insecure_registries);
+/// Whether `reference`'s registry is spoken to over plain HTTP: named insecure, or loopback
+/// without a CA of its own (`has_own_ca`: the user installed one, so it serves TLS).
+bool plain_http_registry(const Reference& reference, const std::vector<std::string>& insecure_registries,
+                         bool has_own_ca = false);
 
 }  // namespace isobench::runner::image
