@@ -115,7 +115,8 @@ std::optional<std::string> RegistryClient::authorization_for(const std::string& 
   return std::nullopt;
 }
 
-Status RegistryClient::answer_challenge(const HttpResponse& refused, const std::string& scope) {
+Status RegistryClient::answer_challenge(const HttpResponse& refused, const std::string& scope, bool* retryable) {
+  *retryable = false;
   const auto header = refused.headers.find("www-authenticate");
   if (header == refused.headers.end()) return status_error(refused, "access refused without a challenge");
   auto challenge = parse_auth_challenge(header->second);
@@ -133,7 +134,10 @@ Status RegistryClient::answer_challenge(const HttpResponse& refused, const std::
                       "&scope=" + url_escape(challenge->params.contains("scope") ? challenge->params["scope"] : scope);
   if (options_.credentials) token_request.headers.push_back("Authorization: " + basic_authorization(*options_.credentials));
   auto answer = http_.send(token_request);
-  if (!answer) return answer.error();
+  if (!answer) {
+    *retryable = answer.error().errno_value == 0;  // the token endpoint is unreachable for now
+    return answer.error();
+  }
   if (answer->status != 200) return status_error(*answer, "token request to " + realm.substr(0, 100));
   auto token = token_from_response(answer->body);
   if (!token) return token.error();
@@ -142,7 +146,9 @@ Status RegistryClient::answer_challenge(const HttpResponse& refused, const std::
   return {};
 }
 
-Result<HttpResponse> RegistryClient::send_once(HttpRequest request, const std::string& scope, const BodySink* sink) {
+Result<HttpResponse> RegistryClient::send_once(HttpRequest request, const std::string& scope, const BodySink* sink,
+                                               bool* retryable) {
+  *retryable = true;
   const size_t plain_headers = request.headers.size();
   for (int round = 0; round < 2; ++round) {
     request.headers.resize(plain_headers);
@@ -154,7 +160,7 @@ Result<HttpResponse> RegistryClient::send_once(HttpRequest request, const std::s
       std::lock_guard lock(mutex_);
       authorizations_.erase(scope);
     }
-    ISOBENCH_TRY(answer_challenge(*response, scope));
+    ISOBENCH_TRY(answer_challenge(*response, scope, retryable));
   }
   return plain_error("unreachable");
 }
@@ -162,8 +168,10 @@ Result<HttpResponse> RegistryClient::send_once(HttpRequest request, const std::s
 Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::string& scope, const BodySink* sink) {
   int delay_ms = options_.first_retry_delay_ms;
   for (int attempt = 1;; ++attempt) {
-    auto response = send_once(request, scope, sink);
-    const bool transient = response ? transient_status(response->status) : response.error().errno_value == 0;
+    bool retryable = true;
+    auto response = send_once(request, scope, sink, &retryable);
+    const bool transient =
+        response ? transient_status(response->status) : retryable && response.error().errno_value == 0;
     if (!transient || attempt >= options_.attempts || sink) return response;
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     delay_ms *= 2;

@@ -60,8 +60,10 @@ class RegistryClient {
 
  private:
   Result<HttpResponse> send(HttpRequest request, const std::string& scope, const BodySink* sink = nullptr);
-  Result<HttpResponse> send_once(HttpRequest request, const std::string& scope, const BodySink* sink);
-  Status answer_challenge(const HttpResponse& refused, const std::string& scope);
+  /// `*retryable` says whether a failure may pass on a later try: a network failure may, a
+  /// refused handshake (no credentials, refused credentials, a bad challenge) may not.
+  Result<HttpResponse> send_once(HttpRequest request, const std::string& scope, const BodySink* sink, bool* retryable);
+  Status answer_challenge(const HttpResponse& refused, const std::string& scope, bool* retryable);
   std::string url(const std::string& path) const;
   Error status_error(const HttpResponse& response, const std::string& what) const;
   std::optional<std::string> authorization_for(const std::string& scope);
