@@ -47,7 +47,9 @@ Result<int> pull(const PullArguments& arguments) {
   auto pulled = image::pull_image(*reference, options, *store, **http, progress);
   if (!pulled) return pulled.error();
   if (!arguments.quiet) {
-    std::printf("Digest: %s\n", pulled->image.manifest_digest.str().c_str());
+    // The digest of what the name points to (an index for a multi-platform image), as Docker prints it.
+    const std::string& repo_digest = pulled->image.repo_digests.back();
+    std::printf("Digest: %s\n", repo_digest.substr(repo_digest.find('@') + 1).c_str());
     std::printf("Status: %s for %s\n", pulled->downloaded ? "Downloaded newer image" : "Image is up to date", familiar.c_str());
   }
   std::printf("%s\n", reference->str().c_str());

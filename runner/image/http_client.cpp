@@ -34,6 +34,7 @@ struct Transfer {
   HttpResponse response;
   Status sink_status;
   int upload_fd = -1;
+  bool partial_only = false;  ///< a range request: only a 206 body is the sink's
 };
 
 std::string lowercase(std::string text) {
@@ -61,7 +62,8 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   const size_t bytes = size * count;
   long status = 0;
   curl_easy_getinfo(transfer->curl, CURLINFO_RESPONSE_CODE, &status);
-  if (transfer->sink && status >= 200 && status < 300) {
+  const bool wanted = transfer->partial_only ? status == 206 : status >= 200 && status < 300;
+  if (transfer->sink && wanted) {
     transfer->sink_status = (*transfer->sink)(std::string_view(data, bytes));
     return transfer->sink_status ? bytes : 0;  // 0 aborts the transfer
   }
@@ -83,7 +85,7 @@ class CurlHttpClient final : public HttpClient {
   Result<HttpResponse> send(const HttpRequest& request, const BodySink* sink) override {
     CurlHandle handle;
     if (!handle.curl) return plain_error("cannot start an HTTP transfer (curl_easy_init)");
-    Transfer transfer{handle.curl, sink, {}, {}, -1};
+    Transfer transfer{handle.curl, sink, {}, {}, -1, request.range_start > 0};
     CurlHeaders headers;
     for (const std::string& header : request.headers) headers.add(header);
     UniqueFd upload;

@@ -19,7 +19,9 @@ struct HttpRequest {
   std::string method = "GET";  ///< GET, HEAD, PUT, POST, PATCH
   std::string url;
   std::vector<std::string> headers;  ///< "Name: value"
-  uint64_t range_start = 0;          ///< "Range: bytes=N-" when non-zero (resuming a blob)
+  /// "Range: bytes=N-" when non-zero (resuming a blob). Only a 206 answer's body then goes to
+  /// the sink: a 200 is the whole entity, which the caller must take from the start.
+  uint64_t range_start = 0;
   std::string body;                  ///< sent with PUT, POST and PATCH
   std::string upload_path;           ///< a file sent as the body instead (a blob being pushed)
 };

@@ -37,7 +37,10 @@ Result<FetchedManifest> resolve_manifest(RegistryClient& client, const Reference
   if (!index) return plain_error(reference.str() + ": " + index.error().message);
   auto chosen = select_platform(*index, platform);
   if (!chosen) return plain_error(reference.str() + ": " + chosen.error().message);
-  return client.fetch_manifest(reference.path, chosen->digest.str(), chosen->digest);
+  auto platform_manifest = client.fetch_manifest(reference.path, chosen->digest.str(), chosen->digest);
+  // What the tag names is the index: Docker's RepoDigests record its digest.
+  if (platform_manifest) platform_manifest->named_digest = top->digest;
+  return platform_manifest;
 }
 
 Result<std::string> fetch_config(RegistryClient& client, const Reference& reference, const Descriptor& config,
@@ -138,7 +141,8 @@ ImageRecord record_of(const Reference& reference, const ResolvedImage& image, co
   for (const Digest& chain_id : image.chain_ids) record.size += store.layer_size(chain_id);
   record.created = image.config.created;
   record.platform = Platform{image.config.os, image.config.architecture, image.config.variant}.str();
-  record.repo_digests = {reference.repository() + "@" + image.manifest.digest.str()};
+  const Digest& named = image.manifest.named_digest.empty() ? image.manifest.digest : image.manifest.named_digest;
+  record.repo_digests = {reference.repository() + "@" + named.str()};
   return record;
 }
 

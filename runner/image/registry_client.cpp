@@ -95,6 +95,10 @@ std::string registry_error_message(std::string_view body) {
 RegistryClient::RegistryClient(HttpClient& http, std::string host, RegistryClientOptions options)
     : http_(http), host_(std::move(host)), options_(std::move(options)) {}
 
+bool RegistryClient::is_registry_url(const std::string& url) const {
+  return url.starts_with((options_.plain_http ? "http://" : "https://") + host_ + "/");
+}
+
 std::string RegistryClient::url(const std::string& path) const {
   return (options_.plain_http ? "http://" : "https://") + host_ + "/v2/" + url_escape(path);
 }
@@ -152,7 +156,8 @@ Result<HttpResponse> RegistryClient::send_once(HttpRequest request, const std::s
   const size_t plain_headers = request.headers.size();
   for (int round = 0; round < 2; ++round) {
     request.headers.resize(plain_headers);
-    if (auto authorization = authorization_for(scope)) request.headers.push_back("Authorization: " + *authorization);
+    if (auto authorization = authorization_for(scope); authorization && is_registry_url(request.url))
+      request.headers.push_back("Authorization: " + *authorization);
     auto response = http_.send(request, sink);
     if (!response || response->status != 401 || round == 1) return response;
     // Unauthorised: with no token yet, or with one that expired. Ask (again) and retry once.
@@ -165,11 +170,13 @@ Result<HttpResponse> RegistryClient::send_once(HttpRequest request, const std::s
   return plain_error("unreachable");
 }
 
-Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::string& scope, const BodySink* sink) {
+Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::string& scope, const BodySink* sink,
+                                          bool* retryable_out) {
   int delay_ms = options_.first_retry_delay_ms;
   for (int attempt = 1;; ++attempt) {
     bool retryable = true;
     auto response = send_once(request, scope, sink, &retryable);
+    if (retryable_out) *retryable_out = retryable;
     const bool transient =
         response ? transient_status(response->status) : retryable && response.error().errno_value == 0;
     if (!transient || attempt >= options_.attempts || sink) return response;
@@ -219,8 +226,9 @@ Status RegistryClient::fetch_blob(const std::string& repository, const Descripto
     HttpRequest request;
     request.url = url(repository + "/blobs/" + blob.digest.str());
     request.range_start = partial->bytes;
+    bool retryable = true;
     Result<HttpResponse> response = partial->bytes == size ? Result<HttpResponse>(HttpResponse{200, {}, {}})
-                                                           : send(request, repository_scope(repository, false), &sink);
+                                                           : send(request, repository_scope(repository, false), &sink, &retryable);
     if (!written) {
       ::unlink(path.c_str());
       return written.error();
@@ -231,7 +239,13 @@ Status RegistryClient::fetch_blob(const std::string& repository, const Descripto
       if (partial->bytes != size) return plain_error(what + ": truncated: " + std::to_string(partial->bytes) + " of " + std::to_string(size) + " bytes");
       return plain_error(what + ": digest mismatch: the bytes received are not " + blob.digest.str());
     }
-    const bool transient = response ? transient_status(response->status) : true;
+    if (response && response->status == 200 && request.range_start > 0) {
+      // The registry ignored the range and sent the whole blob, which the transport kept
+      // from the sink: start again from the first byte.
+      if (::ftruncate(partial->fd.get(), 0) != 0) return errno_error("cannot truncate " + path);
+      continue;
+    }
+    const bool transient = response ? transient_status(response->status) : retryable;
     if (!transient || attempt >= options_.attempts) {
       if (!response) return plain_error(what + ": " + response.error().text());
       ::unlink(path.c_str());

@@ -21,6 +21,7 @@ struct FetchedManifest {
   std::string body;
   std::string media_type;
   Digest digest;  ///< sha256 of the body, checked against any digest the request pinned
+  Digest named_digest;  ///< the index's, when this manifest was chosen from one; else empty
 };
 
 struct RegistryClientOptions {
@@ -59,7 +60,13 @@ class RegistryClient {
                        const std::string& media_type);
 
  private:
-  Result<HttpResponse> send(HttpRequest request, const std::string& scope, const BodySink* sink = nullptr);
+  /// `retryable`, when given, is false after a failure that trying again cannot mend (a
+  /// refused or impossible authentication handshake).
+  Result<HttpResponse> send(HttpRequest request, const std::string& scope, const BodySink* sink = nullptr,
+                            bool* retryable = nullptr);
+  /// Our Authorization header goes only to the registry itself, never to a storage host that
+  /// a redirect or an upload Location names.
+  bool is_registry_url(const std::string& url) const;
   /// `*retryable` says whether a failure may pass on a later try: a network failure may, a
   /// refused handshake (no credentials, refused credentials, a bad challenge) may not.
   Result<HttpResponse> send_once(HttpRequest request, const std::string& scope, const BodySink* sink, bool* retryable);

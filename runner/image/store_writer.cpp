@@ -50,7 +50,8 @@ int64_t tree_bytes(const std::string& path) {
 }  // namespace
 
 WorkArea::~WorkArea() {
-  if (!path_.empty()) (void)remove_tree(path_);
+  if (path_.empty()) return;  // moved from
+  (void)remove_tree(path_);
   ::unlink((path_ + ".lock").c_str());
 }
 
@@ -111,7 +112,9 @@ Status StoreWriter::write_blob(std::string_view bytes, const Digest& digest) {
 Status StoreWriter::commit_layer(const std::string& tree_dir, const Digest& chain_id, uint64_t size_bytes) {
   if (store_.has_layer(chain_id)) return remove_tree(tree_dir);
   const std::string layer = store_.layer_dir(chain_id);
-  const std::string staged = layer + ".tmp-" + std::to_string(::getpid());
+  // Staged in the work area (same filesystem), so a crash between the two renames leaves
+  // nothing under layers/ that a later writer would not clean.
+  const std::string staged = tree_dir + ".layer";
   ISOBENCH_TRY(make_directory(staged, 0700));
   ISOBENCH_TRY(write_regular_file(staged + "/size", std::to_string(size_bytes) + "\n"));
   if (::rename(tree_dir.c_str(), (staged + "/diff").c_str()) != 0) return errno_error("cannot move layer " + chain_id.short_id());
