@@ -72,7 +72,7 @@ class LayerWriter {
   int make_parents(const std::string& parent_path);
   Status clear_for(int parent, const std::string& leaf, bool keep_directory, bool* kept = nullptr);
   Status write_file(archive* reader, archive_entry* entry, int parent, const std::string& leaf);
-  Result<uint64_t> copy_data(archive* reader, int fd);
+  Result<uint64_t> copy_data(archive* reader, int fd, int64_t declared_size);
   Status make_directory(archive_entry* entry, int parent, const std::string& leaf, const std::string& path);
   Status make_symlink(archive_entry* entry, int parent, const std::string& leaf);
   Status make_hardlink(archive_entry* entry, int parent, const std::string& leaf, const std::string& path);

@@ -106,6 +106,10 @@ std::string RegistryClient::url(const std::string& path) const {
 Error RegistryClient::status_error(const HttpResponse& response, const std::string& what) const {
   std::string text = what + ": registry " + host_ + " answered " + std::to_string(response.status);
   if (const std::string said = registry_error_message(response.body); !said.empty()) text += " (" + said + ")";
+  // Go's TLS servers answer plain HTTP with a 400 saying so: the registry wants HTTPS.
+  if (options_.plain_http && response.status == 400 && response.body.find("HTTPS server") != std::string::npos) {
+    text += "; the registry speaks HTTPS: install its CA as certs.d/" + host_ + "/ca.crt ($ISOBENCH_CERTS_DIR, default /etc/isobench/certs.d)";
+  }
   if (response.status == 401 || response.status == 403) {
     text += options_.credentials ? "; the credentials were refused" : "; log in first: isobench login " + host_;
   }
