@@ -15,6 +15,12 @@ const std::vector<ImageVerb>& image_verbs() {
       {"rmi", "Remove images from the store"},
       {"tag", "Give an image another name"},
       {"image", "Manage images: inspect, prune, ls, rm, pull, tag"},
+      {"import", "Make a one-layer image of a root filesystem tarball"},
+      {"save", "Write images to a tar archive (an OCI image layout that docker load also reads)"},
+      {"load", "Add the images of a tar archive (isobench or docker save, OCI layout) to the store"},
+      {"push", "Upload an image to the registry its name points at"},
+      {"login", "Log in to a registry (checked against it, then stored for pull and push)"},
+      {"logout", "Forget the stored credentials of a registry"},
   };
   return verbs;
 }

@@ -35,5 +35,11 @@ void add_images_command(CLI::App& app, Action& action);
 void add_rmi_command(CLI::App& app, Action& action);
 void add_tag_command(CLI::App& app, Action& action);
 void add_image_command(CLI::App& app, Action& action);
+void add_import_command(CLI::App& app, Action& action);
+void add_save_command(CLI::App& app, Action& action);
+void add_load_command(CLI::App& app, Action& action);
+void add_push_command(CLI::App& app, Action& action);
+void add_login_command(CLI::App& app, Action& action);
+void add_logout_command(CLI::App& app, Action& action);
 
 }  // namespace isobench::cli
