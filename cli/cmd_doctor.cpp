@@ -11,6 +11,7 @@
 #include "cli/bench_workspace.h"
 #include "cli/commands.h"
 #include "runner/host_checks.h"
+#include "runner/image/store_checks.h"
 
 namespace isobench::cli {
 namespace {
@@ -54,7 +55,7 @@ std::vector<HostCheck> all_checks() {
   std::vector<HostCheck> checks;
   for (auto part : {runner::check_kernel(), runner::check_namespaces(), runner::check_cgroups(),
                     runner::check_filesystems_and_security(), probes::check_bpf_features(), probes::check_probes(),
-                    runner::check_tools(), leftover_checks()})
+                    runner::check_tools(), runner::image::check_image_store(), leftover_checks()})
     checks.insert(checks.end(), part.begin(), part.end());
   return checks;
 }

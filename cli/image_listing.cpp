@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "runner/image/image_rootfs.h"
 #include "runner/image/reference.h"
 
 namespace isobench::cli {
@@ -104,7 +105,10 @@ std::vector<ImageRow> image_rows(const image::StoreIndex& index) {
       rows.push_back({reference->familiar_repository(), reference->tag, digest, &record, created});
     }
   }
+  // The built-in image, which is not in the store, comes last.
   std::stable_sort(rows.begin(), rows.end(), [](const ImageRow& a, const ImageRow& b) {
+    const bool a_builtin = a.repository == image::kBuiltinImageName, b_builtin = b.repository == image::kBuiltinImageName;
+    if (a_builtin != b_builtin) return b_builtin;
     return a.created != b.created ? a.created > b.created : a.repository + ":" + a.tag < b.repository + ":" + b.tag;
   });
   return rows;

@@ -278,7 +278,7 @@ TEST_F(ImageBadInputTest, PullKilledHalfWayLeavesNoImageAndTheNextPullFinishes) 
   ASSERT_TRUE(inside) << "never saw the pull inside its big layer\n" << killed;
   ASSERT_EQ(killed.signal, SIGKILL) << "the pull ended before it was killed\n" << killed;
 
-  ProcessResult listed = isobench({"images"});
+  ProcessResult listed = images();
   EXPECT_EQ(listed.exit_code, 0) << listed;
   EXPECT_EQ(std::count(listed.out.begin(), listed.out.end(), '\n'), 1) << "images shows a killed pull's image\n" << listed;
   EXPECT_EQ(read_store_files(store()).image_count(), 0u);

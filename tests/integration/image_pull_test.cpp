@@ -124,7 +124,7 @@ TEST_F(ImagePullTest, ImagesListsThePulledImageAsDockerDoes) {
   ASSERT_TRUE(id.starts_with("sha256:")) << inspected.dump();
   const std::string short_id = id.substr(7, 12);
 
-  ProcessResult table = isobench({"images"});
+  ProcessResult table = images();
   ASSERT_EQ(table.exit_code, 0) << table;
   const std::vector<std::string> rows = lines_of(table.out);
   ASSERT_EQ(rows.size(), 2u) << table;
@@ -137,11 +137,11 @@ TEST_F(ImagePullTest, ImagesListsThePulledImageAsDockerDoes) {
   // The size is Docker's (kB or MB of the unpacked layers: busybox is about 2 MB).
   EXPECT_TRUE(row.back().ends_with("MB") || row.back().ends_with("kB")) << table;
 
-  ProcessResult quiet = isobench({"images", "-q"});
+  ProcessResult quiet = images({"-q"});
   EXPECT_EQ(quiet.exit_code, 0) << quiet;
   EXPECT_EQ(quiet.out, short_id + "\n");
 
-  ProcessResult json = isobench({"images", "--json"});
+  ProcessResult json = images({"--json"});
   ASSERT_EQ(json.exit_code, 0) << json;
   const Json listed = parse_json(json.out);
   ASSERT_TRUE(listed.is_array() && listed.size() == 1) << json;
@@ -151,7 +151,7 @@ TEST_F(ImagePullTest, ImagesListsThePulledImageAsDockerDoes) {
   EXPECT_EQ(listed[0]["Platform"], "linux/amd64");
   EXPECT_GT(listed[0]["Size"].get<int64_t>(), 1'000'000);
 
-  ProcessResult digests = isobench({"images", "--digests"});
+  ProcessResult digests = images({"--digests"});
   ASSERT_EQ(digests.exit_code, 0) << digests;
   const std::vector<std::string> digest_rows = lines_of(digests.out);
   ASSERT_EQ(digest_rows.size(), 2u) << digests;
@@ -234,7 +234,7 @@ TEST_F(ImagePullTest, TagAddsANameAndRmiUntagsUntilTheLastNameDeletesTheImage) {
   const std::string pulled_name = name_in(*registry, kRepoTag);
   ProcessResult tagged = isobench({"tag", pulled_name, "course/app:2"});
   ASSERT_EQ(tagged.exit_code, 0) << tagged;
-  ProcessResult both = isobench({"images"});
+  ProcessResult both = images();
   EXPECT_EQ(lines_of(both.out).size(), 3u) << both;
   EXPECT_TRUE(contains(both.out, "course/app ")) << both;
   const std::vector<std::string> layers_before = read_store_files(store()).layers;
@@ -245,7 +245,7 @@ TEST_F(ImagePullTest, TagAddsANameAndRmiUntagsUntilTheLastNameDeletesTheImage) {
   StoreFiles files = read_store_files(store());
   EXPECT_EQ(files.image_count(), 1u);
   EXPECT_EQ(files.layers, layers_before) << "untagging one of two names removed layers";
-  EXPECT_TRUE(contains(isobench({"images"}).out, registry->host() + "/isobench/layered "));
+  EXPECT_TRUE(contains(images().out, registry->host() + "/isobench/layered "));
 
   const std::string id = inspect(pulled_name).value("Id", "");
   ProcessResult deleted = isobench({"rmi", pulled_name});
@@ -255,7 +255,7 @@ TEST_F(ImagePullTest, TagAddsANameAndRmiUntagsUntilTheLastNameDeletesTheImage) {
   EXPECT_EQ(files.image_count(), 0u) << files.index.dump();
   EXPECT_TRUE(files.layers.empty()) << joined(files.layers);
   EXPECT_TRUE(files.blobs.empty()) << joined(files.blobs);
-  EXPECT_EQ(isobench({"images", "-q"}).out, "");
+  EXPECT_EQ(images({"-q"}).out, "");
 }
 
 TEST_F(ImagePullTest, SecondPullIsUpToDateAndReplacesNothing) {
@@ -288,7 +288,7 @@ TEST_F(ImagePullTest, PullByDigestStoresTheImageUnderItsDigest) {
   EXPECT_EQ(image["RepoDigests"], Json::array({by_digest}));
   EXPECT_EQ(image["RepoTags"], Json::array());
   // Listed as Docker lists an image pulled by digest: its repository, no tag.
-  ProcessResult listed = isobench({"images", "--digests"});
+  ProcessResult listed = images({"--digests"});
   const std::vector<std::string> rows = lines_of(listed.out);
   ASSERT_EQ(rows.size(), 2u) << listed;
   const std::vector<std::string> row = words_of(rows[1]);
@@ -348,7 +348,7 @@ TEST_F(ImagePullPlatformTest, PlatformOptionPicksTheArm64Manifest) {
   ASSERT_EQ(pulled.exit_code, 0) << pulled;
   const Json image = inspect(name_in(*registry, "isobench/multi:v1"));
   EXPECT_EQ(image["Architecture"], "arm64");
-  ProcessResult listed = isobench({"images", "--json"});
+  ProcessResult listed = images({"--json"});
   EXPECT_EQ(parse_json(listed.out)[0]["Platform"], "linux/arm64") << listed;
 }
 

@@ -124,6 +124,11 @@ TEST_F(ImageRunTest, TheBuiltInImageHasAName) {
   ProcessResult ran = run({"isobench/builtin", "/bin/noop"});
   EXPECT_EQ(ran.exit_code, 0) << ran;
   EXPECT_NE(ran.out.find("\"workload\":\"noop\""), std::string::npos) << ran;
+  ProcessResult listed = isobench({"images"});
+  EXPECT_EQ(listed.exit_code, 0) << listed;
+  const size_t row = listed.out.find("\nisobench/builtin ");
+  ASSERT_NE(row, std::string::npos) << listed;
+  EXPECT_EQ(listed.out.substr(row).find("latest"), listed.out.substr(row).find_first_not_of(' ', 18)) << listed;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "common/file_io.h"
 #include "common/system.h"
@@ -142,9 +143,34 @@ void ImageStoreTest::expect_no_image_left(const std::string& what) const {
   EXPECT_TRUE(files.tmp.empty()) << what << ": tmp/ still holds " << joined(files.tmp);
   const std::vector<std::string> half_made = incomplete_layers(store_);
   EXPECT_TRUE(half_made.empty()) << what << ": layers/sha256/ holds incomplete entries " << joined(half_made);
-  ProcessResult listed = isobench({"images", "-q"});
+  ProcessResult listed = images({"-q"});
   EXPECT_EQ(listed.exit_code, 0) << listed;
   EXPECT_EQ(listed.out, "") << what << ": `images -q` lists something";
+}
+
+ProcessResult ImageStoreTest::images(const std::vector<std::string>& args) const {
+  std::vector<std::string> all = {"images"};
+  all.insert(all.end(), args.begin(), args.end());
+  ProcessResult listed = isobench(all);
+  const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
+  if (listed.exit_code != 0) return listed;
+  if (json) {
+    Json kept = Json::array();
+    for (const Json& image : parse_json(listed.out)) {
+      if (image.value("RepoTags", Json::array()) != Json::array({"isobench/builtin:latest"})) kept.push_back(image);
+    }
+    listed.out = kept.dump();
+    return listed;
+  }
+  const std::string builtin_id = isobench({"images", "-q", "isobench/builtin"}).out;
+  std::string out;
+  std::istringstream lines(listed.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("isobench/builtin ") || line + "\n" == builtin_id) continue;
+    out += line + "\n";
+  }
+  listed.out = out;
+  return listed;
 }
 
 }  // namespace isobench::integration

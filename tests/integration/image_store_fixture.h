@@ -58,6 +58,10 @@ class ImageStoreTest : public IsobenchTest {
   Result<ChildProcess> start_isobench(const std::vector<std::string>& args,
                                       const std::vector<std::string>& env = {}) const;
 
+  /// `isobench images ARGS...` without the built-in image's row (which every listing ends
+  /// with; in --json, its object), so tests see what the store holds.
+  ProcessResult images(const std::vector<std::string>& args = {}) const;
+
   std::unique_ptr<LocalRegistry> start_registry(const RegistryOptions& options = {}) const;
 
   /// The layered image (test_images.h), built once per test, as "oci:LAYOUT:layered".
