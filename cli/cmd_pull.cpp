@@ -1,4 +1,6 @@
 // isobench pull [--platform OS/ARCH] [-q] NAME[:TAG|@DIGEST]
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 
@@ -31,6 +33,7 @@ Result<int> pull(const PullArguments& arguments) {
     options.platform = *platform;
   }
   options.insecure_registries = insecure_registries();
+  options.privileged = ::geteuid() == 0;  // rootless: no chown, no device nodes, user.overlay.* xattrs
   options.ca_file = registry_ca_file(reference->registry_host());
   auto store = open_image_store();
   if (!store) return store.error();

@@ -92,7 +92,7 @@ Status fetch_layer(RegistryClient& client, const Reference& reference, const Res
   observer.layer(index, LayerState::kExtracting, 0, 0);
   const std::string tree = work.path() + "/layer-" + std::to_string(index);
   if (::mkdir(tree.c_str(), 0755) != 0) return errno_error("cannot create " + tree);
-  auto unpacked = unpack_layer(stored.blob_path(blob.digest), tree, UnpackOptions{.privileged = options.privileged});
+  auto unpacked = unpack_layer(stored.blob_path(blob.digest), tree, UnpackOptions{.privileged = options.privileged, .user_xattrs = !options.privileged});
   if (!unpacked) return plain_error(reference.str() + ": layer " + blob.digest.short_id() + ": " + unpacked.error().text());
   if (unpacked->diff_id != image.config.diff_ids[index]) {
     return plain_error(reference.str() + ": layer " + blob.digest.short_id() + " unpacks to " + unpacked->diff_id.str() +
