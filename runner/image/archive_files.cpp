@@ -48,7 +48,7 @@ Status write_all(int fd, const void* data, size_t size, const std::string& path)
   return {};
 }
 
-Result<ArchiveFile> copy_entry(archive* reader, const std::string& path, const std::string& name) {
+Result<ArchiveFile> copy_entry(archive* reader, const std::string& path, const std::string& name, const std::string& key) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) return errno_error("cannot create " + path);
   ArchiveFile file{path, {}, 0};
@@ -66,8 +66,8 @@ Result<ArchiveFile> copy_entry(archive* reader, const std::string& path, const s
   }
   file.digest = hasher.finish();
   const std::string blob_prefix = "blobs/sha256/";
-  if (name.starts_with(blob_prefix) && name.size() == blob_prefix.size() + 64 && file.digest.hex != name.substr(blob_prefix.size())) {
-    return plain_error("the image archive's blob " + name.substr(blob_prefix.size(), 12) + " does not match its digest (it is " +
+  if (key.starts_with(blob_prefix) && key.size() == blob_prefix.size() + 64 && file.digest.hex != key.substr(blob_prefix.size())) {
+    return plain_error("the image archive's blob " + key.substr(blob_prefix.size(), 12) + " does not match its digest (it is " +
                        file.digest.str() + ")");
   }
   return file;
@@ -119,7 +119,7 @@ Result<ArchiveFiles> ArchiveFiles::extract(int input_fd, const std::string& dire
       const char* target = archive_entry_symlink(entry);
       files.aliases_[key] = archive_entry_key(parent_of(key) + "/" + (target ? target : ""));
     } else if (archive_entry_filetype(entry) == AE_IFREG) {
-      auto file = copy_entry(reader->get(), directory + "/" + std::to_string(count), name);
+      auto file = copy_entry(reader->get(), directory + "/" + std::to_string(count), name, key);
       if (!file) return file.error();
       files.files_[key] = std::move(*file);
     }
