@@ -63,7 +63,8 @@ ProcessResult Install::installed_;
 TEST_F(Install, PutsEveryPartInItsPlaceUnderThePrefix) {
   for (const char* program : {"bin/isobench", "bin/startup_compare", "bin/probe_overhead",
                               "libexec/isobench/isobench-guest-init", "libexec/isobench/initramfs_builder",
-                              "libexec/isobench/mechanism_bench", "share/isobench/image/rootfs/bin/noop"})
+                              "libexec/isobench/mechanism_bench", "libexec/isobench/isobench-image",
+                              "share/isobench/image/rootfs/bin/noop"})
     EXPECT_EQ(access(installed(program).c_str(), X_OK), 0) << program;
   for (const char* file : {"share/man/man1/isobench.1", "share/bash-completion/completions/isobench"})
     EXPECT_EQ(access(installed(file).c_str(), R_OK), 0) << file;
@@ -87,6 +88,18 @@ TEST_F(Install, InstalledIsobenchFindsItsHelpers) {
   ProcessResult doctor = run_installed({installed("bin/isobench"), "doctor", "--json"});
   ASSERT_EQ(doctor.exit_code, 0) << doctor;
   EXPECT_EQ(doctor.out.find("guest init"), std::string::npos) << "the guest init was not found\n" << doctor;
+}
+
+TEST_F(Install, InstalledIsobenchHandsTheImageVerbsToItsInstalledCompanion) {
+  TemporaryDirectory store;
+  ProcessResult listed = run_installed({"/usr/bin/env", "ISOBENCH_STORE=" + store.path(), installed("bin/isobench"), "images"});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_TRUE(listed.out.starts_with("REPOSITORY")) << listed;
+  // isobench-image, run from libexec/isobench, finds the built-in image under share/ too.
+  EXPECT_NE(listed.out.find("isobench/builtin"), std::string::npos) << listed;
+  ProcessResult help = run_installed({installed("bin/isobench"), "pull", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help;
+  EXPECT_NE(help.out.find("Usage: isobench pull"), std::string::npos) << help;
 }
 
 TEST_F(Install, InstalledBenchmarksFindIsobenchFromAnyDirectory) {
