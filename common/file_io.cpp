@@ -34,6 +34,16 @@ static Status write_all(int fd, const std::string& path, const std::string& text
   return {};
 }
 
+Status write_fully(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return errno_error("cannot write " + path);
+    bytes.remove_prefix(static_cast<size_t>(written));
+  }
+  return {};
+}
+
 Status write_kernel_file(const std::string& path, const std::string& text) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
   if (!fd) return errno_error("cannot open " + path);
@@ -58,13 +68,7 @@ Status replace_file_durably(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp-" + std::to_string(getpid());
   UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
   if (!fd) return errno_error("cannot create " + temporary);
-  Status written;
-  for (size_t done = 0; written && done < text.size();) {
-    const ssize_t count = ::write(fd.get(), text.data() + done, text.size() - done);
-    if (count < 0 && errno == EINTR) continue;
-    if (count <= 0) written = errno_error("cannot write " + temporary);
-    else done += static_cast<size_t>(count);
-  }
+  Status written = write_fully(fd.get(), text, temporary);
   if (written && ::fsync(fd.get()) != 0) written = errno_error("cannot flush " + temporary);
   fd.reset();
   if (written && ::rename(temporary.c_str(), path.c_str()) != 0) written = errno_error("cannot rename onto " + path);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 
@@ -13,6 +14,10 @@ Result<std::string> read_file(const std::string& path);
 
 /// Writes `text` with a single write(2), as kernel interface files require; no O_CREAT.
 Status write_kernel_file(const std::string& path, const std::string& text);
+
+/// Writes all of `bytes` to `fd` (a file or pipe), retrying short writes and EINTR; errors
+/// name `path`.
+Status write_fully(int fd, std::string_view bytes, const std::string& path);
 
 /// Creates or truncates a regular file and writes `text` to it.
 Status write_regular_file(const std::string& path, const std::string& text);

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "common/text.h"
+#include "common/file_io.h"
+#include "runner/image/archive_blocks.h"
 #include "common/unique_fd.h"
 
 namespace isobench::runner::image::detail {
@@ -37,33 +39,17 @@ Result<Reader> open_reader(int fd) {
   return reader;
 }
 
-Status write_all(int fd, const void* data, size_t size, const std::string& path) {
-  const char* bytes = static_cast<const char*>(data);
-  for (size_t done = 0; done < size;) {
-    const ssize_t written = ::write(fd, bytes + done, size - done);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) return errno_error("cannot write " + path);
-    done += static_cast<size_t>(written);
-  }
-  return {};
-}
-
 Result<ArchiveFile> copy_entry(archive* reader, const std::string& path, const std::string& name, const std::string& key) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) return errno_error("cannot create " + path);
   ArchiveFile file{path, {}, 0};
   Sha256 hasher;
-  for (;;) {
-    const void* block = nullptr;
-    size_t size = 0;
-    la_int64_t offset = 0;
-    const int rc = archive_read_data_block(reader, &block, &size, &offset);
-    if (rc == ARCHIVE_EOF) break;
-    if (rc < ARCHIVE_WARN) return reader_error(reader, "at '" + name + "'");
-    ISOBENCH_TRY(write_all(fd.get(), block, size, path));
+  ISOBENCH_TRY(for_each_data_block(reader, "reading the image archive at '" + name + "'", [&](const char* block, size_t size, off_t) -> Status {
+    ISOBENCH_TRY(write_fully(fd.get(), std::string_view(block, size), path));
     hasher.update(block, size);
     file.size += size;
-  }
+    return Status{};
+  }));
   file.digest = hasher.finish();
   const std::string blob_prefix = "blobs/sha256/";
   if (key.starts_with(blob_prefix) && key.size() == blob_prefix.size() + 64 && file.digest.hex != key.substr(blob_prefix.size())) {

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 
+#include "runner/image/archive_blocks.h"
 #include "runner/image/layer_entry_apply.h"
 
 namespace isobench::runner::image::detail {
@@ -56,17 +57,12 @@ Status LayerWriter::write_file(archive* reader, archive_entry* entry, int parent
 Result<uint64_t> LayerWriter::copy_data(archive* reader, int fd, int64_t declared_size) {
   uint64_t written = 0;
   off_t end = 0;
-  for (;;) {
-    const void* block = nullptr;
-    size_t size = 0;
-    la_int64_t offset = 0;
-    const int rc = archive_read_data_block(reader, &block, &size, &offset);
-    if (rc == ARCHIVE_EOF) break;
-    if (rc < ARCHIVE_WARN) return plain_error(std::string("reading its data: ") + archive_error_string(reader));
-    ISOBENCH_TRY(write_all(fd, static_cast<const char*>(block), size, offset));
+  ISOBENCH_TRY(for_each_data_block(reader, "reading its data", [&](const char* block, size_t size, off_t offset) -> Status {
+    ISOBENCH_TRY(write_all(fd, block, size, offset));
     written += size;
     end = std::max<off_t>(end, offset + static_cast<off_t>(size));
-  }
+    return Status{};
+  }));
   if (declared_size > end && ftruncate(fd, declared_size) != 0) return errno_error("setting its size");
   return written;
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/file_io.h"
 #include "common/unique_fd.h"
 #include "runner/image/json_fields.h"
 
@@ -60,16 +61,6 @@ Result<PartialBlob> open_partial(const std::string& path, uint64_t expected_size
     partial.bytes = 0;
   }
   return partial;
-}
-
-Status write_all(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) return errno_error("cannot write " + path);
-    bytes.remove_prefix(static_cast<size_t>(written));
-  }
-  return {};
 }
 
 }  // namespace
@@ -221,7 +212,7 @@ Status RegistryClient::fetch_blob(const std::string& repository, const Descripto
     Status written;
     BodySink sink = [&](std::string_view bytes) -> Status {
       if (partial->bytes + bytes.size() > size) return written = plain_error(what + ": the registry sent more than its " + std::to_string(size) + " bytes");
-      if (written = write_all(partial->fd.get(), bytes, path); !written) return written;
+      if (written = write_fully(partial->fd.get(), bytes, path); !written) return written;
       partial->hasher.update(bytes);
       partial->bytes += bytes.size();
       if (progress) progress(partial->bytes, size);
