@@ -169,13 +169,17 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
       auto parsed = probes::ProbeSet::parse(list);
       if (!parsed) return at(path, parsed.error().message, value);
       settings.probes = parsed->to_string();
+    } else if (key == "image") {
+      if (!value.is_string() || value.get<std::string>().empty())
+        return at(path, "expected an image name (a non-empty string)", value);
+      settings.image = value.get<std::string>();
     } else if (key == "seed") {
       if (!value.is_number_unsigned()) return at(path, "expected a non-negative integer", value);
       settings.seed = value.get<uint64_t>();
     } else {
       return at(path,
-                "unknown setting (known: targets, workloads, cmd, params, runs, warmup, memory_runs, concurrency, "
-                "min_time, timeout, seed, probes)",
+                "unknown setting (known: targets, workloads, cmd, image, params, runs, warmup, memory_runs, "
+                "concurrency, min_time, timeout, seed, probes)",
                 value);
     }
   }
@@ -200,14 +204,15 @@ Result<ScenarioSettings> load_scenario(const std::string& path) {
 namespace {
 
 /// --cmd as every target runs it: its program found in the image (see harness_options).
-Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const std::string& image_root) {
+Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const std::string& image_root,
+                                      const std::string& path_variable) {
   std::vector<std::string> argv = settings.cmd;
   if (argv[0].empty()) return plain_error("--cmd: an empty command");
   if (image_root.empty()) return plain_error("--cmd: no image to find the program in");
   for (size_t i = 0; i < argv.size(); ++i)
     if (argv[i].find('\0') != std::string::npos)
       return plain_error("--cmd: argument " + std::to_string(i) + " holds a NUL byte, which no argument can");
-  auto program = find_image_program(image_root, argv[0], runner::path_variable(workload_environment()));
+  auto program = find_image_program(image_root, argv[0], path_variable);
   // The message says why; an errno would only repeat it ("...: No such file or directory").
   if (!program) return plain_error("--cmd: " + program.error().message);
   if (std::find(settings.targets.begin(), settings.targets.end(), "bare") != settings.targets.end()) {
@@ -218,41 +223,37 @@ Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const st
   return custom_command(argv);
 }
 
-}  // namespace
-
-Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
-  std::string image_root;
-  if (!settings.cmd.empty()) {
-    auto builtin = runner::builtin_image_rootfs();
-    if (!builtin) return Error{builtin.error().errno_value, "--cmd: " + builtin.error().message};
-    image_root = *builtin;
-  }
-  return harness_options(settings, image_root);
+bool runs_bare(const HarnessOptions& options) {
+  return std::find(options.targets.begin(), options.targets.end(), "bare") != options.targets.end();
 }
 
-Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const std::string& image_root) {
-  HarnessOptions options;
-  options.targets = settings.targets;
-  options.concurrency = settings.concurrency;
-  options.runs = settings.runs;
-  options.warmup = settings.warmup;
-  options.memory_runs = settings.memory_runs;
-  options.min_time_seconds = settings.min_time;
-  options.timeout_seconds = settings.timeout;
-  options.seed = settings.seed;
-  if (options.targets.empty()) return plain_error("no targets given");
-  if (options.runs < 1) return plain_error("runs must be at least 1");
-  if (options.concurrency.empty()) return plain_error("no concurrency levels given");
-  for (int level : options.concurrency)
-    if (level < 1) return plain_error("concurrency levels must be at least 1");
-  ISOBENCH_TRY(check_duration(settings.timeout, "--timeout", false));
-  ISOBENCH_TRY(check_duration(settings.min_time, "--min-time", true));
-  if (!settings.cmd.empty()) {
-    auto command = image_command(settings, image_root);
-    if (!command) return command.error();
-    options.workloads.push_back(std::move(*command));
-    return options;
+/// With an image from the store: every workload's program is in it, and bare, when asked
+/// for, can run each one as the image would (see harness_options).
+Status check_image_programs(const HarnessOptions& options, const TargetContext& context) {
+  const std::string path = runner::path_variable(workload_environment(context));
+  const std::string image = "image " + context.image->name;
+  for (const WorkloadCommand& workload : options.workloads) {
+    auto program = find_image_program(context.rootfs, workload.argv[0], path);
+    if (!program)
+      return plain_error("workload '" + workload.name + "' runs " + workload.argv[0] + ", which " + image +
+                         " lacks: give the command to run in it with --cmd (isobench bench --image " +
+                         context.image->name + " --cmd 'PROGRAM ARGS')");
+    if (!runs_bare(options)) continue;
+    auto host = host_path_of_image_program(context.rootfs, *program);
+    if (!host) return plain_error("bare: " + host.error().message);
+    auto dependency = host_dependency_of_program(*host);
+    if (!dependency) return plain_error("bare: " + dependency.error().message);
+    if (!dependency->empty())
+      return plain_error("bare cannot run " + *program + " of " + image + " as the image would: " + *dependency +
+                         " would be the host's, not the image's. Leave bare out of --targets (from an image it "
+                         "runs only static programs)");
   }
+  return {};
+}
+
+/// The built-in workloads of `settings`, each expanded into the cartesian product of its
+/// parameter sweeps.
+Status add_builtin_workloads(const ScenarioSettings& settings, HarnessOptions& options) {
   std::map<std::string, std::vector<ParamSweep>> sweeps;
   for (const std::string& text : settings.params) {
     auto sweep = parse_param_sweep(text);
@@ -266,7 +267,6 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const s
     if (!used) return plain_error("--param for '" + workload + "', which is not among the workloads");
   }
   for (const std::string& name : settings.workloads) {
-    // The cartesian product of this workload's sweeps.
     std::vector<std::map<std::string, std::string>> combinations = {{}};
     for (const ParamSweep& sweep : sweeps[name]) {
       // A few hundred bytes of sweeps would otherwise multiply into millions of commands.
@@ -287,6 +287,52 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const s
       options.workloads.push_back(*command);
     }
   }
+  return {};
+}
+
+}  // namespace
+
+Result<HarnessOptions> harness_options(const ScenarioSettings& settings) {
+  std::string image_root;
+  if (!settings.cmd.empty()) {
+    auto builtin = runner::builtin_image_rootfs();
+    if (!builtin) return Error{builtin.error().errno_value, "--cmd: " + builtin.error().message};
+    image_root = *builtin;
+  }
+  return harness_options(settings, image_root);
+}
+
+Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const std::string& image_root) {
+  return harness_options(settings, TargetContext{"", image_root, "", std::nullopt});
+}
+
+Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const TargetContext& context) {
+  HarnessOptions options;
+  options.targets = settings.targets;
+  options.concurrency = settings.concurrency;
+  options.runs = settings.runs;
+  options.warmup = settings.warmup;
+  options.memory_runs = settings.memory_runs;
+  options.min_time_seconds = settings.min_time;
+  options.timeout_seconds = settings.timeout;
+  options.seed = settings.seed;
+  if (options.targets.empty()) return plain_error("no targets given");
+  if (options.runs < 1) return plain_error("runs must be at least 1");
+  if (options.concurrency.empty()) return plain_error("no concurrency levels given");
+  for (int level : options.concurrency)
+    if (level < 1) return plain_error("concurrency levels must be at least 1");
+  ISOBENCH_TRY(check_duration(settings.timeout, "--timeout", false));
+  ISOBENCH_TRY(check_duration(settings.min_time, "--min-time", true));
+  if (!settings.cmd.empty()) {
+    auto command = image_command(settings, context.rootfs, runner::path_variable(workload_environment(context)));
+    if (!command && context.image)
+      return plain_error("image " + context.image->name + ": " + command.error().message);
+    if (!command) return command.error();
+    options.workloads.push_back(std::move(*command));
+  } else {
+    ISOBENCH_TRY(add_builtin_workloads(settings, options));
+  }
+  if (context.image) ISOBENCH_TRY(check_image_programs(options, context));
   return options;
 }
 

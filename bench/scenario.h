@@ -19,6 +19,7 @@ struct ScenarioSettings {
   std::vector<std::string> targets = {"bare", "isobench"};
   std::vector<std::string> workloads = {"noop"};
   std::vector<std::string> cmd;     ///< a custom command (argv) instead of built-in workloads
+  std::string image;                ///< an image from the store every target runs; empty: the built-in one
   std::vector<std::string> params;  ///< "mem.size=16m,64m"
   std::vector<int> concurrency = {1};
   int runs = 10;
@@ -57,6 +58,15 @@ Result<ScenarioSettings> load_scenario(const std::string& path);
 /// same for every target. With "bare" among the targets, a program that the host would
 /// reach only through a symlink out of the image is refused too (host_path_of_image_program).
 Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const std::string& image_root);
+
+/// harness_options against the image the targets of `context` run: its root, found along
+/// the PATH of workload_environment(context). With an image from the store (context.image)
+/// every workload's program must be in it: a built-in workload runs /bin/NAME, and an image
+/// without it is refused, naming the workload and the image (give --cmd); and with "bare"
+/// among the targets, a program that would load anything from the host (a dynamically
+/// linked one, a script: host_dependency_of_program) is refused, as bare cannot run it as
+/// the image would.
+Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const TargetContext& context);
 
 /// harness_options against the built-in image, the one bench and demo run (looked up only
 /// when there is a custom command).

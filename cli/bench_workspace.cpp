@@ -19,6 +19,8 @@
 #include "common/system.h"
 #include "runner/cgroup/stale_cgroups.h"
 #include "runner/image.h"
+#include "runner/image/merged_view.h"
+#include "runner/image/store.h"
 
 namespace isobench::cli {
 namespace {
@@ -58,9 +60,12 @@ bool looks_like_our_scratch(const std::string& path) {
          (info.st_mode & 07777) == 0700;
 }
 
-/// With the lock held: what the runtimes still run from it, then the directory.
+/// With the lock held: what the runtimes still run from it, then the directory. The image's
+/// merged view is unmounted first, so that removing the directory never walks into a
+/// mounted tree (read-only, but the layers are the store's).
 void remove_locked_scratch(const std::string& path) {
   bench::delete_leftover_oci_containers(path);
+  (void)runner::image::detach_mounts_beneath(path);
   std::error_code ignored;
   std::filesystem::remove_all(path, ignored);
 }
@@ -139,7 +144,7 @@ std::vector<std::string> remove_stale_workspaces(const std::string& tmp_dir) {
   return removed;
 }
 
-Result<BenchWorkspace> BenchWorkspace::create(const std::string& command) {
+Result<BenchWorkspace> BenchWorkspace::create(const std::string& command, const std::string& image) {
   auto self = own_executable();
   if (!self) return self.error();
   auto rootfs = runner::builtin_image_rootfs();
@@ -155,13 +160,26 @@ Result<BenchWorkspace> BenchWorkspace::create(const std::string& command) {
     auto lock = lock_directory(scratch, /*wait=*/false);
     if (!lock && lock.error().errno_value == ENOENT) continue;
     if (!lock) return lock.error();
-    return BenchWorkspace(bench::TargetContext{*self, *rootfs, scratch}, std::move(*lock), start_guard(scratch));
+    BenchWorkspace workspace(bench::TargetContext{*self, *rootfs, scratch, std::nullopt}, std::move(*lock),
+                             start_guard(scratch));
+    if (image.empty()) return workspace;
+    // After the guard started: from the moment the view is mounted, a killed bench's guard
+    // unmounts it. An error here leaves nothing (the workspace removes the scratch directory).
+    auto opened = bench::BenchImage::open(runner::image::default_store_root(), image, scratch);
+    if (!opened) return opened.error();
+    workspace.context_.rootfs = (*opened)->root();
+    workspace.context_.image = (*opened)->target_image();
+    workspace.image_ = std::move(*opened);
+    return workspace;
   }
   return plain_error("cannot keep a scratch directory in " + std::string(kTmp) + ": it keeps disappearing");
 }
 
 BenchWorkspace::BenchWorkspace(BenchWorkspace&& other) noexcept
-    : context_(std::move(other.context_)), lock_(std::move(other.lock_)), guard_(std::move(other.guard_)) {
+    : context_(std::move(other.context_)),
+      lock_(std::move(other.lock_)),
+      guard_(std::move(other.guard_)),
+      image_(std::move(other.image_)) {
   other.context_.scratch.clear();
 }
 
@@ -169,6 +187,7 @@ BenchWorkspace::~BenchWorkspace() {
   // Before the cleanup below, which is the guard's to do only once the harness is gone.
   guard_.kill_and_reap();
   if (context_.scratch.empty()) return;  // moved from
+  image_.reset();  // its view is in the scratch directory: unmounted before that goes
   std::error_code ignored;
   std::filesystem::remove_all(context_.scratch, ignored);
   // The guard is gone, so its sweep is ours: an `isobench run` the harness SIGKILLed leaves

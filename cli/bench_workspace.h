@@ -11,9 +11,11 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "bench/bench_image.h"
 #include "bench/harness/run_record.h"
 #include "bench/targets/target.h"
 #include "common/result.h"
@@ -27,13 +29,16 @@ class BenchWorkspace {
   /// First removes what killed benchmarks left (stale scratch directories and the
   /// containers still listed in them, stale cgroups), then makes and locks the scratch
   /// directory /tmp/isobench-`command`-XXXXXX and starts the guard. Call it while the
-  /// process has a single thread (the guard is forked).
-  static Result<BenchWorkspace> create(const std::string& command);
+  /// process has a single thread (the guard is forked). With `image` (bench --image), opens
+  /// it in the store, held in use for the workspace's life, with its layers merged in a
+  /// directory of the scratch directory (the guard unmounts it if the benchmark is killed):
+  /// the context's rootfs and image.
+  static Result<BenchWorkspace> create(const std::string& command, const std::string& image = "");
   BenchWorkspace(BenchWorkspace&& other) noexcept;
   BenchWorkspace& operator=(BenchWorkspace&&) = delete;
   BenchWorkspace(const BenchWorkspace&) = delete;
   BenchWorkspace& operator=(const BenchWorkspace&) = delete;
-  /// Stops the guard and does its cleanup instead: the scratch directory, and the cgroups
+  /// Stops the guard and does its cleanup instead: the image's merged view, the scratch directory, and the cgroups
   /// the isobench runs that were killed (timeouts, an interrupted benchmark) left.
   ~BenchWorkspace();
 
@@ -47,11 +52,12 @@ class BenchWorkspace {
   bench::TargetContext context_;
   UniqueFd lock_;     ///< flock on the scratch directory: held means its bench is alive
   Subprocess guard_;  ///< not running when it could not be started
+  std::unique_ptr<bench::BenchImage> image_;  ///< bench --image; its view lives in the scratch directory
 };
 
 /// Removes, in `tmp_dir`, the scratch directories of bench and demo (isobench-bench-XXXXXX,
-/// isobench-demo-XXXXXX) that nobody holds locked, after force-deleting the OCI containers
-/// their state directories list. Only directories of this user with mkdtemp's 0700 mode
+/// isobench-demo-XXXXXX) that nobody holds locked, after detaching what is mounted in them
+/// (an image's merged view) and force-deleting the OCI containers their state directories list. Only directories of this user with mkdtemp's 0700 mode
 /// are touched. Returns the paths removed.
 std::vector<std::string> remove_stale_workspaces(const std::string& tmp_dir);
 

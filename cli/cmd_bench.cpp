@@ -91,8 +91,7 @@ Result<int> run_bench(BenchOptions& options) {
   auto effective = effective_settings(options);
   if (!effective) return effective.error();
   auto& [settings, sources] = *effective;
-  auto harness = bench::harness_options(settings);
-  if (!harness) return harness.error();
+  if (settings.image.empty()) sources.erase("image");  // the built-in image: recorded as before images
   auto wanted_probes = probes::ProbeSet::parse(settings.probes);
   if (!wanted_probes) return wanted_probes.error();
   // Checked before anything runs: a bad file or path must not cost a whole benchmark.
@@ -110,8 +109,12 @@ Result<int> run_bench(BenchOptions& options) {
   // With the results on standard output, the table goes to the terminal's other stream.
   std::ostream& table_stream = options.json_path == "-" ? std::cerr : std::cout;
 
-  auto workspace = BenchWorkspace::create("bench");
+  // The image is opened (and its view mounted) here, before anything is timed; harness_options
+  // looks for the workloads' programs in it.
+  auto workspace = BenchWorkspace::create("bench", settings.image);
   if (!workspace) return workspace.error();
+  auto harness = bench::harness_options(settings, workspace->context());
+  if (!harness) return harness.error();
 
   std::unique_ptr<probes::ProbeSession> probe_session;
   if (!wanted_probes->empty()) {
@@ -134,6 +137,7 @@ Result<int> run_bench(BenchOptions& options) {
 
   reports::RunSettings recorded{settings.targets, settings.cmd,    settings.timeout, settings.min_time,
                                 settings.seed,    options.allow_unavailable, sources};
+  if (const auto& image = workspace->context().image) recorded.image = reports::RecordedImage{image->name, image->id};
   reports::ResultsDocument document =
       make_results_document(std::move(*results), std::move(recorded), options.command_line, std::move(price_list));
   auto model = model_of(document);
@@ -170,6 +174,11 @@ void add_bench_command(CLI::App& app, Action& action, const std::vector<std::str
                       "A program of the image and its arguments, instead of the workloads. Words are split as a POSIX "
                       "shell would (quotes, backslashes); pipes, redirections, $ and globs are refused: run /bin/sh -c "
                       "'...'. Every target, bare included, runs the image's file. Or give the words after --");
+  table.push_back({"image",
+                   command->add_option("--image", s.image,
+                                       "An image from the store (isobench pull) that every target runs instead of the "
+                                       "built-in one; give --cmd unless it has /bin/WORKLOAD"),
+                   [](Settings& to, const Settings& from) { to.image = from.image; }});
   table.push_back({"params", command->add_option("--param", s.params, "Parameter sweep, e.g. mem.size=16m,64m (repeatable)"),
                    [](Settings& to, const Settings& from) { to.params = from.params; }});
   table.push_back({"concurrency",

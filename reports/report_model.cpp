@@ -16,6 +16,8 @@ std::string scenario_of(const ResultsDocument& file) {
   for (const std::string& workload : file.results.workloads) text += workload + ",";
   text += " concurrency ";
   for (int level : file.results.concurrency) text += std::to_string(level) + ",";
+  // The same workload in another image is another measurement.
+  if (file.settings.image) text += " image " + file.settings.image->id;
   return text;
 }
 
@@ -230,6 +232,8 @@ std::vector<Fact> run_facts(const ReportModel& model, Language language) {
   };
   if (!model.settings.cmd.empty())
     facts.push_back({words("workload command", "워크로드 명령"), joined_words(model.settings.cmd, " ")});
+  if (const auto& image = model.settings.image)
+    facts.push_back({words("image", "이미지"), image->name + " (" + image->id + ")" + source("image")});
   if (model.results.interrupted)
     facts.push_back({words("interrupted", "중단됨"), words("yes: the results are partial", "예: 결과가 일부뿐입니다")});
   for (const bench::TargetInfo& target : model.results.targets) {

@@ -50,7 +50,7 @@ ordered_json environment_json(const bench::Environment& environment) {
 ordered_json settings_json(const ResultsDocument& document) {
   const bench::BenchmarkResults& results = document.results;
   const RunSettings& settings = document.settings;
-  return {{"targets", settings.targets},
+  ordered_json json = {{"targets", settings.targets},
           {"workloads", results.workloads},
           {"cmd", settings.cmd},
           {"concurrency", results.concurrency},
@@ -64,6 +64,9 @@ ordered_json settings_json(const ResultsDocument& document) {
           {"probes_requested", results.probes_requested},
           {"probes_active", results.probes_active},
           {"sources", settings.sources}};
+  // Only when there is one: a run of the built-in image writes what it always wrote.
+  if (settings.image) json["image"] = {{"name", settings.image->name}, {"id", settings.image->id}};
+  return json;
 }
 
 ordered_json summary_json(const MetricSummary& metric) {
@@ -248,6 +251,20 @@ Status decode_environment(const Json& value, const std::string& name, bench::Env
   return {};
 }
 
+/// settings.image, optional: files written before images, and runs of the built-in image, have none.
+Status decode_image(const Fields& fields, const std::string& name, RunSettings& settings) {
+  const Json* image = fields.find("image");
+  if (!image) return {};
+  if (!image->is_object()) return fields.wrong("image", "an object with name and id");
+  Fields image_fields(*image, "settings.image", name);
+  RecordedImage recorded;
+  ISOBENCH_TRY(image_fields.text("name", recorded.name));
+  ISOBENCH_TRY(image_fields.text("id", recorded.id));
+  if (recorded.name.empty() || recorded.id.empty()) return problem(name, "settings.image needs a name and an id");
+  settings.image = std::move(recorded);
+  return {};
+}
+
 Status decode_settings(const Json& value, const std::string& name, ResultsDocument& document) {
   if (!value.is_object()) return problem(name, "\"settings\" is not an object");
   Fields fields(value, "settings", name);
@@ -273,7 +290,7 @@ Status decode_settings(const Json& value, const std::string& name, ResultsDocume
   ISOBENCH_TRY(fields.text("probes_requested", results.probes_requested));
   ISOBENCH_TRY(fields.text("probes_active", results.probes_active));
   ISOBENCH_TRY(fields.text_map("sources", settings.sources));
-  return {};
+  return decode_image(fields, name, settings);
 }
 
 Status decode_targets(const Json& value, const std::string& name, std::vector<bench::TargetInfo>& targets) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@ inline constexpr const char* kFromCommandLine = "command line";
 inline constexpr const char* kFromDefault = "default";
 // A scenario file is recorded as "scenario FILE".
 
+/// The image from the store a benchmark ran (bench --image); results without one ran the
+/// built-in image.
+struct RecordedImage {
+  std::string name;  ///< as the user gave it
+  std::string id;    ///< "sha256:HEX", the config's digest (Docker's IMAGE ID)
+  bool operator==(const RecordedImage&) const = default;
+};
+
 /// The settings beyond what the harness's results carry.
 struct RunSettings {
   std::vector<std::string> targets;  ///< as requested, available or not
@@ -30,6 +39,7 @@ struct RunSettings {
   uint64_t seed = 0;
   bool allow_unavailable = false;  ///< a target that cannot run here did not fail the command
   std::map<std::string, std::string> sources;  ///< setting name -> kFromCommandLine, kFromDefault, "scenario FILE"
+  std::optional<RecordedImage> image;          ///< none: the built-in image (and every file before images)
   bool operator==(const RunSettings&) const = default;
 };
 

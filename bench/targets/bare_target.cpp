@@ -1,6 +1,8 @@
 // `bare`: the workload as a plain child process, the baseline every ratio is taken against.
 // It runs the image's program, as every other target does, only from the host: the same
-// file, not whatever the host has under that name.
+// file, not whatever the host has under that name. With an image from the store that is the
+// file in its merged view, and only a static one (harness_options refuses the others: a
+// dynamic loader or a script's interpreter would be the host's).
 #include "bench/image_program.h"
 #include "bench/targets/prepared_target.h"
 #include "runner/image.h"
@@ -13,6 +15,10 @@ class BareTarget final : public PreparedTarget {
   explicit BareTarget(TargetContext context)
       : PreparedTarget("bare", "process", std::move(context), std::string("host kernel")) {}
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
+  std::vector<std::string> notes() const override {
+    if (!context().image) return {};
+    return {"runs the image's static program from its merged view on the host, with no isolation"};
+  }
 };
 
 Result<Invocation> BareTarget::invocation(const WorkloadCommand& workload, const std::string&) {
@@ -20,14 +26,15 @@ Result<Invocation> BareTarget::invocation(const WorkloadCommand& workload, const
   // harness_options has already found --cmd's program; looking again each run costs a few
   // system calls outside the timed part and catches an image changed since.
   const std::string& rootfs = context().rootfs;
-  auto program = find_image_program(rootfs, workload.argv[0], runner::path_variable(workload_environment()));
+  const std::vector<std::string> env = workload_environment(context());
+  auto program = find_image_program(rootfs, workload.argv[0], runner::path_variable(env));
   if (!program) return plain_error(program.error().message);  // says why: no errno text after it
   auto host = host_path_of_image_program(rootfs, *program);
   if (!host) return plain_error(host.error().message);
   Invocation invocation;
   invocation.argv = workload.argv;
   invocation.argv[0] = *host;
-  invocation.env = workload_environment();
+  invocation.env = env;
   return invocation;
 }
 

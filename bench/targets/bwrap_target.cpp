@@ -23,7 +23,7 @@ class BwrapTarget final : public PreparedTarget {
                        "/proc",     "--dev",          "/dev",       "--tmpfs",
                        "/tmp",      "--hostname",     "isobench",   "--"};
     invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
-    invocation.env = workload_environment();  // bwrap passes its environment and fds on
+    invocation.env = workload_environment(context());  // bwrap passes its environment and fds on
     return invocation;
   }
 

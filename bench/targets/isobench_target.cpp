@@ -59,9 +59,18 @@ class IsobenchTarget final : public PreparedTarget {
     invocation.argv = {
         context().isobench, "run", "--preserve-fds", "1", "-e", "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
     invocation.argv.insert(invocation.argv.end(), options_.begin(), options_.end());
+    if (const auto& image = context().image) {
+      // The image's layers as the overlay's lower directories, as `run IMAGE` stacks them, by
+      // id; its Env comes with it. Everything else as in the other targets: workload.argv as
+      // it is (no Entrypoint before it), run as root from /, whatever the image's config says.
+      invocation.argv.insert(invocation.argv.end(), {"--entrypoint", "", "-w", "/", "-u", "0:0", image->id});
+    }
     invocation.argv.push_back("--");
     invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
-    invocation.env = workload_environment();
+    invocation.env = workload_environment(context());
+    // isobench's own environment, not the container's (that is its defaults, the image's Env
+    // and -e): the store the benchmark opened, wherever $ISOBENCH_STORE pointed it.
+    if (const auto& image = context().image) invocation.env.push_back("ISOBENCH_STORE=" + image->store);
     return invocation;
   }
 

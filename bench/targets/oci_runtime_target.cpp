@@ -155,7 +155,7 @@ Invocation OciRuntimeTarget::run_invocation(const std::string& bundle, const std
   invocation.argv = base_argv();
   // --preserve-fds 1 hands descriptor 3, the start handshake, to the container's process.
   invocation.argv.insert(invocation.argv.end(), {"run", "--preserve-fds", "1", "--bundle", bundle, run_id});
-  invocation.env = workload_environment();
+  invocation.env = workload_environment(context());
   invocation.mount_namespace_fd = mount_namespace_.get();
   return invocation;
 }
@@ -165,7 +165,7 @@ Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload,
   auto bundle = bundles_.find(label);
   if (bundle == bundles_.end()) {
     std::string dir = context().scratch + "/" + name() + "-bundle-" + std::to_string(bundles_.size());
-    ISOBENCH_TRY(write_bundle(dir, oci_config(context().rootfs, workload.argv, workload_environment())));
+    ISOBENCH_TRY(write_bundle(dir, oci_config(context().rootfs, workload.argv, workload_environment(context()))));
     bundle = bundles_.emplace(label, dir).first;
   }
   return run_invocation(bundle->second, run_id);
@@ -176,7 +176,7 @@ Result<Invocation> OciRuntimeTarget::measured_invocation(const WorkloadCommand& 
   // Without cgroupsPath runc makes the container's cgroup relative to its own (inside the
   // measuring one) but crun makes /<id> at each hierarchy's root, outside it. The same
   // absolute path for both keeps their bundles identical; one bundle per run, as the path is.
-  nlohmann::json config = oci_config(context().rootfs, workload.argv, workload_environment());
+  nlohmann::json config = oci_config(context().rootfs, workload.argv, workload_environment(context()));
   config["linux"]["cgroupsPath"] = "/" + std::string(runner::kCgroupParent) + "/" + measuring + "/" + run_id;
   const std::string dir = context().scratch + "/" + name() + "-bundle-" + run_id;
   ISOBENCH_TRY(write_bundle(dir, config));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,24 @@ struct Invocation {
   int cgroup_join_fd = -1;        ///< the harness's measuring cgroup: write "0" to it before exec
 };
 
+/// An image from the store that every target runs (bench --image), resolved and held in
+/// use before anything is timed.
+struct TargetImage {
+  std::string name;              ///< as the user gave it
+  std::string id;                ///< "sha256:HEX": what `isobench run` is given, so no tag can move under it
+  std::vector<std::string> env;  ///< its config's Env ("KEY=VALUE")
+  std::string store;             ///< the store it is in: `isobench run` is told (ISOBENCH_STORE)
+  bool operator==(const TargetImage&) const = default;
+};
+
 /// What the harness knows about where targets find things.
 struct TargetContext {
   std::string isobench;  ///< absolute path of the isobench executable
-  std::string rootfs;    ///< the built-in image's root directory
-  std::string scratch;   ///< a private directory for bundles and state, removed afterwards
+  /// The image's root directory: the built-in image's, or with `image` its layers merged
+  /// into one read-only tree (runner/image/merged_view.h).
+  std::string rootfs;
+  std::string scratch;  ///< a private directory for bundles and state, removed afterwards
+  std::optional<TargetImage> image;  ///< bench --image; none: the built-in image
 };
 
 class Target {
@@ -71,7 +85,13 @@ Result<std::unique_ptr<Target>> make_target(const std::string& name, const Targe
 /// The names `make_target` knows, from its table, for --help and error messages.
 std::string known_targets();
 
-/// The environment every workload gets: PATH and the start handshake's descriptor.
+/// The environment every workload of the built-in image gets: PATH, HOME and the start
+/// handshake's descriptor.
 std::vector<std::string> workload_environment();
+
+/// The environment every target gives the workload in `context`: workload_environment(),
+/// with an image's Env over its PATH and HOME (as `isobench run IMAGE` lets the image's
+/// variables win over its defaults) and the handshake's descriptor over everything.
+std::vector<std::string> workload_environment(const TargetContext& context);
 
 }  // namespace isobench::bench

@@ -5,6 +5,7 @@
 #include "bench/targets/prepared_target.h"
 #include "bench/targets/target.h"
 #include "common/text.h"
+#include "runner/spec.h"
 
 namespace isobench::bench {
 namespace {
@@ -41,6 +42,14 @@ std::string known_targets() {
 std::vector<std::string> workload_environment() {
   return {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
           "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
+}
+
+std::vector<std::string> workload_environment(const TargetContext& context) {
+  std::vector<std::string> env = workload_environment();
+  if (!context.image) return env;
+  // The handshake's descriptor is the harness's, whatever the image says.
+  const std::string handshake = "ISOBENCH_START_FD=" + std::to_string(kStartFd);
+  return runner::merge_environment(runner::merge_environment(std::move(env), context.image->env), {handshake});
 }
 
 Result<std::unique_ptr<Target>> make_target(const std::string& name, const TargetContext& context) {

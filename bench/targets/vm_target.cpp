@@ -56,7 +56,11 @@ class VmTarget final : public PreparedTarget {
 
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string&) override {
     Invocation invocation;
-    invocation.argv = {context().isobench, "run", "--vm", "--accel", host_.accel, "--"};
+    invocation.argv = {context().isobench, "run", "--vm", "--accel", host_.accel};
+    // An image from the store boots from its merged view, whose initramfs was built (and
+    // cached by content) when this target was made.
+    if (context().image) invocation.argv.insert(invocation.argv.end(), {"--rootfs", context().rootfs});
+    invocation.argv.push_back("--");
     invocation.argv.insert(invocation.argv.end(), workload.argv.begin(), workload.argv.end());
     invocation.env = workload_environment();
     // The workload's environment names root's HOME; a user's `isobench run --vm` must find
@@ -67,6 +71,12 @@ class VmTarget final : public PreparedTarget {
   }
 
   std::string kvm_verdict() const override { return host_.kvm_verdict; }
+
+  std::vector<std::string> notes() const override {
+    if (!context().image) return {};
+    // `run --vm` takes no -e: the guest init gives every command its own fixed environment.
+    return {"the guest runs the image's files with the guest init's environment, not the image's Env"};
+  }
 
  private:
   VmHost host_;

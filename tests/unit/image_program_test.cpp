@@ -1,6 +1,7 @@
 // A command's program is the image's file under every target: found inside the image the
 // way the containers find it, and reached by bare from the host without leaving the image.
 #include "bench/image_program.h"
+#include "runner/image.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -157,4 +158,30 @@ TEST_F(ImageProgramTest, AnAbsoluteDirectorySymlinkIsRefusedForBare) {
 TEST_F(ImageProgramTest, TheSummaryNamesProgramsOnceAndCountsSymlinks) {
   std::string summary = image_programs_summary(root_, "/bin:/usr/sbin:/usr/bin");
   EXPECT_EQ(summary, "/bin/multi, /bin/tool, /usr/bin/env, and 4 symlinks in /bin (ls " + root_ + "/bin)");
+}
+
+TEST_F(ImageProgramTest, AScriptDependsOnTheHostsInterpreter) {
+  std::ofstream(root_ + "/bin/script") << "#!  /usr/bin/python3 -u\nprint()\n";
+  auto dependency = host_dependency_of_program(root_ + "/bin/script");
+  ASSERT_TRUE(dependency) << dependency.error().text();
+  EXPECT_EQ(*dependency, "its script interpreter /usr/bin/python3");
+}
+
+TEST_F(ImageProgramTest, ADynamicallyLinkedProgramDependsOnTheHostsLoaderAndAStaticOneOnNothing) {
+  // The host's own programs: /bin/true is dynamically linked on Debian.
+  auto dynamic = host_dependency_of_program("/bin/true");
+  ASSERT_TRUE(dynamic) << dynamic.error().text();
+  EXPECT_TRUE(contains(*dynamic, "its ELF interpreter /lib")) << *dynamic;
+  auto builtin = isobench::runner::builtin_image_rootfs();
+  ASSERT_TRUE(builtin) << builtin.error().text();
+  auto fixed = host_dependency_of_program(*builtin + "/bin/noop");  // the workloads are static
+  ASSERT_TRUE(fixed) << fixed.error().text();
+  EXPECT_EQ(*fixed, "");
+}
+
+TEST_F(ImageProgramTest, AFileThatIsNeitherElfNorScriptIsAnError) {
+  std::ofstream(root_ + "/bin/blob") << "\x01\x02 not a program";
+  auto dependency = host_dependency_of_program(root_ + "/bin/blob");
+  ASSERT_FALSE(dependency);
+  EXPECT_TRUE(contains(dependency.error().message, "neither an ELF executable nor a script")) << dependency.error().text();
 }

@@ -23,6 +23,7 @@ namespace isobench::reports {
 namespace {
 
 using namespace codec_documents;
+using Json = nlohmann::json;
 
 /// Both not measured, or the same figure.
 bool same_figure(double a, double b) {
@@ -132,6 +133,28 @@ TEST(ResultsCodecRoundTrip, ADocumentWithDefaultsOnlyComesBackTheSame) {
   EXPECT_TRUE(back.price_list.is_null());
   EXPECT_FALSE(back.results.interrupted);
   EXPECT_EQ(encoded(back), text);
+}
+
+TEST(ResultsCodecRoundTrip, TheImageIsWrittenOnlyWhenThereIsOneAndReadBack) {
+  const ResultsDocument with = full_document();
+  const Json written = Json::parse(encoded(with));
+  EXPECT_EQ(written["settings"]["image"], (Json{{"name", with.settings.image->name}, {"id", with.settings.image->id}}));
+  EXPECT_EQ(decoded(encoded(with)).settings.image, with.settings.image);
+
+  ResultsDocument without = full_document();
+  without.settings.image.reset();
+  EXPECT_FALSE(Json::parse(encoded(without))["settings"].contains("image")) << "a built-in run writes what it always did";
+  EXPECT_FALSE(decoded(encoded(without)).settings.image) << "files from before images read as the built-in image";
+}
+
+TEST(ResultsCodecRoundTrip, AnImageWithoutANameOrIdOrOfTheWrongTypeIsRefused) {
+  Json doc = Json::parse(encoded(full_document()));
+  for (const Json& bad : {Json("python"), Json{{"name", "python"}}, Json{{"name", 3}, {"id", "sha256:x"}}}) {
+    doc["settings"]["image"] = bad;
+    auto document = decode_results(doc.dump(), "in.json");
+    ASSERT_FALSE(document) << bad;
+    EXPECT_NE(document.error().text().find("settings.image"), std::string::npos) << document.error().text();
+  }
 }
 
 }  // namespace

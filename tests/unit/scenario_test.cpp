@@ -2,6 +2,7 @@
 // settings expand into harness options with parameter sweeps as a cartesian product.
 #include "bench/scenario.h"
 #include "common/file_io.h"
+#include "runner/image.h"
 
 #include <gtest/gtest.h>
 
@@ -458,6 +459,104 @@ TEST(HarnessOptions, ParamValuesAreCheckedAsTheWorkloadWouldParseThem) {
   good.params = {"mem.size=4096,64k,64m,64MiB,1G,4096b", "io.size=1m", "io.dir=/tmp", "fork.count=3"};
   auto options = harness_options(good);
   EXPECT_TRUE(options) << options.error().text();
+}
+
+}  // namespace
+}  // namespace isobench::bench
+
+namespace isobench::bench {
+namespace {
+
+TEST(ScenarioImage, AnImageNameIsASettingAndAnythingButANonEmptyStringIsRefused) {
+  auto settings = parse_scenario(Json{{"image", "127.0.0.1:5000/python:3"}, {"cmd", "python3 -c pass"}});
+  ASSERT_TRUE(settings) << settings.error().text();
+  EXPECT_EQ(settings->image, "127.0.0.1:5000/python:3");
+  EXPECT_EQ(ScenarioSettings{}.image, "") << "the built-in image unless a scenario names one";
+  for (const Json& bad : {Json(""), Json(3), Json::array({"python"})})
+    EXPECT_TRUE(contains(scenario_error(Json{{"image", bad}}), "$.image: expected an image name")) << bad;
+}
+
+/// An image from the store as harness_options sees it: a merged tree with /bin/sh (a
+/// script), /opt/py/bin/python3 (found only along the image's own PATH) and /bin/noop, the
+/// built-in image's static program.
+class ImageWorkloads : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char scratch[] = "/tmp/isobench-scenario-image-XXXXXX";
+    ASSERT_NE(mkdtemp(scratch), nullptr);
+    root_ = std::filesystem::canonical(scratch).string();
+    for (const char* dir : {"/bin", "/opt/py/bin"}) std::filesystem::create_directories(root_ + dir);
+    for (const char* program : {"/bin/sh", "/opt/py/bin/python3"}) {
+      ASSERT_TRUE(write_regular_file(root_ + program, "#!/bin/true\n"));
+      std::filesystem::permissions(root_ + program, std::filesystem::perms::owner_all);
+    }
+    context_ = TargetContext{"", root_, "", TargetImage{"py:3", "sha256:" + std::string(64, 'b'),
+                                                        {"PATH=/opt/py/bin:/usr/bin:/bin", "LANG=C.UTF-8"}}};
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+  }
+  void add_static_noop() {
+    auto builtin = runner::builtin_image_rootfs();
+    ASSERT_TRUE(builtin) << builtin.error().text();
+    std::filesystem::copy_file(*builtin + "/bin/noop", root_ + "/bin/noop");
+  }
+  std::string error_of(const ScenarioSettings& settings) {
+    auto options = harness_options(settings, context_);
+    if (options) {
+      ADD_FAILURE() << "settings were accepted";
+      return "";
+    }
+    return options.error().text();
+  }
+  std::string root_;
+  TargetContext context_;
+};
+
+TEST_F(ImageWorkloads, ABuiltInWorkloadTheImageLacksIsRefusedNamingTheWorkloadAndTheImage) {
+  ScenarioSettings settings;
+  settings.targets = {"isobench", "runc"};
+  const std::string error = error_of(settings);
+  EXPECT_TRUE(contains(error, "workload 'noop' runs /bin/noop, which image py:3 lacks")) << error;
+  EXPECT_TRUE(contains(error, "--cmd")) << error;
+}
+
+TEST_F(ImageWorkloads, ABuiltInWorkloadTheImageHasRuns) {
+  add_static_noop();
+  ScenarioSettings settings;  // bare among the targets: /bin/noop is static
+  auto options = harness_options(settings, context_);
+  ASSERT_TRUE(options) << options.error().text();
+  EXPECT_EQ(options->workloads.at(0).argv, (Strings{"/bin/noop"}));
+}
+
+TEST_F(ImageWorkloads, ACommandIsFoundAlongTheImagesPath) {
+  ScenarioSettings settings;
+  settings.targets = {"isobench", "bwrap"};
+  settings.cmd = {"python3", "-c", "pass"};
+  auto options = harness_options(settings, context_);
+  ASSERT_TRUE(options) << options.error().text();
+  EXPECT_EQ(options->workloads.at(0).argv, (Strings{"/opt/py/bin/python3", "-c", "pass"}));
+}
+
+TEST_F(ImageWorkloads, ACommandMissingFromTheImageIsRefusedNamingTheImage) {
+  ScenarioSettings settings;
+  settings.targets = {"isobench"};
+  settings.cmd = {"/bin/true"};
+  const std::string error = error_of(settings);
+  EXPECT_EQ(error.rfind("image py:3: --cmd: /bin/true is not in the image", 0), 0u) << error;
+}
+
+TEST_F(ImageWorkloads, BareIsRefusedAProgramThatWouldLoadTheHostsInterpreter) {
+  ScenarioSettings settings;
+  settings.targets = {"bare", "isobench"};
+  settings.cmd = {"/bin/sh", "-c", "true"};
+  const std::string error = error_of(settings);
+  EXPECT_TRUE(contains(error, "bare cannot run /bin/sh of image py:3")) << error;
+  EXPECT_TRUE(contains(error, "its script interpreter /bin/true would be the host's")) << error;
+  EXPECT_TRUE(contains(error, "Leave bare out of --targets")) << error;
+  settings.targets = {"isobench"};
+  EXPECT_TRUE(harness_options(settings, context_)) << "the containers run the image's interpreter";
 }
 
 }  // namespace

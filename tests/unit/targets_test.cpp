@@ -434,5 +434,79 @@ TEST(KnownTargets, TheReadmeNamesTheSameTargetsAndWorkloadsAsHelpAndErrors) {
   EXPECT_NE(section.find(workloads), std::string::npos) << "the README's bench section should list: " << workloads;
 }
 
+/// A benchmark of an image from the store: the targets get its merged view as the rootfs
+/// and its id and Env.
+class ImageTargets : public Targets {
+ protected:
+  void SetUp() override {
+    Targets::SetUp();
+    context_.rootfs = scratch_ + "/image-view-abcdef";
+    context_.image = TargetImage{"127.0.0.1:5000/py:3", "sha256:" + std::string(64, 'c'),
+                                 {"PATH=/opt/py/bin:/usr/bin:/bin", "LANG=C.UTF-8", "ISOBENCH_START_FD=9"},
+                                 "/srv/isobench-store"};
+  }
+};
+
+TEST_F(ImageTargets, EveryTargetGetsTheImagesEnvOverTheDefaultsButNotOverTheHandshake) {
+  const Strings env = workload_environment(context_);
+  EXPECT_EQ(env, (Strings{"HOME=/root", "PATH=/opt/py/bin:/usr/bin:/bin", "LANG=C.UTF-8", "ISOBENCH_START_FD=3"}));
+  EXPECT_EQ(workload_environment(TargetContext{}), workload_environment()) << "the built-in image: as before";
+}
+
+TEST_F(ImageTargets, IsobenchRunsTheImageByIdWithTheSameCommandAsEveryTarget) {
+  auto isobench = target("isobench:ns");
+  ASSERT_NE(isobench, nullptr);
+  auto invocation = isobench->invocation(custom_command({"/opt/py/bin/python3", "-c", "pass"}), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv,
+            (Strings{context_.isobench, "run", "--preserve-fds", "1", "-e", "ISOBENCH_START_FD=3", "--no-cgroup",
+                     "--security", "none", "--read-only", "--entrypoint", "", "-w", "/", "-u", "0:0",
+                     context_.image->id, "--", "/opt/py/bin/python3", "-c", "pass"}));
+  Strings env = workload_environment(context_);
+  env.push_back("ISOBENCH_STORE=/srv/isobench-store");  // isobench's own: the container's is the image's
+  EXPECT_EQ(invocation->env, env);
+}
+
+TEST_F(ImageTargets, IsobenchMeasuredRunsKeepTheImageAfterTheCgroupParent) {
+  auto isobench = target("isobench");
+  ASSERT_NE(isobench, nullptr);
+  auto invocation = isobench->measured_invocation(builtin("noop"), "run-1", "measure-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(after(invocation->argv, "--cgroup-parent"), "measure-1");
+  EXPECT_EQ(after(invocation->argv, "0:0"), context_.image->id);
+  EXPECT_EQ(Strings(invocation->argv.end() - 2, invocation->argv.end()), (Strings{"--", "/bin/noop"}));
+}
+
+TEST_F(ImageTargets, BwrapBindsTheMergedViewAndPassesTheImagesEnv) {
+  if (find_program("bwrap").empty()) GTEST_SKIP() << "bwrap is not installed";
+  auto bwrap = target("bwrap");
+  ASSERT_NE(bwrap, nullptr);
+  auto invocation = bwrap->invocation(builtin("noop"), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(after(invocation->argv, "--ro-bind"), context_.rootfs);
+  EXPECT_EQ(invocation->env, workload_environment(context_));
+}
+
+TEST_F(ImageTargets, OciBundlesAreRootedInTheMergedViewWithTheImagesEnv) {
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
+  auto runc = probed_oci_runtime("runc", context_);
+  ASSERT_NE(runc, nullptr);
+  auto invocation = runc->invocation(builtin("noop"), "isobench-test-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  Json config = bundle_config(*invocation);
+  EXPECT_EQ(config["root"]["path"], context_.rootfs);
+  EXPECT_EQ(config["root"]["readonly"], true);
+  EXPECT_EQ(config["process"]["env"], Json(workload_environment(context_)));
+}
+
+TEST_F(ImageTargets, TheVmBootsTheMergedView) {
+  auto vm = target("vm");
+  ASSERT_NE(vm, nullptr);
+  auto invocation = vm->invocation(builtin("noop"), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv, (Strings{context_.isobench, "run", "--vm", "--accel", "tcg", "--rootfs", context_.rootfs,
+                                       "--", "/bin/noop"}));
+}
+
 }  // namespace
 }  // namespace isobench::bench

@@ -1,0 +1,157 @@
+// `isobench bench --image NAME`: every container target runs the same image from the store,
+// pulled from a real registry: isobench stacks its layers itself (`run IMAGE`), runc, crun
+// and bwrap get one read-only merged view of them, mounted for the benchmark's length. The
+// results name the image, and the view is gone afterwards however the bench ends: finished,
+// refused after the view was mounted, or SIGKILLed (the workspace's guard unmounts it).
+#include <signal.h>
+
+#include <sstream>
+#include <thread>
+
+#include "common/file_io.h"
+#include "common/system.h"
+#include "common/text.h"
+#include "tests/integration/image_store_fixture.h"
+
+namespace isobench::integration {
+namespace {
+
+constexpr const char* kRepoTag = "isobench/bench:v1";
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// Mount points in this mount namespace that are a bench's merged image view.
+std::vector<std::string> image_views_mounted() {
+  std::vector<std::string> views;
+  auto mountinfo = read_file("/proc/self/mountinfo");
+  if (!mountinfo) return views;
+  for (const std::string& line : split_list(*mountinfo, '\n')) {
+    std::istringstream fields(line);
+    std::string id, parent, device, root, point;
+    fields >> id >> parent >> device >> root >> point;
+    if (contains(point, "/isobench-bench-") && contains(point, "/image-view-")) views.push_back(point);
+  }
+  return views;
+}
+
+class BenchImageTest : public ImageStoreTest {
+ protected:
+  void SetUp() override {
+    ImageStoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    if (geteuid() != 0) GTEST_SKIP() << "the merged view is an overlay mount: needs root";
+    registry_ = start_registry();
+    ASSERT_TRUE(registry_);
+    push_layered(*registry_, kRepoTag);
+    ASSERT_FALSE(HasFatalFailure());
+    name_ = name_in(*registry_, kRepoTag);
+    ProcessResult pulled = isobench({"pull", "-q", name_});
+    ASSERT_EQ(pulled.exit_code, 0) << pulled;
+    for (const char* target : {"isobench", "bwrap", "runc", "crun"})
+      if (std::string(target) == "isobench" || !find_program(target).empty()) targets_.push_back(target);
+  }
+
+  void TearDown() override {
+    registry_.reset();  // before the base class looks for processes left behind
+    ImageStoreTest::TearDown();
+  }
+
+  /// `bench --image NAME --targets ... --runs 2 -o FILE` with `command` after --.
+  ProcessResult bench(const std::vector<std::string>& command) {
+    std::vector<std::string> args = {"bench", "--image", name_, "--targets", join(targets_, ","), "--runs", "2",
+                                     "--warmup", "0", "--memory-runs", "0", "-q", "-o", results_, "--"};
+    args.insert(args.end(), command.begin(), command.end());
+    return isobench(args);
+  }
+
+  Json results() const {
+    auto text = read_file(results_);
+    return text ? parse_json(*text) : Json();
+  }
+
+  /// Every target listed as available with `runs` successful runs.
+  void expect_every_target_measured(const Json& doc, int runs) {
+    for (const std::string& target : targets_) {
+      SCOPED_TRACE(target);
+      bool listed = false;
+      for (const Json& info : doc["targets"])
+        if (info.value("name", "") == target) listed = info.value("available", false);
+      EXPECT_TRUE(listed) << doc["targets"];
+      int ok = 0;
+      for (const Json& run : doc["runs"]) ok += run.value("target", "") == target && run.value("ok", false) ? 1 : 0;
+      EXPECT_EQ(ok, runs) << doc["runs"];
+    }
+  }
+
+  std::unique_ptr<LocalRegistry> registry_;
+  std::string name_;
+  std::vector<std::string> targets_;
+  TemporaryDirectory output_;
+  const std::string results_ = output_.path() + "/results.json";
+};
+
+TEST_F(BenchImageTest, EveryContainerTargetRunsTheImageAndTheResultsNameIt) {
+  ProcessResult ran = bench({"/bin/true"});
+  ASSERT_EQ(ran.exit_code, 0) << ran;
+  Json doc = results();
+  expect_every_target_measured(doc, 2);
+  EXPECT_EQ(doc["settings"]["image"]["name"], name_) << doc["settings"];
+  EXPECT_EQ(doc["settings"]["image"]["id"].get<std::string>().rfind("sha256:", 0), 0u) << doc["settings"];
+  EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
+}
+
+TEST_F(BenchImageTest, EveryTargetSeesTheStackedLayersAndTheImagesEnv) {
+  // The top layer's whiteout hides /opt/doomed.txt and its opaque directory /data's old
+  // files; FOO=bar is the image's Env. Only the image, stacked, passes.
+  ProcessResult ran = bench({"/bin/sh", "-c",
+                             "test -e /etc/motd && test -e /opt/hello.txt && ! test -e /opt/doomed.txt && "
+                             "test \"$(ls /data)\" = new && test \"$FOO\" = bar"});
+  ASSERT_EQ(ran.exit_code, 0) << ran;
+  expect_every_target_measured(results(), 2);
+  EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
+}
+
+TEST_F(BenchImageTest, ACommandTheImageLacksIsRefusedNamingTheImageAndLeavesNothingMounted) {
+  ProcessResult ran = bench({"/usr/bin/python3", "-c", "pass"});
+  EXPECT_NE(ran.exit_code, 0) << ran;
+  EXPECT_TRUE(contains(ran.err, "image " + name_)) << ran;
+  EXPECT_TRUE(contains(ran.err, "/usr/bin/python3 is not in the image")) << ran;
+  EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
+}
+
+TEST_F(BenchImageTest, ABuiltInWorkloadTheImageLacksIsRefusedNamingBoth) {
+  ProcessResult ran = isobench({"bench", "--image", name_, "--targets", "isobench", "--workloads", "noop", "-q"});
+  EXPECT_NE(ran.exit_code, 0) << ran;
+  EXPECT_TRUE(contains(ran.err, "workload 'noop' runs /bin/noop, which image " + name_ + " lacks")) << ran;
+  EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
+}
+
+TEST_F(BenchImageTest, AnUnknownImageIsRefusedBeforeAnythingRuns) {
+  ProcessResult ran = isobench({"bench", "--image", "no-such-image:1", "--cmd", "/bin/true", "-q"});
+  EXPECT_NE(ran.exit_code, 0) << ran;
+  EXPECT_TRUE(contains(ran.err, "--image no-such-image:1")) << ran;
+}
+
+TEST_F(BenchImageTest, ASigkilledBenchsGuardUnmountsTheView) {
+  std::vector<std::string> args = {"bench", "--image", name_, "--targets", "isobench", "--cmd", "/bin/busybox sleep 30",
+                                   "--runs", "1", "--warmup", "0", "--memory-runs", "0", "-q"};
+  auto started = start_isobench(args);
+  ASSERT_TRUE(started) << started.error().text();
+  ChildProcess bench = std::move(*started);
+  for (int attempt = 0; attempt < 1000 && image_views_mounted().empty(); ++attempt)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_FALSE(image_views_mounted().empty()) << "the bench never mounted its view: " << bench.wait(10s);
+  std::this_thread::sleep_for(200ms);  // into the run
+  bench.send_signal(SIGKILL);
+  (void)bench.wait(10s);
+  for (int attempt = 0; attempt < 500 && !image_views_mounted().empty(); ++attempt) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(image_views_mounted(), std::vector<std::string>{}) << "the guard left the view mounted";
+  // rmi is refused while an image is in use: the killed bench holds it no longer.
+  ProcessResult removed = isobench({"rmi", name_});
+  EXPECT_EQ(removed.exit_code, 0) << removed;
+}
+
+}  // namespace
+}  // namespace isobench::integration
