@@ -1,10 +1,12 @@
 #include "runner/container_request.h"
 
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <tuple>
 
@@ -195,6 +197,15 @@ Status choose_process(const ContainerRequest& request, const Invoker& invoker, C
   return {};
 }
 
+/// uname's release at least MAJOR.MINOR ("6.18.3-cloud" is 6.18).
+bool kernel_at_least(int major, int minor) {
+  utsname name{};
+  if (uname(&name) != 0) return false;
+  int have_major = 0, have_minor = 0;
+  if (std::sscanf(name.release, "%d.%d", &have_major, &have_minor) != 2) return false;
+  return have_major > major || (have_major == major && have_minor >= minor);
+}
+
 /// The filesystem the command will see: the image (or the host's, without a mount
 /// namespace), its writable layer or a read-only bind.
 Status choose_rootfs(const ContainerRequest& request, const std::string& builtin_rootfs, ContainerSpec& spec) {
@@ -221,6 +232,9 @@ Status choose_rootfs(const ContainerRequest& request, const std::string& builtin
     if (layer.empty() || layer[0] != '/' || layer.find_first_of(":,\\") != std::string::npos)
       return plain_error("image layer path '" + excerpt(layer) + "' cannot be an overlay lower directory");
   }
+  if (!request.lower_layers.empty() && !kernel_at_least(6, 8))
+    return plain_error("an image of " + std::to_string(request.lower_layers.size() + 1) +
+                       " layers needs Linux 6.8 or later (overlayfs's lowerdir+); this kernel is older");
   spec.lower_layers = request.lower_layers;
   if (spec.rootfs_mode == RootfsMode::kReadOnlyBind && spec.lower_layers.empty()) {
     for (const char* dir : {"/proc", "/sys", "/dev"}) {

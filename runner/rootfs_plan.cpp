@@ -150,12 +150,16 @@ std::string RootfsStep::describe() const {
   return "?";
 }
 
-/// overlayfs's lowerdir: the image root through its descriptor (its path is under the
-/// writable layer's tmpfs by then), then the image's other layers, top first. Layer paths
-/// come from the image store and never hold ':' or ',' (store_paths_are_plain checks).
-static std::string lower_directories(const RootfsPlanInput& input) {
-  std::string lowers = "/proc/self/fd/" + std::to_string(input.rootfs_fd);
-  for (const std::string& layer : input.lower_layers) lowers += ":" + layer;
+/// overlayfs's lower directories: the image root through its descriptor (its path is under
+/// the writable layer's tmpfs by then), then the image's other layers, top first. fsconfig
+/// takes strings of at most 256 bytes, which three store paths exceed: with layers, each is
+/// its own "lowerdir+" (Linux 6.8), in order; alone, the one "lowerdir" any kernel takes.
+/// Layer paths come from the image store and never hold ':' or ','.
+static std::vector<MountOption> lower_directories(const RootfsPlanInput& input) {
+  const std::string root = "/proc/self/fd/" + std::to_string(input.rootfs_fd);
+  if (input.lower_layers.empty()) return {{"lowerdir", root}};
+  std::vector<MountOption> lowers = {{"lowerdir+", root}};
+  for (const std::string& layer : input.lower_layers) lowers.push_back({"lowerdir+", layer});
   return lowers;
 }
 
@@ -184,9 +188,8 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
     root = input.rootfs + "/root";
     RootfsStep overlay = step_of(Kind::kOverlayRoot, {}, root);
     overlay.fstype = "overlay";
-    overlay.options = {{"lowerdir", lower_directories(input)},
-                       {"upperdir", input.rootfs + "/upper"},
-                       {"workdir", input.rootfs + "/work"}};
+    overlay.options = lower_directories(input);
+    overlay.options.insert(overlay.options.end(), {{"upperdir", input.rootfs + "/upper"}, {"workdir", input.rootfs + "/work"}});
     if (input.user_namespace) overlay.options.push_back({"userxattr", ""});
     overlay.attributes = root_attributes;
     steps.push_back(overlay);
@@ -199,7 +202,7 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
     root = input.rootfs;
     RootfsStep overlay = step_of(Kind::kOverlayRoot, {}, root);
     overlay.fstype = "overlay";
-    overlay.options = {{"lowerdir", lower_directories(input)}};
+    overlay.options = lower_directories(input);
     overlay.attributes = root_attributes | MOUNT_ATTR_RDONLY;
     steps.push_back(overlay);
   } else {

@@ -53,6 +53,31 @@ TEST(RootfsPlan, OverlayTakesItsLowerLayerFromTheReopenedImageDescriptor) {
   EXPECT_EQ(steps[overlay].data(), "lowerdir=/proc/self/fd/7,upperdir=/img/upper,workdir=/img/work");
 }
 
+TEST(RootfsPlan, AnImagesLayersStackTopFirstEachAsItsOwnLowerdir) {
+  RootfsPlanInput input = overlay_input();
+  // fsconfig takes at most 256 bytes a value: long store paths must not be joined.
+  const std::string long_path = "/var/lib/isobench/layers/sha256/" + std::string(64, 'a') + "/diff";
+  input.lower_layers = {long_path, long_path + "2", long_path + "3"};
+  auto steps = plan_rootfs(input);
+  size_t overlay = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kOverlayRoot; });
+  ASSERT_NE(overlay, SIZE_MAX);
+  EXPECT_EQ(steps[overlay].data(), "lowerdir+=/proc/self/fd/7,lowerdir+=" + long_path + ",lowerdir+=" + long_path + "2,lowerdir+=" +
+                                       long_path + "3,upperdir=/img/upper,workdir=/img/work");
+  for (const MountOption& option : steps[overlay].options) EXPECT_LT(option.value.size(), 256u) << option.key;
+}
+
+TEST(RootfsPlan, AReadOnlyLayeredImageIsAnOverlayOfItsLayersAloneMountedReadOnly) {
+  RootfsPlanInput input = overlay_input();
+  input.mode = RootfsMode::kReadOnlyBind;
+  input.lower_layers = {"/store/l2", "/store/l1"};
+  auto steps = plan_rootfs(input);
+  size_t overlay = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kOverlayRoot; });
+  ASSERT_NE(overlay, SIZE_MAX);
+  EXPECT_EQ(steps[overlay].data(), "lowerdir+=/proc/self/fd/7,lowerdir+=/store/l2,lowerdir+=/store/l1");
+  EXPECT_TRUE(steps[overlay].attributes & MOUNT_ATTR_RDONLY);
+  EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kLayerTmpfs; }), SIZE_MAX);
+}
+
 TEST(RootfsPlan, TheWritableLayerIsBoundedInBytesAndInodes) {
   auto steps = plan_rootfs(overlay_input());
   size_t layer = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kLayerTmpfs; });
