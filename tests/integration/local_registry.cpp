@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -26,6 +27,8 @@ namespace {
 constexpr int kStartAttempts = 5;
 constexpr std::chrono::milliseconds kStartTimeout = 10s;
 constexpr const char* kWorkDirPrefix = "isobench-registry-";
+constexpr const char* kTokenService = "isobench-test";
+constexpr const char* kTokenIssuer = "isobench-test-issuer";
 
 /// Holds a lock on `dir` for as long as the descriptor lives: how a later start() tells a
 /// directory whose owner is alive from one left by a test binary that was killed.
@@ -122,7 +125,8 @@ Status make_certificates(const std::string& work_dir) {
   return {};
 }
 
-std::string config_yaml(const RegistryOptions& options, const std::string& work_dir, int port) {
+std::string config_yaml(const RegistryOptions& options, const std::string& work_dir, int port,
+                        const std::string& token_realm) {
   std::ostringstream yaml;
   yaml << "version: 0.1\nlog:\n  level: warn\n"
        << "storage:\n  filesystem:\n    rootdirectory: " << work_dir << "/storage\n"
@@ -133,9 +137,33 @@ std::string config_yaml(const RegistryOptions& options, const std::string& work_
        << "  secret: isobench-test-registry\n";
   if (options.tls)
     yaml << "  tls:\n    certificate: " << work_dir << "/tls/server.crt\n    key: " << work_dir << "/tls/server.key\n";
-  if (!options.user.empty())
+  if (options.token_auth) {
+    yaml << "auth:\n  token:\n    realm: " << token_realm << "\n    service: " << kTokenService
+         << "\n    issuer: " << kTokenIssuer << "\n    rootcertbundle: " << work_dir << "/token/issuer.crt\n";
+  } else if (!options.user.empty()) {
     yaml << "auth:\n  htpasswd:\n    realm: isobench-test\n    path: " << work_dir << "/htpasswd\n";
+  }
   return yaml.str();
+}
+
+/// The interpreter for token_server.py: Debian's own, else whatever python3 PATH finds.
+std::string python3() {
+  return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : find_program("python3");
+}
+
+/// token_server.py sits beside this file; CMake compiles it by its absolute path.
+std::string token_server_script() {
+  return (fs::path(__FILE__).parent_path() / "token_server.py").string();
+}
+
+/// The token issuer's RSA key and its self-signed certificate: it signs the tokens, goes in
+/// each token's x5c header, and is the registry's whole rootcertbundle.
+Status make_token_issuer(const std::string& work_dir) {
+  auto made = run_tool({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                        "/CN=isobench test token issuer", "-keyout", work_dir + "/token/issuer.key", "-out",
+                        work_dir + "/token/issuer.crt"});
+  if (!made) return made.error();
+  return {};
 }
 
 }  // namespace
@@ -160,6 +188,7 @@ LocalRegistry::LocalRegistry(const RegistryOptions& options, std::string work_di
 
 LocalRegistry::~LocalRegistry() {
   process_.kill_and_reap();
+  token_server_.kill_and_reap();
   std::error_code error;
   fs::remove_all(work_dir_, error);
 }
@@ -174,6 +203,7 @@ Result<std::unique_ptr<LocalRegistry>> LocalRegistry::start(const RegistryOption
   registry->work_dir_lock_ = lock_directory(pattern);
   if (!registry->work_dir_lock_) return errno_error("cannot lock " + pattern);
   ISOBENCH_TRY(registry->prepare_files());
+  if (options.token_auth) ISOBENCH_TRY(registry->start_token_server());
   Error last = plain_error("registry not started");
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     auto port = pick_free_port();
@@ -188,12 +218,18 @@ Result<std::unique_ptr<LocalRegistry>> LocalRegistry::start(const RegistryOption
 
 Status LocalRegistry::prepare_files() {
   std::error_code error;
-  for (const char* sub : {"/storage", "/ca", "/tls"}) {
+  for (const char* sub : {"/storage", "/ca", "/tls", "/token"}) {
     if (!fs::create_directories(work_dir_ + sub, error) && error)
       return plain_error("cannot create " + work_dir_ + sub + ": " + error.message());
   }
   if (options_.tls) ISOBENCH_TRY(make_certificates(work_dir_));
-  if (!options_.user.empty()) {
+  if (options_.token_auth) {
+    ISOBENCH_TRY(make_token_issuer(work_dir_));
+    // In a file, not on the command line, where any `ps` would show the password.
+    if (!options_.user.empty())
+      ISOBENCH_TRY(
+          write_regular_file(work_dir_ + "/token/credentials", options_.user + ":" + options_.password + "\n"));
+  } else if (!options_.user.empty()) {
     auto line = run_tool({"htpasswd", "-Bbn", options_.user, options_.password});
     if (!line) return line.error();
     ISOBENCH_TRY(write_regular_file(work_dir_ + "/htpasswd", *line));
@@ -201,11 +237,56 @@ Status LocalRegistry::prepare_files() {
   return {};
 }
 
+Status LocalRegistry::start_token_server() {
+  const std::string dir = work_dir_ + "/token";
+  if (python3().empty()) return plain_error("python3 not found: install python3");
+  const std::pair<const char*, std::string> flags[] = {
+      {"--key", dir + "/issuer.key"},
+      {"--cert", dir + "/issuer.crt"},
+      {"--issuer", kTokenIssuer},
+      {"--service", kTokenService},
+      {"--lifetime", std::to_string(options_.token_lifetime_seconds)},
+      {"--log", dir + "/requests.log"},
+      {"--port-file", dir + "/ports"},
+  };
+  std::vector<std::string> argv = {python3(), token_server_script(), "--lifetime-within-leeway"};
+  for (const auto& [flag, value] : flags) argv.insert(argv.end(), {flag, value});
+  if (!options_.user.empty()) argv.insert(argv.end(), {"--credentials-file", dir + "/credentials"});
+  if (options_.token_private) argv.push_back("--private");
+  if (options_.slow_proxy_delay_seconds > 0)
+    argv.insert(argv.end(), {"--slow-proxy-upstream-file", dir + "/registry-port", "--slow-proxy-delay",
+                             std::to_string(options_.slow_proxy_delay_seconds)});
+  UniqueFd log_fd(::open((dir + "/server.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!log_fd) return errno_error("cannot create " + dir + "/server.log");
+  SpawnOptions spawn_options;
+  spawn_options.stdin_fd = SpawnOptions::kNull;
+  spawn_options.stdout_fd = log_fd.get();
+  spawn_options.stderr_fd = log_fd.get();
+  spawn_options.die_with_parent = true;
+  auto child = spawn(argv, spawn_options);
+  if (!child) return child.error();
+  token_server_ = std::move(*child);
+  // It binds port 0 itself and names the port in a file it renames into place: no race.
+  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto ports = read_file(dir + "/ports")) {
+      std::istringstream(*ports) >> token_port_ >> proxy_port_;
+      return {};
+    }
+    if (token_server_.exits_within(0)) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  token_server_.kill_and_reap();
+  auto output = read_file(dir + "/server.log");
+  return plain_error("token_server.py did not start: " + (output ? *output : std::string("(no output)")));
+}
+
 Status LocalRegistry::launch_once(int port) {
   port_ = port;
   host_ = "127.0.0.1:" + std::to_string(port);
   const std::string config = work_dir_ + "/config.yml";
-  ISOBENCH_TRY(write_regular_file(config, config_yaml(options_, work_dir_, port)));
+  ISOBENCH_TRY(write_regular_file(config, config_yaml(options_, work_dir_, port, token_server_url() + "/token")));
+  if (options_.token_auth) ISOBENCH_TRY(write_regular_file(work_dir_ + "/token/registry-port", std::to_string(port)));
   UniqueFd log_fd(::open((work_dir_ + "/registry.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!log_fd) return errno_error("cannot create " + work_dir_ + "/registry.log");
   SpawnOptions spawn_options;
@@ -233,7 +314,8 @@ Status LocalRegistry::wait_until_up(std::chrono::milliseconds timeout) {
       RequestOptions probe;
       probe.with_credentials = false;
       auto reply = request("/v2/", probe);
-      if (reply && (reply->status == 200 || (reply->status == 401 && !options_.user.empty()))) return {};
+      const bool auth = !options_.user.empty() || options_.token_auth;
+      if (reply && (reply->status == 200 || (reply->status == 401 && auth))) return {};
       last_answer = reply ? "HTTP " + std::to_string(reply->status) : reply.error().text();
     }
     std::this_thread::sleep_for(50ms);
@@ -245,6 +327,19 @@ Status LocalRegistry::wait_until_up(std::chrono::milliseconds timeout) {
 
 std::string LocalRegistry::base_url() const {
   return (options_.tls ? "https://" : "http://") + host_;
+}
+
+std::string LocalRegistry::proxy_host() const {
+  return proxy_port_ > 0 ? "127.0.0.1:" + std::to_string(proxy_port_) : "";
+}
+
+std::string LocalRegistry::token_server_url() const {
+  return token_port_ > 0 ? "http://127.0.0.1:" + std::to_string(token_port_) : "";
+}
+
+std::string LocalRegistry::token_server_log() const {
+  auto text = read_file(work_dir_ + "/token/requests.log");
+  return text ? *text : "";
 }
 
 std::string LocalRegistry::ca_certificate_path() const {
@@ -268,7 +363,7 @@ Result<HttpReply> LocalRegistry::request(const std::string& path, const RequestO
   std::vector<std::string> argv = {"curl", "-sS",          "--max-time", "10",
                                    "-X",   options.method, "-w",         "\n%{http_code} %{content_type}"};
   if (options_.tls && options.trust_ca) argv.insert(argv.end(), {"--cacert", ca_certificate_path()});
-  if (options.with_credentials && !options_.user.empty())
+  if (options.with_credentials && !options_.user.empty() && !options_.token_auth)
     argv.insert(argv.end(), {"-u", options_.user + ":" + options_.password});
   std::string accept;
   for (const std::string& type : options.accept) accept += (accept.empty() ? "" : ", ") + type;

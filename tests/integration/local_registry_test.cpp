@@ -211,6 +211,37 @@ TEST_F(LocalRegistryTest, DestroyedRegistryLeavesNoProcessAndNoDirectory) {
   EXPECT_FALSE(std::filesystem::exists(work_dir)) << work_dir;
 }
 
+TEST_F(LocalRegistryTest, TokenAuthRegistryChallengesWithItsTokenServerAndLeavesNothingBehind) {
+  RegistryOptions options = registry_options(false, "u", "token secret");
+  options.token_auth = true;
+  auto registry = start_registry(options);
+  ASSERT_TRUE(registry);
+  auto anonymous = registry->request("/v2/");
+  ASSERT_TRUE(anonymous.ok()) << anonymous.error().text();
+  EXPECT_EQ(anonymous->status, 401) << anonymous->body;
+  // skopeo answers the Bearer challenge itself: a push and an inspect work only if the
+  // registry accepts the token server's JWTs.
+  push_layered(*registry, "isobench/token:v1");
+  auto inspected = skopeo_inspect(*registry, "isobench/token:v1");
+  EXPECT_TRUE(inspected.ok()) << inspected.error().text() << registry->log();
+  const std::string requests = registry->token_server_log();
+  EXPECT_NE(requests.find("\"authorization\": true"), std::string::npos) << requests;
+  EXPECT_EQ(requests.find(options.password), std::string::npos) << requests;
+
+  const pid_t registry_pid = registry->pid(), token_pid = registry->token_server_pid();
+  const std::string work_dir = registry->work_dir();
+  ASSERT_GT(token_pid, 0);
+  ASSERT_EQ(kill(token_pid, 0), 0);
+  registry.reset();
+  for (pid_t pid : {registry_pid, token_pid}) {
+    auto command = read_file("/proc/" + std::to_string(pid) + "/cmdline");
+    EXPECT_TRUE(!command.ok() || (command->find("docker-registry") == std::string::npos &&
+                                  command->find("token_server.py") == std::string::npos))
+        << "pid " << pid << " still runs";
+  }
+  EXPECT_FALSE(std::filesystem::exists(work_dir)) << work_dir;
+}
+
 /// A directory named like a registry's, last written an hour ago.
 std::string make_old_work_dir() {
   char pattern[] = "/tmp/isobench-registry-XXXXXX";
