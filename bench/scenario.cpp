@@ -325,8 +325,7 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const T
   ISOBENCH_TRY(check_duration(settings.min_time, "--min-time", true));
   if (!settings.cmd.empty()) {
     auto command = image_command(settings, context.rootfs, runner::path_variable(workload_environment(context)));
-    if (!command && context.image)
-      return plain_error("image " + context.image->name + ": " + command.error().message);
+    if (!command && context.image) return plain_error("image " + context.image->name + ": " + command.error().message);
     if (!command) return command.error();
     options.workloads.push_back(std::move(*command));
   } else {

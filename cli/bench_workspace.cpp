@@ -187,7 +187,7 @@ BenchWorkspace::~BenchWorkspace() {
   // Before the cleanup below, which is the guard's to do only once the harness is gone.
   guard_.kill_and_reap();
   if (context_.scratch.empty()) return;  // moved from
-  image_.reset();  // its view is in the scratch directory: unmounted before that goes
+  image_.reset();                        // its view is in the scratch directory: unmounted before that goes
   std::error_code ignored;
   std::filesystem::remove_all(context_.scratch, ignored);
   // The guard is gone, so its sweep is ours: an `isobench run` the harness SIGKILLed leaves

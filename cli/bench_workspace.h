@@ -50,15 +50,15 @@ class BenchWorkspace {
   BenchWorkspace(bench::TargetContext context, UniqueFd lock, Subprocess guard)
       : context_(std::move(context)), lock_(std::move(lock)), guard_(std::move(guard)) {}
   bench::TargetContext context_;
-  UniqueFd lock_;     ///< flock on the scratch directory: held means its bench is alive
-  Subprocess guard_;  ///< not running when it could not be started
+  UniqueFd lock_;                             ///< flock on the scratch directory: held means its bench is alive
+  Subprocess guard_;                          ///< not running when it could not be started
   std::unique_ptr<bench::BenchImage> image_;  ///< bench --image; its view lives in the scratch directory
 };
 
 /// Removes, in `tmp_dir`, the scratch directories of bench and demo (isobench-bench-XXXXXX,
 /// isobench-demo-XXXXXX) that nobody holds locked, after detaching what is mounted in them
-/// (an image's merged view) and force-deleting the OCI containers their state directories list. Only directories of this user with mkdtemp's 0700 mode
-/// are touched. Returns the paths removed.
+/// (an image's merged view) and force-deleting the OCI containers their state directories list. Only directories of
+/// this user with mkdtemp's 0700 mode are touched. Returns the paths removed.
 std::vector<std::string> remove_stale_workspaces(const std::string& tmp_dir);
 
 /// Like hyperfine, a failed run fails the command (its record is in the results all the

@@ -51,19 +51,19 @@ ordered_json settings_json(const ResultsDocument& document) {
   const bench::BenchmarkResults& results = document.results;
   const RunSettings& settings = document.settings;
   ordered_json json = {{"targets", settings.targets},
-          {"workloads", results.workloads},
-          {"cmd", settings.cmd},
-          {"concurrency", results.concurrency},
-          {"runs", results.runs},
-          {"warmup", results.warmup},
-          {"memory_runs", results.memory_runs},
-          {"timeout_seconds", settings.timeout_seconds},
-          {"min_time_seconds", settings.min_time_seconds},
-          {"seed", settings.seed},
-          {"allow_unavailable", settings.allow_unavailable},
-          {"probes_requested", results.probes_requested},
-          {"probes_active", results.probes_active},
-          {"sources", settings.sources}};
+                       {"workloads", results.workloads},
+                       {"cmd", settings.cmd},
+                       {"concurrency", results.concurrency},
+                       {"runs", results.runs},
+                       {"warmup", results.warmup},
+                       {"memory_runs", results.memory_runs},
+                       {"timeout_seconds", settings.timeout_seconds},
+                       {"min_time_seconds", settings.min_time_seconds},
+                       {"seed", settings.seed},
+                       {"allow_unavailable", settings.allow_unavailable},
+                       {"probes_requested", results.probes_requested},
+                       {"probes_active", results.probes_active},
+                       {"sources", settings.sources}};
   // Only when there is one: a run of the built-in image writes what it always wrote.
   if (settings.image) json["image"] = {{"name", settings.image->name}, {"id", settings.image->id}};
   return json;

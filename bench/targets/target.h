@@ -41,7 +41,7 @@ struct TargetContext {
   /// The image's root directory: the built-in image's, or with `image` its layers merged
   /// into one read-only tree (runner/image/merged_view.h).
   std::string rootfs;
-  std::string scratch;  ///< a private directory for bundles and state, removed afterwards
+  std::string scratch;               ///< a private directory for bundles and state, removed afterwards
   std::optional<TargetImage> image;  ///< bench --image; none: the built-in image
 };
 

@@ -36,8 +36,9 @@ Result<UniqueFd> detached_overlay(const std::vector<std::string>& layers) {
 std::string unescape_mountinfo(std::string_view field) {
   std::string out;
   for (size_t i = 0; i < field.size(); ++i) {
-    const bool octal = field[i] == '\\' && i + 3 < field.size() &&
-                       std::all_of(field.begin() + i + 1, field.begin() + i + 4, [](char c) { return c >= '0' && c <= '7'; });
+    const bool octal =
+        field[i] == '\\' && i + 3 < field.size() &&
+        std::all_of(field.begin() + i + 1, field.begin() + i + 4, [](char c) { return c >= '0' && c <= '7'; });
     if (octal) {
       out.push_back(static_cast<char>(std::strtol(std::string(field.substr(i + 1, 3)).c_str(), nullptr, 8)));
       i += 3;

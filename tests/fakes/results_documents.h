@@ -82,8 +82,7 @@ inline ResultsDocument full_document() {
   settings.seed = std::numeric_limits<uint64_t>::max();
   settings.allow_unavailable = true;
   settings.sources = {{"runs", kFromCommandLine}, {"warmup", kFromDefault}, {"concurrency", "scenario small.json"}};
-  settings.image = RecordedImage{"127.0.0.1:5000/isobench/python:3",
-                                 "sha256:" + std::string(64, 'a')};
+  settings.image = RecordedImage{"127.0.0.1:5000/isobench/python:3", "sha256:" + std::string(64, 'a')};
 
   BenchmarkResults& results = document.results;
   results.targets = {

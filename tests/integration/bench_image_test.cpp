@@ -60,8 +60,9 @@ class BenchImageTest : public ImageStoreTest {
 
   /// `bench --image NAME --targets ... --runs 2 -o FILE` with `command` after --.
   ProcessResult bench(const std::vector<std::string>& command) {
-    std::vector<std::string> args = {"bench", "--image", name_, "--targets", join(targets_, ","), "--runs", "2",
-                                     "--warmup", "0", "--memory-runs", "0", "-q", "-o", results_, "--"};
+    std::vector<std::string> args = {"bench",  "--image", name_,      "--targets", join(targets_, ","),
+                                     "--runs", "2",       "--warmup", "0",         "--memory-runs",
+                                     "0",      "-q",      "-o",       results_,    "--"};
     args.insert(args.end(), command.begin(), command.end());
     return isobench(args);
   }
@@ -113,6 +114,20 @@ TEST_F(BenchImageTest, EveryTargetSeesTheStackedLayersAndTheImagesEnv) {
   EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
 }
 
+TEST_F(BenchImageTest, TheVmBootsTheMergedView) {
+  if (find_program("qemu-system-x86_64").empty()) GTEST_SKIP() << "QEMU is not installed";
+  targets_ = {"vm"};
+  // The kernel command line takes no spaces: files of a lower and of the top layer.
+  ProcessResult ran = bench({"/bin/cat", "/etc/motd", "/opt/hello.txt"});
+  Json doc = results();
+  for (const Json& target : doc["targets"])
+    if (!target.value("available", false)) GTEST_SKIP() << "the vm cannot run here: " << target.dump();
+  ASSERT_EQ(ran.exit_code, 0) << ran;
+  expect_every_target_measured(doc, 2);
+  EXPECT_TRUE(contains(doc["targets"][0].dump(), "not the image's Env")) << doc["targets"];
+  EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
+}
+
 TEST_F(BenchImageTest, ACommandTheImageLacksIsRefusedNamingTheImageAndLeavesNothingMounted) {
   ProcessResult ran = bench({"/usr/bin/python3", "-c", "pass"});
   EXPECT_NE(ran.exit_code, 0) << ran;
@@ -135,13 +150,13 @@ TEST_F(BenchImageTest, AnUnknownImageIsRefusedBeforeAnythingRuns) {
 }
 
 TEST_F(BenchImageTest, ASigkilledBenchsGuardUnmountsTheView) {
-  std::vector<std::string> args = {"bench", "--image", name_, "--targets", "isobench", "--cmd", "/bin/busybox sleep 30",
-                                   "--runs", "1", "--warmup", "0", "--memory-runs", "0", "-q"};
+  std::vector<std::string> args = {
+      "bench",  "--image", name_,      "--targets", "isobench",      "--cmd", "/bin/busybox sleep 30",
+      "--runs", "1",       "--warmup", "0",         "--memory-runs", "0",     "-q"};
   auto started = start_isobench(args);
   ASSERT_TRUE(started) << started.error().text();
   ChildProcess bench = std::move(*started);
-  for (int attempt = 0; attempt < 1000 && image_views_mounted().empty(); ++attempt)
-    std::this_thread::sleep_for(10ms);
+  for (int attempt = 0; attempt < 1000 && image_views_mounted().empty(); ++attempt) std::this_thread::sleep_for(10ms);
   ASSERT_FALSE(image_views_mounted().empty()) << "the bench never mounted its view: " << bench.wait(10s);
   std::this_thread::sleep_for(200ms);  // into the run
   bench.send_signal(SIGKILL);

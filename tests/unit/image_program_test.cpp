@@ -183,5 +183,6 @@ TEST_F(ImageProgramTest, AFileThatIsNeitherElfNorScriptIsAnError) {
   std::ofstream(root_ + "/bin/blob") << "\x01\x02 not a program";
   auto dependency = host_dependency_of_program(root_ + "/bin/blob");
   ASSERT_FALSE(dependency);
-  EXPECT_TRUE(contains(dependency.error().message, "neither an ELF executable nor a script")) << dependency.error().text();
+  EXPECT_TRUE(contains(dependency.error().message, "neither an ELF executable nor a script"))
+      << dependency.error().text();
 }

@@ -143,7 +143,8 @@ TEST(ResultsCodecRoundTrip, TheImageIsWrittenOnlyWhenThereIsOneAndReadBack) {
 
   ResultsDocument without = full_document();
   without.settings.image.reset();
-  EXPECT_FALSE(Json::parse(encoded(without))["settings"].contains("image")) << "a built-in run writes what it always did";
+  EXPECT_FALSE(Json::parse(encoded(without))["settings"].contains("image"))
+      << "a built-in run writes what it always did";
   EXPECT_FALSE(decoded(encoded(without)).settings.image) << "files from before images read as the built-in image";
 }
 

@@ -490,8 +490,9 @@ class ImageWorkloads : public ::testing::Test {
       ASSERT_TRUE(write_regular_file(root_ + program, "#!/bin/true\n"));
       std::filesystem::permissions(root_ + program, std::filesystem::perms::owner_all);
     }
-    context_ = TargetContext{"", root_, "", TargetImage{"py:3", "sha256:" + std::string(64, 'b'),
-                                                        {"PATH=/opt/py/bin:/usr/bin:/bin", "LANG=C.UTF-8"}}};
+    context_ = TargetContext{
+        "", root_, "",
+        TargetImage{"py:3", "sha256:" + std::string(64, 'b'), {"PATH=/opt/py/bin:/usr/bin:/bin", "LANG=C.UTF-8"}}};
   }
   void TearDown() override {
     std::error_code ignored;
