@@ -172,9 +172,9 @@ TEST_F(ImageProgramTest, ADynamicallyLinkedProgramDependsOnTheHostsLoaderAndASta
   auto dynamic = host_dependency_of_program("/bin/true");
   ASSERT_TRUE(dynamic) << dynamic.error().text();
   EXPECT_TRUE(contains(*dynamic, "its ELF interpreter /lib")) << *dynamic;
-  auto builtin = isobench::runner::builtin_image_rootfs();
-  ASSERT_TRUE(builtin) << builtin.error().text();
-  auto fixed = host_dependency_of_program(*builtin + "/bin/noop");  // the workloads are static
+  // busybox-static's busybox is static (the sanitizer build has no workloads of its own).
+  if (access("/bin/busybox", X_OK) != 0) GTEST_SKIP() << "needs busybox-static's /bin/busybox, a static program";
+  auto fixed = host_dependency_of_program("/bin/busybox");
   ASSERT_TRUE(fixed) << fixed.error().text();
   EXPECT_EQ(*fixed, "");
 }

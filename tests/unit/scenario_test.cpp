@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <set>
@@ -498,10 +499,11 @@ class ImageWorkloads : public ::testing::Test {
     std::error_code ignored;
     std::filesystem::remove_all(root_, ignored);
   }
+  /// A static program as the image's /bin/noop: busybox-static's (the sanitizer build has no
+  /// workloads of its own to copy).
   void add_static_noop() {
-    auto builtin = runner::builtin_image_rootfs();
-    ASSERT_TRUE(builtin) << builtin.error().text();
-    std::filesystem::copy_file(*builtin + "/bin/noop", root_ + "/bin/noop");
+    if (access("/bin/busybox", X_OK) != 0) GTEST_SKIP() << "needs busybox-static's /bin/busybox, a static program";
+    std::filesystem::copy_file("/bin/busybox", root_ + "/bin/noop");
   }
   std::string error_of(const ScenarioSettings& settings) {
     auto options = harness_options(settings, context_);
@@ -525,6 +527,7 @@ TEST_F(ImageWorkloads, ABuiltInWorkloadTheImageLacksIsRefusedNamingTheWorkloadAn
 
 TEST_F(ImageWorkloads, ABuiltInWorkloadTheImageHasRuns) {
   add_static_noop();
+  if (IsSkipped()) return;
   ScenarioSettings settings;  // bare among the targets: /bin/noop is static
   auto options = harness_options(settings, context_);
   ASSERT_TRUE(options) << options.error().text();
