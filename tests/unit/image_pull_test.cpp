@@ -22,6 +22,7 @@
 #include "runner/image/layer_unpack.h"
 #include "tests/fakes/fake_http_client.h"
 #include "tests/fakes/scoped_env.h"
+#include "tests/fakes/test_archives.h"
 
 using namespace isobench;
 using namespace isobench::runner::image;
@@ -32,6 +33,7 @@ using isobench::testing::no_answer;
 using isobench::testing::reply;
 using isobench::testing::request;
 using isobench::testing::ScopedEnv;
+using namespace isobench::testing;
 
 namespace {
 
@@ -50,53 +52,6 @@ std::vector<std::string> names_in(const std::string& path) {
   std::vector<std::string> names;
   for (const auto& item : std::filesystem::directory_iterator(path)) names.push_back(item.path().filename().string());
   return names;
-}
-
-la_ssize_t append_to_string(archive*, void* out, const void* data, size_t size) {
-  static_cast<std::string*>(out)->append(static_cast<const char*>(data), size);
-  return static_cast<la_ssize_t>(size);
-}
-
-/// A pax tar of regular files (parents made by the unpacker).
-std::string tar_of(const std::vector<std::pair<std::string, std::string>>& files) {
-  std::string out;
-  archive* writer = archive_write_new();
-  archive_write_set_format_pax(writer);
-  archive_write_open(writer, &out, nullptr, append_to_string, nullptr);
-  for (const auto& [name, data] : files) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, name.c_str());
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_entry_set_mtime(entry, 1'600'000'000, 0);
-    archive_entry_set_size(entry, static_cast<la_int64_t>(data.size()));
-    EXPECT_EQ(archive_write_header(writer, entry), ARCHIVE_OK) << archive_error_string(writer);
-    archive_write_data(writer, data.data(), data.size());
-    archive_entry_free(entry);
-  }
-  archive_write_close(writer);
-  archive_write_free(writer);
-  return out;
-}
-
-/// `tar` gzip-compressed as a whole, as a registry's layer blob holds it.
-std::string gzip_of(const std::string& tar) {
-  std::string out;
-  archive* writer = archive_write_new();
-  archive_write_set_format_raw(writer);
-  archive_write_add_filter_gzip(writer);
-  archive_write_set_bytes_in_last_block(writer, 1);
-  archive_write_open(writer, &out, nullptr, append_to_string, nullptr);
-  archive_entry* entry = archive_entry_new();
-  archive_entry_set_pathname(entry, "data");
-  archive_entry_set_filetype(entry, AE_IFREG);
-  archive_entry_set_size(entry, static_cast<la_int64_t>(tar.size()));
-  archive_write_header(writer, entry);
-  archive_write_data(writer, tar.data(), tar.size());
-  archive_entry_free(entry);
-  archive_write_close(writer);
-  archive_write_free(writer);
-  return out;
 }
 
 std::string descriptor_json(std::string_view media_type, const std::string& bytes) {
@@ -120,8 +75,8 @@ struct TestImage {
 TestImage make_image(const std::string& greeting, std::optional<Digest> claimed_diff_id = std::nullopt,
                      std::string layer_media_type = std::string(media_types::kOciLayerGzip)) {
   TestImage image;
-  image.tar = tar_of({{"etc/greeting", greeting}, {"bin/tool", "#!/bin/sh\necho tool\n"}});
-  image.layer = gzip_of(image.tar);
+  image.tar = tar_of({file("etc/greeting", greeting), file("bin/tool", "#!/bin/sh\necho tool\n")});
+  image.layer = compressed(image.tar, Compression::kGzip);
   image.layer_media_type = std::move(layer_media_type);
   const Digest diff_id = claimed_diff_id.value_or(sha256_of(image.tar));
   image.config = R"({"architecture":"amd64","os":"linux","created":"2026-01-02T03:04:05Z",)"
@@ -253,10 +208,10 @@ TEST_F(ImagePullTest, ASecondPullFetchesNoBlob) {
 }
 
 TEST_F(ImagePullTest, LayersAreFetchedTogetherAndStackedByChainId) {
-  const std::string bottom_tar = tar_of({{"etc/greeting", "bottom\n"}});
-  const std::string top_tar = tar_of({{"etc/greeting", "top\n"}, {"srv/data", "data\n"}});
-  const std::string bottom = gzip_of(bottom_tar);
-  const std::string top = gzip_of(top_tar);
+  const std::string bottom_tar = tar_of({file("etc/greeting", "bottom\n")});
+  const std::string top_tar = tar_of({file("etc/greeting", "top\n"), file("srv/data", "data\n")});
+  const std::string bottom = compressed(bottom_tar, Compression::kGzip);
+  const std::string top = compressed(top_tar, Compression::kGzip);
   const std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
                              sha256_of(bottom_tar).str() + R"(",")" + sha256_of(top_tar).str() + R"("]}})";
   const std::string manifest =
