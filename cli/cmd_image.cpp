@@ -26,10 +26,7 @@ Result<json> inspect_one(const image::Store& store, const image::StoreIndex& ind
   auto config = store.read_config(*record);
   if (!config) return config.error();
   std::vector<std::string> tags;
-  for (const std::string& tag : index.tags_of(record->id.hex)) {
-    auto reference = image::parse_reference(tag);
-    tags.push_back(reference ? reference->familiar_repository() + ":" + reference->tag : tag);
-  }
+  for (const std::string& tag : index.tags_of(record->id.hex)) tags.push_back(image::familiar_name(tag));
   json layers = json::array();
   for (size_t i = 0; i < record->layer_chain_ids.size(); ++i) {
     layers.push_back({{"Blob", record->layer_blobs[i].str()}, {"DiffID", config->diff_ids[i].str()}, {"ChainID", record->layer_chain_ids[i].str()},

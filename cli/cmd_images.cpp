@@ -50,10 +50,7 @@ nlohmann::json images_json(const image::StoreIndex& index) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [id, record] : index.images) {
     std::vector<std::string> tags;
-    for (const std::string& tag : index.tags_of(id)) {
-      auto reference = image::parse_reference(tag);
-      tags.push_back(reference ? reference->familiar_repository() + ":" + reference->tag : tag);
-    }
+    for (const std::string& tag : index.tags_of(id)) tags.push_back(image::familiar_name(tag));
     list.push_back({{"Id", record.id.str()}, {"RepoTags", tags}, {"RepoDigests", record.repo_digests}, {"Created", record.created},
                     {"Size", record.size}, {"Platform", record.platform}, {"Layers", record.layer_chain_ids.size()}});
   }

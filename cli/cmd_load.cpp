@@ -34,10 +34,7 @@ Result<int> load(const std::string& input, bool quiet) {
   for (const image::LoadedImage& one : *loaded) {
     if (quiet) continue;
     if (one.names.empty()) std::printf("Loaded image ID: %s\n", one.record.id.str().c_str());
-    for (const std::string& name : one.names) {
-      auto reference = image::parse_reference(name);
-      std::printf("Loaded image: %s\n", reference ? (reference->familiar_repository() + ":" + reference->tag).c_str() : name.c_str());
-    }
+    for (const std::string& name : one.names) std::printf("Loaded image: %s\n", image::familiar_name(name).c_str());
   }
   return 0;
 }

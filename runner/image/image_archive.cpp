@@ -9,11 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string familiar(const std::string& name) {
-  auto reference = parse_reference(name);
-  return reference ? reference->familiar_repository() + ":" + reference->tag : name;
-}
-
 Descriptor manifest_descriptor(const ArchivedImage& image) {
   Descriptor descriptor;
   descriptor.media_type = image.record.manifest_media_type;
@@ -63,7 +58,7 @@ std::string docker_archive_manifest(const std::vector<ArchivedImage>& images) {
   json list = json::array();
   for (const ArchivedImage& image : images) {
     json tags = json::array(), layers = json::array();
-    for (const std::string& name : image.names) tags.push_back(familiar(name));
+    for (const std::string& name : image.names) tags.push_back(familiar_name(name));
     for (const Digest& layer : image.record.layer_blobs) layers.push_back(archive_blob_path(layer));
     list.push_back({{"Config", archive_blob_path(image.record.id)}, {"RepoTags", tags.empty() ? json(nullptr) : tags}, {"Layers", layers}});
   }

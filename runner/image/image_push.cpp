@@ -43,7 +43,7 @@ Result<PushResult> push_image(const Reference& reference, const PushOptions& opt
   auto index = store.store().read_index();
   if (!index) return index.error();
   auto image = find_image(*index, reference.str());
-  if (!image) return plain_error("an image does not exist locally with the tag: " + reference.familiar_repository() + ":" + reference.tag);
+  if (!image) return plain_error("an image does not exist locally with the tag: " + reference.familiar());
   auto manifest_text = store.store().read_blob(image->manifest_digest);
   if (!manifest_text) return manifest_text.error();
   auto manifest = parse_image_manifest(*manifest_text, image->manifest_media_type);

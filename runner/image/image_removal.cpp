@@ -6,11 +6,6 @@ namespace isobench::runner::image {
 
 namespace {
 
-std::string familiar_name(const std::string& normalised) {
-  auto reference = parse_reference(normalised);
-  return reference ? reference->familiar_repository() + ":" + reference->tag : normalised;
-}
-
 /// The tag `name` itself names, if it is a reference to a tag in the index.
 std::optional<std::string> named_tag(const StoreIndex& index, const std::string& name) {
   auto reference = parse_reference(name);

@@ -127,6 +127,11 @@ Result<Reference> parse_reference(std::string_view text) {
   return reference;
 }
 
+std::string familiar_name(const std::string& name) {
+  auto reference = parse_reference(name);
+  return reference ? reference->familiar() : name;
+}
+
 std::string Reference::str() const {
   std::string text = repository();
   if (!tag.empty()) text += ":" + tag;

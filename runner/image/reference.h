@@ -26,6 +26,8 @@ struct Reference {
   std::string str() const;
   /// The repository as Docker prints it: "busybox", "team/app", "localhost:5000/x".
   std::string familiar_repository() const;
+  /// "busybox:latest", "localhost:5000/x:1": the name as Docker prints it in lists.
+  std::string familiar() const { return familiar_repository() + ":" + tag; }
   /// Where the registry's API is: Docker Hub's is registry-1.docker.io.
   std::string registry_host() const;
   /// The registry is on a loopback address (localhost, 127.0.0.0/8, ::1), which Docker
@@ -39,5 +41,9 @@ struct Reference {
 /// Parses and normalises `text`; the error names what is wrong ("repository name must be
 /// lowercase", "invalid tag", ...), quoting the reference.
 Result<Reference> parse_reference(std::string_view text);
+
+/// A normalised "repository:tag" of the store's index as Docker prints it ("busybox:latest");
+/// `name` itself when it does not parse.
+std::string familiar_name(const std::string& name);
 
 }  // namespace isobench::runner::image

@@ -6,6 +6,7 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <set>
 
 #include "runner/image/store.h"
 #include "runner/vm/vm_assets.h"
@@ -38,11 +39,10 @@ HostCheck contents_check(const Store& store) {
   if (!index) return {kArea, "store contents", Verdict::kUnavailable, index.error().text()};
   uint64_t layer_bytes = 0;
   size_t layers = 0;
-  std::vector<std::string> seen;
+  std::set<std::string> seen;  // layers shared between images count once
   for (const auto& [id, image] : index->images) {
     for (const Digest& chain : image.layer_chain_ids) {
-      if (std::find(seen.begin(), seen.end(), chain.hex) != seen.end()) continue;
-      seen.push_back(chain.hex);
+      if (!seen.insert(chain.hex).second) continue;
       layer_bytes += static_cast<uint64_t>(store.layer_size(chain));
       ++layers;
     }
