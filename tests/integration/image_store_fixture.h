@@ -40,6 +40,10 @@ std::vector<std::string> incomplete_layers(const std::string& root);
 /// The names in `directory`, sorted; none when it does not exist.
 std::vector<std::string> directory_names(const std::string& directory);
 
+/// Standard base64 with padding: how an auth file and a Basic Authorization header carry
+/// "user:password".
+std::string base64(const std::string& bytes);
+
 /// "a, b, c", for failure messages.
 std::string joined(const std::vector<std::string>& names);
 
