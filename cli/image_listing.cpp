@@ -1,8 +1,6 @@
 #include "cli/image_listing.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <set>
 
 #include "runner/image/image_rootfs.h"
@@ -11,73 +9,6 @@
 namespace isobench::cli {
 
 namespace image = runner::image;
-
-std::string docker_size_text(int64_t bytes) {
-  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-  double size = static_cast<double>(bytes);
-  size_t unit = 0;
-  while (size >= 1000.0 && unit + 1 < std::size(kUnits)) {
-    size /= 1000.0;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g%s", size, kUnits[unit]);
-  return text;
-}
-
-std::string docker_age_text(int64_t seconds) {
-  auto plural = [](int64_t count, const char* unit) { return std::to_string(count) + " " + unit + (count == 1 ? "" : "s") + " ago"; };
-  if (seconds < 1) return "Less than a second ago";
-  if (seconds < 60) return plural(seconds, "second");
-  const int64_t minutes = seconds / 60;
-  if (minutes == 1) return "About a minute ago";
-  if (minutes < 60) return plural(minutes, "minute");
-  const int64_t hours = static_cast<int64_t>(std::round(static_cast<double>(seconds) / 3600.0));
-  if (hours == 1) return "About an hour ago";
-  if (hours < 48) return plural(hours, "hour");
-  if (hours < 24 * 7 * 2) return plural(hours / 24, "day");
-  if (hours < 24 * 30 * 2) return plural(hours / 24 / 7, "week");
-  if (hours < 24 * 365 * 2) return plural(hours / 24 / 30, "month");
-  return plural(hours / 24 / 365, "year");
-}
-
-int64_t parse_rfc3339(const std::string& text) {
-  std::tm parts{};
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &parts.tm_year, &parts.tm_mon, &parts.tm_mday, &parts.tm_hour,
-                  &parts.tm_min, &parts.tm_sec, &consumed) != 6) {
-    return -1;
-  }
-  parts.tm_year -= 1900;
-  parts.tm_mon -= 1;
-  int64_t seconds = timegm(&parts);
-  size_t rest = static_cast<size_t>(consumed);
-  if (rest < text.size() && text[rest] == '.') rest = text.find_first_not_of("0123456789", rest + 1);
-  if (rest == std::string::npos || rest >= text.size()) return -1;
-  if (text[rest] == 'Z' || text[rest] == 'z') return seconds;
-  int offset_hours = 0, offset_minutes = 0;
-  if (std::sscanf(text.c_str() + rest + 1, "%2d:%2d", &offset_hours, &offset_minutes) != 2) return -1;
-  const int64_t offset = offset_hours * 3600 + offset_minutes * 60;
-  return text[rest] == '+' ? seconds - offset : text[rest] == '-' ? seconds + offset : -1;
-}
-
-std::string render_columns(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string text;
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
-    }
-    text += line + "\n";
-  }
-  return text;
-}
 
 namespace {
 
