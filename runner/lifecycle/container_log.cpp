@@ -41,7 +41,9 @@ CivilDate civil_from_days(int64_t days) {
   return {static_cast<int64_t>(year_of_era) + era * 400 + (month <= 2), month, day};
 }
 
-bool is_leap(int64_t year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+bool is_leap(int64_t year) {
+  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+}
 
 unsigned days_in_month(int64_t year, unsigned month) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -92,8 +94,10 @@ std::optional<int64_t> parse_loose_rfc3339(std::string_view text, int64_t now_ns
   size_t at = 0;
   int64_t year, month, day, hour = 0, minute = 0, second = 0, nanos = 0;
   if (!take_digits(text, at, 4, year) || !take_char(text, at, '-') || !take_digits(text, at, 2, month) ||
-      !take_char(text, at, '-') || !take_digits(text, at, 2, day)) return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, static_cast<unsigned>(month))) return std::nullopt;
+      !take_char(text, at, '-') || !take_digits(text, at, 2, day))
+    return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, static_cast<unsigned>(month)))
+    return std::nullopt;
   if (take_char(text, at, 'T') || take_char(text, at, 't')) {
     if (!take_digits(text, at, 2, hour)) return std::nullopt;
     if (take_char(text, at, ':')) {
@@ -111,8 +115,9 @@ std::optional<int64_t> parse_loose_rfc3339(std::string_view text, int64_t now_ns
   } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
     const int64_t sign = text[at++] == '-' ? -1 : 1;
     int64_t offset_hours, offset_minutes;
-    if (!take_digits(text, at, 2, offset_hours) || !take_char(text, at, ':') || !take_digits(text, at, 2, offset_minutes) ||
-        offset_hours > 23 || offset_minutes > 59) return std::nullopt;
+    if (!take_digits(text, at, 2, offset_hours) || !take_char(text, at, ':') ||
+        !take_digits(text, at, 2, offset_minutes) || offset_hours > 23 || offset_minutes > 59)
+      return std::nullopt;
     offset_seconds = sign * (offset_hours * 3600 + offset_minutes * 60);
   } else {
     // No zone: the local zone as it is now, as Docker's client reads it.
@@ -121,8 +126,9 @@ std::optional<int64_t> parse_loose_rfc3339(std::string_view text, int64_t now_ns
     offset_seconds = localtime_r(&now, &local) ? local.tm_gmtoff : 0;
   }
   if (at != text.size()) return std::nullopt;
-  const int64_t seconds = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * kSecondsPerDay +
-                          hour * 3600 + minute * 60 + second - offset_seconds;
+  const int64_t seconds =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * kSecondsPerDay + hour * 3600 +
+      minute * 60 + second - offset_seconds;
   return seconds * kNanosPerSecond + nanos;
 }
 
@@ -144,8 +150,8 @@ std::optional<int64_t> parse_unix_time(std::string_view text) {
 /// ns, us (µs, μs), ms, s, m, h. Nanoseconds; nullopt when it is not a duration.
 std::optional<int64_t> parse_duration(std::string_view text) {
   static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
-      {"ns", 1},           {"us", 1'000},          {"\xC2\xB5s", 1'000}, {"\xCE\xBCs", 1'000}, {"ms", 1'000'000},
-      {"s", kNanosPerSecond}, {"m", 60 * kNanosPerSecond}, {"h", 3600 * kNanosPerSecond}};
+      {"ns", 1},         {"us", 1'000},          {"\xC2\xB5s", 1'000},        {"\xCE\xBCs", 1'000},
+      {"ms", 1'000'000}, {"s", kNanosPerSecond}, {"m", 60 * kNanosPerSecond}, {"h", 3600 * kNanosPerSecond}};
   size_t at = 0;
   const bool negative = !text.empty() && text[0] == '-';
   if (!text.empty() && (text[0] == '-' || text[0] == '+')) ++at;
@@ -160,7 +166,8 @@ std::optional<int64_t> parse_duration(std::string_view text) {
       if (whole > INT64_MAX) return std::nullopt;
     }
     if (at < text.size() && text[at] == '.') {
-      for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at) fraction += (text[at] - '0') * (scale /= 10);
+      for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at)
+        fraction += (text[at] - '0') * (scale /= 10);
     }
     if (at == start || (at == start + 1 && text[start] == '.')) return std::nullopt;
     int64_t unit = 0;
@@ -211,10 +218,12 @@ Result<int64_t> parse_log_time(std::string_view text) {
   const bool shaped = text.size() == kLogTimeLength && take_digits(text, at, 4, year) && take_char(text, at, '-') &&
                       take_digits(text, at, 2, month) && take_char(text, at, '-') && take_digits(text, at, 2, day) &&
                       take_char(text, at, 'T') && take_digits(text, at, 2, hour) && take_char(text, at, ':') &&
-                      take_digits(text, at, 2, minute) && take_char(text, at, ':') && take_digits(text, at, 2, second) &&
-                      take_char(text, at, '.') && take_digits(text, at, 9, nanos) && take_char(text, at, 'Z');
-  if (!shaped || month < 1 || month > 12 || day < 1 || day > days_in_month(year, static_cast<unsigned>(month)) ||
-      !valid_time_of_day(hour, minute, second)) {
+                      take_digits(text, at, 2, minute) && take_char(text, at, ':') &&
+                      take_digits(text, at, 2, second) && take_char(text, at, '.') && take_digits(text, at, 9, nanos) &&
+                      take_char(text, at, 'Z');
+  // Years the nanosecond clock can hold (to 2262) from the epoch on: the log holds no others.
+  if (!shaped || year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1 ||
+      day > days_in_month(year, static_cast<unsigned>(month)) || !valid_time_of_day(hour, minute, second)) {
     return plain_error("bad timestamp \"" + std::string(text.substr(0, 40)) + "\"");
   }
   const int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));

@@ -45,8 +45,8 @@ struct LogRecord {
 /// Writes `time_ns` as the log's timestamp into `out` (exactly kLogTimeLength bytes).
 void format_log_time(int64_t time_ns, char* out);
 std::string format_log_time(int64_t time_ns);
-/// Parses exactly the form format_log_time writes (9 fraction digits, "Z"); anything else is
-/// an error.
+/// Parses exactly the form format_log_time writes (9 fraction digits, "Z", years 1970 to
+/// 2261); anything else is an error.
 Result<int64_t> parse_log_time(std::string_view text);
 
 /// What `docker logs --since/--until` accepts, as nanoseconds since the epoch: an RFC 3339

@@ -59,10 +59,28 @@ Result<LogFiles> open_log_files(const std::string& path) {
   return files;
 }
 
-const char* parse_record(std::string_view line, LogRecord& record) {
-  auto time = parse_log_time(line.substr(0, kLogTimeLength));
-  if (!time) return "bad timestamp";
-  record.time_ns = *time;
+bool LogTimeParser::parse(std::string_view text, int64_t& time_ns) {
+  if (text.size() != kLogTimeLength) return false;
+  if (second_ns_ >= 0 && std::memcmp(text.data(), second_text_, kSecondLength) == 0 && text.back() == 'Z') {
+    int64_t nanos = 0;
+    for (size_t i = kSecondLength; i < kLogTimeLength - 1; ++i) {
+      const char c = text[i];
+      if (c < '0' || c > '9') return false;
+      nanos = nanos * 10 + (c - '0');
+    }
+    time_ns = second_ns_ + nanos;
+    return true;
+  }
+  auto time = parse_log_time(text);
+  if (!time) return false;
+  time_ns = *time;
+  std::memcpy(second_text_, text.data(), kSecondLength);
+  second_ns_ = *time - *time % 1'000'000'000;
+  return true;
+}
+
+const char* parse_record(std::string_view line, LogRecord& record, LogTimeParser& times) {
+  if (!times.parse(line.substr(0, kLogTimeLength), record.time_ns)) return "bad timestamp";
   const std::string_view stream = line.substr(kLogTimeLength, 8);
   if (stream == " stdout ") {
     record.stream = LogStream::kStdout;
@@ -86,7 +104,8 @@ Error malformed_line(const LogFile& file, int64_t offset, std::string_view why) 
   std::string head;
   std::vector<char> block(kReadBlock);
   for (int64_t at = 0; at < offset;) {
-    const ssize_t got = ::pread(file.fd.get(), block.data(), static_cast<size_t>(std::min<int64_t>(kReadBlock, offset - at)), at);
+    const ssize_t got =
+        ::pread(file.fd.get(), block.data(), static_cast<size_t>(std::min<int64_t>(kReadBlock, offset - at)), at);
     if (got <= 0) break;
     for (ssize_t i = 0; i < got; ++i) line += block[i] == '\n';
     at += got;
@@ -94,8 +113,8 @@ Error malformed_line(const LogFile& file, int64_t offset, std::string_view why) 
   char start[kHeaderLength];
   const ssize_t got = ::pread(file.fd.get(), start, sizeof start, offset);
   const std::string_view shown(start, got > 0 ? static_cast<size_t>(got) : 0);
-  return plain_error("container log " + file.path + ", line " + std::to_string(line) + ": " + std::string(why) + " (\"" +
-                     excerpt(shown.substr(0, shown.find('\n'))) + "\")");
+  return plain_error("container log " + file.path + ", line " + std::to_string(line) + ": " + std::string(why) +
+                     " (\"" + excerpt(shown.substr(0, shown.find('\n'))) + "\")");
 }
 
 bool in_time_range(const LogRecord& record, const LogReadOptions& options) {
@@ -139,7 +158,7 @@ Status RecordReader::hand_out(const LogSink& sink) {
   LogRecord record;
   while (const void* found = std::memchr(data + at, '\n', filled_ - at)) {
     const size_t end = static_cast<size_t>(static_cast<const char*>(found) - data);
-    if (const char* why = parse_record(std::string_view(data + at, end - at), record)) {
+    if (const char* why = parse_record(std::string_view(data + at, end - at), record, times_)) {
       return malformed_line(*file_, offset_ + static_cast<int64_t>(at), why);
     }
     ISOBENCH_TRY(sink(record));
@@ -154,6 +173,7 @@ Status RecordReader::hand_out(const LogSink& sink) {
 Status replay(const std::vector<const LogFile*>& files, const TailStart& from, RecordReader& reader,
               const LogSink& sink) {
   std::string line;
+  LogTimeParser times;
   for (const LogPosition& chunk : from.earlier) {
     const LogFile& file = *files[chunk.file];
     line.resize(chunk.length);
@@ -161,7 +181,7 @@ Status replay(const std::vector<const LogFile*>& files, const TailStart& from, R
       return errno_error("cannot read the container log " + file.path);
     }
     LogRecord record;
-    if (const char* why = parse_record(line, record)) return malformed_line(file, chunk.offset, why);
+    if (const char* why = parse_record(line, record, times)) return malformed_line(file, chunk.offset, why);
     ISOBENCH_TRY(sink(record));
   }
   for (size_t i = from.start.file; i < files.size(); ++i) {
@@ -182,9 +202,16 @@ Status FdPrinter::print(const LogRecord& record) {
     buffered_fd_ = fds_[stream];
   }
   if (timestamps_ && at_line_start_[stream]) {
-    const size_t at = buffer_.size();
-    buffer_.resize(at + kLogTimeLength);
-    format_log_time(record.time_ns, buffer_.data() + at);
+    const int64_t second = record.time_ns / 1'000'000'000;
+    if (second != stamp_second_ || record.time_ns < 0) {
+      format_log_time(record.time_ns, stamp_);
+      stamp_second_ = second;
+    } else {
+      int64_t nanos = record.time_ns % 1'000'000'000;
+      for (size_t i = kLogTimeLength - 2; i >= kLogTimeLength - 10; --i, nanos /= 10)
+        stamp_[i] = static_cast<char>('0' + nanos % 10);
+    }
+    buffer_.append(stamp_, kLogTimeLength);
     buffer_ += ' ';
   }
   buffer_ += record.content;

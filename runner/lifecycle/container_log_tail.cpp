@@ -36,7 +36,8 @@ class TailCounter {
         return true;
       }
       stopping_ = true;
-      if (counted_ == 0) result_.start = {position.file, position.offset + static_cast<int64_t>(position.length) + 1, 0};
+      if (counted_ == 0)
+        result_.start = {position.file, position.offset + static_cast<int64_t>(position.length) + 1, 0};
       open_[0] = seen_[0];
       open_[1] = seen_[1];
     }
@@ -71,10 +72,12 @@ class TailCounter {
 /// Result: whether the counter wants more.
 Result<bool> scan_backwards(const LogFile& file, size_t index, TailCounter& counter) {
   std::vector<char> data;
-  size_t carried = 0;         // bytes of a record that began in an earlier block, at the end of data
+  LogTimeParser times;
+  size_t carried = 0;           // bytes of a record that began in an earlier block, at the end of data
   bool found_last_end = false;  // whether the newline ending the file's last record was seen
   for (int64_t block_end = file.size; block_end > 0;) {
-    const int64_t block_start = block_end > static_cast<int64_t>(kScanBlock) ? block_end - static_cast<int64_t>(kScanBlock) : 0;
+    const int64_t block_start =
+        block_end > static_cast<int64_t>(kScanBlock) ? block_end - static_cast<int64_t>(kScanBlock) : 0;
     const size_t length = static_cast<size_t>(block_end - block_start);
     std::vector<char> next(length + carried);
     if (carried > 0) std::memcpy(next.data() + length, data.data(), carried);
@@ -95,7 +98,7 @@ Result<bool> scan_backwards(const LogFile& file, size_t index, TailCounter& coun
       const std::string_view line(data.data() + begin, limit - 1 - begin);
       const int64_t offset = block_start + static_cast<int64_t>(begin);
       LogRecord record;
-      if (const char* why = parse_record(line, record)) return malformed_line(file, offset, why);
+      if (const char* why = parse_record(line, record, times)) return malformed_line(file, offset, why);
       if (!counter.take(record, {index, offset, line.size()})) return false;
       limit = begin;
     }

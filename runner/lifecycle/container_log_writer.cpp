@@ -40,7 +40,8 @@ Result<int64_t> cut_unfinished_record(int fd, const std::string& path) {
     }
     end = start;
   }
-  if (end != status.st_size && ::ftruncate(fd, end) != 0) return errno_error("cannot cut the unfinished record off " + path);
+  if (end != status.st_size && ::ftruncate(fd, end) != 0)
+    return errno_error("cannot cut the unfinished record off " + path);
   return end;
 }
 

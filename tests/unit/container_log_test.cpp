@@ -102,7 +102,8 @@ TEST(ContainerLogTime, FormatsAndParsesTheWritersFormExactly) {
   EXPECT_EQ(format_log_time(time), "2026-12-02T18:00:00.123456789Z");
   EXPECT_EQ(format_log_time(0), "1970-01-01T00:00:00.000000000Z");
   EXPECT_EQ(format_log_time(951'782'400 * kSecond + 5), "2000-02-29T00:00:00.000000005Z");
-  for (int64_t t : {time, int64_t{0}, int64_t{951'782'400} * kSecond + 5, int64_t{4'102'444'799} * kSecond + 999'999'999}) {
+  for (int64_t t :
+       {time, int64_t{0}, int64_t{951'782'400} * kSecond + 5, int64_t{4'102'444'799} * kSecond + 999'999'999}) {
     auto parsed = parse_log_time(format_log_time(t));
     ASSERT_TRUE(parsed) << parsed.error().text();
     EXPECT_EQ(*parsed, t);
@@ -110,9 +111,11 @@ TEST(ContainerLogTime, FormatsAndParsesTheWritersFormExactly) {
 }
 
 TEST(ContainerLogTime, RefusesAnyOtherFormInTheLog) {
-  for (const char* text : {"2026-12-02T18:00:00Z", "2026-12-02T18:00:00.123456789+00:00", "2026-12-02T18:00:00.12345678Z",
-                           "2026-02-30T18:00:00.000000000Z", "2026-12-02T24:00:00.000000000Z", "2026-12-02 18:00:00.000000000Z",
-                           "2026-13-02T18:00:00.000000000Z", "20x6-12-02T18:00:00.000000000Z"}) {
+  for (const char* text :
+       {"2026-12-02T18:00:00Z", "2026-12-02T18:00:00.123456789+00:00", "2026-12-02T18:00:00.12345678Z",
+        "2026-02-30T18:00:00.000000000Z", "2026-12-02T24:00:00.000000000Z", "2026-12-02 18:00:00.000000000Z",
+        "2026-13-02T18:00:00.000000000Z", "20x6-12-02T18:00:00.000000000Z", "1969-12-31T23:59:59.000000000Z",
+        "2263-01-01T00:00:00.000000000Z"}) {
     EXPECT_FALSE(parse_log_time(text)) << text;
   }
 }
@@ -156,7 +159,8 @@ TEST(ContainerLogSince, ReadsATimeWithoutZoneInTheLocalZone) {
 }
 
 TEST(ContainerLogSince, RefusesOtherTextSayingWhatWouldDo) {
-  for (const char* text : {"yesterday", "10x", "", "2026-13-01T00:00:00Z", "2026-12-02T18:00:00+9", "1h 30m", "-", "1.2.3"}) {
+  for (const char* text :
+       {"yesterday", "10x", "", "2026-13-01T00:00:00Z", "2026-12-02T18:00:00+9", "1h 30m", "-", "1.2.3"}) {
     auto parsed = parse_since(text, kBase);
     ASSERT_FALSE(parsed) << text;
     EXPECT_EQ(parsed.error().exit_code, exit_codes::kUsage);
@@ -174,7 +178,8 @@ TEST_F(ContainerLog, WritesOneFullRecordPerLineInTheK8sFileFormat) {
 }
 
 TEST_F(ContainerLog, GivesBackEveryByteExactly) {
-  const std::string out = std::string("plain\n\n\ncarriage\r\nnul\0byte\n", 26) + "\xff\xfe not utf-8\n\r\n" + "no newline";
+  const std::string out =
+      std::string("plain\n\n\ncarriage\r\nnul\0byte\n", 26) + "\xff\xfe not utf-8\n\r\n" + "no newline";
   const std::string err = "e1\ne2 no newline";
   auto log = writer();
   // Interleaved and cut at arbitrary points, as reads from two pipes arrive.
@@ -261,8 +266,10 @@ TEST_F(ContainerLog, CreatesTheFileReadableByOwnerAndGroupOnly) {
 TEST_F(ContainerLog, RotatesToDotOneKeepingTheSizeBounded) {
   constexpr int64_t kMax = 4096;
   auto log = writer(kMax);
-  for (int i = 0; i < 2000; ++i) ASSERT_TRUE(log->write(LogStream::kStdout, "line " + std::to_string(i) + "\n", kBase + i));
-  struct stat current {}, older {};
+  for (int i = 0; i < 2000; ++i)
+    ASSERT_TRUE(log->write(LogStream::kStdout, "line " + std::to_string(i) + "\n", kBase + i));
+  struct stat current {
+  }, older{};
   ASSERT_EQ(stat(path_.c_str(), &current), 0);
   ASSERT_EQ(stat((path_ + ".1").c_str(), &older), 0);
   EXPECT_LE(current.st_size, kMax);
@@ -313,6 +320,10 @@ TEST_F(ContainerLog, NamesTheFileAndLineOfAMalformedLine) {
       {"2026-12-02T18:00:00.000000000Z stdout X tag\n", "line 1: unknown tag"},
       {"2026-12-02T18:00:00.000000000Z stdout F\n", "line 1: unknown tag"},
       {"\n", "line 1: bad timestamp"},
+      {"2026-12-02T18:00:00.000000000Z stdout F ok\n2026-12-02T18:00:00.00000000xZ stdout F x\n",
+       "line 2: bad timestamp"},
+      {"2026-12-02T18:00:00.000000000Z stdout F ok\n2026-12-02T18:00:00.000000001+ stdout F x\n",
+       "line 2: bad timestamp"},
   };
   for (const auto& [text, error] : bad_lines) {
     ASSERT_TRUE(write_regular_file(path_, text));
@@ -387,7 +398,8 @@ TEST_F(ContainerLog, TailTakesAWholeLineWhoseChunksAreBetweenTheOtherStreamsLine
 
 TEST_F(ContainerLog, SinceAndUntilKeepTheRecordsInTheirRange) {
   auto log = writer();
-  for (int i = 0; i < 6; ++i) ASSERT_TRUE(log->write(LogStream::kStdout, std::to_string(i) + "\n", kBase + i * kSecond));
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(log->write(LogStream::kStdout, std::to_string(i) + "\n", kBase + i * kSecond));
   LogReadOptions options;
   options.since_ns = kBase + 2 * kSecond;
   EXPECT_EQ(printed(options).out, "2\n3\n4\n5\n");
@@ -404,11 +416,16 @@ TEST_F(ContainerLog, TimestampsStartEachLineOnce) {
   ASSERT_TRUE(log->flush_partial(LogStream::kStdout));
   ASSERT_TRUE(log->write(LogStream::kStdout, "lo\n", kBase + kSecond));
   ASSERT_TRUE(log->write(LogStream::kStderr, "err\n", kBase + 2 * kSecond));
+  ASSERT_TRUE(log->write(LogStream::kStderr, "same second\n", kBase + 2 * kSecond + 7));
+  ASSERT_TRUE(log->write(LogStream::kStderr, "next day\n", kBase + 86'400 * kSecond + 7));
   LogReadOptions options;
   options.timestamps = true;
   const Streams back = printed(options);
   EXPECT_EQ(back.out, "2026-12-02T18:00:00.123456789Z hello\n");
-  EXPECT_EQ(back.err, "2026-12-02T18:00:02.000000000Z err\n");
+  EXPECT_EQ(back.err,
+            "2026-12-02T18:00:02.000000000Z err\n"
+            "2026-12-02T18:00:02.000000007Z same second\n"
+            "2026-12-03T18:00:00.000000007Z next day\n");
 }
 
 /// Waits until `file` holds `size` bytes; false after a generous deadline (a stuck follower).
@@ -460,7 +477,8 @@ TEST_F(ContainerLog, FollowStartsFromTheTailAndStopsWhenCancelled) {
     ASSERT_TRUE(wait_for_size(out, 11));
     cancel.stop();
   });
-  Status followed = follow_log(path_, options, out.fd(), out.fd(), [] { return true; }, cancel.fd());
+  Status followed = follow_log(
+      path_, options, out.fd(), out.fd(), [] { return true; }, cancel.fd());
   workload.join();
   ASSERT_TRUE(followed) << followed.error().text();
   EXPECT_EQ(out.text(), "recent\nnew\n");
