@@ -1,8 +1,5 @@
 // isobench images [-q] [--digests] [--no-trunc] [--json] [REPOSITORY[:TAG]]
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <filesystem>
 #include <ctime>
 #include <memory>
 
@@ -11,6 +8,7 @@
 #include "cli/image_listing.h"
 #include "cli/image_verbs.h"
 #include "runner/image.h"
+#include "runner/image/builtin_image.h"
 #include "runner/image/digest.h"
 #include "runner/image/image_rootfs.h"
 #include "runner/image/manifest.h"
@@ -22,7 +20,6 @@ namespace isobench::cli {
 namespace {
 
 namespace image = runner::image;
-namespace fs = std::filesystem;
 
 struct ImagesArguments {
   std::string repository;
@@ -57,36 +54,11 @@ nlohmann::json images_json(const image::StoreIndex& index) {
   return list;
 }
 
-/// The built-in image as a row of the list: it lives beside the executable, not in the
-/// store. Its id is a sha256 over its files' names, sizes and times (not their contents, so
-/// that listing stays fast); its size, the files'.
-std::optional<image::ImageRecord> builtin_image_record() {
-  auto rootfs = runner::builtin_image_rootfs();
-  if (!rootfs) return std::nullopt;
-  image::Sha256 listing;
-  image::ImageRecord record;
-  std::error_code error;
-  for (auto it = fs::recursive_directory_iterator(*rootfs, error); !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    struct stat status{};
-    if (::lstat(it->path().c_str(), &status) != 0) continue;
-    listing.update(it->path().string() + ":" + std::to_string(status.st_size) + ":" + std::to_string(status.st_mtime) + "\n");
-    if (S_ISREG(status.st_mode)) record.size += status.st_size;
-  }
-  record.id = listing.finish();
-  struct stat status{};
-  if (::stat(rootfs->c_str(), &status) == 0) {
-    char created[32];
-    std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&status.st_mtime));
-    record.created = created;
-  }
-  record.platform = image::Platform::host().str();
-  return record;
-}
-
 Result<int> list_images(const ImagesArguments& arguments) {
   auto index = image::Store(image::default_store_root()).read_index();
   if (!index) return index.error();
-  if (auto builtin = builtin_image_record()) {
+  auto rootfs = runner::builtin_image_rootfs();
+  if (auto builtin = rootfs ? image::builtin_image_record(*rootfs) : Result<image::ImageRecord>(rootfs.error())) {
     index->images[builtin->id.hex] = *builtin;
     index->tags["docker.io/" + std::string(image::kBuiltinImageName) + ":latest"] = builtin->id.hex;
   }

@@ -11,7 +11,6 @@ namespace isobench::cli {
 const std::vector<ImageVerb>& image_verbs() {
   static const std::vector<ImageVerb> verbs = {
       {"pull", "Download an image from a registry into the image store"},
-      {"images", "List the images in the store"},
       {"rmi", "Remove images from the store"},
       {"tag", "Give an image another name"},
       {"image", "Manage images: inspect, prune, ls, rm, pull, tag"},

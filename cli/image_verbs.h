@@ -1,7 +1,8 @@
-// The image verbs (pull, images, rmi, tag, image ...) live in their own executable,
+// The image verbs (pull, rmi, tag, image ...) live in their own executable,
 // isobench-image, because they need libcurl, which Debian ships only as a shared library with
 // some forty dependencies: loading them would cost every container start about 8 ms, and the
 // static isobench starts in 0.7. isobench lists the verbs and hands them over by exec.
+// `images` only reads the store, so the static isobench has it too (and lists in a few ms).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -31,6 +32,7 @@ Status forward_image_verb(const std::vector<std::string>& command_line);
 
 /// In isobench-image: the verbs themselves.
 void add_pull_command(CLI::App& app, Action& action);
+/// In both executables (isobench_cli): `images`, and `image ls` in isobench-image.
 void add_images_command(CLI::App& app, Action& action);
 void add_rmi_command(CLI::App& app, Action& action);
 void add_tag_command(CLI::App& app, Action& action);

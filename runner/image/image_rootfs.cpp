@@ -9,6 +9,7 @@
 
 #include "common/text.h"
 #include "common/unique_fd.h"
+#include "runner/image/index_lookup.h"
 #include "runner/spec.h"
 
 namespace isobench::runner::image {
@@ -56,18 +57,21 @@ std::vector<std::string> layer_trees(const Store& store, const ImageRecord& imag
 }  // namespace
 
 Result<ImageRootfs> open_image_rootfs(const Store& store, std::string_view name) {
-  auto index = store.read_index();
-  if (!index) return index.error();
-  auto image = find_image(*index, name);
+  auto held = hold_index(store);
+  if (!held) return held.error();
+  auto image = find_held_image(store, *held, name);
   if (!image) return image.error();
   ImageRootfs rootfs;
   auto in_use = store.hold_in_use(*image);
   if (!in_use) return in_use.error();
   rootfs.in_use = std::move(*in_use);
-  // rmi may have deleted it between the lookup and the lock: look again, holding the lock.
-  auto again = store.read_index();
-  if (!again) return again.error();
-  if (!again->images.contains(image->id.hex)) return plain_error("image " + std::string(name) + " was removed while starting");
+  // rmi may have deleted it between the lookup and the lock: holding the lock, look again,
+  // which costs one stat when the index is still the file we read.
+  if (index_replaced(store, *held)) {
+    auto again = store.read_index();
+    if (!again) return again.error();
+    if (!again->images.contains(image->id.hex)) return plain_error("image " + std::string(name) + " was removed while starting");
+  }
   rootfs.image = std::move(*image);
   for (const Digest& chain : rootfs.image.layer_chain_ids) {
     if (!store.has_layer(chain)) return plain_error("image " + std::string(name) + ": layer " + chain.short_id() + " is missing from the store; pull it again");

@@ -104,15 +104,25 @@ Result<StoreIndex> parse_store_index(std::string_view text) {
   return index;
 }
 
+static json record_json(const ImageRecord& record) {
+  return {{"manifest", record.manifest_digest.str()},   {"manifest_media_type", record.manifest_media_type},
+          {"layer_blobs", digests_json(record.layer_blobs)}, {"layer_chain_ids", digests_json(record.layer_chain_ids)},
+          {"size", record.size},                       {"created", record.created},
+          {"platform", record.platform},               {"repo_digests", record.repo_digests}};
+}
+
 std::string serialize_store_index(const StoreIndex& index) {
   json images = json::object();
-  for (const auto& [id_hex, record] : index.images) {
-    images[id_hex] = {{"manifest", record.manifest_digest.str()},   {"manifest_media_type", record.manifest_media_type},
-                      {"layer_blobs", digests_json(record.layer_blobs)}, {"layer_chain_ids", digests_json(record.layer_chain_ids)},
-                      {"size", record.size},                       {"created", record.created},
-                      {"platform", record.platform},               {"repo_digests", record.repo_digests}};
-  }
+  for (const auto& [id_hex, record] : index.images) images[id_hex] = record_json(record);
   return json{{"version", kIndexVersion}, {"images", images}, {"tags", index.tags}}.dump(1);
+}
+
+std::string serialize_image_record(const ImageRecord& record) { return record_json(record).dump(); }
+
+Result<ImageRecord> parse_image_record(const std::string& id_hex, std::string_view text) {
+  auto document = parse_json_object(text, "image store record");
+  if (!document) return document.error();
+  return read_record(id_hex, *document);
 }
 
 Result<ImageRecord> find_image(const StoreIndex& index, std::string_view name) {

@@ -3,6 +3,7 @@
 // shared between images and nothing is stored twice.
 //
 //   ROOT/index.json                  images and tags (replaced atomically; readers take no lock)
+//   ROOT/index.lookup                tags and records, one per line, made from index.json
 //   ROOT/lock                        held exclusively while the index changes
 //   ROOT/gc.lock                     shared by pulls and imports in progress, exclusive for removal
 //   ROOT/blobs/sha256/HEX            manifests, configs, compressed layers (verified on arrival)
@@ -55,6 +56,9 @@ struct StoreIndex {
 
 Result<StoreIndex> parse_store_index(std::string_view json);
 std::string serialize_store_index(const StoreIndex& index);
+/// One image's entry of the index, as one line of compact JSON (index_lookup.h), and back.
+std::string serialize_image_record(const ImageRecord& record);
+Result<ImageRecord> parse_image_record(const std::string& id_hex, std::string_view text);
 
 /// What a name the user typed resolves to: a reference ("busybox", "x:1", "r@sha256:.."),
 /// a full or unique short image id, or "sha256:<id>". Ambiguous prefixes are refused, as
@@ -72,6 +76,8 @@ class Store {
   /// The overlay lower directory of a layer.
   std::string layer_tree(const Digest& chain_id) const { return layer_dir(chain_id) + "/diff"; }
   std::string index_path() const { return root_ + "/index.json"; }
+  /// A digest of the index for `run IMAGE` (index_lookup.h); the index stays the truth.
+  std::string lookup_path() const { return root_ + "/index.lookup"; }
   std::string in_use_path(const Digest& image_id) const { return root_ + "/in-use/" + image_id.hex; }
 
   bool has_blob(const Digest& digest) const;

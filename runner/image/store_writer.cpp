@@ -12,6 +12,7 @@
 
 #include "common/file_io.h"
 #include "common/file_lock.h"
+#include "runner/image/index_lookup.h"
 #include "runner/image/layer_unpack.h"
 
 namespace isobench::runner::image {
@@ -133,7 +134,12 @@ Status StoreWriter::update_index(const std::function<Status(StoreIndex&)>& chang
   auto index = store_.read_index();
   if (!index) return index.error();
   ISOBENCH_TRY(change(*index));
-  return replace_file_durably(store_.index_path(), serialize_store_index(*index));
+  // The lookup goes first and comes back last: a crash in between leaves none, never a
+  // lookup of another index (index_lookup.h).
+  ::unlink(store_.lookup_path().c_str());
+  ISOBENCH_TRY(replace_file_durably(store_.index_path(), serialize_store_index(*index)));
+  refresh_index_lookup(store_, *index);
+  return {};
 }
 
 Result<PruneReport> StoreWriter::remove_unreferenced() {
