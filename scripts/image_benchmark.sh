@@ -14,7 +14,7 @@ Builds two OCI images with umoci, a busybox-static root (/bin/true and /bin/sh l
 busybox) as the bottom layer: "one" of 1 layer and "five" of 5 (layers 2-5 add small files).
 Each goes through `skopeo copy` to an oci-archive and `isobench load -i` into a fresh
 $ISOBENCH_STORE; `umoci unpack` of "five" gives the same merged tree as a plain directory.
-Then, with hyperfine (-N, 5 warm-up runs), side by side in one invocation:
+Then, with hyperfine (-N, 5 warm-up runs), interleaved in rounds of 5 runs of each:
   image, 1 layer    isobench run localhost/bench-one:latest /bin/true
   image, 5 layers   isobench run localhost/bench-five:latest /bin/true
   rootfs dir        isobench run --rootfs ROOTFS -- /bin/true
@@ -30,12 +30,15 @@ EOF
 }
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/benchmark_lib.sh
+source "$repo_root/scripts/benchmark_lib.sh"
 runs=200
 isobench="$repo_root/build/isobench"
 keep=0
 images_runs=50
 image_count=100
 stats_runs=30
+runs_per_round=5
 
 while (($#)); do
   case "$1" in
@@ -169,11 +172,6 @@ import_many() {
 
 # --- the figures ----------------------------------------------------------------------------
 
-median_of() {
-  local name=$1 file=$2
-  jq -r --arg n "$name" '.results[] | select(.command == $n) | .median * 1000' "$file"
-}
-
 # Medians of every phase of `--stats-json` over stats_runs runs of one command, as
 # "phase<TAB>ms" lines (plus launch_to_exit, the whole of what isobench measures itself).
 phase_medians() {
@@ -190,12 +188,6 @@ phase_medians() {
     | ($phases[] as $p | [$p, ([.[].phases_ms[$p]] | median)]),
       ["launch_to_exit", ([.[].launch_to_exit_ms] | median)]
     | @tsv' "$dir"/*.json
-}
-
-verdict() {
-  awk -v x="$1" -v op="$2" -v y="$3" 'BEGIN {
-    ok = (op == "<=") ? (x <= y) : (x < y)
-    print ok ? "met" : "NOT met" }'
 }
 
 print_phases() {
@@ -234,7 +226,7 @@ print_report() {
   d1=$(awk -v a="$one" -v b="$rootfs" 'BEGIN { printf "%.3f", a - b }')
   d5=$(awk -v a="$five" -v b="$rootfs" 'BEGIN { printf "%.3f", a - b }')
   echo
-  echo "isobench run ... /bin/true, $runs runs each after 5 warm-up runs, side by side:"
+  echo "isobench run ... /bin/true, $runs runs each (interleaved rounds of $runs_per_round) after 5 warm-up runs, side by side:"
   printf '%-18s %10s %10s %10s %16s\n' command "median ms" "min ms" "max ms" "vs rootfs ms"
   jq -r '.results[] | [.command, (.median * 1000), (.min * 1000), (.max * 1000)] | @tsv' "$run_json" |
     while IFS=$'\t' read -r name median min max; do
@@ -306,8 +298,17 @@ probe_run "rootfs dir" rootfs --rootfs "$rootfs" -- /bin/true
 [[ -z "${failed[rootfs dir]:-}" ]] || { echo "image_benchmark.sh: the --rootfs run fails, nothing to compare with" >&2; exit 1; }
 
 mkdir -p "$work/results"
-log "measuring isobench run: $runs runs each, 5 warm-up runs"
-hyperfine --style basic -N --warmup 5 --runs "$runs" --export-json "$work/results/run.json" "${hyperfine_args[@]}" >&2
+# Interleaved: rounds of a few runs of every command, so that a burst of load from the
+# machine's other users lands on all three alike; a block of one command's runs after
+# another's drifted by more than the 0.3 ms the target is about.
+rounds=$(((runs + runs_per_round - 1) / runs_per_round))
+log "measuring isobench run: $rounds interleaved rounds of $runs_per_round runs of each, after 5 warm-up runs"
+hyperfine --style none -N --warmup 5 --runs 1 "${hyperfine_args[@]}" >/dev/null
+for ((round = 1; round <= rounds; round++)); do
+  hyperfine --style none -N --runs "$runs_per_round" --export-json "$work/results/run-round-$round.json" \
+    "${hyperfine_args[@]}" >/dev/null
+done
+merge_rounds "$work"/results/run-round-*.json >"$work/results/run.json"
 
 log "collecting --stats-json phases ($stats_runs runs each)"
 for label in rootfs one five; do

@@ -33,6 +33,8 @@ EOF
 }
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/benchmark_lib.sh
+source "$repo_root/scripts/benchmark_lib.sh"
 runs=5
 image_cache=/var/cache/isobench-tests/debian-python3-bookworm.tar
 isobench="$repo_root/build/isobench"
@@ -260,27 +262,6 @@ EOF
 # One row per hyperfine result: name, median, min, max in ms.
 figures() {
   jq -r '.results[] | [.command, (.median * 1000), (.min * 1000), (.max * 1000)] | @tsv' "$@"
-}
-
-# Per-round hyperfine exports as one export of the same shape, tools in their first order.
-merge_rounds() {
-  jq -s '(.[0].results | map(.command)) as $order | [.[].results[]] as $all
-    | {results: [$order[] as $c | [$all[] | select(.command == $c) | .times[]] | sort
-        | {command: $c, times: ., min: .[0], max: .[-1],
-           median: (if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end)}]}' "$@"
-}
-
-median_of() {
-  local name=$1
-  shift
-  jq -r --arg n "$name" '.results[] | select(.command == $n) | .median * 1000' "$@"
-}
-
-# awk prints a verdict: "met" when the figure satisfies `op limit`.
-verdict() {
-  awk -v x="$1" -v op="$2" -v y="$3" 'BEGIN {
-    ok = (op == ">=") ? (x >= y) : (op == "<=") ? (x <= y) : (x < y)
-    print ok ? "met" : "NOT met" }'
 }
 
 print_report() {
