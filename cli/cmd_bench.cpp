@@ -136,7 +136,7 @@ Result<int> run_bench(BenchOptions& options) {
                        "); nothing was run. Leave it out, or pass --allow-unavailable to run the others");
 
   reports::RunSettings recorded{settings.targets, settings.cmd,    settings.timeout, settings.min_time,
-                                settings.seed,    options.allow_unavailable, sources};
+                                settings.seed,    options.allow_unavailable, sources, std::nullopt};
   if (const auto& image = workspace->context().image) recorded.image = reports::RecordedImage{image->name, image->id};
   reports::ResultsDocument document =
       make_results_document(std::move(*results), std::move(recorded), options.command_line, std::move(price_list));
