@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include "runner/security/capabilities.h"
@@ -128,6 +129,59 @@ int change_directory_in_root(const char* path) noexcept {
   return error;
 }
 
+/// Creates the directories of absolute `path` that are missing (mode 0755), as Docker does
+/// for a working directory the image lacks. Each existing prefix is resolved inside our root
+/// as change_directory_in_root resolves it, and a missing component is made by mkdirat in
+/// its resolved parent, under a name without slashes: nothing is created outside the root,
+/// whatever symlinks the image holds. No allocation: runs between clone and exec.
+int make_directories_in_root(const char* path) noexcept {
+  char prefix[PATH_MAX];
+  const size_t length = std::strlen(path);
+  if (length == 0 || length >= sizeof prefix || path[0] != '/') return ENAMETOOLONG;
+  open_how how{};
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return errno;
+  int parent = dup(root);
+  int error = parent < 0 ? errno : 0;
+  size_t start = 1;
+  while (error == 0 && start < length) {
+    size_t end = start;
+    while (end < length && path[end] != '/') ++end;
+    if (end > start) {
+      std::memcpy(prefix, path, end);
+      prefix[end] = '\0';
+      long next = syscall(SYS_openat2, root, prefix, &how, sizeof how);
+      if (next < 0 && errno == ENOENT) {
+        char name[NAME_MAX + 1];
+        const size_t name_length = end - start;
+        if (name_length > NAME_MAX) {
+          error = ENAMETOOLONG;
+          break;
+        }
+        std::memcpy(name, path + start, name_length);
+        name[name_length] = '\0';
+        if (mkdirat(parent, name, 0755) != 0 && errno != EEXIST) {
+          error = errno;
+          break;
+        }
+        next = syscall(SYS_openat2, root, prefix, &how, sizeof how);
+      }
+      if (next < 0) {
+        error = errno;
+        break;
+      }
+      close(parent);
+      parent = static_cast<int>(next);
+    }
+    start = end + 1;
+  }
+  if (parent >= 0) close(parent);
+  close(root);
+  return error;
+}
+
 /// Closes every descriptor but 0, 1, 2, the preserved ones and `keep` (the error pipe, which
 /// closes itself at exec), so that nothing of the runner's crosses into the container.
 int close_other_descriptors(int preserve, int keep) noexcept {
@@ -198,8 +252,11 @@ void run_child(const ChildConfig& config) noexcept {
   if (config.rootfs_fd >= 0) close(config.rootfs_fd);
   if (config.loopback_up)
     if (int error = bring_loopback_up()) fail(config, ChildStage::kLoopback, error);
-  if (config.cwd)
-    if (int error = change_directory_in_root(config.cwd)) fail(config, ChildStage::kWorkingDirectory, error);
+  if (config.cwd) {
+    int error = change_directory_in_root(config.cwd);
+    if (error == ENOENT && (error = make_directories_in_root(config.cwd)) == 0) error = change_directory_in_root(config.cwd);
+    if (error) fail(config, ChildStage::kWorkingDirectory, error);
+  }
 
   if (config.limit_capabilities)
     if (int error = limit_bounding_set(config.keep_capabilities, config.last_capability))

@@ -172,6 +172,29 @@ TEST_F(Escape, TheWorkingDirectoryIsResolvedFromTheRootNotFromTheRunnersDirector
   EXPECT_EQ(inside.out, "/etc\n");
 }
 
+TEST_F(Escape, AMissingWorkingDirectoryIsMadeInsideTheRootAsDockerDoes) {
+  ProcessResult made = run_in_container({"-w", "/made/for/work"}, {"/bin/pwd"});
+  EXPECT_EQ(made.exit_code, 0) << made;
+  EXPECT_EQ(made.out, "/made/for/work\n");
+  EXPECT_FALSE(fs::exists("/made/for/work"));
+}
+
+TEST_F(Escape, AWorkingDirectoryMadeUnderAnAbsoluteSymlinkNeverLandsOnTheHost) {
+  TemporaryDirectory dir;
+  TemporaryDirectory host_dir;
+  ASSERT_FALSE(dir.path().empty() || host_dir.path().empty());
+  const std::string rootfs = copy_image_into(dir);
+  // In the image, /escape points at a host path; made through, it would create host_dir/made.
+  fs::create_directory_symlink(host_dir.path(), rootfs + "/escape");
+  ProcessResult run = run_in_container({"--rootfs", rootfs, "-w", "/escape/made"}, {"/bin/pwd"});
+  EXPECT_EQ(run.exit_code, 125) << run;
+  EXPECT_NE(run.err.find("working directory"), std::string::npos) << run;
+  EXPECT_FALSE(fs::exists(host_dir.path() + "/made"));
+  ProcessResult magic = run_in_container({"-w", "/proc/self/root/made-by-magic"}, {"/bin/pwd"});
+  EXPECT_EQ(magic.exit_code, 125) << magic;
+  EXPECT_FALSE(fs::exists("/made-by-magic"));
+}
+
 TEST_F(Escape, NoDescriptorOfTheRunnerIsAWayOutOnCgroupV2) {
   // With CLONE_INTO_CGROUP the runner holds the container's cgroup directory open; whatever
   // number it has, neither a working directory nor a path through it may lead there.
