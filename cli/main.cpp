@@ -17,13 +17,13 @@ int main(int argc, char** argv) {
   const std::vector<std::string> command_line(argv, argv + argc);
   cli::add_run_command(app, action, container_command, command_after_separator);
   cli::add_doctor_command(app, action);
-  // Listing needs no network library: it stays in the static executable, where it is fast.
-  cli::add_images_command(app, action);
   cli::add_probe_command(app, action, container_command);
   cli::add_bench_command(app, action, command_line);
   cli::add_compare_command(app, action);
   cli::add_report_command(app, action);
   cli::add_demo_command(app, action, command_line);
+  // Listing needs no network library: it stays in the static executable, where it is fast.
+  cli::add_images_command(app, action);
   cli::add_image_verb_entries(app);
 
   if (Status forwarded = cli::forward_image_verb(command_line); !forwarded) return cli::end_with(forwarded.error());
