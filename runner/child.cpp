@@ -182,6 +182,13 @@ int make_directories_in_root(const char* path) noexcept {
   return error;
 }
 
+/// chdir to the working directory inside our root, made first when it is missing.
+int enter_working_directory(const char* path) noexcept {
+  int error = change_directory_in_root(path);
+  if (error == ENOENT && (error = make_directories_in_root(path)) == 0) error = change_directory_in_root(path);
+  return error;
+}
+
 /// Closes every descriptor but 0, 1, 2, the preserved ones and `keep` (the error pipe, which
 /// closes itself at exec), so that nothing of the runner's crosses into the container.
 int close_other_descriptors(int preserve, int keep) noexcept {
@@ -252,11 +259,8 @@ void run_child(const ChildConfig& config) noexcept {
   if (config.rootfs_fd >= 0) close(config.rootfs_fd);
   if (config.loopback_up)
     if (int error = bring_loopback_up()) fail(config, ChildStage::kLoopback, error);
-  if (config.cwd) {
-    int error = change_directory_in_root(config.cwd);
-    if (error == ENOENT && (error = make_directories_in_root(config.cwd)) == 0) error = change_directory_in_root(config.cwd);
-    if (error) fail(config, ChildStage::kWorkingDirectory, error);
-  }
+  if (config.cwd)
+    if (int error = enter_working_directory(config.cwd)) fail(config, ChildStage::kWorkingDirectory, error);
 
   if (config.limit_capabilities)
     if (int error = limit_bounding_set(config.keep_capabilities, config.last_capability))
