@@ -1,7 +1,8 @@
 // Removing a tree by descriptors: each directory is opened beneath its parent's descriptor
 // with O_NOFOLLOW, so a symlink anywhere in a layer (to "/", say) is unlinked, never entered;
 // and a directory on another filesystem, or the root of a bind mount of the same one, stops the
-// removal by name instead of being emptied.
+// removal by name instead of being emptied. Entries that vanish meanwhile (another remover)
+// count as removed. In isobench_runner: layers and containers both use it.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -74,20 +75,21 @@ Status remove_tree_at(int dir, const std::string& name, dev_t device, const std:
     return errno_error("stat " + shown);
   }
   if (!S_ISDIR(stx.stx_mode)) {
-    if (unlinkat(dir, name.c_str(), 0) != 0) return errno_error("removing " + shown);
+    if (unlinkat(dir, name.c_str(), 0) != 0 && errno != ENOENT) return errno_error("removing " + shown);
     return {};
   }
   if (is_mount_root(stx) || makedev(stx.stx_dev_major, stx.stx_dev_minor) != device) {
     return plain_error(shown + " is a mount point: neither it nor anything in it was removed");
   }
   auto fd = open_for_removal(dir, name, stx, shown);
-  if (!fd) return fd.error();
+  // Another remover (a second `rm` of the same container) may have been first: gone is done.
+  if (!fd) return fd.error().errno_value == ENOENT ? Status{} : Status{fd.error()};
   auto names = list_names(fd->get(), shown);
   if (!names) return names.error();
   for (const std::string& child : *names) {
     ISOBENCH_TRY(remove_tree_at(fd->get(), child, device, shown + "/" + child));
   }
-  if (unlinkat(dir, name.c_str(), AT_REMOVEDIR) != 0) return errno_error("removing " + shown);
+  if (unlinkat(dir, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) return errno_error("removing " + shown);
   return {};
 }
 

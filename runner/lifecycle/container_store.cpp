@@ -16,7 +16,7 @@
 #include "runner/lifecycle/container_liveness.h"
 #include "runner/lifecycle/container_names.h"
 #include "runner/lifecycle/container_store_files.h"
-#include "runner/lifecycle/container_tree.h"
+#include "runner/image/layer_unpack.h"
 
 namespace isobench::runner::lifecycle {
 
@@ -220,8 +220,8 @@ Status ContainerStore::remove(const std::string& id) const {
       return errno == ENOENT ? Status{no_such_container(id)} : Status{errno_error("cannot remove container " + id)};
     }
   }
-  ISOBENCH_TRY(remove_container_tree(removed));
-  return remove_container_tree(runtime_dir_of(id));
+  ISOBENCH_TRY(image::remove_tree(removed));
+  return image::remove_tree(runtime_dir_of(id));
 }
 
 bool ContainerStore::monitor_alive(const std::string& id) const {
@@ -239,7 +239,7 @@ void ContainerStore::clean_abandoned() const {
     const std::string path = root_ + "/" + entry;
     const bool abandoned = (entry.starts_with(".tmp-") && !lock_is_held(path + "/lock")) ||
                            (entry.starts_with(".new-") && detail::older_than(path, 60)) || entry.starts_with(".rm-");
-    if (abandoned) (void)remove_container_tree(path);
+    if (abandoned) (void)image::remove_tree(path);
   }
 }
 

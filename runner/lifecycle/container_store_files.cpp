@@ -10,7 +10,7 @@
 #include <cerrno>
 
 #include "common/file_lock.h"
-#include "runner/lifecycle/container_tree.h"
+#include "runner/image/layer_unpack.h"
 
 namespace isobench::runner::lifecycle::detail {
 
@@ -66,7 +66,7 @@ StagedDirectory::StagedDirectory(StagedDirectory&& other) noexcept
 
 StagedDirectory::~StagedDirectory() {
   // Removed while still locked, so that no other creator takes its name for a live holder's.
-  if (!path.empty()) (void)remove_container_tree(path);
+  if (!path.empty()) (void)image::remove_tree(path);
 }
 
 Result<StagedDirectory> stage_directory(const std::string& root, const std::string& id) {
@@ -76,7 +76,7 @@ Result<StagedDirectory> stage_directory(const std::string& root, const std::stri
   auto lock = lock_file(fresh + "/lock", LockKind::kExclusive);
   if (lock && ::rename(fresh.c_str(), staged.c_str()) == 0) return StagedDirectory(staged, std::move(*lock));
   const Error error = lock ? errno_error("cannot rename " + fresh) : lock.error();
-  (void)remove_container_tree(fresh);
+  (void)image::remove_tree(fresh);
   return error;
 }
 

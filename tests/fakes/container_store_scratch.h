@@ -10,7 +10,7 @@
 
 #include "runner/lifecycle/container_store.h"
 #include "runner/lifecycle/container_store_files.h"
-#include "runner/lifecycle/container_tree.h"
+#include "runner/image/layer_unpack.h"
 
 namespace isobench::testing {
 
@@ -21,7 +21,7 @@ class ContainerStoreScratch : public ::testing::Test {
     ASSERT_NE(::mkdtemp(scratch), nullptr);
     scratch_ = scratch;
   }
-  void TearDown() override { (void)runner::lifecycle::remove_container_tree(scratch_); }
+  void TearDown() override { (void)runner::image::remove_tree(scratch_); }
 
   runner::lifecycle::ContainerStore store() const { return {scratch_ + "/containers", scratch_ + "/run"}; }
 
