@@ -11,6 +11,8 @@
 #include "cli/commands.h"
 #include "cli/run_options.h"
 #include "cli/run_stats.h"
+#include "cli/host_cgroups.h"
+#include "cli/run_detached.h"
 #include "cli/run_vm.h"
 #include "runner/container.h"
 #include "runner/image.h"
@@ -33,51 +35,18 @@ Result<std::optional<image::ImageRootfs>> take_image(RunOptions& options) {
   if (options.vm) return usage_error("--vm boots the built-in image or --rootfs, not an image from the store (yet)");
   auto opened = image::open_image_rootfs(image::Store(image::default_store_root()), name);
   if (!opened) return opened.error();
+  options.image_name = name;
+  options.image_id = opened->image.id.str();
+  options.stop_signal = opened->config.stop_signal;
   image::ImageOverrides overrides{options.command, options.entrypoint, options.workdir_given, options.user_given};
   ISOBENCH_TRY(image::apply_image(*opened, overrides, options));
   return std::optional<image::ImageRootfs>(std::move(*opened));
 }
 
-Result<int> run_container(RunOptions& options) {
-  auto image = take_image(options);
-  if (!image) return image.error();
-  if (options.entrypoint && !*image) return usage_error("--entrypoint replaces an image's Entrypoint: name an image");
-  if (options.vm) return run_in_vm(options);
-  auto builtin = runner::builtin_image_rootfs();
-  if (!builtin && options.rootfs.empty()) return builtin.error();
-  auto spec = runner::build_spec(options, {geteuid(), getegid(), runner::host_online_cpus()}, builtin ? *builtin : "");
-  if (!spec) return spec.error();
-  // Before the workload runs: a path that cannot be written must not cost its exit code.
-  if (!options.stats_json.empty()) ISOBENCH_TRY(check_output_path(options.stats_json, "--stats-json"));
-  ISOBENCH_TRY(runner::resolve_executable(*spec));
-
-  runner::HostCgroupFs cgroup_fs;
-  std::unique_ptr<runner::CgroupManager> cgroups;
-  runner::CgroupMode mode = runner::CgroupMode::kNone;
-  if (spec->use_cgroup) {
-    auto layout = runner::host_cgroup_layout(runner::CgroupRequest::kFromEnvironment);
-    if (!layout) return layout.error();
-    auto manager = runner::make_cgroup_manager(*layout, cgroup_fs);
-    if (manager) {
-      cgroups = std::move(*manager);
-      mode = cgroups->mode();
-    } else if (spec->limits.any()) {
-      return manager.error();
-    } else {
-      spdlog::warn("no cgroups on this host ({}): running without; CPU and memory figures come from rusage",
-                   manager.error().text());
-    }
-  }
-
-  if (spec->use_cgroup && cgroups && !cgroups->guards_devices())
-    spdlog::warn("the devices cgroup controller is not mounted: CAP_MKNOD is dropped and the root is mounted nodev");
-  for (const std::string& warning : runner::isolation_warnings(*spec)) spdlog::warn("{}", warning);
-  runner::ContainerLauncher launcher(cgroups.get());
-  auto outcome = launcher.run(*spec);
-  if (!outcome) return outcome.error();
-
-  for (const std::string& warning : outcome->warnings) std::cerr << "isobench: warning: " << warning << "\n";
-  switch (outcome->ending) {
+/// The foreground run's ending, in words where a bare exit code would puzzle, and --stats.
+Result<int> report_outcome(const RunOptions& options, const runner::ContainerOutcome& outcome, runner::CgroupMode mode) {
+  for (const std::string& warning : outcome.warnings) std::cerr << "isobench: warning: " << warning << "\n";
+  switch (outcome.ending) {
     case Ending::kSetupFailed: break;  // the error, after the statistics
     case Ending::kOomKilled:
       std::cerr << "isobench: the container was OOM-killed: it used more memory than --memory " << options.memory
@@ -89,21 +58,46 @@ Result<int> run_container(RunOptions& options) {
     case Ending::kSignaled:
     case Ending::kExited:
       // The init survived, but something inside hit the limit: say so rather than leave a bare 137.
-      if (outcome->cgroup && outcome->cgroup->oom_kills > 0)
-        std::cerr << "isobench: " << outcome->cgroup->oom_kills
+      if (outcome.cgroup && outcome.cgroup->oom_kills > 0)
+        std::cerr << "isobench: " << outcome.cgroup->oom_kills
                   << " process(es) in the container were OOM-killed (memory limit " << options.memory << ")\n";
       break;
   }
   if (options.stats || !options.stats_json.empty()) {
-    nlohmann::ordered_json stats = run_stats_json(*outcome, mode, own_peak_rss_bytes());
+    nlohmann::ordered_json stats = run_stats_json(outcome, mode, own_peak_rss_bytes());
     if (options.stats) std::cerr << run_stats_text(stats) << "\n";
     // The workload ran: its exit code stays the run's even when the file cannot be written.
     if (!options.stats_json.empty())
       if (Status written = write_output_file(options.stats_json, stats.dump(2) + "\n"); !written)
         spdlog::error("--stats-json: {}", written.error().text());
   }
-  if (outcome->ending == Ending::kSetupFailed) return Error{0, outcome->message, outcome->exit_code};
-  return outcome->exit_code;
+  if (outcome.ending == Ending::kSetupFailed) return Error{0, outcome.message, outcome.exit_code};
+  return outcome.exit_code;
+}
+
+Result<int> run_container(RunOptions& options) {
+  auto image = take_image(options);
+  if (!image) return image.error();
+  if (options.entrypoint && !*image) return usage_error("--entrypoint replaces an image's Entrypoint: name an image");
+  ISOBENCH_TRY(check_detach_options(options));
+  if (options.vm) return run_in_vm(options);
+  auto builtin = runner::builtin_image_rootfs();
+  if (!builtin && options.rootfs.empty()) return builtin.error();
+  auto spec = runner::build_spec(options, {geteuid(), getegid(), runner::host_online_cpus()}, builtin ? *builtin : "");
+  if (!spec) return spec.error();
+  // Before the workload runs: a path that cannot be written must not cost its exit code.
+  if (!options.stats_json.empty()) ISOBENCH_TRY(check_output_path(options.stats_json, "--stats-json"));
+  ISOBENCH_TRY(runner::resolve_executable(*spec));
+
+  runner::HostCgroupFs cgroup_fs;
+  std::unique_ptr<runner::CgroupManager> cgroups;
+  ISOBENCH_TRY(open_cgroups(*spec, cgroup_fs, cgroups));
+  for (const std::string& warning : runner::isolation_warnings(*spec)) spdlog::warn("{}", warning);
+  if (options.detach) return run_detached(options, std::move(*spec), cgroups.get());
+  runner::ContainerLauncher launcher(cgroups.get());
+  auto outcome = launcher.run(*spec);
+  if (!outcome) return outcome.error();
+  return report_outcome(options, *outcome, cgroups ? cgroups->mode() : runner::CgroupMode::kNone);
 }
 
 }  // namespace

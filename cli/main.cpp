@@ -2,6 +2,7 @@
 // run_and_exit_status is the one place that prints an Error and picks the exit status).
 #include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/container_verbs.h"
 #include "cli/image_verbs.h"
 #include "common/version.h"
 
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   cli::add_demo_command(app, action, command_line);
   // Listing needs no network library: it stays in the static executable, where it is fast.
   cli::add_images_command(app, action);
+  // Containers as objects: no daemon, so every verb reads the store itself.
+  cli::add_container_commands(app, action);
   cli::add_image_verb_entries(app);
 
   if (Status forwarded = cli::forward_image_verb(command_line); !forwarded) return cli::end_with(forwarded.error());

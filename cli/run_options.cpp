@@ -68,6 +68,13 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->check(non_empty("a kernel image file"));
   command.add_option("--accel", options.accel, "--vm accelerator: auto (KVM when a timed boot probe passes), kvm, tcg")
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+  command.add_flag("-d,--detach", options.detach,
+                   "Run in the background under a monitor (no daemon) and print the container id; see ps, logs, stop");
+  command.add_option("--name", options.name, "Name the container (with -d; unique, [a-zA-Z0-9][a-zA-Z0-9_.-]*)")
+      ->check(non_empty("a container name"));
+  command.add_flag("--rm", options.auto_remove,
+                   "Remove the container when it exits (a run without -d keeps nothing anyway)");
+  command.add_option("--log-opt", options.log_options, "Log driver option for -d: max-size=SIZE (e.g. 10m; rotates once)");
   command.add_flag("--stats", options.stats, "Print startup time, peak memory and CPU time at exit");
   command.add_option("--stats-json", options.stats_json, "Write the same statistics as JSON to this file")
       ->check(non_empty("a file path"));

@@ -22,6 +22,14 @@ struct RunOptions : runner::ContainerRequest {
   bool command_may_name_image = false;    ///< the command did not come after "--"
   bool workdir_given = false;             ///< -w was typed (an image's WorkingDir yields to it)
   bool user_given = false;                ///< -u was typed (an image's User yields to it)
+  // A container that outlives the command (runner/lifecycle/): -d, or a --name to keep.
+  bool detach = false;     ///< -d: start under a monitor, print the id, return
+  std::string name;        ///< --name: unique; generated for -d when empty
+  bool auto_remove = false;  ///< --rm: with -d the monitor removes the container at its end
+  std::vector<std::string> log_options;  ///< --log-opt KEY=VALUE (max-size=SIZE)
+  std::string image_name;  ///< the image as typed ("busybox"); set by `run` once it is known
+  std::string image_id;    ///< "sha256:..." of a store image; empty otherwise
+  std::string stop_signal; ///< the image's StopSignal; empty: SIGTERM
 };
 
 /// Whether the first word of options.command names an image: it came before any "--", no

@@ -131,6 +131,7 @@ std::vector<RootfsStep> rootfs_plan_for(const ContainerSpec& spec, int rootfs_fd
   input.rootfs_fd = rootfs_fd;
   input.mode = spec.rootfs_mode;
   input.layer_bytes = spec.layer_bytes;
+  input.layer_dir = spec.layer_dir;
   input.nodev_root = !devices_guarded;
   input.user_namespace = spec.namespaces.has(Namespace::kUser);
   input.net_namespace = spec.namespaces.has(Namespace::kNet);
@@ -265,8 +266,9 @@ Status release_child(const ContainerSpec& spec, const Subprocess& child, HostSid
 /// Phase 5: waiting for exec, exit, signals and timers.
 class ContainerWatch {
  public:
-  ContainerWatch(const ContainerSpec& spec, Subprocess& child, HostSide& host, ContainerOutcome& outcome)
-      : spec_(spec), child_(child), host_(host), outcome_(outcome) {}
+  ContainerWatch(const ContainerSpec& spec, Subprocess& child, HostSide& host, ContainerOutcome& outcome,
+                 const std::function<void(pid_t)>& on_started)
+      : spec_(spec), child_(child), host_(host), outcome_(outcome), on_started_(on_started) {}
 
   /// Returns once the child exited (not reaped yet), or on an error of our own.
   Status run() {
@@ -319,6 +321,7 @@ class ContainerWatch {
       if (spec_.namespaces.has(Namespace::kMount) && spec_.rootfs_mode == RootfsMode::kOverlay)
         layer_root_.reset(
             open(("/proc/" + std::to_string(child_.pid()) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      if (on_started_) on_started_(child_.pid());
     }
     host_.error_read.reset();
   }
@@ -345,6 +348,7 @@ class ContainerWatch {
   Subprocess& child_;
   HostSide& host_;
   ContainerOutcome& outcome_;
+  const std::function<void(pid_t)>& on_started_;
   std::optional<ChildFailure> failure_;
   UniqueFd timeout_timer_, grace_timer_, layer_root_;
   bool timed_out_ = false;
@@ -359,7 +363,7 @@ Status collect_and_clean(const ContainerSpec& spec, HostSide& host, UniqueFd& la
     ISOBENCH_TRY(host.cgroup->destroy());
   }
   outcome.cleaned_ns = monotonic_ns();
-  if (file_system_full(layer_root.get()))
+  if (spec.layer_dir.empty() && file_system_full(layer_root.get()))
     outcome.warnings.push_back("the container's writable layer filled up: it holds " + size_text(spec.layer_bytes) +
                                " and one file per 4 KiB (--layer-size); writes past that failed with ENOSPC");
   layer_root.reset();
@@ -409,7 +413,7 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   ISOBENCH_TRY(release_child(spec, child, host));
   outcome.released_ns = monotonic_ns();
 
-  ContainerWatch watch(spec, child, host, outcome);
+  ContainerWatch watch(spec, child, host, outcome, on_started_);
   ISOBENCH_TRY(watch.run());
   const ExitStatus status = child.wait(&outcome.usage);
   outcome.exit_ns = monotonic_ns();

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,8 +55,14 @@ class ContainerLauncher {
   /// the host side (for example a refused cgroup limit); nothing is left behind after them.
   Result<ContainerOutcome> run(const ContainerSpec& spec);
 
+  /// Called once, from run(), the moment the workload's execve succeeded, with the host pid
+  /// of the container's init: a detached container's monitor records it and lets `run -d`
+  /// return. Not called when setup fails.
+  void on_started(std::function<void(pid_t)> callback) { on_started_ = std::move(callback); }
+
  private:
   CgroupManager* cgroups_;
+  std::function<void(pid_t)> on_started_;
 };
 
 

@@ -138,6 +138,13 @@ int apply_host_step(const RootfsStep& step, ApplyState& state) noexcept {
         if (mkdirat(layer.get(), dir, 0755) != 0) return errno;
       return attach(layer.get(), step.fd);  // over the image, whose descriptor stays the lower layer
     }
+    case Kind::kLayerDirectory: {
+      ScopedFd layer(open_host_path(step.source.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW));
+      if (layer.get() < 0) return -layer.get();
+      ScopedFd tree;
+      if (int error = clone_tree(layer.get(), 0, tree)) return error;
+      return attach(tree.get(), step.fd);
+    }
     case Kind::kOverlayRoot: {
       ScopedFd overlay;
       if (int error = new_filesystem(step.fstype.c_str(), step.options, step.attributes, overlay)) return error;

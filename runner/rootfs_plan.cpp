@@ -122,6 +122,7 @@ bool RootfsStep::inside_root() const {
     case Kind::kPrivatePropagation:
     case Kind::kReopenImage:
     case Kind::kLayerTmpfs:
+    case Kind::kLayerDirectory:
     case Kind::kOverlayRoot:
     case Kind::kBindRoot:
     case Kind::kPivotRoot: return false;
@@ -135,6 +136,7 @@ std::string RootfsStep::describe() const {
     case Kind::kPrivatePropagation: return "make every mount private";
     case Kind::kReopenImage: return "open the image " + source;
     case Kind::kLayerTmpfs: return "mount the writable layer (tmpfs) over " + source;
+    case Kind::kLayerDirectory: return "bind-mount the writable layer " + source + " over " + target;
     case Kind::kOverlayRoot: return "mount overlay on " + target;
     case Kind::kBindRoot: return "bind-mount the image " + source;
     case Kind::kMount: return "mount " + fstype + " on " + where;
@@ -163,6 +165,20 @@ static std::vector<MountOption> lower_directories(const RootfsPlanInput& input) 
   return lowers;
 }
 
+/// The writable layer over the image path: a size-bounded tmpfs, or a kept layer (the same
+/// three directories, upper/ work/ root/, on disk) bound where the tmpfs would be.
+static RootfsStep writable_layer_step(const RootfsPlanInput& input) {
+  if (!input.layer_dir.empty()) {
+    RootfsStep layer = step_of(Kind::kLayerDirectory, input.layer_dir, input.rootfs);
+    layer.fd = input.rootfs_fd;
+    return layer;
+  }
+  RootfsStep layer = step_of(Kind::kLayerTmpfs, input.rootfs, input.rootfs);
+  layer.fd = input.rootfs_fd;
+  layer.options = input.layer_bytes ? bounded_tmpfs("0755", input.layer_bytes) : std::vector<MountOption>{{"mode", "0755"}};
+  return layer;
+}
+
 std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
   std::vector<RootfsStep> steps;
   // Nothing the container mounts may propagate back to the host, nor the host's into it.
@@ -180,11 +196,7 @@ std::vector<RootfsStep> plan_rootfs(const RootfsPlanInput& input) {
     RootfsStep reopen = step_of(Kind::kReopenImage, input.rootfs, {});
     reopen.fd = input.rootfs_fd;
     steps.push_back(reopen);
-    RootfsStep layer = step_of(Kind::kLayerTmpfs, input.rootfs, input.rootfs);
-    layer.fd = input.rootfs_fd;
-    layer.options = input.layer_bytes ? bounded_tmpfs("0755", input.layer_bytes)
-                                      : std::vector<MountOption>{{"mode", "0755"}};
-    steps.push_back(layer);
+    steps.push_back(writable_layer_step(input));
     root = input.rootfs + "/root";
     RootfsStep overlay = step_of(Kind::kOverlayRoot, {}, root);
     overlay.fstype = "overlay";

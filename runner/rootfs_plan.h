@@ -32,6 +32,7 @@ struct RootfsStep {
     kPrivatePropagation,  ///< no mount event crosses between the host and the container
     kReopenImage,         ///< open `source` (O_PATH) on descriptor number `fd`: the lower layer
     kLayerTmpfs,          ///< the writable layer: a tmpfs (options) over the image `source`, with upper/ work/ root/
+    kLayerDirectory,      ///< the writable layer: host directory `source` (upper/ work/ root/) bound over the image
     kOverlayRoot,         ///< overlay of image and layer on `target`; it becomes the new root
     kBindRoot,            ///< the image bound onto itself, read-only all the way down (--read-only): the new root
     // Inside the new root: `target` is relative to it ("dev/pts").
@@ -71,6 +72,7 @@ struct RootfsPlanInput {
   int rootfs_fd = -1;  ///< a descriptor number the child may reuse for the image root
   RootfsMode mode = RootfsMode::kOverlay;
   uint64_t layer_bytes = 0;     ///< size of the writable layer's tmpfs (kOverlay); 0: the kernel's default
+  std::string layer_dir;        ///< non-empty: a kept writable layer on disk instead of the tmpfs (kOverlay)
   bool user_namespace = false;  ///< devices are bind-mounted, overlay uses user xattrs
   bool net_namespace = true;    ///< a fresh sysfs needs its own network namespace
   bool ipc_namespace = true;    ///< /dev/mqueue needs its own IPC namespace

@@ -49,6 +49,11 @@ struct ContainerSpec {
   std::vector<std::string> lower_layers;
   RootfsMode rootfs_mode = RootfsMode::kOverlay;
   uint64_t layer_bytes = kDefaultLayerBytes;  ///< size limit of the overlay's writable layer
+  /// Non-empty: the writable layer is this host directory, holding upper/, work/ and root/,
+  /// which outlives the container (a detached or named container's, kept until `rm`); empty:
+  /// a tmpfs inside the container's mount namespace, gone with it. A directory layer has no
+  /// size bound (layer_bytes is not used), as Docker's overlay2 without a storage quota.
+  std::string layer_dir;
   NamespaceSet namespaces = NamespaceSet::container_default();
   std::optional<IdMapping> uid_mapping;  ///< set when namespaces has user
   std::optional<IdMapping> gid_mapping;

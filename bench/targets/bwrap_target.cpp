@@ -30,7 +30,7 @@ class BwrapTarget final : public PreparedTarget {
  private:
   static Result<std::string> version_of(const std::string& path) {
     if (path.empty()) return plain_error("not installed (apt-get install bubblewrap)");
-    return first_output_line(path + " --version");
+    return first_output_line(std::vector<std::string>{path, "--version"});
   }
 
   std::string path_;

@@ -5,6 +5,7 @@
 //
 //   STORE/containers/ID/config.json   ContainerConfig: written once by `run`/`create`
 //   STORE/containers/ID/state.json    ContainerState: replaced atomically on every change
+//   STORE/containers/ID/spec.json     the ContainerSpec it runs (spec_codec.h), for `start`
 //   STORE/containers/ID/lock          held exclusively while state.json changes
 //   STORE/containers/ID/container.log what the workload printed (container_log.h)
 //   STORE/containers/ID/layer/        the writable layer (upper/ and work/) of a kept container

@@ -87,6 +87,10 @@ Result<ContainerConfig> ContainerStore::create_named(ContainerConfig config) con
 
 Status ContainerStore::build_directory(const ContainerConfig& config, const std::string& staged) const {
   ISOBENCH_TRY(replace_file_durably(staged + "/config.json", serialize_container_config(config)));
+  // The kept writable layer (ContainerSpec::layer_dir): overlay's upper and work directories
+  // and the mount point of the container's root, as the tmpfs layer has them.
+  for (const char* dir : {"/layer", "/layer/upper", "/layer/work", "/layer/root"})
+    if (::mkdir((staged + dir).c_str(), 0755) != 0) return errno_error("cannot create " + staged + dir);
   return replace_file_durably(staged + "/state.json", serialize_container_state(ContainerState{}));
 }
 

@@ -48,6 +48,8 @@ class ContainerStore {
   std::string container_dir(const std::string& id) const { return root_ + "/" + id; }
   std::string layer_dir(const std::string& id) const { return container_dir(id) + "/layer"; }
   std::string log_path(const std::string& id) const { return container_dir(id) + "/container.log"; }
+  /// The ContainerSpec it runs (runner/spec_codec.h), so that `start` makes it again as it was.
+  std::string spec_path(const std::string& id) const { return container_dir(id) + "/spec.json"; }
   std::string runtime_dir_of(const std::string& id) const { return runtime_dir_ + "/" + id; }
   std::string monitor_lock_path(const std::string& id) const { return runtime_dir_of(id) + "/monitor.lock"; }
 

@@ -47,7 +47,7 @@ TEST_F(ContainerRemovalTest, RemoveNeverFollowsASymlinkOutOfTheContainer) {
   ASSERT_EQ(::symlink((outside + "/precious").c_str(), (upper + "/etc/passwd").c_str()), 0);
   ASSERT_EQ(::symlink(outside.c_str(), (upper + "/hostdir").c_str()), 0);
   ASSERT_EQ(::symlink(outside.c_str(), (store().container_dir(id) + "/planted").c_str()), 0);
-  ASSERT_EQ(::mkdir((store().layer_dir(id) + "/work").c_str(), 0), 0);  // as overlayfs leaves work/work
+  ASSERT_EQ(::mkdir((store().layer_dir(id) + "/work/work").c_str(), 0), 0);  // as overlayfs leaves it
   ASSERT_TRUE(store().remove(id));
   EXPECT_FALSE(exists(store().container_dir(id)));
   EXPECT_EQ(*read_file(outside + "/precious"), "keep me");

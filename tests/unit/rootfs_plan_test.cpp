@@ -53,6 +53,22 @@ TEST(RootfsPlan, OverlayTakesItsLowerLayerFromTheReopenedImageDescriptor) {
   EXPECT_EQ(steps[overlay].data(), "lowerdir=/proc/self/fd/7,upperdir=/img/upper,workdir=/img/work");
 }
 
+TEST(RootfsPlan, AKeptLayerIsTheGivenDirectoryBoundWhereTheTmpfsWouldBe) {
+  RootfsPlanInput input = overlay_input();
+  input.layer_dir = "/store/containers/ID/layer";
+  auto steps = plan_rootfs(input);
+  EXPECT_EQ(index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kLayerTmpfs; }), SIZE_MAX);
+  size_t reopen = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kReopenImage; });
+  size_t layer = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kLayerDirectory; });
+  size_t overlay = index_of(steps, [](const RootfsStep& s) { return s.kind == Kind::kOverlayRoot; });
+  ASSERT_LT(reopen, layer);
+  ASSERT_LT(layer, overlay);
+  EXPECT_EQ(steps[layer].source, "/store/containers/ID/layer");
+  EXPECT_EQ(steps[layer].fd, 7);
+  EXPECT_FALSE(steps[layer].inside_root());
+  EXPECT_EQ(steps[overlay].data(), "lowerdir=/proc/self/fd/7,upperdir=/img/upper,workdir=/img/work");
+}
+
 TEST(RootfsPlan, AnImagesLayersStackTopFirstEachAsItsOwnLowerdir) {
   RootfsPlanInput input = overlay_input();
   // fsconfig takes at most 256 bytes a value: long store paths must not be joined.

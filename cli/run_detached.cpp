@@ -1,0 +1,126 @@
+#include "cli/run_detached.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/host_cgroups.h"
+#include "common/file_io.h"
+#include "common/file_lock.h"
+#include "runner/image/store.h"
+#include "runner/spec_codec.h"
+#include "runner/image/image_rootfs.h"
+#include "runner/lifecycle/container_control.h"
+#include "runner/lifecycle/monitor.h"
+#include "runner/units.h"
+
+namespace isobench::cli {
+
+namespace lifecycle = runner::lifecycle;
+
+namespace {
+
+/// --log-opt max-size=SIZE in bytes (0: unbounded); Docker's k8s-file and json-file take it.
+Result<int64_t> log_max_size(const RunOptions& options) {
+  int64_t max_size = 0;
+  for (const std::string& option : options.log_options) {
+    const size_t equals = option.find('=');
+    const std::string key = option.substr(0, equals);
+    if (equals == std::string::npos || key != "max-size")
+      return usage_error("unknown log opt '" + key + "' for the k8s-file log driver: it takes max-size=SIZE");
+    auto bytes = runner::parse_bytes(option.substr(equals + 1));
+    if (!bytes) return usage_error("--log-opt " + option + ": " + bytes.error().text());
+    max_size = static_cast<int64_t>(*bytes);
+  }
+  return max_size;
+}
+
+Result<lifecycle::ContainerConfig> record_of(const RunOptions& options, const runner::ContainerSpec& spec) {
+  lifecycle::ContainerConfig config;
+  config.name = options.name;
+  if (!options.image_name.empty()) config.image = options.image_name;
+  else config.image = options.rootfs.empty() ? std::string(runner::image::kBuiltinImageName) : options.rootfs;
+  config.image_id = options.image_id;
+  config.command = spec.args;
+  config.env = spec.env;
+  config.workdir = spec.cwd;
+  config.user = options.user;
+  config.hostname = spec.hostname;
+  if (!options.stop_signal.empty()) {
+    auto signal = lifecycle::parse_signal(options.stop_signal);
+    if (!signal) return plain_error("the image's StopSignal: " + signal.error().text());
+    config.stop_signal = *signal;
+  }
+  config.auto_remove = options.auto_remove;
+  auto max_size = log_max_size(options);
+  if (!max_size) return max_size.error();
+  config.log_max_size = *max_size;
+  return config;
+}
+
+}  // namespace
+
+Status check_detach_options(const RunOptions& options) {
+  if (!options.detach) {
+    if (!options.name.empty())
+      return usage_error("--name keeps the container, which needs -d: a run in the foreground keeps nothing (as --rm)");
+    if (!options.log_options.empty()) return usage_error("--log-opt configures the log of a detached container: add -d");
+    return {};
+  }
+  if (options.vm) return usage_error("-d starts a container under a monitor; --vm runs in the foreground only");
+  if (options.stats || !options.stats_json.empty())
+    return usage_error("--stats measures a run in the foreground; for a detached container see `isobench stats`");
+  ISOBENCH_TRY(log_max_size(options));
+  return {};
+}
+
+Result<int> run_detached(const RunOptions& options, runner::ContainerSpec spec, runner::CgroupManager* cgroups) {
+  auto config = record_of(options, spec);
+  if (!config) return config.error();
+  lifecycle::ContainerStore store = lifecycle::ContainerStore::open_default();
+  auto created = store.create(std::move(*config));
+  if (!created) return created.error();
+  spec.id = created->id;
+  spec.layer_dir = store.layer_dir(created->id);
+  if (Status saved = replace_file_durably(store.spec_path(created->id), runner::serialize_spec(spec)); !saved) {
+    (void)store.remove(created->id);
+    return saved.error();
+  }
+  lifecycle::DetachedLaunch launch{&store, created->id, std::move(spec), cgroups, created->log_max_size,
+                                   created->auto_remove};
+  auto started = lifecycle::start_detached(launch);
+  if (!started) return started.error();
+  std::cout << created->id << "\n";
+  return 0;
+}
+
+Result<lifecycle::DetachedStart> start_kept_container(const lifecycle::ContainerStore& store,
+                                                      const lifecycle::ContainerConfig& config) {
+  auto text = read_file(store.spec_path(config.id));
+  if (!text) return text.error();
+  auto spec = runner::parse_spec(*text, "container " + config.id.substr(0, 12) + " spec.json");
+  if (!spec) return spec.error();
+  // Held across the fork: the monitor keeps the image in use while the container runs.
+  UniqueFd image_in_use;
+  if (!config.image_id.empty()) {
+    auto digest = runner::image::Digest::parse(config.image_id);
+    if (!digest) return digest.error();
+    const runner::image::Store images(runner::image::default_store_root());
+    ::mkdir((images.root() + "/in-use").c_str(), 0700);
+    auto held = lock_file(images.in_use_path(*digest), LockKind::kShared, LockWait::kBlock);
+    if (!held) return held.error();
+    image_in_use = std::move(*held);
+  }
+  for (const std::string& layer : spec->lower_layers)
+    if (::access(layer.c_str(), F_OK) != 0) return errno_error("container " + config.name + ": its image layer " + layer);
+  if (::access(spec->rootfs.c_str(), F_OK) != 0) return errno_error("container " + config.name + ": its root " + spec->rootfs);
+  runner::HostCgroupFs cgroup_fs;
+  std::unique_ptr<runner::CgroupManager> cgroups;
+  ISOBENCH_TRY(open_cgroups(*spec, cgroup_fs, cgroups));
+  lifecycle::DetachedLaunch launch{&store, config.id, std::move(*spec), cgroups.get(), config.log_max_size,
+                                   config.auto_remove};
+  return lifecycle::start_detached(launch);
+}
+
+}  // namespace isobench::cli

@@ -1,0 +1,71 @@
+#include "runner/lifecycle/log_pump.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+
+namespace isobench::runner::lifecycle {
+
+namespace {
+
+/// A line without its newline waits this long for the rest before it is written as a P
+/// record (a prompt, a progress bar): `logs -f` shows it soon, a line printed in pieces stays
+/// one record.
+constexpr int64_t kPartialWaitNs = 500'000'000;
+
+int64_t realtime_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+}  // namespace
+
+LogPump::LogPump(UniqueFd stdout_read, UniqueFd stderr_read, std::unique_ptr<LogWriter> writer)
+    : writer_(std::move(writer)) {
+  streams_[0] = std::move(stdout_read);
+  streams_[1] = std::move(stderr_read);
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  thread_ = std::thread([this] { pump(); });
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
+LogPump::~LogPump() { finish(); }
+
+void LogPump::finish() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void LogPump::pump() {
+  static char buffer[64 * 1024];  // one pump per process: the monitor's
+  while (streams_[0] || streams_[1]) {
+    pollfd fds[2] = {{streams_[0].get(), POLLIN, 0}, {streams_[1].get(), POLLIN, 0}};
+    int timeout_ms = -1;
+    for (LogStream stream : {LogStream::kStdout, LogStream::kStderr})
+      if (writer_->partial_since(stream)) timeout_ms = static_cast<int>(kPartialWaitNs / 1'000'000);
+    if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR) return;
+    for (int i = 0; i < 2; ++i) {
+      const auto stream = static_cast<LogStream>(i);
+      if (!streams_[i] || fds[i].revents == 0) continue;
+      const ssize_t got = read(streams_[i].get(), buffer, sizeof buffer);
+      if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (got <= 0) {
+        if (!writer_->flush_partial(stream)) ++lost_writes_;
+        streams_[i].reset();
+        continue;
+      }
+      if (!writer_->write(stream, std::string_view(buffer, static_cast<size_t>(got)), realtime_ns())) ++lost_writes_;
+    }
+    const int64_t now = realtime_ns();
+    for (LogStream stream : {LogStream::kStdout, LogStream::kStderr}) {
+      std::optional<int64_t> since = writer_->partial_since(stream);
+      if (since && now - *since >= kPartialWaitNs && !writer_->flush_partial(stream)) ++lost_writes_;
+    }
+  }
+}
+
+}  // namespace isobench::runner::lifecycle
