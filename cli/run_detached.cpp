@@ -83,7 +83,14 @@ Result<int> run_detached(const RunOptions& options, runner::ContainerSpec spec, 
   if (!created) return created.error();
   spec.id = created->id;
   spec.layer_dir = store.layer_dir(created->id);
-  if (Status saved = replace_file_durably(store.spec_path(created->id), runner::serialize_spec(spec)); !saved) {
+  Status saved = replace_file_durably(store.spec_path(created->id), runner::serialize_spec(spec));
+  if (saved && !options.image_id.empty()) {
+    // Until rm, running or not: the image stays (rmi refuses it), as Docker keeps it.
+    auto digest = runner::image::Digest::parse(options.image_id);
+    saved = digest ? runner::image::Store(runner::image::default_store_root()).add_kept_user(*digest, created->id)
+                   : Status(digest.error());
+  }
+  if (!saved) {
     (void)store.remove(created->id);
     return saved.error();
   }

@@ -19,6 +19,10 @@ Status delete_image(StoreIndex& index, const ImageRecord& image, const Store& st
   if (image_in_use(store, image.id)) {
     return plain_error("image " + image.id.short_id() + " cannot be removed (cannot be forced): a running container uses it");
   }
+  if (const std::vector<std::string> users = store.kept_users(image.id); !users.empty()) {
+    return plain_error("image " + image.id.short_id() + " cannot be removed: container " + users.front().substr(0, 12) +
+                       " uses it (remove the container first: isobench rm)");
+  }
   for (const std::string& tag : index.tags_of(image.id.hex)) {
     index.tags.erase(tag);
     report.untagged.push_back(familiar_name(tag));
@@ -70,7 +74,8 @@ Result<RemovalReport> prune_images(StoreWriter& store) {
   ISOBENCH_TRY(store.update_index([&](StoreIndex& index) -> Status {
     std::vector<ImageRecord> dangling;
     for (const auto& [id, image] : index.images) {
-      if (index.tags_of(id).empty() && !image_in_use(store.store(), image.id)) dangling.push_back(image);
+      if (index.tags_of(id).empty() && !image_in_use(store.store(), image.id) && store.store().kept_users(image.id).empty())
+        dangling.push_back(image);
     }
     for (const ImageRecord& image : dangling) ISOBENCH_TRY(delete_image(index, image, store.store(), report));
     return {};

@@ -1,5 +1,8 @@
 #include "runner/image/store.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -188,6 +191,31 @@ Result<ImageConfig> Store::read_config(const ImageRecord& image) const {
 Result<UniqueFd> Store::hold_in_use(const ImageRecord& image) const {
   ::mkdir((root_ + "/in-use").c_str(), 0700);
   return lock_file(in_use_path(image.id), LockKind::kShared, LockWait::kBlock);
+}
+
+Status Store::add_kept_user(const Digest& image_id, const std::string& container_id) const {
+  const std::string users = root_ + "/in-use/" + image_id.hex + ".users";
+  for (const std::string& dir : {root_, root_ + "/in-use", users})
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return errno_error("cannot create " + dir);
+  UniqueFd mark(::open((users + "/" + container_id).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!mark) return errno_error("cannot mark image " + image_id.short_id() + " as used by container " + container_id);
+  return {};
+}
+
+void Store::drop_kept_user(const Digest& image_id, const std::string& container_id) const {
+  const std::string users = root_ + "/in-use/" + image_id.hex + ".users";
+  ::unlink((users + "/" + container_id).c_str());
+  ::rmdir(users.c_str());  // fails while other containers keep it: as it should
+}
+
+std::vector<std::string> Store::kept_users(const Digest& image_id) const {
+  std::vector<std::string> users;
+  DIR* dir = ::opendir((root_ + "/in-use/" + image_id.hex + ".users").c_str());
+  if (!dir) return users;
+  while (const dirent* entry = ::readdir(dir))
+    if (entry->d_name[0] != '.') users.emplace_back(entry->d_name);
+  ::closedir(dir);
+  return users;
 }
 
 }  // namespace isobench::runner::image

@@ -9,6 +9,7 @@
 //   ROOT/blobs/sha256/HEX            manifests, configs, compressed layers (verified on arrival)
 //   ROOT/layers/sha256/CHAINID/diff  an unpacked layer: an overlayfs lower directory
 //   ROOT/in-use/IMAGEID              shared-locked by every container running the image
+//   ROOT/in-use/IMAGEID.users/CID    one empty file per kept container made from the image
 //   ROOT/tmp/                        work in progress, each entry locked by its owner
 //
 // Changing the store (pull, import, rmi, ...) is store_writer.h's, linked only into the image
@@ -93,6 +94,15 @@ class Store {
   /// Marks `image` as used by a container for as long as the returned descriptor is open
   /// (close-on-exec: the container never holds it). `rmi` refuses an image in use.
   Result<UniqueFd> hold_in_use(const ImageRecord& image) const;
+
+  /// A kept container (`run -d`) uses its image until it is removed, running or not, as in
+  /// Docker: ROOT/in-use/IMAGEID.users/CONTAINERID says so. `rmi` refuses the image while any
+  /// is there.
+  Status add_kept_user(const Digest& image_id, const std::string& container_id) const;
+  /// Removes the mark; none there is no error.
+  void drop_kept_user(const Digest& image_id, const std::string& container_id) const;
+  /// The containers that keep the image (their ids); none when nobody does.
+  std::vector<std::string> kept_users(const Digest& image_id) const;
 
  private:
   std::string root_;

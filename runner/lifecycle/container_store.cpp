@@ -216,6 +216,8 @@ Status ContainerStore::remove(const std::string& id) const {
     auto config = config_text ? parse_container_config(*config_text) : config_text.error();
     if (config) {
       ISOBENCH_TRY(release_name(config->name, id));
+      if (auto image_id = image::Digest::parse(config->image_id); image_id)
+        image::Store(image::default_store_root()).drop_kept_user(*image_id, id);
     } else {
       for (const std::string& name : entries_of(root_ + "/names")) ISOBENCH_TRY(release_name(name, id));
     }

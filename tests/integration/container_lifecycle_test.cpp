@@ -274,6 +274,29 @@ TEST_F(ContainerLifecycleTest, TwoStartsAtOnceGiveOneMonitor) {
   EXPECT_EQ(isobench({"ps", "-q"}).out.size(), 13u);
 }
 
+TEST_F(ContainerLifecycleTest, AKeptContainerKeepsItsImageUntilRm) {
+  const std::string tarball = store() + "-busybox.tar";
+  ASSERT_EQ(std::system(("tar -C " + busybox_root() + " -cf " + tarball + " .").c_str()), 0);
+  ProcessResult imported = isobench({"import", tarball, "test/busybox:kept"});
+  ASSERT_EQ(imported.exit_code, 0) << imported;
+  std::filesystem::remove(tarball);
+  ProcessResult started = isobench({"run", "-d", "--name", "keeper", "test/busybox:kept", "sh", "-c", "echo from the image"});
+  ASSERT_EQ(started.exit_code, 0) << started;
+  EXPECT_EQ(isobench({"wait", "keeper"}).out, "0\n");
+  EXPECT_EQ(isobench({"logs", "keeper"}).out, "from the image\n");
+  EXPECT_EQ(inspect("keeper", "{{.Config.Image}}"), "test/busybox:kept");
+  // Exited, yet still its image's user: Docker refuses too.
+  ProcessResult refused = isobench({"rmi", "test/busybox:kept"});
+  EXPECT_NE(refused.exit_code, 0) << refused;
+  EXPECT_NE(refused.err.find("uses it (remove the container first"), std::string::npos) << refused;
+  EXPECT_EQ(isobench({"image", "prune"}).exit_code, 0);
+  ProcessResult restarted = isobench({"start", "-a", "keeper"});
+  EXPECT_EQ(restarted.out, "from the image\n") << restarted;
+  ASSERT_EQ(isobench({"rm", "keeper"}).exit_code, 0);
+  ProcessResult removed = isobench({"rmi", "test/busybox:kept"});
+  EXPECT_EQ(removed.exit_code, 0) << removed;
+}
+
 TEST_F(ContainerLifecycleTest, NoDescriptorOfTheMonitorReachesTheContainer) {
   ASSERT_FALSE(run_detached({"--name", "fds"}, {"sh", "-c", "ls /proc/1/fd; true"}).empty());
   EXPECT_EQ(isobench({"wait", "fds"}).out, "0\n");
