@@ -10,7 +10,7 @@ namespace isobench::cli {
 
 namespace lifecycle = runner::lifecycle;
 
-void add_container_commands(CLI::App& app, Action& action) {
+void add_container_commands(CLI::App& app, Action& action, const std::vector<std::string>& container_command) {
   add_ps_command(app, action);
   add_logs_command(app, action);
   add_start_command(app, action);
@@ -19,6 +19,7 @@ void add_container_commands(CLI::App& app, Action& action) {
   add_kill_command(app, action);
   add_wait_command(app, action);
   add_rm_command(app, action);
+  add_exec_command(app, action, container_command);
   add_inspect_command(app, action);
   CLI::App* container = app.add_subcommand("container", "Manage containers (prune)");
   container->require_subcommand(1);

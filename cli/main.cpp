@@ -26,11 +26,11 @@ int main(int argc, char** argv) {
   // Listing needs no network library: it stays in the static executable, where it is fast.
   cli::add_images_command(app, action);
   // Containers as objects: no daemon, so every verb reads the store itself.
-  cli::add_container_commands(app, action);
+  cli::add_container_commands(app, action, container_command);
   cli::add_image_verb_entries(app);
 
   if (Status forwarded = cli::forward_image_verb(command_line); !forwarded) return cli::end_with(forwarded.error());
   std::vector<std::string> args(argv + 1, argv + argc);
-  container_command = cli::split_container_command(app, args, {"run", "probe"}, &command_after_separator);
+  container_command = cli::split_container_command(app, args, {"run", "probe", "exec"}, &command_after_separator);
   return cli::run_and_exit_status(app, std::move(args), action, log_level);
 }

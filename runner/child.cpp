@@ -21,8 +21,6 @@
 
 namespace isobench::runner {
 
-namespace {
-
 /// execvpe's search without its allocation or its shell fallback: each PATH directory in
 /// turn; the error is EACCES when some candidate existed but could not be run, else the
 /// last one. Returns only on failure.
@@ -58,6 +56,8 @@ int exec_searching_path(char* const* argv, char* const* envp) noexcept {
   }
   return denied ? EACCES : error;
 }
+
+namespace {
 
 }  // namespace
 

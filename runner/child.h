@@ -75,4 +75,9 @@ struct ChildConfig {
 
 [[noreturn]] void run_child(const ChildConfig& config) noexcept;
 
+/// execvpe's search of PATH as `envp` (not the caller's environment) gives it, without
+/// allocating: each PATH directory in turn. Returns only on failure, with the errno (EACCES
+/// when some candidate existed but could not be run). Async-signal-safe.
+int exec_searching_path(char* const* argv, char* const* envp) noexcept;
+
 }  // namespace isobench::runner

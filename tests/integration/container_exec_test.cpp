@@ -1,0 +1,90 @@
+// `isobench exec`: a process that joins a running container is never more privileged than the
+// container's own init (capabilities, no_new_privs, seccomp), sits in its namespaces and
+// cgroups, carries no descriptor of the host, and gets Docker's answers on bad input.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "common/file_io.h"
+#include "tests/integration/container_fixture.h"
+
+namespace isobench::integration {
+namespace {
+
+using ContainerExecTest = ContainerTest;
+
+/// The lines of /proc/PID/status that say what a process may do.
+std::string privilege_lines(const std::string& status) {
+  std::string lines;
+  std::regex wanted(R"(^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):.*$)", std::regex::multiline);
+  for (std::sregex_iterator it(status.begin(), status.end(), wanted), end; it != end; ++it) lines += it->str() + "\n";
+  return lines;
+}
+
+TEST_F(ContainerExecTest, AJoiningProcessHasExactlyTheInitsPrivileges) {
+  ASSERT_FALSE(run_detached({"--name", "target"}, {"sleep", "100"}).empty());
+  const std::string pid = inspect("target", "{{.State.Pid}}");
+  auto init_status = read_file("/proc/" + pid + "/status");
+  ASSERT_TRUE(init_status);
+  ProcessResult joined = isobench({"exec", "target", "cat", "/proc/self/status"});
+  ASSERT_EQ(joined.exit_code, 0) << joined;
+  const std::string expected = privilege_lines(*init_status);
+  ASSERT_NE(expected.find("Seccomp:\t2"), std::string::npos) << expected;
+  EXPECT_EQ(privilege_lines(joined.out), expected);
+}
+
+TEST_F(ContainerExecTest, TheProcessIsInTheContainersPidNamespaceAndCgroup) {
+  ASSERT_FALSE(run_detached({"--name", "target"}, {"sleep", "100"}).empty());
+  ProcessResult init = isobench({"exec", "target", "cat", "/proc/1/cmdline"});
+  EXPECT_EQ(init.exit_code, 0) << init;
+  EXPECT_EQ(init.out, std::string("sleep\0" "100\0", 10));
+  ProcessResult cgroups = isobench({"exec", "target", "cat", "/proc/self/cgroup"});
+  ASSERT_EQ(cgroups.exit_code, 0) << cgroups;
+  // Inside the container's cgroup namespace, its own cgroup is the root: a process left in the
+  // caller's cgroup would see a path climbing out of it ("/../..").
+  std::istringstream lines(cgroups.out);
+  int in_container = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(":name=") != std::string::npos) continue;
+    EXPECT_TRUE(line.ends_with(":/")) << line;
+    ++in_container;
+  }
+  EXPECT_GT(in_container, 0);
+  EXPECT_EQ(isobench({"exec", "target", "cat", "/etc/hostname"}).exit_code, 1) << "the container's root, not the host's";
+}
+
+TEST_F(ContainerExecTest, NoDescriptorOfTheHostCrossesIn) {
+  ASSERT_FALSE(run_detached({"--name", "target"}, {"sleep", "100"}).empty());
+  ProcessResult listed = isobench({"exec", "target", "sh", "-c", "ls /proc/$$/fd; true"});
+  EXPECT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_EQ(listed.out, "0\n1\n2\n");
+}
+
+TEST_F(ContainerExecTest, EnvWorkdirAndUserApplyAndTheExitCodePassesThrough) {
+  ASSERT_FALSE(run_detached({"--name", "target", "-e", "BASE=1"}, {"sleep", "100"}).empty());
+  ProcessResult ran = isobench({"exec", "-e", "FOO=bar", "-w", "/tmp", "-u", "1000:1001", "target", "sh", "-c",
+                                "echo $BASE $FOO; pwd; id -u; id -g; exit 5"});
+  EXPECT_EQ(ran.exit_code, 5) << ran;
+  EXPECT_EQ(ran.out, "1 bar\n/tmp\n1000\n1001\n");
+}
+
+TEST_F(ContainerExecTest, BadInputGetsDockersAnswers) {
+  ProcessResult unknown = isobench({"exec", "nosuch", "true"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown;
+  EXPECT_NE(unknown.err.find("no such container: nosuch"), std::string::npos) << unknown;
+  const std::string id = run_detached({"--name", "ended"}, {"true"});
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(isobench({"wait", "ended"}).out, "0\n");
+  ProcessResult stopped = isobench({"exec", "ended", "true"});
+  EXPECT_EQ(stopped.exit_code, 1) << stopped;
+  EXPECT_NE(stopped.err.find("container " + id + " is not running"), std::string::npos) << stopped;
+  ASSERT_FALSE(run_detached({"--name", "target"}, {"sleep", "100"}).empty());
+  ProcessResult missing = isobench({"exec", "target", "nosuch"});
+  EXPECT_EQ(missing.exit_code, 127) << missing;
+  EXPECT_NE(missing.err.find("cannot run 'nosuch'"), std::string::npos) << missing;
+  EXPECT_EQ(isobench({"exec", "-u", "root", "target", "true"}).exit_code, 2);
+  EXPECT_EQ(isobench({"exec", "target"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace isobench::integration
