@@ -83,7 +83,7 @@ Result<int> run_detached(const RunOptions& options, runner::ContainerSpec spec, 
   if (!created) return created.error();
   spec.id = created->id;
   spec.layer_dir = store.layer_dir(created->id);
-  Status saved = replace_file_durably(store.spec_path(created->id), runner::serialize_spec(spec));
+  Status saved = replace_file(store.spec_path(created->id), runner::serialize_spec(spec));
   if (saved && !options.image_id.empty()) {
     // Until rm, running or not: the image stays (rmi refuses it), as Docker keeps it.
     auto digest = runner::image::Digest::parse(options.image_id);

@@ -171,45 +171,7 @@ build_oci_image() {
 
 # --- the registry ---------------------------------------------------------------------------
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Another process may take the port between the pick and the registry's bind: retry then.
-start_registry() {
-  local _ port i
-  mkdir -p "$work/registry/storage"
-  for _ in 1 2 3 4 5; do
-    port=$(free_port)
-    cat >"$work/registry/config.yml" <<EOF
-version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: $work/registry/storage
-http:
-  addr: 127.0.0.1:$port
-  secret: isobench-pull-benchmark
-EOF
-    docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 &
-    registry_pid=$!
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "$registry_pid" 2>/dev/null || break
-      if curl -fsS -o /dev/null "http://127.0.0.1:$port/v2/" 2>/dev/null; then
-        registry="127.0.0.1:$port"
-        return 0
-      fi
-      sleep 0.1
-    done
-    kill "$registry_pid" 2>/dev/null || true
-    wait "$registry_pid" 2>/dev/null || true
-    registry_pid=
-  done
-  echo "pull_benchmark.sh: the registry did not start; its log:" >&2
-  cat "$work/registry/log" >&2
-  return 1
-}
+# free_port and start_registry are in benchmark_lib.sh.
 
 # --- the tools ------------------------------------------------------------------------------
 

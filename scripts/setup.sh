@@ -6,7 +6,8 @@
 #                             unit tests under ASan and UBSan and each fuzzer for FUZZ_SECONDS
 #                             (clang build in build-sanitize), then ctest in the main build
 #   ./scripts/setup.sh sanitize   only the clang build, its unit tests and the fuzzers
-#   ./scripts/setup.sh tour   a walk through `isobench run` (isolation, limits, seccomp) and bench
+#   ./scripts/setup.sh tour   a walk through `isobench run` (isolation, limits, seccomp) and bench,
+#                             then the course's Docker verbs (scripts/course_tour.sh)
 # Environment: BUILD_DIR (default: build), SANITIZE_BUILD_DIR (default: build-sanitize),
 # JOBS (default: nproc), FUZZ_SECONDS (per fuzzer, default 25), DEMO_LANG (en or ko),
 # DEMO_QUICK=1 for `demo --quick`.
@@ -100,6 +101,9 @@ tour() {
   echo "== what isolation costs: bare process vs isobench vs runc, crun, bubblewrap"
   "$isobench" bench --targets bare,isobench,runc,crun,bwrap --workloads noop,cpu,mem \
     --runs "${RUNS:-10}" --warmup 2 -o "$build_dir/demo-results.json"
+  echo
+  echo "== the course's Docker verbs, without a daemon: pull, images, run -d, ps, logs, stop, ps -a, rm, rmi"
+  "$top/scripts/course_tour.sh" "$build_dir"
 }
 
 install_missing

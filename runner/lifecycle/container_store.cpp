@@ -76,7 +76,7 @@ Result<ContainerConfig> ContainerStore::create_named(ContainerConfig config) con
     }
   }
   Status built = build_directory(config, staged->path);
-  if (built) built = detail::move_into_place(staged->path, container_dir(config.id), root_);
+  if (built) built = detail::move_into_place(staged->path, container_dir(config.id));
   if (!built) {
     (void)release_name(config.name, config.id);
     return built.error();
@@ -86,12 +86,12 @@ Result<ContainerConfig> ContainerStore::create_named(ContainerConfig config) con
 }
 
 Status ContainerStore::build_directory(const ContainerConfig& config, const std::string& staged) const {
-  ISOBENCH_TRY(replace_file_durably(staged + "/config.json", serialize_container_config(config)));
+  ISOBENCH_TRY(replace_file(staged + "/config.json", serialize_container_config(config)));
   // The kept writable layer (ContainerSpec::layer_dir): overlay's upper and work directories
   // and the mount point of the container's root, as the tmpfs layer has them.
   for (const char* dir : {"/layer", "/layer/upper", "/layer/work", "/layer/root"})
     if (::mkdir((staged + dir).c_str(), 0755) != 0) return errno_error("cannot create " + staged + dir);
-  return replace_file_durably(staged + "/state.json", serialize_container_state(ContainerState{}));
+  return replace_file(staged + "/state.json", serialize_container_state(ContainerState{}));
 }
 
 Result<std::string> ContainerStore::take_name(const std::string& name, const std::string& id) const {
@@ -195,7 +195,7 @@ Status ContainerStore::update_state(const std::string& id, const std::function<S
   auto state = parse_container_state(*text, "container " + id.substr(0, 12) + " state.json");
   if (!state) return state.error();
   ISOBENCH_TRY(change(*state));
-  return replace_file_durably(path, serialize_container_state(*state));
+  return replace_file(path, serialize_container_state(*state));
 }
 
 Status ContainerStore::remove(const std::string& id) const {

@@ -80,14 +80,12 @@ Result<StagedDirectory> stage_directory(const std::string& root, const std::stri
   return error;
 }
 
-Status move_into_place(const std::string& staged, const std::string& target, const std::string& root) {
+Status move_into_place(const std::string& staged, const std::string& target) {
   if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
     // A file system without RENAME_NOREPLACE: rename(2) still refuses a non-empty target,
     // and a container's directory is never empty.
     if (errno != EINVAL || ::rename(staged.c_str(), target.c_str()) != 0) return errno_error("cannot create " + target);
   }
-  UniqueFd directory(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (directory) ::fsync(directory.get());
   return {};
 }
 

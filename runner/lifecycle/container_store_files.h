@@ -43,8 +43,8 @@ struct StagedDirectory {
 /// looks at .tmp- directories, so it never finds one whose lock is not yet held.
 Result<StagedDirectory> stage_directory(const std::string& root, const std::string& id);
 
-/// Renames `staged` to `target` (never over an existing one) and flushes `root`, so that the
-/// container exists whole or not at all, also after a crash.
-Status move_into_place(const std::string& staged, const std::string& target, const std::string& root);
+/// Renames `staged` to `target` (never over an existing one), so that readers see the
+/// container whole or not at all.
+Status move_into_place(const std::string& staged, const std::string& target);
 
 }  // namespace isobench::runner::lifecycle::detail

@@ -5,6 +5,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <utility>
+
 
 namespace isobench::runner::lifecycle {
 
@@ -23,8 +26,9 @@ int64_t realtime_ns() {
 
 }  // namespace
 
-LogPump::LogPump(UniqueFd stdout_read, UniqueFd stderr_read, std::unique_ptr<LogWriter> writer)
-    : writer_(std::move(writer)) {
+LogPump::LogPump(UniqueFd stdout_read, UniqueFd stderr_read, std::unique_ptr<LogWriter> writer,
+                 std::function<void()> later)
+    : writer_(std::move(writer)), later_(std::move(later)) {
   streams_[0] = std::move(stdout_read);
   streams_[1] = std::move(stderr_read);
   sigset_t all, previous;
@@ -42,12 +46,18 @@ void LogPump::finish() {
 
 void LogPump::pump() {
   static char buffer[64 * 1024];  // one pump per process: the monitor's
+  const int64_t later_at = realtime_ns() + int64_t{kLaterDelayMs} * 1'000'000;
   while (streams_[0] || streams_[1]) {
     pollfd fds[2] = {{streams_[0].get(), POLLIN, 0}, {streams_[1].get(), POLLIN, 0}};
     int timeout_ms = -1;
     for (LogStream stream : {LogStream::kStdout, LogStream::kStderr})
       if (writer_->partial_since(stream)) timeout_ms = static_cast<int>(kPartialWaitNs / 1'000'000);
+    if (later_) {
+      const int until_later = static_cast<int>(std::max<int64_t>(0, (later_at - realtime_ns()) / 1'000'000));
+      timeout_ms = timeout_ms < 0 ? until_later : std::min(timeout_ms, until_later);
+    }
     if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR) return;
+    if (later_ && realtime_ns() >= later_at) std::exchange(later_, nullptr)();
     for (int i = 0; i < 2; ++i) {
       const auto stream = static_cast<LogStream>(i);
       if (!streams_[i] || fds[i].revents == 0) continue;

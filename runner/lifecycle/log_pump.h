@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -19,7 +20,11 @@ class LogPump {
   /// `writer` until both report end of file, i.e. until every process holding a write end
   /// has closed it or died. The thread runs with every signal blocked, so that signals meant
   /// for the monitor reach the thread that waits for them.
-  LogPump(UniqueFd stdout_read, UniqueFd stderr_read, std::unique_ptr<LogWriter> writer);
+  /// `later`, if set, runs once on the pump's thread about kLaterDelayMs after the start (the
+  /// monitor's main thread is busy waiting for the container then).
+  LogPump(UniqueFd stdout_read, UniqueFd stderr_read, std::unique_ptr<LogWriter> writer,
+          std::function<void()> later = {});
+  static constexpr int kLaterDelayMs = 1000;
   LogPump(const LogPump&) = delete;
   LogPump& operator=(const LogPump&) = delete;
   /// Joins the thread: returns once both streams ended.
@@ -36,6 +41,7 @@ class LogPump {
   UniqueFd streams_[2];
   std::unique_ptr<LogWriter> writer_;
   uint64_t lost_writes_ = 0;
+  std::function<void()> later_;
   std::thread thread_;
 };
 

@@ -2,13 +2,17 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <malloc.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 
+#include "common/file_io.h"
 #include "common/file_lock.h"
 #include "runner/container.h"
 #include "runner/lifecycle/container_codec.h"
@@ -42,6 +46,30 @@ Result<DetachedStart> parse_report(const std::string& text) {
   if (newline != std::string::npos && std::sscanf(text.c_str(), "failed %d %d", &exit_code, &errno_value) == 2)
     return Error{errno_value, text.substr(newline + 1), exit_code};
   return plain_error("the container's monitor died before the container started");
+}
+
+/// The monitor is a fork of the whole CLI, whose start-up touched megabytes of the static
+/// executable that waiting for the container never uses again: hand those pages back (the
+/// kernel drops them from the monitor; the few it still runs fault back in), so that a
+/// resting monitor holds about what conmon does. Pages other processes map too are left alone.
+void release_startup_pages() {
+  auto maps = read_file("/proc/self/maps");
+  if (!maps) return;
+  std::string_view rest = *maps;
+  while (!rest.empty()) {
+    const size_t newline = rest.find('\n');
+    const std::string_view line = rest.substr(0, newline);
+    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+    uintptr_t start = 0, end = 0;
+    const auto dash = line.find('-'), space = line.find(' ');
+    if (dash == std::string_view::npos || space == std::string_view::npos) continue;
+    std::from_chars(line.data(), line.data() + dash, start, 16);
+    std::from_chars(line.data() + dash + 1, line.data() + space, end, 16);
+    // File-backed mappings only (a path after the inode): the executable's text and data.
+    if (line.find(" /") == std::string_view::npos || end <= start) continue;
+    ::madvise(reinterpret_cast<void*>(start), end - start, MADV_PAGEOUT);
+  }
+  ::malloc_trim(0);
 }
 
 class Monitor {
@@ -92,7 +120,8 @@ class Monitor {
     UniqueFd out_read, err_read;
     ISOBENCH_TRY(stream_pipe(1, out_read));
     ISOBENCH_TRY(stream_pipe(2, err_read));
-    pump_.emplace(std::move(out_read), std::move(err_read), std::move(*writer));
+    // A second on, the CLI that forked us has exited and its pages are ours alone to hand back.
+    pump_.emplace(std::move(out_read), std::move(err_read), std::move(*writer), release_startup_pages);
     return {};
   }
 
