@@ -21,6 +21,8 @@ void add_container_commands(CLI::App& app, Action& action, const std::vector<std
   add_rm_command(app, action);
   add_exec_command(app, action, container_command);
   add_inspect_command(app, action);
+  add_stats_command(app, action);
+  add_top_command(app, action, container_command);
   CLI::App* container = app.add_subcommand("container", "Manage containers (prune)");
   container->require_subcommand(1);
   add_prune_command(*container, action);

@@ -15,8 +15,9 @@
 
 namespace isobench::cli {
 
-/// ps, logs, start, stop, restart, kill, rm, wait, exec, inspect, container prune.
-/// `container_command` is exec's CONTAINER CMD..., split off before parsing as run's command is.
+/// ps, logs, start, stop, restart, kill, rm, wait, exec, inspect, stats, top, container prune.
+/// `container_command` is exec's CONTAINER CMD... (and top's CONTAINER PS_OPTIONS...), split off
+/// before parsing as run's command is.
 void add_container_commands(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 
 void add_ps_command(CLI::App& app, Action& action);
@@ -29,6 +30,8 @@ void add_restart_command(CLI::App& app, Action& action);
 void add_rm_command(CLI::App& app, Action& action);
 void add_prune_command(CLI::App& container, Action& action);
 void add_inspect_command(CLI::App& app, Action& action);
+void add_stats_command(CLI::App& app, Action& action);
+void add_top_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 void add_exec_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 
 /// Docker's client exits 1 when the daemon refuses (no such container, not running, ...).

@@ -31,6 +31,6 @@ int main(int argc, char** argv) {
 
   if (Status forwarded = cli::forward_image_verb(command_line); !forwarded) return cli::end_with(forwarded.error());
   std::vector<std::string> args(argv + 1, argv + argc);
-  container_command = cli::split_container_command(app, args, {"run", "probe", "exec"}, &command_after_separator);
+  container_command = cli::split_container_command(app, args, {"run", "probe", "exec", "top"}, &command_after_separator);
   return cli::run_and_exit_status(app, std::move(args), action, log_level);
 }

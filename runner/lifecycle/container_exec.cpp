@@ -16,6 +16,7 @@
 #include "common/system.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/child.h"
+#include "runner/lifecycle/container_cgroups.h"
 #include "runner/lifecycle/container_liveness.h"
 #include "runner/security/capabilities.h"
 #include "runner/security/seccomp_filter.h"
@@ -63,29 +64,7 @@ Result<uint64_t> hex_field(const std::string& status, const char* key) {
 /// The init's cgroups as host paths of their cgroup.procs files (only isobench's own).
 std::vector<std::string> cgroup_procs_of(pid_t pid) {
   std::vector<std::string> procs;
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  auto cgroups = read_file("/proc/" + std::to_string(pid) + "/cgroup");
-  if (!mountinfo || !cgroups) return procs;
-  const CgroupLayout layout = parse_cgroup_layout(*mountinfo);
-  std::string_view rest = *cgroups;
-  while (!rest.empty()) {
-    const size_t newline = rest.find('\n');
-    const std::string_view line = rest.substr(0, newline);
-    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
-    const size_t first = line.find(':'), last = line.rfind(':');
-    if (first == std::string_view::npos || first == last) continue;
-    const std::string controllers(line.substr(first + 1, last - first - 1));
-    const std::string path(line.substr(last + 1));
-    if (path.find("/isobench/") == std::string::npos) continue;
-    std::string mount;
-    if (controllers.empty()) {
-      mount = layout.v2_mount;
-    } else if (auto found = layout.v1_mounts.find(controllers.substr(0, controllers.find(',')));
-               found != layout.v1_mounts.end()) {
-      mount = found->second;
-    }
-    if (!mount.empty()) procs.push_back(mount + path + "/cgroup.procs");
-  }
+  for (const auto& [controller, dir] : container_cgroup_dirs(pid)) procs.push_back(dir + "/cgroup.procs");
   return procs;
 }
 

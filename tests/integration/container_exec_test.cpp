@@ -88,3 +88,38 @@ TEST_F(ContainerExecTest, BadInputGetsDockersAnswers) {
 
 }  // namespace
 }  // namespace isobench::integration
+
+namespace isobench::integration {
+namespace {
+
+using ContainerStatsTest = ContainerTest;
+
+TEST_F(ContainerStatsTest, StatsReadsTheContainersCgroupsAndTopItsProcesses) {
+  ASSERT_FALSE(run_detached({"--name", "spinner", "-m", "64m"}, {"sh", "-c", "while true; do :; done"}).empty());
+  ASSERT_FALSE(run_detached({"--name", "idle"}, {"sleep", "100"}).empty());
+  ProcessResult stats = isobench({"stats", "--no-stream", "--json", "spinner"});
+  ASSERT_EQ(stats.exit_code, 0) << stats;
+  Json row = parse_json(stats.out);
+  ASSERT_TRUE(row.is_object()) << stats;
+  EXPECT_EQ(row["Name"], "spinner");
+  EXPECT_TRUE(std::string(row["MemUsage"]).ends_with(" / 64MiB")) << row;
+  EXPECT_EQ(row["PIDs"], "1");
+  // A busy loop: well above nothing, even on a loaded machine (no exact figure is asserted).
+  EXPECT_GT(std::stod(std::string(row["CPUPerc"])), 1.0) << row;
+  ProcessResult table = isobench({"stats", "--no-stream"});
+  EXPECT_EQ(table.exit_code, 0) << table;
+  EXPECT_TRUE(table.out.starts_with("CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT")) << table;
+  EXPECT_NE(table.out.find("idle"), std::string::npos) << table;
+
+  const std::string pid = inspect("idle", "{{.State.Pid}}");
+  ProcessResult top = isobench({"top", "idle", "-o", "pid,comm"});
+  EXPECT_EQ(top.exit_code, 0) << top;
+  EXPECT_NE(top.out.find(pid + " sleep"), std::string::npos) << top;
+  ProcessResult default_top = isobench({"top", "idle"});
+  EXPECT_TRUE(default_top.out.starts_with("UID")) << default_top;
+  ProcessResult unknown = isobench({"stats", "--no-stream", "nosuch"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown;
+}
+
+}  // namespace
+}  // namespace isobench::integration
