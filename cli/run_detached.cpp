@@ -69,6 +69,9 @@ Status check_detach_options(const RunOptions& options) {
     return {};
   }
   if (options.vm) return usage_error("-d starts a container under a monitor; --vm runs in the foreground only");
+  if (!options.layer_size.empty())
+    return usage_error("--layer-size bounds the tmpfs layer of a run in the foreground; a detached container's "
+                       "layer is kept on disk, where isobench sets no size bound yet");
   if (options.stats || !options.stats_json.empty())
     return usage_error("--stats measures a run in the foreground; for a detached container see `isobench stats`");
   ISOBENCH_TRY(log_max_size(options));

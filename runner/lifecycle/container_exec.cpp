@@ -9,6 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -53,7 +56,8 @@ enum Step : int32_t { kCgroup, kNamespaces, kFork, kCwd, kBounding, kIds, kNoNew
 Result<uint64_t> hex_field(const std::string& status, const char* key) {
   const size_t at = status.find(std::string("\n") + key + ":");
   if (at == std::string::npos) return plain_error(std::string("no ") + key + " in /proc/PID/status");
-  size_t begin = status.find_first_not_of(" \t", at + std::strlen(key) + 2);
+  const size_t begin = status.find_first_not_of(" \t", at + std::strlen(key) + 2);
+  if (begin == std::string::npos) return plain_error(std::string("cannot parse ") + key);
   uint64_t value = 0;
   const char* first = status.data() + begin;
   const auto [end, error] = std::from_chars(first, status.data() + status.size(), value, 16);
@@ -101,6 +105,15 @@ Result<JoinPlan> plan_join(const ContainerStore& store, const std::string& id, c
   plan.init_pidfd = std::move(*init);
   plan.namespace_flags = spec->namespaces.clone_flags();
   plan.cgroup_procs = cgroup_procs_of(state.pid);
+  // A joiner outside any of the init's cgroups would escape its limits and, worse, its device
+  // cgroup (which lets the container keep CAP_MKNOD): every one must be found, or no exec.
+  auto cgroup_text = read_file("/proc/" + std::to_string(state.pid) + "/cgroup");
+  size_t expected = 0;
+  for (size_t at = 0; cgroup_text && (at = cgroup_text->find("/isobench/", at)) != std::string::npos; ++at) ++expected;
+  if (!cgroup_text || plan.cgroup_procs.size() != expected)
+    return plain_error("cannot find every cgroup of container " + id + " on this host's cgroup mounts: not joining");
+  // Read by pid: still the init (the pidfd holds it, but the pid could have been reused in between)?
+  if (!is_same_process(state.pid, state.pid_start_time)) return Error{0, "container " + id + " is not running", 1};
   plan.privileges = *privileges;
   plan.last_capability = *last;
   plan.uid = spec->uid;
@@ -122,46 +135,93 @@ Result<JoinPlan> plan_join(const ContainerStore& store, const std::string& id, c
   ::_exit(step == kExec ? (error == ENOENT ? 127 : 126) : 125);
 }
 
-/// The process in the container, from fork to exec: the init's privileges, no more.
-[[noreturn]] void become_joined(const JoinPlan& plan, int error_fd, bool interactive, char* const* argv,
-                                char* const* envp, const sigset_t& mask) {
+/// Enters `path` inside the container's root (the process's root after setns), never through
+/// a magic link such as /proc/self/fd/N: an image's working directory is the container's to
+/// make a symlink of. Returns 0 or an errno.
+int enter_directory_in_root(const char* path) noexcept {
+  int root = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return errno;
+  open_how how{};
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  const int dir = static_cast<int>(::syscall(SYS_openat2, root, path, &how, sizeof how));
+  const int error = dir < 0 ? errno : (::fchdir(dir) == 0 ? 0 : errno);
+  ::close(root);
+  if (dir >= 0) ::close(dir);
+  return error;
+}
+
+/// The process in the container, from fork to exec: the init's privileges, no more. Its
+/// descriptors are stdio and the error pipe alone already (join_and_wait closed the rest).
+[[noreturn]] void become_joined(const JoinPlan& plan, int error_fd, char* const* argv, char* const* envp,
+                                const sigset_t& mask) {
   ::setsid();  // no controlling terminal: no TIOCSTI into the caller's
   sigprocmask(SIG_SETMASK, &mask, nullptr);
-  if (!interactive) {
-    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null >= 0) ::dup2(null, 0);
-  }
-  if (::chdir(plan.cwd.c_str()) != 0) fail_join(error_fd, kCwd, errno);
-  if (int error = limit_bounding_set(plan.privileges.bounding, plan.last_capability)) fail_join(error_fd, kBounding, error);
+  // Never wider than what the init may use: the bounding set is what root's permitted set
+  // becomes at execve.
+  const uint64_t allowed = plan.privileges.bounding & plan.privileges.effective;
+  if (int error = limit_bounding_set(allowed, plan.last_capability)) fail_join(error_fd, kBounding, error);
   if (plan.clear_groups && ::syscall(SYS_setgroups, 0, nullptr) != 0) fail_join(error_fd, kIds, errno);
   if (::syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) fail_join(error_fd, kIds, errno);
   if (::syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) fail_join(error_fd, kIds, errno);
-  if (plan.uid == 0)
-    if (int error = set_process_capabilities(plan.privileges.effective)) fail_join(error_fd, kBounding, error);
+  // Root keeps the init's set; any other uid keeps none, inheritable included.
+  if (int error = set_process_capabilities(plan.uid == 0 ? allowed : 0)) fail_join(error_fd, kBounding, error);
+  if (int error = enter_directory_in_root(plan.cwd.c_str())) fail_join(error_fd, kCwd, error);
   if (plan.privileges.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail_join(error_fd, kNoNewPrivs, errno);
-  if ((error_fd > 3 && ::close_range(3, static_cast<unsigned>(error_fd) - 1, 0) != 0) ||
-      ::close_range(static_cast<unsigned>(error_fd) + 1, ~0u, 0) != 0)
-    fail_join(error_fd, kDescriptors, errno);
   if (plan.privileges.seccomp)
     if (int error = install_seccomp_program(default_seccomp_program())) fail_join(error_fd, kSeccomp, error);
   fail_join(error_fd, kExec, exec_searching_path(argv, envp));
 }
 
-/// The intermediate process: joins, forks the joined one (a pid namespace takes effect for
-/// children only), tells the CLI its pid, and passes its exit status on.
-[[noreturn]] void join_and_wait(const JoinPlan& plan, int error_fd, int pid_fd, bool interactive, char* const* argv,
-                                char* const* envp, const sigset_t& mask) {
+/// Closes every descriptor above 2 but those in `keep` (sorted). Returns 0 or an errno.
+int close_all_but(std::vector<int> keep) noexcept {
+  std::sort(keep.begin(), keep.end());
+  unsigned next = 3;
+  for (int fd : keep) {
+    if (fd < static_cast<int>(next)) continue;
+    if (static_cast<unsigned>(fd) > next && ::close_range(next, static_cast<unsigned>(fd) - 1, 0) != 0) return errno;
+    next = static_cast<unsigned>(fd) + 1;
+  }
+  return ::close_range(next, ~0u, 0) == 0 ? 0 : errno;
+}
+
+/// The intermediate process: on the host side it closes every descriptor it does not need
+/// (one the caller passed must never cross) and puts /dev/null on stdin; it joins the cgroups,
+/// then the namespaces, forks the joined process (a pid namespace takes effect for children
+/// only), and forwards signals to it until it ends (it is unreaped until then, so its pid
+/// names nobody else), then passes its exit status on.
+[[noreturn]] void join_and_wait(const JoinPlan& plan, int error_fd, bool interactive, char* const* argv,
+                                char* const* envp, const SignalBlock& signals) {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // until exec: no ptrace, no /proc/PID from inside
+  if (!interactive) {
+    const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null < 0 || ::dup2(null, 0) < 0) fail_join(error_fd, kDescriptors, errno);
+    ::close(null);
+  }
+  if (int error = close_all_but({error_fd, plan.init_pidfd.get()})) fail_join(error_fd, kDescriptors, error);
   for (const std::string& procs : plan.cgroup_procs) {
     int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0 || ::write(fd, "0", 1) != 1) fail_join(error_fd, kCgroup, errno);
     ::close(fd);
   }
   if (::setns(plan.init_pidfd.get(), static_cast<int>(plan.namespace_flags)) != 0) fail_join(error_fd, kNamespaces, errno);
+  ::close(plan.init_pidfd.get());
+  const int signal_fd = ::signalfd(-1, &signals.blocked(), SFD_CLOEXEC);
   const pid_t joined = ::fork();
   if (joined < 0) fail_join(error_fd, kFork, errno);
-  if (joined == 0) become_joined(plan, error_fd, interactive, argv, envp, mask);
-  (void)!::write(pid_fd, &joined, sizeof joined);
+  if (joined == 0) {
+    if (signal_fd >= 0) ::close(signal_fd);
+    become_joined(plan, error_fd, argv, envp, signals.original());
+  }
+  ::close(error_fd);
+  const int joined_fd = static_cast<int>(::syscall(SYS_pidfd_open, joined, 0));
+  for (bool ended = false; !ended && joined_fd >= 0 && signal_fd >= 0;) {
+    pollfd fds[] = {{joined_fd, POLLIN, 0}, {signal_fd, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
+    signalfd_siginfo info;
+    if (fds[1].revents && ::read(signal_fd, &info, sizeof info) == sizeof info) ::kill(joined, static_cast<int>(info.ssi_signo));
+    ended = fds[0].revents != 0;
+  }
   int status = 0;
   while (::waitpid(joined, &status, 0) < 0 && errno == EINTR) {
   }
@@ -176,20 +236,17 @@ Status open_cloexec_pipe(UniqueFd& read_end, UniqueFd& write_end) {
   return {};
 }
 
-/// Waits for the intermediate, forwarding the signals SignalBlock holds to the joined process.
-int wait_forwarding(pid_t intermediate, int pid_read, const SignalBlock& signals) {
+/// Waits for the intermediate, our unreaped child, forwarding the signals SignalBlock holds to
+/// it (it passes them on to the joined process).
+int wait_forwarding(pid_t intermediate, const SignalBlock& signals) {
   UniqueFd signal_fd(::signalfd(-1, &signals.blocked(), SFD_CLOEXEC));
   UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, intermediate, 0)));
-  pid_t joined = 0;
-  for (;;) {
-    pollfd fds[] = {{pidfd.get(), POLLIN, 0}, {signal_fd.get(), POLLIN, 0}, {pid_read, POLLIN, 0}};
-    if (::poll(fds, 3, -1) < 0 && errno != EINTR) break;
-    if (fds[2].revents && joined == 0 && ::read(pid_read, &joined, sizeof joined) != sizeof joined) joined = -1;
-    if (fds[1].revents) {
-      signalfd_siginfo info;
-      if (::read(signal_fd.get(), &info, sizeof info) == sizeof info && joined > 0)
-        ::kill(joined, static_cast<int>(info.ssi_signo));  // unreaped by the intermediate: still ours
-    }
+  while (signal_fd && pidfd) {
+    pollfd fds[] = {{pidfd.get(), POLLIN, 0}, {signal_fd.get(), POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
+    signalfd_siginfo info;
+    if (fds[1].revents && ::read(signal_fd.get(), &info, sizeof info) == sizeof info)
+      ::kill(intermediate, static_cast<int>(info.ssi_signo));
     if (fds[0].revents) break;
   }
   int status = 0;
@@ -224,18 +281,15 @@ Result<int> exec_in_container(const ContainerStore& store, const std::string& id
   std::vector<std::string> argv_storage = plan->args;
   std::vector<char*> argv = exec_array(argv_storage);
   std::vector<char*> envp = exec_array(plan->env);
-  UniqueFd error_read, error_write, pid_read, pid_write;
+  UniqueFd error_read, error_write;
   ISOBENCH_TRY(open_cloexec_pipe(error_read, error_write));
-  ISOBENCH_TRY(open_cloexec_pipe(pid_read, pid_write));
   SignalBlock signals;
   const pid_t intermediate = ::fork();
   if (intermediate < 0) return errno_error("fork");
   if (intermediate == 0)
-    join_and_wait(*plan, error_write.get(), pid_write.get(), request.interactive, argv.data(), envp.data(),
-                  signals.original());
+    join_and_wait(*plan, error_write.get(), request.interactive, argv.data(), envp.data(), signals);
   error_write.reset();
-  pid_write.reset();
-  const int code = wait_forwarding(intermediate, pid_read.get(), signals);
+  const int code = wait_forwarding(intermediate, signals);
   JoinFailure failure;
   if (::read(error_read.get(), &failure, sizeof failure) == sizeof failure && failure.step >= 0 && failure.step <= kExec) {
     const std::string what = failure.step == kExec ? "cannot run '" + plan->args[0] + "'" : kStepNames[failure.step];

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <thread>
 
 #include "common/file_io.h"
 #include "tests/integration/container_fixture.h"
@@ -58,6 +59,28 @@ TEST_F(ContainerExecTest, NoDescriptorOfTheHostCrossesIn) {
   ProcessResult listed = isobench({"exec", "target", "sh", "-c", "ls /proc/$$/fd; true"});
   EXPECT_EQ(listed.exit_code, 0) << listed;
   EXPECT_EQ(listed.out, "0\n1\n2\n");
+}
+
+TEST_F(ContainerExecTest, ADirectoryDescriptorOfTheCallerNeverCrossesEvenThroughAPlantedWorkdir) {
+  // The container turns its working directory into a magic link to descriptor 3, the one a
+  // careless caller leaves open on the host's root (CVE-2024-21626's pattern).
+  ASSERT_FALSE(run_detached({"--name", "planter", "-w", "/tmp"},
+                            {"sh", "-c", "cd /; rmdir /tmp && ln -s /proc/self/fd/3 /tmp; sleep 100"})
+                   .empty());
+  std::this_thread::sleep_for(300ms);
+  const std::string prefix = "cd / && exec 3</ && exec /usr/bin/env ISOBENCH_STORE=" + store() +
+                             " ISOBENCH_RUNTIME_DIR=" + runtime_dir() + " " + ISOBENCH_EXE + " exec ";
+  auto planted = ChildProcess::start({"/bin/sh", "-c", prefix + "planter sh -c 'pwd; ls /proc/$$/fd'"});
+  ASSERT_TRUE(planted);
+  ProcessResult refused = planted->wait(kRunDeadline);
+  EXPECT_EQ(refused.exit_code, 125) << refused;
+  EXPECT_NE(refused.err.find("enter the working directory"), std::string::npos) << refused;
+  EXPECT_EQ(refused.out, "") << "nothing ran with the host's root as its directory";
+  auto listed = ChildProcess::start({"/bin/sh", "-c", prefix + "-w / planter sh -c 'ls /proc/$$/fd; true'"});
+  ASSERT_TRUE(listed);
+  ProcessResult fds = listed->wait(kRunDeadline);
+  EXPECT_EQ(fds.exit_code, 0) << fds;
+  EXPECT_EQ(fds.out, "0\n1\n2\n") << "descriptor 3 of the caller was closed before joining";
 }
 
 TEST_F(ContainerExecTest, EnvWorkdirAndUserApplyAndTheExitCodePassesThrough) {

@@ -214,6 +214,8 @@ TEST_F(ContainerLifecycleTest, AFailedStartIsTheLaunchersErrorWithItsExitCode) {
   EXPECT_EQ(named.exit_code, 2) << named;
   ProcessResult log_opt = isobench({"run", "-d", "--log-opt", "max-file=3", "--rootfs", busybox_root(), "--", "true"});
   EXPECT_EQ(log_opt.exit_code, 2) << log_opt;
+  ProcessResult layer_size = isobench({"run", "-d", "--layer-size", "1g", "--rootfs", busybox_root(), "--", "true"});
+  EXPECT_EQ(layer_size.exit_code, 2) << layer_size;
   EXPECT_TRUE(stored_ids().empty());
 }
 
@@ -333,7 +335,7 @@ TEST_F(ContainerLifecycleTest, AFreshRuntimeDirectoryAfterARebootShowsTheTruth) 
 }
 
 TEST_F(ContainerLifecycleTest, ManyCliesAtOnceNeverCorruptTheStore) {
-  constexpr int kContainers = 24;
+  constexpr int kContainers = 50;
   std::vector<ChildProcess> starting;
   for (int i = 0; i < kContainers; ++i) {
     auto child = start_isobench({"run", "-d", "--rootfs", busybox_root(), "--", "sleep", "100"});
