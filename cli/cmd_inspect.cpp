@@ -6,6 +6,7 @@
 
 #include "cli/container_inspect.h"
 #include "common/file_io.h"
+#include "common/text.h"
 #include "cli/container_verbs.h"
 #include "runner/lifecycle/container_control.h"
 #include "runner/vm/vm_assets.h"
@@ -27,13 +28,9 @@ std::string cgroup_of(const lifecycle::StoredContainer& container) {
   if (container.state.status != lifecycle::ContainerStatus::kRunning || container.state.pid <= 0) return "";
   auto text = read_file("/proc/" + std::to_string(container.state.pid) + "/cgroup");
   if (!text) return "";
-  std::string_view rest = *text;
-  while (!rest.empty()) {
-    const size_t end = rest.find('\n');
-    const std::string_view line = rest.substr(0, end);
-    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+  for (const std::string& line : split_list(*text, '\n')) {
     const size_t colon = line.rfind(':');
-    if (colon != std::string_view::npos && line.substr(colon + 1) != "/") return std::string(line.substr(colon + 1));
+    if (colon != std::string::npos && line.substr(colon + 1) != "/") return line.substr(colon + 1);
   }
   return "";
 }

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "cli/container_verbs.h"
+#include "common/system.h"
 #include "runner/lifecycle/container_log.h"
 
 namespace isobench::cli {
@@ -32,7 +33,7 @@ Result<lifecycle::LogReadOptions> read_options(const LogsArguments& arguments) {
       return usage_error("--tail " + arguments.tail + ": expected a number of lines or \"all\"");
     options.tail = lines;
   }
-  const int64_t now = realtime_now_ns();
+  const int64_t now = realtime_ns();
   if (!arguments.since.empty()) {
     auto since = lifecycle::parse_since(arguments.since, now);
     if (!since) return since.error();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/container_verbs.h"
+#include "common/system.h"
 
 namespace isobench::cli {
 
@@ -10,7 +11,7 @@ namespace {
 Result<int> list_containers(const ContainerListOptions& options) {
   auto entries = observed_containers(runner::lifecycle::ContainerStore::open_default());
   if (!entries) return entries.error();
-  auto text = render_container_list(*entries, options, realtime_now_ns());
+  auto text = render_container_list(*entries, options, realtime_ns());
   if (!text) return text.error();
   std::cout << *text;
   return 0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/container_verbs.h"
+#include "common/system.h"
 #include "cli/run_detached.h"
 #include "runner/lifecycle/container_control.h"
 #include "runner/lifecycle/container_log.h"
@@ -58,7 +59,7 @@ void add_start_command(CLI::App& app, Action& action) {
         if (arguments->containers.size() != 1) return usage_error("start -a attaches to one container");
         auto id = resolve_container(store, arguments->containers.front());
         if (!id) return id.error();
-        const int64_t since = realtime_now_ns();
+        const int64_t since = realtime_ns();
         if (Status started = start_one(store, *id); !started) return with_exit_code(started.error(), kContainerVerbFailed);
         return attach(store, *id, since);
       }

@@ -1,7 +1,5 @@
 #include "cli/container_verbs.h"
 
-#include <time.h>
-
 #include <iostream>
 
 #include "runner/lifecycle/container_liveness.h"
@@ -68,12 +66,6 @@ Result<std::vector<ContainerEntry>> observed_containers(const lifecycle::Contain
     entries.push_back({std::move(container.config), lifecycle::observed_state(container.state, alive)});
   }
   return entries;
-}
-
-int64_t realtime_now_ns() {
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);
-  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
 }
 
 }  // namespace isobench::cli

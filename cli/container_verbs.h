@@ -52,7 +52,5 @@ Result<int> for_each_container(const runner::lifecycle::ContainerStore& store, c
 /// Every container with its state corrected by the kernel's truth, newest first.
 Result<std::vector<ContainerEntry>> observed_containers(const runner::lifecycle::ContainerStore& store);
 
-/// CLOCK_REALTIME in nanoseconds: the "now" of Docker's relative times.
-int64_t realtime_now_ns();
 
 }  // namespace isobench::cli

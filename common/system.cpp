@@ -17,6 +17,12 @@ int64_t monotonic_ns() {
   return timespec_to_ns(now);
 }
 
+int64_t realtime_ns() {
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  return timespec_to_ns(now);
+}
+
 Result<std::string> own_executable() {
   char path[4096];
   ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);

@@ -13,6 +13,8 @@ namespace isobench {
 /// CLOCK_MONOTONIC in nanoseconds: the clock of every timestamp in isobench, and of the
 /// workloads' start handshake.
 int64_t monotonic_ns();
+/// CLOCK_REALTIME in nanoseconds since the epoch: wall-clock times (logs, Docker's "ago").
+int64_t realtime_ns();
 
 /// Null-terminated pointers into `strings`, for execve; valid while `strings` lives.
 std::vector<char*> exec_array(const std::vector<std::string>& strings);

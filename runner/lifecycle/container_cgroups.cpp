@@ -5,21 +5,12 @@
 #include <string_view>
 
 #include "common/file_io.h"
+#include "common/text.h"
 #include "runner/cgroup/cgroup.h"
 
 namespace isobench::runner::lifecycle {
 
 namespace {
-
-/// Calls `each` for every line of `text`.
-template <typename Each>
-void for_each_line(std::string_view text, Each each) {
-  while (!text.empty()) {
-    const size_t newline = text.find('\n');
-    each(text.substr(0, newline));
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-  }
-}
 
 int64_t number_in(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -43,29 +34,32 @@ int64_t read_number(const std::string& path) {
 /// The value of KEY in a "key value" file (memory.stat, cpu.stat).
 int64_t keyed(const std::string& text, std::string_view key) {
   int64_t value = 0;
-  for_each_line(text, [&](std::string_view line) {
+  for (const std::string& text_line : split_list(text, '\n')) {
+    const std::string_view line = text_line;
     if (line.starts_with(key) && line.size() > key.size() && line[key.size()] == ' ') value = number_in(line.substr(key.size()));
-  });
+  }
   return value;
 }
 
 /// Bytes read and written: v1 blkio "MAJ:MIN Read N" lines, v2 io.stat "rbytes=N wbytes=N".
 void add_block_io(const std::string& text, ContainerCounters& counters) {
-  for_each_line(text, [&](std::string_view line) {
+  for (const std::string& text_line : split_list(text, '\n')) {
+    const std::string_view line = text_line;
     if (auto at = line.find(" Read "); at != std::string_view::npos) counters.block_read += number_in(line.substr(at + 6));
     if (auto at = line.find(" Write "); at != std::string_view::npos) counters.block_write += number_in(line.substr(at + 7));
     if (auto at = line.find("rbytes="); at != std::string_view::npos) counters.block_read += number_in(line.substr(at + 7));
     if (auto at = line.find("wbytes="); at != std::string_view::npos) counters.block_write += number_in(line.substr(at + 7));
-  });
+  }
 }
 
 /// Received and sent bytes of every interface in /proc/PID/net/dev (the container's netns).
 void add_network(pid_t pid, ContainerCounters& counters) {
   auto text = read_file("/proc/" + std::to_string(pid) + "/net/dev");
   if (!text) return;
-  for_each_line(*text, [&](std::string_view line) {
+  for (const std::string& text_line : split_list(*text, '\n')) {
+    const std::string_view line = text_line;
     const size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return;
+    if (colon == std::string_view::npos) continue;
     std::string_view fields = line.substr(colon + 1);
     int64_t values[9] = {};
     for (int64_t& value : values) {
@@ -76,33 +70,43 @@ void add_network(pid_t pid, ContainerCounters& counters) {
     }
     counters.net_rx += values[0];
     counters.net_tx += values[8];
-  });
+  }
 }
 
 }  // namespace
 
-std::map<std::string, std::string> container_cgroup_dirs(pid_t pid) {
+Result<std::map<std::string, std::string>> container_cgroup_dirs(pid_t pid) {
   std::map<std::string, std::string> dirs;
   auto mountinfo = read_file("/proc/self/mountinfo");
   auto cgroups = read_file("/proc/" + std::to_string(pid) + "/cgroup");
-  if (!mountinfo || !cgroups) return dirs;
+  if (!mountinfo) return mountinfo.error();
+  if (!cgroups) return plain_error("process " + std::to_string(pid) + " is gone");
   const CgroupLayout layout = parse_cgroup_layout(*mountinfo);
-  for_each_line(*cgroups, [&](std::string_view line) {
+  for (const std::string& text : split_list(*cgroups, '\n')) {
+    const std::string_view line = text;
     const size_t first = line.find(':'), last = line.rfind(':');
-    if (first == std::string_view::npos || first == last) return;
+    if (first == std::string_view::npos || first == last) continue;
     const std::string controllers(line.substr(first + 1, last - first - 1));
     const std::string path(line.substr(last + 1));
-    if (path.find("/isobench/") == std::string::npos) return;
+    if (path.find("/isobench/") == std::string::npos) continue;
     const std::string controller = controllers.substr(0, controllers.find(','));
-    if (controllers.empty() && !layout.v2_mount.empty()) dirs[""] = layout.v2_mount + path;
-    else if (auto found = layout.v1_mounts.find(controller); !controllers.empty() && found != layout.v1_mounts.end())
-      dirs[controller] = found->second + path;
-  });
+    std::string mount = layout.v2_mount;
+    if (!controllers.empty()) {
+      auto found = layout.v1_mounts.find(controller);
+      mount = found == layout.v1_mounts.end() ? "" : found->second;
+    }
+    if (mount.empty())
+      return plain_error("process " + std::to_string(pid) + "'s cgroup " + path + " (" +
+                         (controllers.empty() ? std::string("cgroup2") : controllers) + ") is on no cgroup mount of this host");
+    dirs[controller] = mount + path;
+  }
   return dirs;
 }
 
 Result<ContainerCounters> read_container_counters(pid_t pid) {
-  const auto dirs = container_cgroup_dirs(pid);
+  auto found_dirs = container_cgroup_dirs(pid);
+  if (!found_dirs) return found_dirs.error();
+  const auto& dirs = *found_dirs;
   if (dirs.empty()) return plain_error("process " + std::to_string(pid) + " has no isobench cgroup");
   auto dir = [&](std::initializer_list<const char*> controllers) -> std::string {
     for (const char* controller : controllers)
@@ -135,15 +139,15 @@ Result<ContainerCounters> read_container_counters(pid_t pid) {
 
 std::vector<pid_t> container_processes(pid_t pid) {
   std::vector<pid_t> pids;
-  const auto dirs = container_cgroup_dirs(pid);
+  auto dirs = container_cgroup_dirs(pid);
   for (const char* controller : {"pids", "memory", ""}) {
-    auto found = dirs.find(controller);
-    if (found == dirs.end()) continue;
+    if (!dirs) break;
+    auto found = dirs->find(controller);
+    if (found == dirs->end()) continue;
     auto text = read_file(found->second + "/cgroup.procs");
     if (!text) continue;
-    for_each_line(*text, [&](std::string_view line) {
+    for (const std::string& line : split_list(*text, '\n'))
       if (const int64_t value = number_in(line); value > 0) pids.push_back(static_cast<pid_t>(value));
-    });
     break;
   }
   std::sort(pids.begin(), pids.end());

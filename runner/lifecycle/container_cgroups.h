@@ -15,8 +15,10 @@ namespace isobench::runner::lifecycle {
 
 /// The host directories of `pid`'s cgroups below isobench/, by controller: "" for cgroup v2's
 /// unified hierarchy, else the first controller of a v1 hierarchy ("memory", "cpu", "pids",
-/// "blkio", ...). Empty when it has none (no cgroup, or the process is gone).
-std::map<std::string, std::string> container_cgroup_dirs(pid_t pid);
+/// "blkio", ...). Empty when it has none. An error when the process is gone, or when one of
+/// its isobench cgroups is on no cgroup mount this host has: a joiner must find every one
+/// (the device cgroup among them) or not join at all.
+Result<std::map<std::string, std::string>> container_cgroup_dirs(pid_t pid);
 
 /// What `docker stats` shows of a container, read from its cgroups and its network namespace.
 struct ContainerCounters {

@@ -65,13 +65,6 @@ Result<uint64_t> hex_field(const std::string& status, const char* key) {
   return value;
 }
 
-/// The init's cgroups as host paths of their cgroup.procs files (only isobench's own).
-std::vector<std::string> cgroup_procs_of(pid_t pid) {
-  std::vector<std::string> procs;
-  for (const auto& [controller, dir] : container_cgroup_dirs(pid)) procs.push_back(dir + "/cgroup.procs");
-  return procs;
-}
-
 Status parse_user(const std::string& user, uint32_t& uid, uint32_t& gid) {
   const size_t colon = user.find(':');
   auto number = [](std::string_view text, uint32_t& out) {
@@ -104,14 +97,11 @@ Result<JoinPlan> plan_join(const ContainerStore& store, const std::string& id, c
   JoinPlan plan;
   plan.init_pidfd = std::move(*init);
   plan.namespace_flags = spec->namespaces.clone_flags();
-  plan.cgroup_procs = cgroup_procs_of(state.pid);
   // A joiner outside any of the init's cgroups would escape its limits and, worse, its device
-  // cgroup (which lets the container keep CAP_MKNOD): every one must be found, or no exec.
-  auto cgroup_text = read_file("/proc/" + std::to_string(state.pid) + "/cgroup");
-  size_t expected = 0;
-  for (size_t at = 0; cgroup_text && (at = cgroup_text->find("/isobench/", at)) != std::string::npos; ++at) ++expected;
-  if (!cgroup_text || plan.cgroup_procs.size() != expected)
-    return plain_error("cannot find every cgroup of container " + id + " on this host's cgroup mounts: not joining");
+  // cgroup (which lets the container keep CAP_MKNOD): every one is found, or no exec.
+  auto cgroups = container_cgroup_dirs(state.pid);
+  if (!cgroups) return plain_error("container " + id + ": " + cgroups.error().text() + ": not joining");
+  for (const auto& [controller, dir] : *cgroups) plan.cgroup_procs.push_back(dir + "/cgroup.procs");
   // Read by pid: still the init (the pidfd holds it, but the pid could have been reused in between)?
   if (!is_same_process(state.pid, state.pid_start_time)) return Error{0, "container " + id + " is not running", 1};
   plan.privileges = *privileges;

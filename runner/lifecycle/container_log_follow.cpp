@@ -8,8 +8,8 @@
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "common/system.h"
 #include "runner/lifecycle/container_log_reading.h"
 
 namespace isobench::runner::lifecycle {
@@ -128,12 +128,6 @@ Result<bool> wait_for_change(int watch, int cancel_fd) {
     }
   }
   return false;
-}
-
-int64_t realtime_ns() {
-  struct timespec now {};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
 }  // namespace

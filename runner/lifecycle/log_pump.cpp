@@ -2,12 +2,12 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <utility>
 
+#include "common/system.h"
 
 namespace isobench::runner::lifecycle {
 
@@ -17,12 +17,6 @@ namespace {
 /// record (a prompt, a progress bar): `logs -f` shows it soon, a line printed in pieces stays
 /// one record.
 constexpr int64_t kPartialWaitNs = 500'000'000;
-
-int64_t realtime_ns() {
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);
-  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
-}
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 
 #include "common/file_io.h"
 #include "common/file_lock.h"
+#include "common/text.h"
 #include "runner/container.h"
 #include "runner/lifecycle/container_codec.h"
 #include "runner/lifecycle/container_liveness.h"
@@ -55,18 +56,14 @@ Result<DetachedStart> parse_report(const std::string& text) {
 void release_startup_pages() {
   auto maps = read_file("/proc/self/maps");
   if (!maps) return;
-  std::string_view rest = *maps;
-  while (!rest.empty()) {
-    const size_t newline = rest.find('\n');
-    const std::string_view line = rest.substr(0, newline);
-    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+  for (const std::string& line : split_list(*maps, '\n')) {
     uintptr_t start = 0, end = 0;
     const auto dash = line.find('-'), space = line.find(' ');
-    if (dash == std::string_view::npos || space == std::string_view::npos) continue;
+    if (dash == std::string::npos || space == std::string::npos || dash > space) continue;
     std::from_chars(line.data(), line.data() + dash, start, 16);
     std::from_chars(line.data() + dash + 1, line.data() + space, end, 16);
     // File-backed mappings only (a path after the inode): the executable's text and data.
-    if (line.find(" /") == std::string_view::npos || end <= start) continue;
+    if (line.find(" /") == std::string::npos || end <= start) continue;
     ::madvise(reinterpret_cast<void*>(start), end - start, MADV_PAGEOUT);
   }
   ::malloc_trim(0);
