@@ -14,6 +14,7 @@
 #include "cli/host_cgroups.h"
 #include "cli/run_detached.h"
 #include "cli/run_vm.h"
+#include "cli/terminal_relay.h"
 #include "runner/container.h"
 #include "runner/image.h"
 #include "runner/image/image_rootfs.h"
@@ -80,6 +81,8 @@ Result<int> run_container(RunOptions& options) {
   if (!image) return image.error();
   if (options.entrypoint && !*image) return usage_error("--entrypoint replaces an image's Entrypoint: name an image");
   ISOBENCH_TRY(check_detach_options(options));
+  ISOBENCH_TRY(check_terminal_options(options.tty, options.interactive && !options.detach));
+  if (options.vm && options.tty) return usage_error("-t gives a container a pseudo-terminal; a --vm guest's console is its serial line");
   if (options.vm) return run_in_vm(options);
   auto builtin = runner::builtin_image_rootfs();
   if (!builtin && options.rootfs.empty()) return builtin.error();
@@ -93,9 +96,22 @@ Result<int> run_container(RunOptions& options) {
   std::unique_ptr<runner::CgroupManager> cgroups;
   ISOBENCH_TRY(open_cgroups(*spec, cgroup_fs, cgroups));
   for (const std::string& warning : runner::isolation_warnings(*spec)) spdlog::warn("{}", warning);
+  spec->terminal = options.tty;
+  if (options.tty) spec->terminal_size = caller_terminal_size();
   if (options.detach) return run_detached(options, std::move(*spec), cgroups.get());
+  if (keeps_container(options)) return run_attached(options, std::move(*spec), cgroups.get());
   runner::ContainerLauncher launcher(cgroups.get());
+  // Destroyed in reverse: the relay has finished before the caller's terminal is restored.
+  std::optional<RawTerminal> raw;
+  std::optional<TerminalRelay> relay;
+  launcher.on_started([&](pid_t, UniqueFd terminal) {
+    if (!terminal) return;
+    if (options.interactive) raw.emplace(0);
+    relay.emplace(std::move(terminal), options.interactive);
+  });
   auto outcome = launcher.run(*spec);
+  if (relay) relay->finish();
+  raw.reset();
   if (!outcome) return outcome.error();
   return report_outcome(options, *outcome, cgroups ? cgroups->mode() : runner::CgroupMode::kNone);
 }

@@ -62,29 +62,35 @@ Result<lifecycle::ContainerConfig> record_of(const RunOptions& options, const ru
 }  // namespace
 
 Status check_detach_options(const RunOptions& options) {
-  if (!options.detach) {
-    if (!options.name.empty())
-      return usage_error("--name keeps the container, which needs -d: a run in the foreground keeps nothing (as --rm)");
-    if (!options.log_options.empty()) return usage_error("--log-opt configures the log of a detached container: add -d");
+  if (!keeps_container(options)) {
+    if (!options.log_options.empty()) return usage_error("--log-opt configures the log of a kept container: add -d or --name");
     return {};
   }
-  if (options.vm) return usage_error("-d starts a container under a monitor; --vm runs in the foreground only");
+  const std::string kept = options.detach ? "-d" : "--name";
+  if (options.vm) return usage_error(kept + " keeps a container under a monitor; --vm runs a guest in the foreground only");
   if (!options.layer_size.empty())
-    return usage_error("--layer-size bounds the tmpfs layer of a run in the foreground; a detached container's "
-                       "layer is kept on disk, where isobench sets no size bound yet");
+    return usage_error("--layer-size bounds the tmpfs layer of an anonymous run; the layer of a container kept with " +
+                       kept + " is on disk, where isobench sets no size bound yet");
   if (options.stats || !options.stats_json.empty())
-    return usage_error("--stats measures a run in the foreground; for a detached container see `isobench stats`");
+    return usage_error("--stats measures an anonymous run; for a container kept with " + kept + " see `isobench stats`");
+  if (!options.detach && (options.tty || options.interactive))
+    return usage_error("--name with -t or -i in the foreground is not supported yet: run it with -d (-dit keeps a "
+                       "shell waiting), then `isobench exec -it " + options.name + " sh`");
   ISOBENCH_TRY(log_max_size(options));
   return {};
 }
 
-Result<int> run_detached(const RunOptions& options, runner::ContainerSpec spec, runner::CgroupManager* cgroups) {
+bool keeps_container(const RunOptions& options) { return options.detach || !options.name.empty(); }
+
+Result<std::string> create_and_start(const RunOptions& options, runner::ContainerSpec spec,
+                                     runner::CgroupManager* cgroups, bool monitor_removes, std::string* created_id) {
   auto config = record_of(options, spec);
   if (!config) return config.error();
   lifecycle::ContainerStore store = lifecycle::ContainerStore::open_default();
   auto created = store.create(std::move(*config));
   if (!created) return created.error();
   spec.id = created->id;
+  if (created_id) *created_id = created->id;
   spec.layer_dir = store.layer_dir(created->id);
   Status saved = replace_file(store.spec_path(created->id), runner::serialize_spec(spec));
   if (saved && !options.image_id.empty()) {
@@ -98,10 +104,16 @@ Result<int> run_detached(const RunOptions& options, runner::ContainerSpec spec, 
     return saved.error();
   }
   lifecycle::DetachedLaunch launch{&store, created->id, std::move(spec), cgroups, created->log_max_size,
-                                   created->auto_remove};
+                                   created->auto_remove && monitor_removes};
   auto started = lifecycle::start_detached(launch);
   if (!started) return started.error();
-  std::cout << created->id << "\n";
+  return created->id;
+}
+
+Result<int> run_detached(const RunOptions& options, runner::ContainerSpec spec, runner::CgroupManager* cgroups) {
+  auto id = create_and_start(options, std::move(spec), cgroups, true);
+  if (!id) return id.error();
+  std::cout << *id << "\n";
   return 0;
 }
 

@@ -70,6 +70,12 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   command.add_flag("-d,--detach", options.detach,
                    "Run in the background under a monitor (no daemon) and print the container id; see ps, logs, stop");
+  command.add_flag("-t,--tty", options.tty,
+                   "Give the container a pseudo-terminal of its own (window size followed; with -d, its output "
+                   "is the log)");
+  command.add_flag("-i,--interactive", options.interactive,
+                   "Keep stdin attached (the default in the foreground); with -t, the caller's terminal goes raw "
+                   "and Ctrl-C reaches the container");
   command.add_option("--name", options.name, "Name the container (with -d; unique, [a-zA-Z0-9][a-zA-Z0-9_.-]*)")
       ->check(non_empty("a container name"));
   command.add_flag("--rm", options.auto_remove,

@@ -24,6 +24,8 @@ struct RunOptions : runner::ContainerRequest {
   bool user_given = false;                ///< -u was typed (an image's User yields to it)
   // A container that outlives the command (runner/lifecycle/): -d, or a --name to keep.
   bool detach = false;     ///< -d: start under a monitor, print the id, return
+  bool tty = false;          ///< -t: a pseudo-terminal of the container's own as its stdio
+  bool interactive = false;  ///< -i: with -t, keys go to the container (the caller's terminal raw)
   std::string name;        ///< --name: unique; generated for -d when empty
   bool auto_remove = false;  ///< --rm: with -d the monitor removes the container at its end
   std::vector<std::string> log_options;  ///< --log-opt KEY=VALUE (max-size=SIZE)

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "runner/security/capabilities.h"
+#include "runner/terminal.h"
 
 namespace isobench::runner {
 
@@ -57,10 +58,6 @@ int exec_searching_path(char* const* argv, char* const* envp) noexcept {
   return denied ? EACCES : error;
 }
 
-namespace {
-
-}  // namespace
-
 const char* child_stage_name(ChildStage stage) {
   switch (stage) {
     case ChildStage::kJoinCgroup: return "joining the container's cgroup";
@@ -76,6 +73,7 @@ const char* child_stage_name(ChildStage stage) {
     case ChildStage::kGroups: return "clearing supplementary groups";
     case ChildStage::kUserIds: return "setting the user and group";
     case ChildStage::kCapabilities: return "setting capabilities";
+    case ChildStage::kTerminal: return "making the container's pseudo-terminal";
     case ChildStage::kNoNewPrivileges: return "setting no_new_privs";
     case ChildStage::kSeccomp: return "installing the seccomp filter";
     case ChildStage::kDescriptors: return "closing the runner's descriptors";
@@ -211,6 +209,21 @@ void die_with_runner(const ChildConfig& config) noexcept {
   if (poll(&runner, 1, 0) != 0) _exit(125);  // gone (or the pidfd broken): nobody to report to
 }
 
+/// The workload's bounding set, ids and capabilities, in the order that keeps the privilege
+/// each step needs until it is done.
+void take_workload_credentials(const ChildConfig& config) noexcept {
+  if (config.limit_capabilities)
+    if (int error = limit_bounding_set(config.keep_capabilities, config.last_capability))
+      fail(config, ChildStage::kBoundingSet, error);
+  if (config.set_ids) {
+    if (config.clear_groups && syscall(SYS_setgroups, 0, nullptr) != 0) fail(config, ChildStage::kGroups, errno);
+    if (syscall(SYS_setresgid, config.gid, config.gid, config.gid) != 0) fail(config, ChildStage::kUserIds, errno);
+    if (syscall(SYS_setresuid, config.uid, config.uid, config.uid) != 0) fail(config, ChildStage::kUserIds, errno);
+  }
+  if (config.limit_capabilities && config.uid == 0)
+    if (int error = set_process_capabilities(config.keep_capabilities)) fail(config, ChildStage::kCapabilities, error);
+}
+
 }  // namespace
 
 void run_child(const ChildConfig& config) noexcept {
@@ -262,16 +275,11 @@ void run_child(const ChildConfig& config) noexcept {
   if (config.cwd)
     if (int error = enter_working_directory(config.cwd)) fail(config, ChildStage::kWorkingDirectory, error);
 
-  if (config.limit_capabilities)
-    if (int error = limit_bounding_set(config.keep_capabilities, config.last_capability))
-      fail(config, ChildStage::kBoundingSet, error);
-  if (config.set_ids) {
-    if (config.clear_groups && syscall(SYS_setgroups, 0, nullptr) != 0) fail(config, ChildStage::kGroups, errno);
-    if (syscall(SYS_setresgid, config.gid, config.gid, config.gid) != 0) fail(config, ChildStage::kUserIds, errno);
-    if (syscall(SYS_setresuid, config.uid, config.uid, config.uid) != 0) fail(config, ChildStage::kUserIds, errno);
-  }
-  if (config.limit_capabilities && config.uid == 0)
-    if (int error = set_process_capabilities(config.keep_capabilities)) fail(config, ChildStage::kCapabilities, error);
+  take_workload_credentials(config);
+  // With our final ids, so that the pty's slave is the workload's own (owner and mode 0620).
+  if (config.console_fd >= 0)
+    if (int error = make_controlling_terminal(config.console_fd, config.terminal_size))
+      fail(config, ChildStage::kTerminal, error);
   // Changing credentials (our own ids above, or the namespace root's) cleared the death
   // signal; the runner may have died while it was off.
   die_with_runner(config);

@@ -10,6 +10,7 @@
 
 #include "runner/rootfs_plan.h"
 #include "runner/security/seccomp_filter.h"
+#include "runner/spec.h"
 
 namespace isobench::runner {
 
@@ -27,6 +28,7 @@ enum class ChildStage : int32_t {
   kGroups,
   kUserIds,
   kCapabilities,
+  kTerminal,
   kNoNewPrivileges,
   kSeccomp,
   kDescriptors,
@@ -57,6 +59,10 @@ struct ChildConfig {
   bool loopback_up = false;
   const char* cwd = nullptr;  ///< resolved inside the root after pivot_root, magic links refused
   int preserve_fds = 0;       ///< 3 .. 3+N-1 survive exec; every other descriptor but 0, 1, 2 is closed
+  /// A console socket: make a pty with our final ids, send its master here, take its slave
+  /// as stdio and controlling terminal (runner/terminal.h); -1: keep the inherited stdio.
+  int console_fd = -1;
+  TerminalSize terminal_size;
   bool set_ids = false;
   bool clear_groups = true;  ///< false where setgroups is denied (rootless user namespace)
   uint32_t uid = 0;

@@ -25,6 +25,8 @@ ChildConfig child_config_for(const ContainerSpec& spec, const ChildResources& re
   config.loopback_up = spec.namespaces.has(Namespace::kNet);
   config.cwd = spec.cwd.c_str();
   config.preserve_fds = spec.preserve_fds;
+  config.console_fd = spec.terminal ? resources.console_fd : -1;
+  config.terminal_size = spec.terminal_size;
   config.set_ids = spec.uid != 0 || spec.gid != 0;
   config.clear_groups = !spec.deny_setgroups;
   config.uid = spec.uid;

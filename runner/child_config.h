@@ -21,6 +21,7 @@ struct ChildResources {
   int sync_fd = -1;  ///< read end of the id-map handshake, -1 without a user namespace
   int error_fd = -1;
   int runner_pidfd = -1;
+  int console_fd = -1;  ///< the container's end of the console socket when the spec asks for a terminal
   sigset_t original_mask{};
   const std::vector<RootfsStep>* rootfs_plan = nullptr;  ///< null without a mount namespace
   int rootfs_fd = -1;

@@ -24,6 +24,7 @@
 #include "runner/security/capabilities.h"
 #include "runner/security/seccomp_filter.h"
 #include "runner/signal_block.h"
+#include "runner/terminal.h"
 
 namespace isobench::runner {
 
@@ -179,6 +180,7 @@ struct HostSide {
   /// Opened before clone, so that the child can tell whether we died before it could ask for
   /// a death signal (pidfds are close-on-exec).
   UniqueFd runner_pidfd;
+  UniqueFd console_host, console_child;  ///< the terminal's master travels on these (spec.terminal)
 };
 
 Status create_cgroup(const ContainerSpec& spec, CgroupManager* cgroups, HostSide& host) {
@@ -206,6 +208,7 @@ Status open_pipe(UniqueFd& read_end, UniqueFd& write_end) {
 Status open_channels(const ContainerSpec& spec, const SignalBlock& signals, HostSide& host) {
   if (spec.namespaces.has(Namespace::kUser)) ISOBENCH_TRY(open_pipe(host.sync_read, host.sync_write));
   ISOBENCH_TRY(open_pipe(host.error_read, host.error_write));
+  if (spec.terminal) ISOBENCH_TRY(open_console_socket(host.console_host, host.console_child));
   host.signal_fd.reset(signalfd(-1, &signals.blocked(), SFD_CLOEXEC));
   if (!host.signal_fd) return errno_error("signalfd");
   host.runner_pidfd.reset(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
@@ -220,6 +223,7 @@ ChildResources child_resources(const Preparation& prepared, const HostSide& host
   resources.sync_fd = host.sync_read.get();
   resources.error_fd = host.error_write.get();
   resources.runner_pidfd = host.runner_pidfd.get();
+  resources.console_fd = host.console_child.get();
   resources.original_mask = signals.original();
   resources.rootfs_plan = &prepared.plan;
   resources.rootfs_fd = prepared.rootfs_fd.get();
@@ -255,6 +259,7 @@ Result<Subprocess> clone_container(const ContainerSpec& spec, const CgroupJoin& 
 Status release_child(const ContainerSpec& spec, const Subprocess& child, HostSide& host) {
   host.sync_read.reset();
   host.error_write.reset();
+  host.console_child.reset();
   if (!spec.namespaces.has(Namespace::kUser)) return {};
   ISOBENCH_TRY(write_id_maps(child.pid(), spec));
   char go = 1;
@@ -267,7 +272,7 @@ Status release_child(const ContainerSpec& spec, const Subprocess& child, HostSid
 class ContainerWatch {
  public:
   ContainerWatch(const ContainerSpec& spec, Subprocess& child, HostSide& host, ContainerOutcome& outcome,
-                 const std::function<void(pid_t)>& on_started)
+                 const ContainerLauncher::StartedCallback& on_started)
       : spec_(spec), child_(child), host_(host), outcome_(outcome), on_started_(on_started) {}
 
   /// Returns once the child exited (not reaped yet), or on an error of our own.
@@ -305,6 +310,8 @@ class ContainerWatch {
   }
 
   const std::optional<ChildFailure>& failure() const { return failure_; }
+  /// Why the workload was killed at its start: its terminal never reached us.
+  const std::string& terminal_error() const { return terminal_error_; }
   bool timed_out() const { return timed_out_; }
   /// The writable layer's root, held open so that its fill level can be read after the
   /// container's mount namespace is gone; invalid when there is none.
@@ -321,7 +328,19 @@ class ContainerWatch {
       if (spec_.namespaces.has(Namespace::kMount) && spec_.rootfs_mode == RootfsMode::kOverlay)
         layer_root_.reset(
             open(("/proc/" + std::to_string(child_.pid()) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-      if (on_started_) on_started_(child_.pid());
+      UniqueFd terminal;
+      if (host_.console_host) {
+        auto received = receive_terminal(host_.console_host.get());
+        host_.console_host.reset();
+        if (!received) {
+          terminal_error_ = received.error().text();
+          child_.send_signal(SIGKILL);
+          host_.error_read.reset();
+          return;
+        }
+        terminal = std::move(*received);
+      }
+      if (on_started_) on_started_(child_.pid(), std::move(terminal));
     }
     host_.error_read.reset();
   }
@@ -348,8 +367,9 @@ class ContainerWatch {
   Subprocess& child_;
   HostSide& host_;
   ContainerOutcome& outcome_;
-  const std::function<void(pid_t)>& on_started_;
+  const ContainerLauncher::StartedCallback& on_started_;
   std::optional<ChildFailure> failure_;
+  std::string terminal_error_;
   UniqueFd timeout_timer_, grace_timer_, layer_root_;
   bool timed_out_ = false;
 };
@@ -422,6 +442,12 @@ Result<ContainerOutcome> ContainerLauncher::run(const ContainerSpec& spec) {
   ISOBENCH_TRY(collect_and_clean(spec, host, watch.layer_root(), outcome));
   if (watch.failure()) {
     describe_setup_failure(*watch.failure(), prepared->plan, spec, outcome);
+    return outcome;
+  }
+  if (!watch.terminal_error().empty()) {
+    outcome.ending = ContainerOutcome::Ending::kSetupFailed;
+    outcome.exit_code = 125;
+    outcome.message = watch.terminal_error();
     return outcome;
   }
   describe_ending(status, watch.timed_out(), outcome);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/unique_fd.h"
 #include "runner/cgroup/cgroup.h"
 #include "runner/spec.h"
 
@@ -56,13 +57,15 @@ class ContainerLauncher {
   Result<ContainerOutcome> run(const ContainerSpec& spec);
 
   /// Called once, from run(), the moment the workload's execve succeeded, with the host pid
-  /// of the container's init: a detached container's monitor records it and lets `run -d`
-  /// return. Not called when setup fails.
-  void on_started(std::function<void(pid_t)> callback) { on_started_ = std::move(callback); }
+  /// of the container's init and, when the spec asks for a terminal, its pty master (else
+  /// invalid): a detached container's monitor records the pid and lets `run -d` return, a
+  /// foreground run relays the terminal. Not called when setup fails.
+  using StartedCallback = std::function<void(pid_t, UniqueFd terminal)>;
+  void on_started(StartedCallback callback) { on_started_ = std::move(callback); }
 
  private:
   CgroupManager* cgroups_;
-  std::function<void(pid_t)> on_started_;
+  StartedCallback on_started_;
 };
 
 

@@ -36,6 +36,12 @@ struct IdMapping {
   uint32_t count = 0;
 };
 
+/// A terminal's size in characters; 0 × 0 leaves the kernel's default.
+struct TerminalSize {
+  uint16_t rows = 0;
+  uint16_t columns = 0;
+};
+
 /// The writable layer's default size. Unbounded, a tmpfs may take half of the host's memory.
 inline constexpr uint64_t kDefaultLayerBytes = uint64_t{1} << 30;
 
@@ -62,6 +68,10 @@ struct ContainerSpec {
   std::vector<std::string> env;  ///< "KEY=VALUE", complete (defaults already merged)
   std::string cwd = "/";          ///< resolved inside the container's root, never through a magic link
   int preserve_fds = 0;           ///< descriptors 3 .. 3+N-1 cross into the container (runc's --preserve-fds)
+  /// A pseudo-terminal of the container's own devpts as stdin, stdout and stderr and as the
+  /// controlling terminal (OCI process.terminal); its master reaches the launcher's caller.
+  bool terminal = false;
+  TerminalSize terminal_size;  ///< the pty's first size, set before the workload runs
   uint32_t uid = 0;
   uint32_t gid = 0;
   bool use_cgroup = true;  ///< off: no cgroup at all (no limits, stats from rusage)

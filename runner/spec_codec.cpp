@@ -98,6 +98,7 @@ std::string serialize_spec(const ContainerSpec& spec) {
       {"env", spec.env},
       {"cwd", spec.cwd},
       {"preserve_fds", spec.preserve_fds},
+      {"terminal", spec.terminal},
       {"uid", spec.uid},
       {"gid", spec.gid},
       {"use_cgroup", spec.use_cgroup},
@@ -132,6 +133,7 @@ Result<ContainerSpec> parse_spec(std::string_view text, std::string_view what) {
   spec.env = fields.strings("env");
   spec.cwd = fields.string("cwd", true);
   spec.preserve_fds = static_cast<int>(fields.integer("preserve_fds"));
+  spec.terminal = in.contains("terminal") && read_flag(in, fields, "terminal");  // absent before pty support
   spec.uid = read_id(fields, "uid");
   spec.gid = read_id(fields, "gid");
   spec.use_cgroup = read_flag(in, fields, "use_cgroup");

@@ -25,6 +25,7 @@
 #include "runner/security/seccomp_filter.h"
 #include "runner/signal_block.h"
 #include "runner/spec_codec.h"
+#include "runner/terminal.h"
 
 namespace isobench::runner::lifecycle {
 
@@ -41,6 +42,8 @@ struct JoinPlan {
   bool clear_groups = true;
   std::string cwd;
   std::vector<std::string> args, env;
+  int console_fd = -1;  ///< the joined process's end of the console socket with -t
+  TerminalSize terminal_size;
 };
 
 /// Why the joining process failed, written to the error pipe: the step and errno.
@@ -50,8 +53,8 @@ struct JoinFailure {
 };
 constexpr const char* kStepNames[] = {"join the container's cgroup", "join the container's namespaces", "fork",
                                       "enter the working directory", "limit capabilities", "set user ids",
-                                      "set no_new_privs", "close descriptors", "install the seccomp filter", "exec"};
-enum Step : int32_t { kCgroup, kNamespaces, kFork, kCwd, kBounding, kIds, kNoNewPrivs, kDescriptors, kSeccomp, kExec };
+                                      "make the pseudo-terminal", "set no_new_privs", "close descriptors", "install the seccomp filter", "exec"};
+enum Step : int32_t { kCgroup, kNamespaces, kFork, kCwd, kBounding, kIds, kTerminal, kNoNewPrivs, kDescriptors, kSeccomp, kExec };
 
 Result<uint64_t> hex_field(const std::string& status, const char* key) {
   const size_t at = status.find(std::string("\n") + key + ":");
@@ -156,6 +159,9 @@ int enter_directory_in_root(const char* path) noexcept {
   if (::syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) fail_join(error_fd, kIds, errno);
   // Root keeps the init's set; any other uid keeps none, inheritable included.
   if (int error = set_process_capabilities(plan.uid == 0 ? allowed : 0)) fail_join(error_fd, kBounding, error);
+  // As the container's user, from the container's devpts: nothing of the host's.
+  if (plan.console_fd >= 0)
+    if (int error = make_controlling_terminal(plan.console_fd, plan.terminal_size)) fail_join(error_fd, kTerminal, error);
   if (int error = enter_directory_in_root(plan.cwd.c_str())) fail_join(error_fd, kCwd, error);
   if (plan.privileges.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail_join(error_fd, kNoNewPrivs, errno);
   if (plan.privileges.seccomp)
@@ -188,7 +194,7 @@ int close_all_but(std::vector<int> keep) noexcept {
     if (null < 0 || ::dup2(null, 0) < 0) fail_join(error_fd, kDescriptors, errno);
     ::close(null);
   }
-  if (int error = close_all_but({error_fd, plan.init_pidfd.get()})) fail_join(error_fd, kDescriptors, error);
+  if (int error = close_all_but({error_fd, plan.init_pidfd.get(), plan.console_fd})) fail_join(error_fd, kDescriptors, error);
   for (const std::string& procs : plan.cgroup_procs) {
     int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0 || ::write(fd, "0", 1) != 1) fail_join(error_fd, kCgroup, errno);
@@ -204,6 +210,7 @@ int close_all_but(std::vector<int> keep) noexcept {
     become_joined(plan, error_fd, argv, envp, signals.original());
   }
   ::close(error_fd);
+  if (plan.console_fd >= 0) ::close(plan.console_fd);
   const int joined_fd = static_cast<int>(::syscall(SYS_pidfd_open, joined, 0));
   for (bool ended = false; !ended && joined_fd >= 0 && signal_fd >= 0;) {
     pollfd fds[] = {{joined_fd, POLLIN, 0}, {signal_fd, POLLIN, 0}};
@@ -226,17 +233,32 @@ Status open_cloexec_pipe(UniqueFd& read_end, UniqueFd& write_end) {
   return {};
 }
 
+/// The joined process's pty master, once it arrives on `console`, to `on_terminal`; a
+/// descriptor that is not one hangs the command up (SIGHUP, which the intermediate forwards).
+void take_terminal(UniqueFd& console, pid_t intermediate, const ExecRequest& request, std::string& error) {
+  auto master = receive_terminal(console.get());
+  console.reset();
+  if (!master) {
+    error = master.error().text();
+    ::kill(intermediate, SIGHUP);
+  } else if (request.on_terminal) {
+    request.on_terminal(std::move(*master));
+  }
+}
+
 /// Waits for the intermediate, our unreaped child, forwarding the signals SignalBlock holds to
-/// it (it passes them on to the joined process).
-int wait_forwarding(pid_t intermediate, const SignalBlock& signals) {
+/// it (it passes them on to the joined process), and hands on the terminal with -t.
+int wait_forwarding(pid_t intermediate, const SignalBlock& signals, UniqueFd& console, const ExecRequest& request,
+                    std::string& terminal_error) {
   UniqueFd signal_fd(::signalfd(-1, &signals.blocked(), SFD_CLOEXEC));
   UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, intermediate, 0)));
   while (signal_fd && pidfd) {
-    pollfd fds[] = {{pidfd.get(), POLLIN, 0}, {signal_fd.get(), POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
+    pollfd fds[] = {{pidfd.get(), POLLIN, 0}, {signal_fd.get(), POLLIN, 0}, {console.get(), POLLIN, 0}};
+    if (::poll(fds, 3, -1) < 0 && errno != EINTR) break;
     signalfd_siginfo info;
     if (fds[1].revents && ::read(signal_fd.get(), &info, sizeof info) == sizeof info)
       ::kill(intermediate, static_cast<int>(info.ssi_signo));
+    if (fds[2].revents) take_terminal(console, intermediate, request, terminal_error);
     if (fds[0].revents) break;
   }
   int status = 0;
@@ -271,20 +293,28 @@ Result<int> exec_in_container(const ContainerStore& store, const std::string& id
   std::vector<std::string> argv_storage = plan->args;
   std::vector<char*> argv = exec_array(argv_storage);
   std::vector<char*> envp = exec_array(plan->env);
-  UniqueFd error_read, error_write;
+  UniqueFd error_read, error_write, console_host, console_child;
   ISOBENCH_TRY(open_cloexec_pipe(error_read, error_write));
+  if (request.tty) {
+    ISOBENCH_TRY(open_console_socket(console_host, console_child));
+    plan->console_fd = console_child.get();
+    plan->terminal_size = request.terminal_size;
+  }
   SignalBlock signals;
   const pid_t intermediate = ::fork();
   if (intermediate < 0) return errno_error("fork");
   if (intermediate == 0)
     join_and_wait(*plan, error_write.get(), request.interactive, argv.data(), envp.data(), signals);
   error_write.reset();
-  const int code = wait_forwarding(intermediate, signals);
+  console_child.reset();
+  std::string terminal_error;
+  const int code = wait_forwarding(intermediate, signals, console_host, request, terminal_error);
   JoinFailure failure;
   if (::read(error_read.get(), &failure, sizeof failure) == sizeof failure && failure.step >= 0 && failure.step <= kExec) {
     const std::string what = failure.step == kExec ? "cannot run '" + plan->args[0] + "'" : kStepNames[failure.step];
     return Error{0, what + ": " + std::strerror(failure.error), code};
   }
+  if (!terminal_error.empty()) return Error{0, terminal_error, 125};
   return code;
 }
 

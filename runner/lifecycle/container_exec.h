@@ -8,12 +8,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "common/unique_fd.h"
 #include "runner/lifecycle/container_store.h"
+#include "runner/spec.h"
 
 namespace isobench::runner::lifecycle {
 
@@ -23,6 +26,11 @@ struct ExecRequest {
   std::string workdir;           ///< -w; empty: the container's working directory
   std::string user;              ///< -u uid[:gid]; empty: the container's user
   bool interactive = false;      ///< -i: stdin stays attached (else /dev/null)
+  /// -t: a pty of the container's devpts, made by the joined process with its final ids, as
+  /// its stdio and controlling terminal; its master goes to `on_terminal` once it exists.
+  bool tty = false;
+  TerminalSize terminal_size;
+  std::function<void(UniqueFd master)> on_terminal;
 };
 
 /// What the container's init runs with, as /proc/PID/status says.

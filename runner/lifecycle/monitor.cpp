@@ -79,7 +79,11 @@ class Monitor {
     Status ready = become_monitor();
     if (!ready) return fail(ready.error());
     ContainerLauncher launcher(launch_.cgroups);
-    launcher.on_started([this](pid_t pid) { started(pid); });
+    launcher.on_started([this](pid_t pid, UniqueFd terminal) {
+      // A terminal is the container's one stream: what it prints goes in as stdout, as Docker logs it.
+      if (terminal) pump_.emplace(std::move(terminal), UniqueFd(), std::move(terminal_writer_), release_startup_pages);
+      started(pid);
+    });
     auto outcome = launcher.run(launch_.spec);
     detach_streams();
     if (pump_) pump_->finish();
@@ -114,6 +118,10 @@ class Monitor {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return errno_error("PR_SET_CHILD_SUBREAPER");
     auto writer = LogWriter::open(launch_.store->log_path(launch_.id), launch_.log_max_size);
     if (!writer) return writer.error();
+    if (launch_.spec.terminal) {
+      terminal_writer_ = std::move(*writer);  // the pump starts once the pty exists
+      return {};
+    }
     UniqueFd out_read, err_read;
     ISOBENCH_TRY(stream_pipe(1, out_read));
     ISOBENCH_TRY(stream_pipe(2, err_read));
@@ -186,6 +194,7 @@ class Monitor {
   UniqueFd lock_;
   UniqueFd null_;
   std::optional<LogPump> pump_;
+  std::unique_ptr<LogWriter> terminal_writer_;
 };
 
 [[noreturn]] void run_monitor(const DetachedLaunch& launch, UniqueFd report, UniqueFd lock) {

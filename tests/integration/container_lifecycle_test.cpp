@@ -210,8 +210,8 @@ TEST_F(ContainerLifecycleTest, AFailedStartIsTheLaunchersErrorWithItsExitCode) {
   EXPECT_TRUE(stored_ids().empty()) << "a command that is not there is refused before anything is made";
   ProcessResult stats = isobench({"run", "-d", "--stats", "--rootfs", busybox_root(), "--", "true"});
   EXPECT_EQ(stats.exit_code, 2) << stats;
-  ProcessResult named = isobench({"run", "--name", "x", "--rootfs", busybox_root(), "--", "true"});
-  EXPECT_EQ(named.exit_code, 2) << named;
+  ProcessResult anonymous_log = isobench({"run", "--log-opt", "max-size=1m", "--rootfs", busybox_root(), "--", "true"});
+  EXPECT_EQ(anonymous_log.exit_code, 2) << anonymous_log;
   ProcessResult log_opt = isobench({"run", "-d", "--log-opt", "max-file=3", "--rootfs", busybox_root(), "--", "true"});
   EXPECT_EQ(log_opt.exit_code, 2) << log_opt;
   ProcessResult layer_size = isobench({"run", "-d", "--layer-size", "1g", "--rootfs", busybox_root(), "--", "true"});
@@ -364,6 +364,60 @@ TEST_F(ContainerLifecycleTest, ManyCliesAtOnceNeverCorruptTheStore) {
   }
   EXPECT_TRUE(stored_ids().empty());
   EXPECT_EQ(isobench({"ps", "-a", "-q"}).out, "");
+}
+
+}  // namespace
+}  // namespace isobench::integration
+
+namespace isobench::integration {
+namespace {
+
+using ContainerForegroundTest = ContainerTest;
+
+TEST_F(ContainerForegroundTest, ANamedRunInTheForegroundIsAttachedAndKept) {
+  ProcessResult run = isobench({"run", "--name", "attached", "--rootfs", busybox_root(), "--", "sh", "-c",
+                                "echo out; echo err >&2; exit 4"});
+  EXPECT_EQ(run.exit_code, 4) << run;
+  EXPECT_EQ(run.out, "out\n") << run;
+  EXPECT_EQ(run.err, "err\n") << run;
+  EXPECT_EQ(inspect("attached", "{{.State.Status}} {{.State.ExitCode}}"), "exited 4");
+  ProcessResult logs = isobench({"logs", "attached"});
+  EXPECT_EQ(logs.out, "out\n") << logs;
+  ProcessResult again = isobench({"run", "--name", "attached", "--rootfs", busybox_root(), "--", "true"});
+  EXPECT_EQ(again.exit_code, 125) << again;
+  EXPECT_NE(again.err.find("is already in use"), std::string::npos) << again;
+}
+
+TEST_F(ContainerForegroundTest, ANamedRunWithRmLeavesNothingAndPassesTheExitCode) {
+  ProcessResult run = isobench({"run", "--rm", "--name", "brief", "--rootfs", busybox_root(), "--", "sh", "-c", "echo bye; exit 2"});
+  EXPECT_EQ(run.exit_code, 2) << run;
+  EXPECT_EQ(run.out, "bye\n") << run;
+  EXPECT_TRUE(stored_ids().empty());
+  ProcessResult missing = isobench({"run", "--rm", "--name", "absent", "--rootfs", busybox_root(), "--", "/no/such"});
+  EXPECT_EQ(missing.exit_code, 127) << missing;
+  EXPECT_TRUE(stored_ids().empty()) << "a failed start with --rm keeps nothing";
+}
+
+TEST_F(ContainerForegroundTest, SignalsToTheAttachedCommandReachTheContainer) {
+  auto attached = start_isobench({"run", "--name", "proxied", "--rootfs", busybox_root(), "--", "sh", "-c",
+                                  "trap 'echo terminated; exit 9' TERM; echo ready; while :; do sleep 0.1; done"});
+  ASSERT_TRUE(attached);
+  ASSERT_TRUE(wait_for_status("proxied", "running"));
+  std::this_thread::sleep_for(300ms);  // the trap is set once "ready" is printed
+  attached->send_signal(SIGTERM);
+  ProcessResult ended = attached->wait(kRunDeadline);
+  EXPECT_EQ(ended.exit_code, 9) << ended;
+  EXPECT_EQ(ended.out, "ready\nterminated\n") << ended;
+}
+
+TEST_F(ContainerForegroundTest, AKeptRunRefusesWhatOnlyAnAnonymousOneHas) {
+  ProcessResult sized = isobench({"run", "--name", "n", "--layer-size", "64m", "--rootfs", busybox_root(), "--", "true"});
+  EXPECT_NE(sized.exit_code, 0);
+  EXPECT_NE(sized.err.find("--layer-size"), std::string::npos) << sized;
+  ProcessResult tty = isobench({"run", "--name", "n", "-t", "--rootfs", busybox_root(), "--", "true"});
+  EXPECT_NE(tty.exit_code, 0);
+  EXPECT_NE(tty.err.find("not supported yet"), std::string::npos) << tty;
+  EXPECT_TRUE(stored_ids().empty());
 }
 
 }  // namespace
