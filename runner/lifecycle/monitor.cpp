@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <charconv>
 #include <cstdio>
 
@@ -54,19 +55,29 @@ Result<DetachedStart> parse_report(const std::string& text) {
 /// kernel drops them from the monitor; the few it still runs fault back in), so that a
 /// resting monitor holds about what conmon does. Pages other processes map too are left alone.
 void release_startup_pages() {
-  auto maps = read_file("/proc/self/maps");
-  if (!maps) return;
-  for (const std::string& line : split_list(*maps, '\n')) {
-    uintptr_t start = 0, end = 0;
-    const auto dash = line.find('-'), space = line.find(' ');
-    if (dash == std::string::npos || space == std::string::npos || dash > space) continue;
-    std::from_chars(line.data(), line.data() + dash, start, 16);
-    std::from_chars(line.data() + dash + 1, line.data() + space, end, 16);
-    // File-backed mappings only (a path after the inode): the executable's text and data.
-    if (line.find(" /") == std::string::npos || end <= start) continue;
-    ::madvise(reinterpret_cast<void*>(start), end - start, MADV_PAGEOUT);
+  // The ranges first, the heap trimmed next, the pages last: whatever code runs after the
+  // pageout faults back in (64 KiB at a time, with the kernel's fault-around), so as little
+  // as possible does. A fixed array: no free() after the pageout.
+  struct Range {
+    uintptr_t start, end;
+  };
+  std::array<Range, 32> ranges{};
+  size_t count = 0;
+  if (auto maps = read_file("/proc/self/maps")) {
+    for (const std::string& line : split_list(*maps, '\n')) {
+      uintptr_t start = 0, end = 0;
+      const auto dash = line.find('-'), space = line.find(' ');
+      if (dash == std::string::npos || space == std::string::npos || dash > space) continue;
+      std::from_chars(line.data(), line.data() + dash, start, 16);
+      std::from_chars(line.data() + dash + 1, line.data() + space, end, 16);
+      // File-backed mappings only (a path after the inode): the executable's text and data.
+      if (line.find(" /") == std::string::npos || end <= start || count == ranges.size()) continue;
+      ranges[count++] = {start, end};
+    }
   }
   ::malloc_trim(0);
+  for (size_t i = 0; i < count; ++i)
+    ::madvise(reinterpret_cast<void*>(ranges[i].start), ranges[i].end - ranges[i].start, MADV_PAGEOUT);
 }
 
 class Monitor {
