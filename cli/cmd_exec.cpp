@@ -17,7 +17,7 @@ void add_exec_command(CLI::App& app, Action& action, const std::vector<std::stri
   command->add_flag("-t,--tty", request->tty, "Allocate a pseudo-terminal of the container's own");
   command->add_option("-e,--env", request->env, "Set KEY=VALUE on top of the container's environment");
   command->add_option("-w,--workdir", request->workdir, "Working directory inside the container");
-  command->add_option("-u,--user", request->user, "uid[:gid] to run as (default: the container's user)");
+  command->add_option("-u,--user", request->user, "user[:group] to run as, names or numbers (names from the container's /etc/passwd and /etc/group; default: the container's user)");
   command->callback([&action, &container_command, request] {
     action = [&container_command, request]() -> Result<int> {
       if (container_command.size() < 2) return usage_error("exec needs a container and a command: exec CONTAINER CMD...");

@@ -53,6 +53,8 @@ Result<lifecycle::ContainerConfig> record_of(const RunOptions& options, const ru
     config.stop_signal = *signal;
   }
   config.auto_remove = options.auto_remove;
+  config.tty = options.tty;
+  config.interactive = options.interactive;
   auto max_size = log_max_size(options);
   if (!max_size) return max_size.error();
   config.log_max_size = *max_size;
@@ -104,7 +106,7 @@ Result<std::string> create_and_start(const RunOptions& options, runner::Containe
     return saved.error();
   }
   lifecycle::DetachedLaunch launch{&store, created->id, std::move(spec), cgroups, created->log_max_size,
-                                   created->auto_remove && monitor_removes};
+                                   created->auto_remove && monitor_removes, created->interactive};
   auto started = lifecycle::start_detached(launch);
   if (!started) return started.error();
   return created->id;
@@ -141,7 +143,7 @@ Result<lifecycle::DetachedStart> start_kept_container(const lifecycle::Container
   std::unique_ptr<runner::CgroupManager> cgroups;
   ISOBENCH_TRY(open_cgroups(*spec, cgroup_fs, cgroups));
   lifecycle::DetachedLaunch launch{&store, config.id, std::move(*spec), cgroups.get(), config.log_max_size,
-                                   config.auto_remove};
+                                   config.auto_remove, config.interactive};
   return lifecycle::start_detached(launch);
 }
 

@@ -27,7 +27,8 @@ std::optional<std::string> read_image_file(const std::vector<std::string>& layer
     UniqueFd root(::open(layer.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) continue;
     open_how how{};
-    how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+    // Non-blocking: a running container's /etc/passwd may be a FIFO that nobody writes.
+    how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
     UniqueFd file(static_cast<int>(syscall(SYS_openat2, root.get(), relative, &how, sizeof how)));
     if (!file) continue;

@@ -24,6 +24,7 @@
 #include "runner/security/capabilities.h"
 #include "runner/security/seccomp_filter.h"
 #include "runner/signal_block.h"
+#include "runner/image/image_rootfs.h"
 #include "runner/spec_codec.h"
 #include "runner/terminal.h"
 
@@ -74,9 +75,9 @@ Status parse_user(const std::string& user, uint32_t& uid, uint32_t& gid) {
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
     return error == std::errc() && end == text.data() + text.size() && !text.empty() && out != UINT32_MAX;
   };
-  if (!number(std::string_view(user).substr(0, colon), uid)) return usage_error("-u " + user + ": expected a numeric uid[:gid]");
+  if (!number(std::string_view(user).substr(0, colon), uid)) return usage_error("-u " + user + ": expected a uid[:gid]");
   if (colon == std::string::npos) return {};
-  if (!number(std::string_view(user).substr(colon + 1), gid)) return usage_error("-u " + user + ": expected a numeric uid[:gid]");
+  if (!number(std::string_view(user).substr(colon + 1), gid)) return usage_error("-u " + user + ": expected a uid[:gid]");
   return {};
 }
 
@@ -112,8 +113,11 @@ Result<JoinPlan> plan_join(const ContainerStore& store, const std::string& id, c
   plan.uid = spec->uid;
   plan.gid = spec->gid;
   if (!request.user.empty()) {
+    // Names as the container's own /etc/passwd and /etc/group say now, read beneath its root.
+    auto numeric = image::resolve_image_user({"/proc/" + std::to_string(state.pid) + "/root"}, request.user);
+    if (!numeric) return usage_error("-u " + request.user + ": " + numeric.error().text());
     plan.gid = 0;
-    ISOBENCH_TRY(parse_user(request.user, plan.uid, plan.gid));
+    ISOBENCH_TRY(parse_user(*numeric, plan.uid, plan.gid));
   }
   plan.clear_groups = !spec->deny_setgroups;
   plan.cwd = request.workdir.empty() ? spec->cwd : request.workdir;

@@ -24,7 +24,7 @@ struct ExecRequest {
   std::vector<std::string> args;
   std::vector<std::string> env;  ///< -e KEY=VALUE on top of the container's environment
   std::string workdir;           ///< -w; empty: the container's working directory
-  std::string user;              ///< -u uid[:gid]; empty: the container's user
+  std::string user;              ///< -u user[:group], names looked up in the container's files; empty: the container's user
   bool interactive = false;      ///< -i: stdin stays attached (else /dev/null)
   /// -t: a pty of the container's devpts, made by the joined process with its final ids, as
   /// its stdio and controlling terminal; its master goes to `on_terminal` once it exists.

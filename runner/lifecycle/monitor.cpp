@@ -133,11 +133,22 @@ class Monitor {
       terminal_writer_ = std::move(*writer);  // the pump starts once the pty exists
       return {};
     }
+    if (launch_.open_stdin) ISOBENCH_TRY(open_stdin());
     UniqueFd out_read, err_read;
     ISOBENCH_TRY(stream_pipe(1, out_read));
     ISOBENCH_TRY(stream_pipe(2, err_read));
     // A second on, the CLI that forked us has exited and its pages are ours alone to hand back.
     pump_.emplace(std::move(out_read), std::move(err_read), std::move(*writer), release_startup_pages);
+    return {};
+  }
+
+  /// A pipe on stdin, inherited by the container's init; its write end stays here, unwritten.
+  Status open_stdin() {
+    int ends[2];
+    if (::pipe2(ends, O_CLOEXEC) != 0) return errno_error("pipe2");
+    UniqueFd read_end(ends[0]);
+    stdin_write_.reset(ends[1]);
+    if (::dup2(read_end.get(), 0) < 0) return errno_error("dup2");
     return {};
   }
 
@@ -206,6 +217,7 @@ class Monitor {
   UniqueFd null_;
   std::optional<LogPump> pump_;
   std::unique_ptr<LogWriter> terminal_writer_;
+  UniqueFd stdin_write_;
 };
 
 [[noreturn]] void run_monitor(const DetachedLaunch& launch, UniqueFd report, UniqueFd lock) {

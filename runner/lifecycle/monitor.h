@@ -30,6 +30,10 @@ struct DetachedLaunch {
   CgroupManager* cgroups = nullptr;  ///< may be null (no cgroups, rootless)
   int64_t log_max_size = 0;    ///< bytes; 0 = unbounded
   bool auto_remove = false;    ///< --rm: the monitor removes the container when it ends
+  /// -i: stdin is a pipe whose write end the monitor holds (Docker's OpenStdin), so that a
+  /// shell waits for input instead of reading end of file from /dev/null; with a terminal,
+  /// the pty's slave is stdin anyway.
+  bool open_stdin = false;
 };
 
 struct DetachedStart {

@@ -146,3 +146,41 @@ TEST_F(ContainerStatsTest, StatsReadsTheContainersCgroupsAndTopItsProcesses) {
 
 }  // namespace
 }  // namespace isobench::integration
+
+namespace isobench::integration {
+namespace {
+
+TEST_F(ContainerExecTest, UserNamesComeFromTheContainersOwnPasswdAndGroup) {
+  ASSERT_TRUE(write_regular_file(busybox_root() + "/etc/passwd", "root:x:0:0::/:/bin/sh\nalice:x:1234:2345::/:/bin/sh\n"));
+  ASSERT_TRUE(write_regular_file(busybox_root() + "/etc/group", "root:x:0:\nstaff:x:50:\n"));
+  ASSERT_FALSE(run_detached({"--name", "named"}, {"sleep", "100"}).empty());
+  ProcessResult alice = isobench({"exec", "-u", "alice", "named", "id", "-u"});
+  EXPECT_EQ(alice.exit_code, 0) << alice;
+  EXPECT_EQ(alice.out, "1234\n");
+  ProcessResult primary = isobench({"exec", "-u", "alice", "named", "id", "-g"});
+  EXPECT_EQ(primary.out, "2345\n") << primary;
+  ProcessResult staff = isobench({"exec", "-u", "alice:staff", "named", "id", "-g"});
+  EXPECT_EQ(staff.out, "50\n") << staff;
+  // The container's passwd as it is now, not the image's: a user it added is found.
+  ASSERT_EQ(isobench({"exec", "named", "sh", "-c", "echo bob:x:4321:4321::/:/bin/sh >> /etc/passwd"}).exit_code, 0);
+  EXPECT_EQ(isobench({"exec", "-u", "bob", "named", "id", "-u"}).out, "4321\n");
+  ProcessResult unknown = isobench({"exec", "-u", "mallory", "named", "true"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("'mallory' is not in"), std::string::npos) << unknown;
+}
+
+TEST_F(ContainerExecTest, APasswdThatIsAFifoDoesNotHangExec) {
+  ASSERT_FALSE(run_detached({"--name", "fifo"}, {"sh", "-c", "mkfifo /etc/passwd; echo made; sleep 100"}).empty());
+  ProcessResult logs;
+  for (int i = 0; i < 100 && logs.out.find("made") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(20ms);
+    logs = isobench({"logs", "fifo"});
+  }
+  ASSERT_EQ(logs.out, "made\n") << logs;
+  ProcessResult refused = isobench({"exec", "-u", "alice", "fifo", "true"}, {}, 10s);
+  EXPECT_FALSE(refused.timed_out) << refused;
+  EXPECT_NE(refused.exit_code, 0) << refused;
+}
+
+}  // namespace
+}  // namespace isobench::integration

@@ -57,6 +57,6 @@ bool process_is_live(pid_t pid);
 /// The programs the busybox root has as links to /bin/busybox.
 inline constexpr const char* kBusyboxTools[] = {"sh", "sleep", "echo", "cat", "ls", "true", "false", "printf",
                                                 "kill", "wc", "touch", "test", "id", "env", "pwd", "head", "yes",
-                                                "tty", "stty", "stat", "mkdir", "rmdir", "ln", "umount"};
+                                                "tty", "stty", "stat", "mkdir", "rmdir", "ln", "umount", "mkfifo"};
 
 }  // namespace isobench::integration

@@ -422,3 +422,25 @@ TEST_F(ContainerForegroundTest, AKeptRunRefusesWhatOnlyAnAnonymousOneHas) {
 
 }  // namespace
 }  // namespace isobench::integration
+
+namespace isobench::integration {
+namespace {
+
+using ContainerStdinTest = ContainerTest;
+
+TEST_F(ContainerStdinTest, DetachedInteractiveKeepsStdinOpenAsDockersOpenStdin) {
+  ASSERT_FALSE(run_detached({"-i", "--name", "reader"}, {"sh", "-c", "read line; echo got"}).empty());
+  ASSERT_FALSE(run_detached({"--name", "closed"}, {"sh", "-c", "read line; echo eof $?"}).empty());
+  EXPECT_TRUE(wait_for_status("closed", "exited"));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(inspect("reader", "{{.State.Status}} {{.Config.OpenStdin}}"), "running true");
+  EXPECT_EQ(isobench({"logs", "closed"}).out, "eof 1\n");
+  // start again: still open.
+  ASSERT_EQ(isobench({"stop", "-t", "0", "reader"}).exit_code, 0);
+  ASSERT_EQ(isobench({"start", "reader"}).exit_code, 0);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(inspect("reader", "{{.State.Status}}"), "running");
+}
+
+}  // namespace
+}  // namespace isobench::integration
