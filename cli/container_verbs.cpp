@@ -18,6 +18,7 @@ void add_container_commands(CLI::App& app, Action& action, const std::vector<std
   add_wait_command(app, action);
   add_rm_command(app, action);
   add_exec_command(app, action, container_command);
+  add_attach_command(app, action);
   add_inspect_command(app, action);
   add_stats_command(app, action);
   add_top_command(app, action, container_command);

@@ -33,6 +33,7 @@ void add_inspect_command(CLI::App& app, Action& action);
 void add_stats_command(CLI::App& app, Action& action);
 void add_top_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
 void add_exec_command(CLI::App& app, Action& action, const std::vector<std::string>& container_command);
+void add_attach_command(CLI::App& app, Action& action);
 
 /// Docker's client exits 1 when the daemon refuses (no such container, not running, ...).
 inline constexpr int kContainerVerbFailed = 1;

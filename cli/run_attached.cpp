@@ -1,35 +1,25 @@
 // `isobench run --name NAME ...` in the foreground: Docker's attached run of a kept container.
 // The container lives under its monitor as a detached one does (so `ps -a`, `logs` and
-// `start` know it afterwards, and it outlives a killed CLI); the command follows its log and
-// proxies the user's signals to it, as docker's --sig-proxy does.
+// `start` know it afterwards, and it outlives a killed CLI); the command attaches to the
+// monitor's socket, which holds the output until it has, and proxies the user's signals.
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "cli/attach_session.h"
 #include "cli/run_detached.h"
 #include "common/unique_fd.h"
+#include "runner/lifecycle/attach_protocol.h"
 #include "runner/lifecycle/container_control.h"
-#include "runner/lifecycle/container_log.h"
 #include "runner/signal_block.h"
 
 namespace isobench::cli {
 
 namespace lifecycle = runner::lifecycle;
 
-namespace {
-
-/// The signals that arrived since the last call, each sent on to the container.
-void forward_pending(int signal_fd, const lifecycle::ContainerStore& store, const std::string& id) {
-  signalfd_siginfo info;
-  while (::read(signal_fd, &info, sizeof info) == sizeof info)
-    (void)lifecycle::signal_container(store, id, static_cast<int>(info.ssi_signo));
-}
-
-}  // namespace
-
 Result<int> run_attached(const RunOptions& options, runner::ContainerSpec spec, runner::CgroupManager* cgroups) {
   const lifecycle::ContainerStore store = lifecycle::ContainerStore::open_default();
   std::string created;
-  auto id = create_and_start(options, std::move(spec), cgroups, false, &created);
+  auto id = create_and_start(options, std::move(spec), cgroups, true, &created);
   if (!id) {
     // A start that failed left the container Created, as Docker does, but --rm asked for nothing left.
     if (options.auto_remove && !created.empty()) (void)store.remove(created);
@@ -39,14 +29,18 @@ Result<int> run_attached(const RunOptions& options, runner::ContainerSpec spec, 
   runner::SignalBlock signals;
   UniqueFd signal_fd(::signalfd(-1, &signals.blocked(), SFD_CLOEXEC | SFD_NONBLOCK));
   if (!signal_fd) return errno_error("signalfd");
-  Status followed = lifecycle::follow_log(store.log_path(*id), lifecycle::LogReadOptions{}, STDOUT_FILENO,
-                                          STDERR_FILENO, [&] {
-                                            forward_pending(signal_fd.get(), store, *id);
-                                            return store.monitor_alive(*id);
-                                          });
+  auto socket = lifecycle::connect_to_monitor(store, *id);
+  if (!socket) return socket.error();
+  AttachOptions attach;
+  attach.tty = options.tty;
+  attach.forward_input = options.interactive;
+  attach.close_stdin_at_eof = options.interactive && !options.tty;  // docker run -i's StdinOnce
+  attach.signal_fd = signal_fd.get();
+  attach.forward_signal = [&](int signal) { (void)lifecycle::signal_container(store, *id, signal); };
+  Status attached = attach_stdio(socket->get(), attach);
   auto code = lifecycle::wait_container(store, *id);
   if (options.auto_remove) ISOBENCH_TRY(store.remove(*id));
-  ISOBENCH_TRY(followed);
+  ISOBENCH_TRY(attached);
   if (!code) return code.error();
   // Unknown only when its monitor was killed: Docker's CLI says 125 when it cannot tell.
   return code->value_or(125);

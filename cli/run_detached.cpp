@@ -75,9 +75,6 @@ Status check_detach_options(const RunOptions& options) {
                        kept + " is on disk, where isobench sets no size bound yet");
   if (options.stats || !options.stats_json.empty())
     return usage_error("--stats measures an anonymous run; for a container kept with " + kept + " see `isobench stats`");
-  if (!options.detach && (options.tty || options.interactive))
-    return usage_error("--name with -t or -i in the foreground is not supported yet: run it with -d (-dit keeps a "
-                       "shell waiting), then `isobench exec -it " + options.name + " sh`");
   ISOBENCH_TRY(log_max_size(options));
   return {};
 }
@@ -85,7 +82,7 @@ Status check_detach_options(const RunOptions& options) {
 bool keeps_container(const RunOptions& options) { return options.detach || !options.name.empty(); }
 
 Result<std::string> create_and_start(const RunOptions& options, runner::ContainerSpec spec,
-                                     runner::CgroupManager* cgroups, bool monitor_removes, std::string* created_id) {
+                                     runner::CgroupManager* cgroups, bool attached, std::string* created_id) {
   auto config = record_of(options, spec);
   if (!config) return config.error();
   lifecycle::ContainerStore store = lifecycle::ContainerStore::open_default();
@@ -106,14 +103,14 @@ Result<std::string> create_and_start(const RunOptions& options, runner::Containe
     return saved.error();
   }
   lifecycle::DetachedLaunch launch{&store, created->id, std::move(spec), cgroups, created->log_max_size,
-                                   created->auto_remove && monitor_removes, created->interactive};
+                                   created->auto_remove && !attached, created->interactive, attached};
   auto started = lifecycle::start_detached(launch);
   if (!started) return started.error();
   return created->id;
 }
 
 Result<int> run_detached(const RunOptions& options, runner::ContainerSpec spec, runner::CgroupManager* cgroups) {
-  auto id = create_and_start(options, std::move(spec), cgroups, true);
+  auto id = create_and_start(options, std::move(spec), cgroups, false);
   if (!id) return id.error();
   std::cout << *id << "\n";
   return 0;

@@ -21,12 +21,11 @@ bool keeps_container(const RunOptions& options);
 Status check_detach_options(const RunOptions& options);
 
 /// Creates the container in the store and starts it under its monitor; its id once its
-/// workload runs. With --rm, the monitor removes it at its end when `monitor_removes`, else
-/// the caller does (it reads the exit code first). `created`, if given, is set to the id once
-/// the record exists, a failed start included.
+/// workload runs. `attached`: the caller attaches at once (the monitor holds the output for
+/// it) and, with --rm, removes the container itself once it read the exit code. `created`, if
+/// given, is set to the id once the record exists, a failed start included.
 Result<std::string> create_and_start(const RunOptions& options, runner::ContainerSpec spec,
-                                     runner::CgroupManager* cgroups, bool monitor_removes,
-                                     std::string* created = nullptr);
+                                     runner::CgroupManager* cgroups, bool attached, std::string* created = nullptr);
 
 /// Creates the container in the store, starts it under its monitor and prints its id once
 /// its workload runs. A failed start is the launcher's error and exit code (125, 126, 127);
@@ -34,9 +33,9 @@ Result<std::string> create_and_start(const RunOptions& options, runner::Containe
 Result<int> run_detached(const RunOptions& options, runner::ContainerSpec spec, runner::CgroupManager* cgroups);
 
 /// `docker run --name NAME IMAGE` in the foreground: a kept container, made and started as
-/// run_detached does, then attached as `start -a` attaches (its stdout and stderr from its
-/// log, SIGINT, SIGTERM, SIGHUP and SIGQUIT forwarded to it); its exit code is ours, and with
-/// --rm it is removed once it ended.
+/// run_detached does, then attached through its monitor (`attach`): its stdout and stderr,
+/// with -i our stdin, with -t its terminal; SIGINT, SIGTERM, SIGHUP and SIGQUIT forwarded to
+/// it. Its exit code is ours, and with --rm it is removed once it ended.
 Result<int> run_attached(const RunOptions& options, runner::ContainerSpec spec, runner::CgroupManager* cgroups);
 
 /// Starts the kept container `config` from its stored spec under a new monitor (`start`,

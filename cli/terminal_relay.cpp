@@ -34,7 +34,7 @@ bool write_all(int fd, const char* data, size_t size) {
   return true;
 }
 
-void drain(int fd) {
+void drain_pipe(int fd) {
   char bytes[64];
   while (::read(fd, bytes, sizeof bytes) > 0) {
   }
@@ -64,6 +64,24 @@ Status check_terminal_options(bool tty, bool interactive) {
   return {};
 }
 
+WindowSizeWatch::WindowSizeWatch() {
+  if (!nonblocking_pipe(read_end_, write_end_)) return;
+  resize_pipe.store(write_end_.get());
+  struct sigaction action {};
+  action.sa_handler = note_resize;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGWINCH, &action, &previous_);
+}
+
+WindowSizeWatch::~WindowSizeWatch() {
+  if (!write_end_) return;
+  ::sigaction(SIGWINCH, &previous_, nullptr);
+  resize_pipe.store(-1);
+}
+
+void WindowSizeWatch::drain() const { drain_pipe(read_end_.get()); }
+
 RawTerminal::RawTerminal(int fd) {
   termios current{};
   if (!::isatty(fd) || ::tcgetattr(fd, &current) != 0) return;
@@ -82,14 +100,7 @@ TerminalRelay::TerminalRelay(UniqueFd master, bool forward_input)
     : master_(std::move(master)), forward_input_(forward_input) {
   // Without these pipes the relay still copies output; finish() then waits for the hang-up.
   (void)nonblocking_pipe(wake_read_, wake_write_);
-  if (nonblocking_pipe(resize_read_, resize_write_)) {
-    resize_pipe.store(resize_write_.get());
-    struct sigaction action {};
-    action.sa_handler = note_resize;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(SIGWINCH, &action, &previous_winch_);
-  }
+  resize_.emplace();
   // The keys are written without blocking: a workload that does not read its input must not
   // stop us copying its output.
   const int flags = ::fcntl(master_.get(), F_GETFL);
@@ -108,10 +119,7 @@ void TerminalRelay::finish() {
   if (!thread_.joinable()) return;
   if (wake_write_) (void)!::write(wake_write_.get(), "x", 1);
   thread_.join();
-  if (resize_write_) {
-    ::sigaction(SIGWINCH, &previous_winch_, nullptr);
-    resize_pipe.store(-1);
-  }
+  resize_.reset();
 }
 
 void TerminalRelay::relay() {
@@ -121,7 +129,7 @@ void TerminalRelay::relay() {
     pollfd fds[] = {{master_.get(), static_cast<short>(POLLIN | (pending_input_.empty() ? 0 : POLLOUT)), 0},
                     {input_open && pending_input_.empty() ? 0 : -1, POLLIN, 0},
                     {ending ? -1 : wake_read_.get(), POLLIN, 0},
-                    {resize_read_.get(), POLLIN, 0}};
+                    {resize_->fd(), POLLIN, 0}};
     const int ready = ::poll(fds, std::size(fds), ending ? kDrainQuietMs : -1);
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) return;  // an error, or quiet for kDrainQuietMs after the end
@@ -131,7 +139,7 @@ void TerminalRelay::relay() {
     if (fds[1].revents) copy_input(input_open);
     if (fds[2].revents) ending = true;
     if (fds[3].revents) {
-      drain(resize_read_.get());
+      resize_->drain();
       follow_window_size();
     }
   }

@@ -38,6 +38,24 @@ class RawTerminal {
   std::optional<termios> saved_;
 };
 
+/// SIGWINCH as a readable descriptor, while it lives (one at a time per process): the handler
+/// writes a byte to a pipe, and the previous disposition comes back at the end.
+class WindowSizeWatch {
+ public:
+  WindowSizeWatch();
+  WindowSizeWatch(const WindowSizeWatch&) = delete;
+  WindowSizeWatch& operator=(const WindowSizeWatch&) = delete;
+  ~WindowSizeWatch();
+  /// Readable after a SIGWINCH; -1 when the pipe could not be made.
+  int fd() const { return read_end_.get(); }
+  /// Empties the pipe once its readiness was seen.
+  void drain() const;
+
+ private:
+  UniqueFd read_end_, write_end_;
+  struct sigaction previous_ {};
+};
+
 /// Copies between a pty master and the caller's stdio on a thread of its own.
 class TerminalRelay {
  public:
@@ -61,10 +79,9 @@ class TerminalRelay {
 
   UniqueFd master_;
   bool forward_input_;
-  UniqueFd wake_read_, wake_write_;     ///< finish() writes a byte here
-  UniqueFd resize_read_, resize_write_;  ///< the SIGWINCH handler writes a byte here
-  std::string pending_input_;           ///< keys the pty could not take yet (its input queue full)
-  struct sigaction previous_winch_ {};
+  UniqueFd wake_read_, wake_write_;  ///< finish() writes a byte here
+  std::optional<WindowSizeWatch> resize_;
+  std::string pending_input_;  ///< keys the pty could not take yet (its input queue full)
   std::thread thread_;
 };
 

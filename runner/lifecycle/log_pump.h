@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/unique_fd.h"
+#include "runner/lifecycle/attach_clients.h"
 #include "runner/lifecycle/container_log.h"
 
 namespace isobench::runner::lifecycle {
@@ -22,8 +23,9 @@ class LogPump {
   /// for the monitor reach the thread that waits for them.
   /// `later`, if set, runs once on the pump's thread about kLaterDelayMs after the start (the
   /// monitor's main thread is busy waiting for the container then).
+  /// `attach`, if set, gets what the streams carry too, and is served on the same thread.
   LogPump(UniqueFd stdout_read, UniqueFd stderr_read, std::unique_ptr<LogWriter> writer,
-          std::function<void()> later = {});
+          std::function<void()> later = {}, std::unique_ptr<AttachClients> attach = nullptr);
   static constexpr int kLaterDelayMs = 1000;
   LogPump(const LogPump&) = delete;
   LogPump& operator=(const LogPump&) = delete;
@@ -37,11 +39,14 @@ class LogPump {
 
  private:
   void pump();
+  int poll_timeout_ms(int64_t later_at, int64_t hold_until) const;
+  void read_stream(int index);
 
   UniqueFd streams_[2];
   std::unique_ptr<LogWriter> writer_;
   uint64_t lost_writes_ = 0;
   std::function<void()> later_;
+  std::unique_ptr<AttachClients> attach_;
   std::thread thread_;
 };
 

@@ -19,6 +19,7 @@
 #include "runner/container.h"
 #include "runner/lifecycle/container_codec.h"
 #include "runner/lifecycle/container_liveness.h"
+#include "runner/lifecycle/attach_protocol.h"
 #include "runner/lifecycle/log_pump.h"
 
 namespace isobench::runner::lifecycle {
@@ -92,7 +93,12 @@ class Monitor {
     ContainerLauncher launcher(launch_.cgroups);
     launcher.on_started([this](pid_t pid, UniqueFd terminal) {
       // A terminal is the container's one stream: what it prints goes in as stdout, as Docker logs it.
-      if (terminal) pump_.emplace(std::move(terminal), UniqueFd(), std::move(terminal_writer_), release_startup_pages);
+      if (terminal) {
+        attach_point_.input.reset(::fcntl(terminal.get(), F_DUPFD_CLOEXEC, 3));
+        attach_point_.terminal = true;
+        pump_.emplace(std::move(terminal), UniqueFd(), std::move(terminal_writer_), release_startup_pages,
+                      std::make_unique<AttachClients>(std::move(attach_point_)));
+      }
       started(pid);
     });
     auto outcome = launcher.run(launch_.spec);
@@ -129,6 +135,10 @@ class Monitor {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return errno_error("PR_SET_CHILD_SUBREAPER");
     auto writer = LogWriter::open(launch_.store->log_path(launch_.id), launch_.log_max_size);
     if (!writer) return writer.error();
+    auto listener = listen_for_attach(*launch_.store, launch_.id);
+    if (!listener) return listener.error();
+    attach_point_.listener = std::move(*listener);
+    attach_point_.hold_until_attached = launch_.hold_output_until_attached;
     if (launch_.spec.terminal) {
       terminal_writer_ = std::move(*writer);  // the pump starts once the pty exists
       return {};
@@ -138,17 +148,20 @@ class Monitor {
     ISOBENCH_TRY(stream_pipe(1, out_read));
     ISOBENCH_TRY(stream_pipe(2, err_read));
     // A second on, the CLI that forked us has exited and its pages are ours alone to hand back.
-    pump_.emplace(std::move(out_read), std::move(err_read), std::move(*writer), release_startup_pages);
+    pump_.emplace(std::move(out_read), std::move(err_read), std::move(*writer), release_startup_pages,
+                  std::make_unique<AttachClients>(std::move(attach_point_)));
     return {};
   }
 
-  /// A pipe on stdin, inherited by the container's init; its write end stays here, unwritten.
+  /// A pipe on stdin, inherited by the container's init; its write end goes to attached clients.
   Status open_stdin() {
     int ends[2];
     if (::pipe2(ends, O_CLOEXEC) != 0) return errno_error("pipe2");
     UniqueFd read_end(ends[0]);
-    stdin_write_.reset(ends[1]);
+    attach_point_.input.reset(ends[1]);
     if (::dup2(read_end.get(), 0) < 0) return errno_error("dup2");
+    // Written by the pump's thread, which must never block on a container that reads nothing.
+    (void)::fcntl(attach_point_.input.get(), F_SETFL, O_NONBLOCK);
     return {};
   }
 
@@ -217,7 +230,7 @@ class Monitor {
   UniqueFd null_;
   std::optional<LogPump> pump_;
   std::unique_ptr<LogWriter> terminal_writer_;
-  UniqueFd stdin_write_;
+  AttachPoint attach_point_;  ///< until the pump takes it
 };
 
 [[noreturn]] void run_monitor(const DetachedLaunch& launch, UniqueFd report, UniqueFd lock) {

@@ -34,6 +34,9 @@ struct DetachedLaunch {
   /// shell waits for input instead of reading end of file from /dev/null; with a terminal,
   /// the pty's slave is stdin anyway.
   bool open_stdin = false;
+  /// An attached `run`: the monitor reads no output until its first attach client connects
+  /// (AttachClients::kHoldMs at most), so that the client misses nothing.
+  bool hold_output_until_attached = false;
 };
 
 struct DetachedStart {

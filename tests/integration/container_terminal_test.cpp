@@ -212,5 +212,44 @@ TEST_F(ContainerTerminalTest, AContainerCannotRedirectThePtyThatExecTMakes) {
   EXPECT_EQ(exec.out.find("ran"), std::string::npos) << exec;
 }
 
+TEST_F(ContainerTerminalTest, ANamedInteractiveRunIsAttachedThroughItsMonitorAndKept) {
+  TerminalSession session(at_terminal({"run", "-it", "--name", "kept", "--rootfs", busybox_root(), "--", "sh", "-c",
+                                       "tty; stty size; trap 'echo got-int; exit 7' INT; echo ready; "
+                                       "while :; do sleep 1; done"}),
+                          winsize{33, 101, 0, 0});
+  ASSERT_TRUE(session.started());
+  ASSERT_TRUE(session.read_until("ready")) << session.output();
+  session.type("\x03");
+  EXPECT_EQ(session.wait(), 7) << session.output();
+  EXPECT_NE(session.output().find("/dev/pts/0\r\n33 101\r\n"), std::string::npos) << session.output();
+  EXPECT_NE(session.output().find("got-int"), std::string::npos) << session.output();
+  EXPECT_EQ(session.now().c_lflag, session.before().c_lflag);
+  EXPECT_EQ(inspect("kept", "{{.State.Status}} {{.State.ExitCode}} {{.Config.Tty}}"), "exited 7 true");
+  EXPECT_NE(isobench({"logs", "kept"}).out.find("ready\r\n"), std::string::npos);
+}
+
+TEST_F(ContainerTerminalTest, AttachJoinsTheTerminalOfADetachedShell) {
+  ASSERT_FALSE(run_detached({"-it", "--name", "shell"}, {"sh"}).empty());
+  TerminalSession session(at_terminal({"attach", "shell"}), winsize{30, 90, 0, 0});
+  ASSERT_TRUE(session.started());
+  std::this_thread::sleep_for(300ms);
+  session.type("stty size; echo sum-$((40+2))\r");
+  EXPECT_TRUE(session.read_until("sum-42")) << session.output();
+  EXPECT_NE(session.output().find("30 90"), std::string::npos) << "the attaching terminal's size: " << session.output();
+  session.type("exit 3\r");
+  EXPECT_EQ(session.wait(), 3) << session.output();
+  EXPECT_TRUE(wait_for_status("shell", "exited"));
+}
+
+TEST_F(ContainerTerminalTest, AttachToAStoppedContainerGetsDockersAnswer) {
+  ASSERT_FALSE(run_detached({"--name", "brief"}, {"true"}).empty());
+  ASSERT_TRUE(wait_for_status("brief", "exited"));
+  ProcessResult attach = isobench({"attach", "brief"});
+  EXPECT_EQ(attach.exit_code, 1) << attach;
+  EXPECT_NE(attach.err.find("You cannot attach to a stopped container, start it first"), std::string::npos) << attach;
+  ProcessResult unknown = isobench({"attach", "nothing"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown;
+}
+
 }  // namespace
 }  // namespace isobench::integration
