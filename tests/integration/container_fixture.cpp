@@ -42,6 +42,22 @@ bool is_live_isobench(pid_t pid) {
   return !error && exe == std::filesystem::canonical(ISOBENCH_EXE).string() && process_is_live(pid);
 }
 
+/// The test's children that are isobench monitors still running: a --rm container's monitor
+/// removes the container from the store a moment before it has removed the rest and exited.
+std::vector<pid_t> live_monitor_children() {
+  std::vector<pid_t> monitors;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto status = read_file("/proc/" + name + "/status");
+    if (!status || status->find("\nPPid:\t" + std::to_string(getpid()) + "\n") == std::string::npos) continue;
+    const pid_t pid = std::stoi(name);
+    if (is_live_isobench(pid)) monitors.push_back(pid);
+  }
+  return monitors;
+}
+
 }  // namespace
 
 bool process_is_live(pid_t pid) {
@@ -81,6 +97,7 @@ void ContainerTest::TearDown() {
       kill(monitor, SIGKILL);
     }
     EXPECT_TRUE(stored_ids().empty()) << "containers left in the store after rm -f";
+    for (int i = 0; i < 200 && !live_monitor_children().empty(); ++i) std::this_thread::sleep_for(10ms);
     std::vector<std::string> runtime_left;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(runtime_dir_, error))
