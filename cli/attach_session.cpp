@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "cli/terminal_relay.h"
@@ -32,22 +33,43 @@ bool copy_from_monitor(int socket) {
 }
 
 void send_size(int socket) {
+  // Best effort: a resize that cannot go now is sent again with the next SIGWINCH.
   const runner::TerminalSize size = caller_terminal_size();
-  if (size.rows > 0) (void)lifecycle::send_attach_packet(socket, lifecycle::kAttachResize, lifecycle::resize_payload(size));
+  if (size.rows > 0)
+    (void)lifecycle::send_attach_packet(socket, lifecycle::kAttachResize, lifecycle::resize_payload(size), MSG_DONTWAIT);
 }
 
-/// Keys to the container; at the end of our input, its stdin closed when asked for.
-void copy_input(int socket, const AttachOptions& options, bool& input_open) {
-  char buffer[lifecycle::kAttachClientPacketMax - 1];
-  const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
-  if (got < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (got <= 0) {
-    input_open = false;
-    if (options.close_stdin_at_eof) (void)lifecycle::send_attach_packet(socket, lifecycle::kAttachCloseStdin, {});
-    return;
+/// Our stdin's packets to the monitor, never blocking: a container that reads no input makes
+/// its monitor stop reading ours, and we must still copy its output and forward signals.
+class InputSender {
+ public:
+  InputSender(int socket, const AttachOptions& options) : socket_(socket), options_(options) {}
+  bool waiting() const { return !pending_.empty(); }
+  /// Reads stdin once into a packet; at its end, the container's stdin closed when asked for.
+  void read_stdin(bool& input_open) {
+    char buffer[lifecycle::kAttachClientPacketMax - 1];
+    const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) return;
+    if (got <= 0) {
+      input_open = false;
+      if (options_.close_stdin_at_eof) pending_ = std::string(1, lifecycle::kAttachCloseStdin);
+    } else {
+      pending_ = lifecycle::kAttachInput + std::string(buffer, static_cast<size_t>(got));
+    }
+    flush();
   }
-  (void)lifecycle::send_attach_packet(socket, lifecycle::kAttachInput, std::string_view(buffer, static_cast<size_t>(got)));
-}
+  void flush() {
+    if (pending_.empty()) return;
+    if (lifecycle::send_attach_packet(socket_, pending_[0], std::string_view(pending_).substr(1), MSG_DONTWAIT) ||
+        errno != EAGAIN)
+      pending_.clear();
+  }
+
+ private:
+  int socket_;
+  const AttachOptions& options_;
+  std::string pending_;  ///< one packet the socket could not take yet
+};
 
 }  // namespace
 
@@ -60,18 +82,20 @@ Status attach_stdio(int socket, const AttachOptions& options) {
     resize.emplace();
     send_size(socket);
   }
+  InputSender input(socket, options);
   bool input_open = options.forward_input;
   for (;;) {
-    pollfd fds[] = {{socket, POLLIN, 0},
-                    {input_open ? STDIN_FILENO : -1, POLLIN, 0},
+    pollfd fds[] = {{socket, static_cast<short>(POLLIN | (input.waiting() ? POLLOUT : 0)), 0},
+                    {input_open && !input.waiting() ? STDIN_FILENO : -1, POLLIN, 0},
                     {resize ? resize->fd() : -1, POLLIN, 0},
                     {options.signal_fd, POLLIN, 0}};
     if (::poll(fds, std::size(fds), -1) < 0) {
       if (errno == EINTR) continue;
       return errno_error("poll");
     }
-    if (fds[0].revents && !copy_from_monitor(socket)) return {};
-    if (fds[1].revents) copy_input(socket, options, input_open);
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && !copy_from_monitor(socket)) return {};
+    if (fds[0].revents & POLLOUT) input.flush();
+    if (fds[1].revents) input.read_stdin(input_open);
     if (fds[2].revents) {
       resize->drain();
       send_size(socket);

@@ -4,6 +4,8 @@
 // proxied unless --sig-proxy=false; the container's exit code once it ends.
 #include <sys/signalfd.h>
 
+#include <optional>
+
 #include "cli/attach_session.h"
 #include "cli/container_verbs.h"
 #include "cli/terminal_relay.h"
@@ -35,9 +37,13 @@ Result<int> attach_container(const AttachArguments& arguments) {
     return with_exit_code(plain_error("the input device is not a TTY"), kContainerVerbFailed);
   auto socket = lifecycle::connect_to_monitor(store, *id);
   if (!socket) return socket.error();
-  runner::SignalBlock signals;
+  // Held only to be proxied: without --sig-proxy, Ctrl-C and SIGTERM end the client.
+  std::optional<runner::SignalBlock> signals;
   UniqueFd signal_fd;
-  if (arguments.sig_proxy) signal_fd.reset(::signalfd(-1, &signals.blocked(), SFD_CLOEXEC | SFD_NONBLOCK));
+  if (arguments.sig_proxy) {
+    signals.emplace();
+    signal_fd.reset(::signalfd(-1, &signals->blocked(), SFD_CLOEXEC | SFD_NONBLOCK));
+  }
   AttachOptions attach;
   attach.tty = container->config.tty;
   attach.forward_input = input;

@@ -37,6 +37,7 @@ void add_exec_command(CLI::App& app, Action& action, const std::vector<std::stri
         };
       }
       auto code = lifecycle::exec_in_container(store, *id, *request);
+      request->on_terminal = nullptr;  // it refers to raw and relay, which go with this scope
       if (relay) relay->finish();
       return code;
     };

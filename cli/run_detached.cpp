@@ -75,6 +75,11 @@ Status check_detach_options(const RunOptions& options) {
                        kept + " is on disk, where isobench sets no size bound yet");
   if (options.stats || !options.stats_json.empty())
     return usage_error("--stats measures an anonymous run; for a container kept with " + kept + " see `isobench stats`");
+  // The descriptors 3.. of a kept container's start are its monitor's (the log, the attach
+  // socket), not the caller's: none may cross.
+  if (options.preserve_fds > 0)
+    return usage_error("--preserve-fds passes the caller's descriptors to an anonymous run; a container kept with " +
+                       kept + " is started by its monitor, whose descriptors must not cross");
   ISOBENCH_TRY(log_max_size(options));
   return {};
 }

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cerrno>
 
+#include "common/system.h"
+
 namespace isobench::cli {
 
 namespace {
@@ -125,7 +127,9 @@ void TerminalRelay::finish() {
 void TerminalRelay::relay() {
   bool input_open = forward_input_;
   bool ending = false;
+  int64_t give_up_at = 0;  // once ending: a process that keeps the slave open and chatters cannot hold us
   for (;;) {
+    if (ending && monotonic_ns() >= give_up_at) return;
     pollfd fds[] = {{master_.get(), static_cast<short>(POLLIN | (pending_input_.empty() ? 0 : POLLOUT)), 0},
                     {input_open && pending_input_.empty() ? 0 : -1, POLLIN, 0},
                     {ending ? -1 : wake_read_.get(), POLLIN, 0},
@@ -137,7 +141,10 @@ void TerminalRelay::relay() {
       if (!copy_output()) return;  // hung up: no slave is open any more
     if (fds[0].revents & POLLOUT) flush_input();
     if (fds[1].revents) copy_input(input_open);
-    if (fds[2].revents) ending = true;
+    if (fds[2].revents && !ending) {
+      ending = true;
+      give_up_at = monotonic_ns() + int64_t{kDrainLimitMs} * 1'000'000;
+    }
     if (fds[3].revents) {
       resize_->drain();
       follow_window_size();

@@ -66,9 +66,11 @@ class TerminalRelay {
   ~TerminalRelay();
 
   /// The workload has ended: what it printed is copied until the pty hangs up (every slave
-  /// closed) or stays quiet for kDrainQuietMs, then the thread is joined.
+  /// closed), stays quiet for kDrainQuietMs or kDrainLimitMs have passed, then the thread is
+  /// joined.
   void finish();
   static constexpr int kDrainQuietMs = 200;
+  static constexpr int kDrainLimitMs = 1000;
 
  private:
   void relay();

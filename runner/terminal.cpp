@@ -38,11 +38,13 @@ int open_multiplexer() noexcept {
   return fd < 0 ? -error : static_cast<int>(fd);
 }
 
-/// One byte of data and room for one descriptor: what travels on the console socket.
+/// One byte of data and room for descriptors: one travels on the console socket, and a
+/// receiver has room for more, so that it can see (and close) any it did not ask for.
 struct DescriptorMessage {
+  static constexpr size_t kRoom = 4;
   char byte = 'T';
   iovec data{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kRoom)] = {};
   msghdr message{};
   DescriptorMessage() {
     message.msg_iov = &data;
@@ -57,6 +59,7 @@ struct DescriptorMessage {
 int send_descriptor(int socket, int fd) noexcept {
   DescriptorMessage sending;
   msghdr& message = sending.message;
+  message.msg_controllen = CMSG_SPACE(sizeof(int));
   cmsghdr* header = CMSG_FIRSTHDR(&message);
   header->cmsg_level = SOL_SOCKET;
   header->cmsg_type = SCM_RIGHTS;
@@ -106,13 +109,20 @@ Result<UniqueFd> receive_terminal(int host_end) {
   do got = ::recvmsg(host_end, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   while (got < 0 && errno == EINTR);
   if (got < 0) return errno_error("the container's terminal did not arrive");
-  cmsghdr* header = CMSG_FIRSTHDR(&message);
-  if (got != 1 || (message.msg_flags & MSG_CTRUNC) || !header || header->cmsg_level != SOL_SOCKET ||
-      header->cmsg_type != SCM_RIGHTS || header->cmsg_len != CMSG_LEN(sizeof(int)))
-    return plain_error("the container sent no terminal");
-  int fd = -1;
-  std::memcpy(&fd, CMSG_DATA(header), sizeof fd);
-  UniqueFd master(fd);
+  // Every descriptor that arrived is ours to close, whatever the message: exactly one is right.
+  UniqueFd master;
+  size_t descriptors = 0;
+  for (cmsghdr* header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+    if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+    const size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(header) + i * sizeof(int), sizeof fd);
+      if (descriptors++ == 0) master.reset(fd);
+      else ::close(fd);
+    }
+  }
+  if (got != 1 || (message.msg_flags & MSG_CTRUNC) || descriptors != 1) return plain_error("the container sent no terminal");
   struct stat info;
   unsigned number = 0;
   if (::fstat(master.get(), &info) != 0 || !S_ISCHR(info.st_mode) || ::ioctl(master.get(), TIOCGPTN, &number) != 0)

@@ -1,6 +1,7 @@
 #include "runner/image/image_rootfs.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,11 +27,16 @@ std::optional<std::string> read_image_file(const std::vector<std::string>& layer
   for (const std::string& layer : layers) {
     UniqueFd root(::open(layer.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) continue;
+    // Found as a path first, opened only if it is a regular file: a running container's
+    // /etc/passwd may be a device node or a FIFO of its making, which the host must not open.
     open_how how{};
-    // Non-blocking: a running container's /etc/passwd may be a FIFO that nobody writes.
-    how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+    how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    UniqueFd file(static_cast<int>(syscall(SYS_openat2, root.get(), relative, &how, sizeof how)));
+    UniqueFd found(static_cast<int>(syscall(SYS_openat2, root.get(), relative, &how, sizeof how)));
+    struct stat info;
+    if (!found || ::fstat(found.get(), &info) != 0 || !S_ISREG(info.st_mode)) continue;
+    UniqueFd file(::open(("/proc/self/fd/" + std::to_string(found.get())).c_str(),
+                         O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
     if (!file) continue;
     std::string text;
     char buffer[8192];

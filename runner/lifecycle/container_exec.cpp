@@ -113,8 +113,12 @@ Result<JoinPlan> plan_join(const ContainerStore& store, const std::string& id, c
   plan.uid = spec->uid;
   plan.gid = spec->gid;
   if (!request.user.empty()) {
-    // Names as the container's own /etc/passwd and /etc/group say now, read beneath its root.
-    auto numeric = image::resolve_image_user({"/proc/" + std::to_string(state.pid) + "/root"}, request.user);
+    // Names as the container's own /etc/passwd and /etc/group say now, read beneath its root,
+    // which is opened first and is the init's if the init still lives after (its pid unreused).
+    UniqueFd root(::open(("/proc/" + std::to_string(state.pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root || ::syscall(SYS_pidfd_send_signal, plan.init_pidfd.get(), 0, nullptr, 0) != 0)
+      return Error{0, "container " + id + " is not running", 1};
+    auto numeric = image::resolve_image_user({"/proc/self/fd/" + std::to_string(root.get())}, request.user);
     if (!numeric) return usage_error("-u " + request.user + ": " + numeric.error().text());
     plan.gid = 0;
     ISOBENCH_TRY(parse_user(*numeric, plan.uid, plan.gid));

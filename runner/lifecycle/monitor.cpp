@@ -94,6 +94,9 @@ class Monitor {
     launcher.on_started([this](pid_t pid, UniqueFd terminal) {
       // A terminal is the container's one stream: what it prints goes in as stdout, as Docker logs it.
       if (terminal) {
+        // Non-blocking (a flag the duplicate shares): keys for a workload that reads none must
+        // not stop the pump's one thread.
+        (void)::fcntl(terminal.get(), F_SETFL, ::fcntl(terminal.get(), F_GETFL) | O_NONBLOCK);
         attach_point_.input.reset(::fcntl(terminal.get(), F_DUPFD_CLOEXEC, 3));
         attach_point_.terminal = true;
         pump_.emplace(std::move(terminal), UniqueFd(), std::move(terminal_writer_), release_startup_pages,
@@ -178,7 +181,8 @@ class Monitor {
   /// Our copies of the write ends go, so that the pump sees the end of the streams when the
   /// container's processes are gone.
   void detach_streams() {
-    for (int fd : {1, 2}) (void)::dup2(null_.get(), fd);
+    // And stdin: with -i our copy of the pipe's read end would keep writes from ever failing.
+    for (int fd : {0, 1, 2}) (void)::dup2(null_.get(), fd);
   }
 
   void started(pid_t pid) {

@@ -3,10 +3,14 @@
 // cgroups, carries no descriptor of the host, and gets Docker's answers on bad input.
 #include <gtest/gtest.h>
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
 #include <regex>
 #include <thread>
 
 #include "common/file_io.h"
+#include "common/unique_fd.h"
 #include "tests/integration/container_fixture.h"
 
 namespace isobench::integration {
@@ -169,7 +173,7 @@ TEST_F(ContainerExecTest, UserNamesComeFromTheContainersOwnPasswdAndGroup) {
   EXPECT_NE(unknown.err.find("'mallory' is not in"), std::string::npos) << unknown;
 }
 
-TEST_F(ContainerExecTest, APasswdThatIsAFifoDoesNotHangExec) {
+TEST_F(ContainerExecTest, APasswdThatIsNoRegularFileIsNeverOpenedByTheHost) {
   ASSERT_FALSE(run_detached({"--name", "fifo"}, {"sh", "-c", "mkfifo /etc/passwd; echo made; sleep 100"}).empty());
   ProcessResult logs;
   for (int i = 0; i < 100 && logs.out.find("made") == std::string::npos; ++i) {
@@ -177,9 +181,24 @@ TEST_F(ContainerExecTest, APasswdThatIsAFifoDoesNotHangExec) {
     logs = isobench({"logs", "fifo"});
   }
   ASSERT_EQ(logs.out, "made\n") << logs;
+  // A FIFO tells when it is opened (a device node of the container's choosing would act).
+  const std::string fifo = "/proc/" + inspect("fifo", "{{.State.Pid}}") + "/root/etc/passwd";
+  UniqueFd watch(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  ASSERT_GE(inotify_add_watch(watch.get(), fifo.c_str(), IN_OPEN), 0) << fifo;
   ProcessResult refused = isobench({"exec", "-u", "alice", "fifo", "true"}, {}, 10s);
   EXPECT_FALSE(refused.timed_out) << refused;
   EXPECT_NE(refused.exit_code, 0) << refused;
+  char events[4096];
+  EXPECT_LT(read(watch.get(), events, sizeof events), 0) << "the host opened the container's /etc/passwd FIFO";
+}
+
+TEST_F(ContainerExecTest, ExecTReturnsThoughABackgroundProcessKeepsItsTerminalBusy) {
+  ASSERT_FALSE(run_detached({"--name", "chatty"}, {"sleep", "100"}).empty());
+  ProcessResult exec = isobench({"exec", "-t", "chatty", "sh", "-c", "(while :; do echo x; sleep 0.1; done) & echo started"},
+                                {}, 10s);
+  EXPECT_FALSE(exec.timed_out) << "the relay's drain has an end";
+  EXPECT_EQ(exec.exit_code, 0) << exec;
+  EXPECT_EQ(exec.out.rfind("started\r\n", 0), 0u) << exec;
 }
 
 }  // namespace

@@ -431,6 +431,10 @@ TEST_F(ContainerForegroundTest, AKeptRunRefusesWhatOnlyAnAnonymousOneHas) {
   EXPECT_NE(sized.err.find("--layer-size"), std::string::npos) << sized;
   ProcessResult stats = isobench({"run", "--name", "nn", "--stats", "--rootfs", busybox_root(), "--", "true"});
   EXPECT_EQ(stats.exit_code, 2) << stats;
+  // A kept container's descriptors 3.. at its start are its monitor's.
+  ProcessResult preserved = isobench({"run", "-d", "--preserve-fds", "1", "--rootfs", busybox_root(), "--", "true"});
+  EXPECT_EQ(preserved.exit_code, 2) << preserved;
+  EXPECT_NE(preserved.err.find("--preserve-fds"), std::string::npos) << preserved;
   EXPECT_TRUE(stored_ids().empty());
 }
 

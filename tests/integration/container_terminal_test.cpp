@@ -3,6 +3,7 @@
 // at the caller reaches the workload as its own SIGINT, the caller's terminal is as it was
 // afterwards, and a container cannot point the pty that `exec -t` makes at anything else.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -62,6 +63,14 @@ class TerminalSession {
     return output_.find(text) != std::string::npos;
   }
   void type(const std::string& keys) { (void)!write(master_.get(), keys.data(), keys.size()); }
+  /// As much of `keys` as the terminal takes now: a program that stops reading its input
+  /// must not stop the test.
+  void type_without_waiting(const std::string& keys) {
+    const int flags = fcntl(master_.get(), F_GETFL);
+    fcntl(master_.get(), F_SETFL, flags | O_NONBLOCK);
+    (void)!write(master_.get(), keys.data(), keys.size());
+    fcntl(master_.get(), F_SETFL, flags);
+  }
   void resize(winsize size) { ioctl(master_.get(), TIOCSWINSZ, &size); }
   /// The exit code, reading on meanwhile (a full pty would block it); -1 after the deadline.
   int wait(std::chrono::milliseconds deadline = kRunDeadline) {
@@ -249,6 +258,33 @@ TEST_F(ContainerTerminalTest, AttachToAStoppedContainerGetsDockersAnswer) {
   EXPECT_NE(attach.err.find("You cannot attach to a stopped container, start it first"), std::string::npos) << attach;
   ProcessResult unknown = isobench({"attach", "nothing"});
   EXPECT_EQ(unknown.exit_code, 1) << unknown;
+}
+
+TEST_F(ContainerTerminalTest, KeysForAWorkloadThatReadsNoneStopNeitherItsLogNorTheClient) {
+  ASSERT_FALSE(run_detached({"-it", "--name", "deaf"}, {"sh", "-c", "stty raw -echo; sleep 2.5; echo after-$((1+1)); sleep 100"}).empty());
+  TerminalSession session(at_terminal({"attach", "deaf"}), winsize{24, 80, 0, 0});
+  ASSERT_TRUE(session.started());
+  std::this_thread::sleep_for(100ms);
+  // Far more than the pty's input queue and the monitor's buffer for keys hold together.
+  for (int i = 0; i < 150; ++i) {
+    session.type_without_waiting(std::string(4000, 'k'));
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(session.read_until("after-2")) << "the client still copies output";
+  ProcessResult logs = isobench({"logs", "deaf"});
+  EXPECT_NE(logs.out.find("after-2"), std::string::npos) << "the monitor's pump still runs";
+}
+
+TEST_F(ContainerTerminalTest, AttachWithoutSignalProxyEndsOnSigterm) {
+  ASSERT_FALSE(run_detached({"--name", "target"}, {"sleep", "100"}).empty());
+  auto attached = start_isobench({"attach", "--sig-proxy=false", "target"});
+  ASSERT_TRUE(attached);
+  std::this_thread::sleep_for(300ms);
+  attached->send_signal(SIGTERM);
+  ProcessResult ended = attached->wait(10s);
+  EXPECT_FALSE(ended.timed_out);
+  EXPECT_EQ(ended.signal, SIGTERM) << ended;
+  EXPECT_EQ(inspect("target", "{{.State.Status}}"), "running");
 }
 
 }  // namespace
