@@ -35,6 +35,8 @@ void force_delete(std::vector<std::string> base_argv, const std::string& id) {
   (void)run_command(base_argv, quiet);
 }
 
+bool is_gvisor(const std::string& runtime) { return runtime == "runsc"; }
+
 std::string state_dir(const std::string& scratch, const std::string& runtime) {
   return scratch + "/" + runtime + "-state";
 }
@@ -42,7 +44,7 @@ std::string state_dir(const std::string& scratch, const std::string& runtime) {
 }  // namespace
 
 void delete_leftover_oci_containers(const std::string& scratch) {
-  for (const char* runtime : {"runc", "crun"}) {
+  for (const char* runtime : {"runc", "crun", "runsc"}) {
     const std::string state = state_dir(scratch, runtime);
     std::error_code error;
     if (!std::filesystem::is_directory(state, error)) continue;
@@ -128,6 +130,7 @@ class OciRuntimeTarget final : public PreparedTarget {
         path_(std::move(host.path)),
         mount_namespace_(std::move(host.mount_namespace)) {}
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
+  std::vector<std::string> notes() const override;
   /// The container's cgroup below the measuring one, through the bundle's cgroupsPath.
   Result<Invocation> measured_invocation(const WorkloadCommand& workload, const std::string& run_id,
                                          const std::string& measuring) override;
@@ -147,14 +150,28 @@ Result<std::unique_ptr<Target>> make_oci_runtime_target(const std::string& name,
 }
 
 std::vector<std::string> OciRuntimeTarget::base_argv() const {
-  return {path_, "--root", state_dir(context().scratch, name())};
+  std::vector<std::string> argv = {path_, "--root", state_dir(context().scratch, name())};
+  // gVisor as it runs on a host without KVM for it: the ptrace platform, no network stack of
+  // its own (the others run with no network either), cgroups left to the harness.
+  if (is_gvisor(name())) argv.insert(argv.end(), {"--platform=ptrace", "--network=none", "--ignore-cgroups"});
+  return argv;
+}
+
+std::vector<std::string> OciRuntimeTarget::notes() const {
+  if (!is_gvisor(name())) return {};
+  return {"gVisor's runsc on its ptrace platform: the workload's system calls are served by the sentry, a "
+          "user-space kernel, not by the host's",
+          "runsc passes no descriptor into the sandbox (no --preserve-fds): built-in workloads cannot signal their "
+          "start, so only --cmd workloads run, without a startup figure"};
 }
 
 Invocation OciRuntimeTarget::run_invocation(const std::string& bundle, const std::string& run_id) const {
   Invocation invocation;
   invocation.argv = base_argv();
-  // --preserve-fds 1 hands descriptor 3, the start handshake, to the container's process.
-  invocation.argv.insert(invocation.argv.end(), {"run", "--preserve-fds", "1", "--bundle", bundle, run_id});
+  // --preserve-fds 1 hands descriptor 3, the start handshake, to the container's process;
+  // runsc has no such flag.
+  if (is_gvisor(name())) invocation.argv.insert(invocation.argv.end(), {"run", "--bundle", bundle, run_id});
+  else invocation.argv.insert(invocation.argv.end(), {"run", "--preserve-fds", "1", "--bundle", bundle, run_id});
   invocation.env = workload_environment(context());
   invocation.mount_namespace_fd = mount_namespace_.get();
   return invocation;

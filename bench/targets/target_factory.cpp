@@ -22,6 +22,7 @@ constexpr TargetEntry kTargets[] = {
     {"isobench", "isobench[:default|ns|full|TOGGLES]", true, make_isobench_target},
     {"runc", "runc", false, make_oci_runtime_target},
     {"crun", "crun", false, make_oci_runtime_target},
+    {"runsc", "runsc", false, make_oci_runtime_target},
     {"bwrap", "bwrap", false, make_bwrap_target},
     {"vm", "vm", false, make_vm_target},
 };

@@ -162,6 +162,7 @@ TEST_F(Targets, FactoryNamesAndKindsEveryKnownTarget) {
       {"isobench:no-net,userns", {"isobench:no-net,userns", "container"}},
       {"runc", {"runc", "container"}},
       {"crun", {"crun", "container"}},
+      {"runsc", {"runsc", "container"}},
       {"bwrap", {"bwrap", "container"}}};
   for (const auto& [requested, name_and_kind] : expected) {
     auto made = target(requested);
@@ -350,6 +351,25 @@ TEST_F(Targets, RuncWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) 
   std::set<std::string> types;
   for (const Json& ns : config["linux"]["namespaces"]) types.insert(ns["type"].get<std::string>());
   EXPECT_EQ(types, (std::set<std::string>{"pid", "network", "ipc", "uts", "mount", "cgroup"}));
+}
+
+TEST_F(Targets, RunscRunsTheSameBundleOnPtraceWithoutNetworkAndSaysItPassesNoDescriptor) {
+  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runsc");
+  auto runsc = probed_oci_runtime("runsc", context_);
+  ASSERT_NE(runsc, nullptr);
+  auto invocation = runsc->invocation(builtin("noop"), "isobench-test-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  const Strings& argv = invocation->argv;
+  EXPECT_EQ(argv[0], find_program("runsc"));
+  for (const char* flag : {"--platform=ptrace", "--network=none", "--ignore-cgroups"}) EXPECT_TRUE(has(argv, flag)) << flag;
+  EXPECT_FALSE(has(argv, "--preserve-fds")) << "runsc has no such flag";
+  EXPECT_EQ(argv.back(), "isobench-test-1");
+  Json config = bundle_config(*invocation);
+  ASSERT_TRUE(config.is_object());
+  EXPECT_EQ(config["root"]["path"], context_.rootfs);
+  const std::vector<std::string> notes = runsc->notes();
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_NE(notes[1].find("no descriptor"), std::string::npos) << notes[1];
 }
 
 TEST_F(Targets, CrunWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) {
