@@ -12,7 +12,10 @@
 
 #include "cli/terminal_relay.h"
 #include "common/file_io.h"
+#include "common/unique_fd.h"
 #include "runner/lifecycle/attach_protocol.h"
+#include "runner/lifecycle/container_control.h"
+#include "runner/signal_block.h"
 
 namespace isobench::cli {
 
@@ -73,7 +76,16 @@ class InputSender {
 
 }  // namespace
 
-Status attach_stdio(int socket, const AttachOptions& options) {
+Status attach_stdio(int socket, const lifecycle::ContainerStore& store, const std::string& id,
+                    const AttachOptions& options) {
+  // Held only to be proxied: without it, Ctrl-C and SIGTERM end the client.
+  std::optional<runner::SignalBlock> signals;
+  UniqueFd signal_fd;
+  if (options.proxy_signals) {
+    signals.emplace();
+    signal_fd.reset(::signalfd(-1, &signals->blocked(), SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!signal_fd) return errno_error("signalfd");
+  }
   // Destroyed in reverse: the caller's terminal is restored last.
   std::optional<RawTerminal> raw;
   if (options.tty && options.forward_input) raw.emplace(STDIN_FILENO);
@@ -88,7 +100,7 @@ Status attach_stdio(int socket, const AttachOptions& options) {
     pollfd fds[] = {{socket, static_cast<short>(POLLIN | (input.waiting() ? POLLOUT : 0)), 0},
                     {input_open && !input.waiting() ? STDIN_FILENO : -1, POLLIN, 0},
                     {resize ? resize->fd() : -1, POLLIN, 0},
-                    {options.signal_fd, POLLIN, 0}};
+                    {signal_fd.get(), POLLIN, 0}};
     if (::poll(fds, std::size(fds), -1) < 0) {
       if (errno == EINTR) continue;
       return errno_error("poll");
@@ -101,8 +113,8 @@ Status attach_stdio(int socket, const AttachOptions& options) {
       send_size(socket);
     }
     signalfd_siginfo info;
-    if (fds[3].revents && ::read(options.signal_fd, &info, sizeof info) == sizeof info && options.forward_signal)
-      options.forward_signal(static_cast<int>(info.ssi_signo));
+    if (fds[3].revents && ::read(signal_fd.get(), &info, sizeof info) == sizeof info)
+      (void)lifecycle::signal_container(store, id, static_cast<int>(info.ssi_signo));
   }
 }
 

@@ -3,9 +3,10 @@
 // `docker run --name` join them. Used by cmd_attach.cpp and run_attached.cpp.
 #pragma once
 
-#include <functional>
+#include <string>
 
 #include "common/result.h"
+#include "runner/lifecycle/container_store.h"
 
 namespace isobench::cli {
 
@@ -13,11 +14,14 @@ struct AttachOptions {
   bool tty = false;            ///< the container has a terminal: the caller's goes raw with input, sizes follow
   bool forward_input = false;  ///< the caller's stdin goes to the container's
   bool close_stdin_at_eof = false;  ///< the end of our stdin closes the container's (an attached `run -i`)
-  int signal_fd = -1;  ///< a signalfd whose signals go to `forward_signal` (docker's --sig-proxy); -1: none
-  std::function<void(int signal)> forward_signal;
+  /// docker's --sig-proxy: SIGINT, SIGTERM, SIGHUP and SIGQUIT are held while attached and
+  /// sent on to the container.
+  bool proxy_signals = true;
 };
 
-/// Relays until the monitor hangs up (the container's streams have ended).
-Status attach_stdio(int socket, const AttachOptions& options);
+/// Relays between the caller's stdio and container `id` over `socket`, connected to its
+/// monitor (connect_to_monitor), until the monitor hangs up (the container's streams ended).
+Status attach_stdio(int socket, const runner::lifecycle::ContainerStore& store, const std::string& id,
+                    const AttachOptions& options);
 
 }  // namespace isobench::cli

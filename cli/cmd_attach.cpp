@@ -2,17 +2,12 @@
 // monitor, as `docker attach` joins them: its output from now on (earlier output is in
 // `logs`), with its terminal when it has one, our stdin when it keeps one open (-i), signals
 // proxied unless --sig-proxy=false; the container's exit code once it ends.
-#include <sys/signalfd.h>
-
-#include <optional>
+#include <unistd.h>
 
 #include "cli/attach_session.h"
 #include "cli/container_verbs.h"
-#include "cli/terminal_relay.h"
-#include "common/unique_fd.h"
 #include "runner/lifecycle/attach_protocol.h"
 #include "runner/lifecycle/container_control.h"
-#include "runner/signal_block.h"
 
 namespace isobench::cli {
 
@@ -37,19 +32,11 @@ Result<int> attach_container(const AttachArguments& arguments) {
     return with_exit_code(plain_error("the input device is not a TTY"), kContainerVerbFailed);
   auto socket = lifecycle::connect_to_monitor(store, *id);
   if (!socket) return socket.error();
-  // Held only to be proxied: without --sig-proxy, Ctrl-C and SIGTERM end the client.
-  std::optional<runner::SignalBlock> signals;
-  UniqueFd signal_fd;
-  if (arguments.sig_proxy) {
-    signals.emplace();
-    signal_fd.reset(::signalfd(-1, &signals->blocked(), SFD_CLOEXEC | SFD_NONBLOCK));
-  }
   AttachOptions attach;
   attach.tty = container->config.tty;
   attach.forward_input = input;
-  attach.signal_fd = signal_fd.get();
-  attach.forward_signal = [&](int signal) { (void)lifecycle::signal_container(store, *id, signal); };
-  ISOBENCH_TRY(attach_stdio(socket->get(), attach));
+  attach.proxy_signals = arguments.sig_proxy;
+  ISOBENCH_TRY(attach_stdio(socket->get(), store, *id, attach));
   auto code = lifecycle::wait_container(store, *id);
   if (!code) return code.error();
   return code->value_or(kContainerVerbFailed);

@@ -1,7 +1,5 @@
 // `isobench exec`: a command in a running container, as `docker exec` runs it, never with
 // more privilege than the container's own workload (runner/lifecycle/container_exec.h).
-#include <optional>
-
 #include "cli/container_verbs.h"
 #include "cli/terminal_relay.h"
 #include "runner/lifecycle/container_exec.h"
@@ -26,19 +24,14 @@ void add_exec_command(CLI::App& app, Action& action, const std::vector<std::stri
       auto id = resolve_container(store, container_command.front());
       if (!id) return id.error();
       request->args.assign(container_command.begin() + 1, container_command.end());
-      // Destroyed in reverse: the relay has finished before the caller's terminal is restored.
-      std::optional<RawTerminal> raw;
-      std::optional<TerminalRelay> relay;
+      CallerTerminal terminal;
       if (request->tty) {
         request->terminal_size = caller_terminal_size();
-        request->on_terminal = [&](UniqueFd master) {
-          if (request->interactive) raw.emplace(0);
-          relay.emplace(std::move(master), request->interactive);
-        };
+        request->on_terminal = [&](UniqueFd master) { terminal.start(std::move(master), request->interactive); };
       }
       auto code = lifecycle::exec_in_container(store, *id, *request);
-      request->on_terminal = nullptr;  // it refers to raw and relay, which go with this scope
-      if (relay) relay->finish();
+      request->on_terminal = nullptr;  // it refers to `terminal`, which goes with this scope
+      terminal.finish();
       return code;
     };
   });

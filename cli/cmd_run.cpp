@@ -101,17 +101,12 @@ Result<int> run_container(RunOptions& options) {
   if (options.detach) return run_detached(options, std::move(*spec), cgroups.get());
   if (keeps_container(options)) return run_attached(options, std::move(*spec), cgroups.get());
   runner::ContainerLauncher launcher(cgroups.get());
-  // Destroyed in reverse: the relay has finished before the caller's terminal is restored.
-  std::optional<RawTerminal> raw;
-  std::optional<TerminalRelay> relay;
-  launcher.on_started([&](pid_t, UniqueFd terminal) {
-    if (!terminal) return;
-    if (options.interactive) raw.emplace(0);
-    relay.emplace(std::move(terminal), options.interactive);
+  CallerTerminal terminal;
+  launcher.on_started([&](pid_t, UniqueFd master) {
+    if (master) terminal.start(std::move(master), options.interactive);
   });
   auto outcome = launcher.run(*spec);
-  if (relay) relay->finish();
-  raw.reset();
+  terminal.finish();
   if (!outcome) return outcome.error();
   return report_outcome(options, *outcome, cgroups ? cgroups->mode() : runner::CgroupMode::kNone);
 }

@@ -2,15 +2,10 @@
 // The container lives under its monitor as a detached one does (so `ps -a`, `logs` and
 // `start` know it afterwards, and it outlives a killed CLI); the command attaches to the
 // monitor's socket, which holds the output until it has, and proxies the user's signals.
-#include <sys/signalfd.h>
-#include <unistd.h>
-
 #include "cli/attach_session.h"
 #include "cli/run_detached.h"
-#include "common/unique_fd.h"
 #include "runner/lifecycle/attach_protocol.h"
 #include "runner/lifecycle/container_control.h"
-#include "runner/signal_block.h"
 
 namespace isobench::cli {
 
@@ -25,19 +20,15 @@ Result<int> run_attached(const RunOptions& options, runner::ContainerSpec spec, 
     if (options.auto_remove && !created.empty()) (void)store.remove(created);
     return id.error();
   }
-  // Blocked only now: the monitor forked before must not hand a blocked mask to the workload.
-  runner::SignalBlock signals;
-  UniqueFd signal_fd(::signalfd(-1, &signals.blocked(), SFD_CLOEXEC | SFD_NONBLOCK));
-  if (!signal_fd) return errno_error("signalfd");
   auto socket = lifecycle::connect_to_monitor(store, *id);
   if (!socket) return socket.error();
   AttachOptions attach;
   attach.tty = options.tty;
   attach.forward_input = options.interactive;
   attach.close_stdin_at_eof = options.interactive && !options.tty;  // docker run -i's StdinOnce
-  attach.signal_fd = signal_fd.get();
-  attach.forward_signal = [&](int signal) { (void)lifecycle::signal_container(store, *id, signal); };
-  Status attached = attach_stdio(socket->get(), attach);
+  // Signals are held only from here: the monitor, forked before, must not hand a blocked mask
+  // to the workload.
+  Status attached = attach_stdio(socket->get(), store, *id, attach);
   auto code = lifecycle::wait_container(store, *id);
   if (options.auto_remove) ISOBENCH_TRY(store.remove(*id));
   ISOBENCH_TRY(attached);

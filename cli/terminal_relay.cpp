@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 
+#include "common/file_io.h"
 #include "common/system.h"
 
 namespace isobench::cli {
@@ -25,29 +26,10 @@ void note_resize(int) {
   errno = saved;
 }
 
-bool write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t written = ::write(fd, data, size);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) return false;
-    data += written;
-    size -= static_cast<size_t>(written);
-  }
-  return true;
-}
-
 void drain_pipe(int fd) {
   char bytes[64];
   while (::read(fd, bytes, sizeof bytes) > 0) {
   }
-}
-
-Status nonblocking_pipe(UniqueFd& read_end, UniqueFd& write_end) {
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK) != 0) return errno_error("pipe2");
-  read_end.reset(ends[0]);
-  write_end.reset(ends[1]);
-  return {};
 }
 
 }  // namespace
@@ -67,7 +49,7 @@ Status check_terminal_options(bool tty, bool interactive) {
 }
 
 WindowSizeWatch::WindowSizeWatch() {
-  if (!nonblocking_pipe(read_end_, write_end_)) return;
+  if (!make_pipe(read_end_, write_end_, O_CLOEXEC | O_NONBLOCK)) return;
   resize_pipe.store(write_end_.get());
   struct sigaction action {};
   action.sa_handler = note_resize;
@@ -101,12 +83,8 @@ RawTerminal::~RawTerminal() {
 TerminalRelay::TerminalRelay(UniqueFd master, bool forward_input)
     : master_(std::move(master)), forward_input_(forward_input) {
   // Without these pipes the relay still copies output; finish() then waits for the hang-up.
-  (void)nonblocking_pipe(wake_read_, wake_write_);
+  (void)make_pipe(wake_read_, wake_write_, O_CLOEXEC | O_NONBLOCK);
   resize_.emplace();
-  // The keys are written without blocking: a workload that does not read its input must not
-  // stop us copying its output.
-  const int flags = ::fcntl(master_.get(), F_GETFL);
-  if (flags >= 0) (void)::fcntl(master_.get(), F_SETFL, flags | O_NONBLOCK);
   follow_window_size();  // the size may have changed since the container was made
   sigset_t all, previous;
   sigfillset(&all);
@@ -156,7 +134,7 @@ bool TerminalRelay::copy_output() {
   char buffer[16384];
   const ssize_t got = ::read(master_.get(), buffer, sizeof buffer);
   if (got < 0) return errno == EINTR || errno == EAGAIN;
-  return got > 0 && write_all(1, buffer, static_cast<size_t>(got));
+  return got > 0 && write_fully(STDOUT_FILENO, std::string_view(buffer, static_cast<size_t>(got)), "stdout");
 }
 
 void TerminalRelay::copy_input(bool& input_open) {
@@ -171,17 +149,23 @@ void TerminalRelay::copy_input(bool& input_open) {
   flush_input();
 }
 
-void TerminalRelay::flush_input() {
-  const ssize_t written = ::write(master_.get(), pending_input_.data(), pending_input_.size());
-  if (written > 0) pending_input_.erase(0, static_cast<size_t>(written));
-  else if (written < 0 && errno != EAGAIN && errno != EINTR) pending_input_.clear();
-}
+void TerminalRelay::flush_input() { write_what_fits(master_.get(), pending_input_); }
 
 void TerminalRelay::follow_window_size() {
   const runner::TerminalSize size = caller_terminal_size();
   if (size.rows == 0) return;
   winsize window{size.rows, size.columns, 0, 0};
   (void)::ioctl(master_.get(), TIOCSWINSZ, &window);
+}
+
+void CallerTerminal::start(UniqueFd master, bool forward_input) {
+  if (forward_input) raw_.emplace(STDIN_FILENO);
+  relay_.emplace(std::move(master), forward_input);
+}
+
+void CallerTerminal::finish() {
+  if (relay_) relay_->finish();
+  raw_.reset();
 }
 
 }  // namespace isobench::cli

@@ -87,4 +87,17 @@ class TerminalRelay {
   std::thread thread_;
 };
 
+/// The caller's side of a container's terminal once its master exists (`run -t`, `exec -t`):
+/// the caller's terminal raw when keys are forwarded, and the relay; finish() ends the relay
+/// before the terminal is restored.
+class CallerTerminal {
+ public:
+  void start(UniqueFd master, bool forward_input);
+  void finish();
+
+ private:
+  std::optional<RawTerminal> raw_;  // declared first: destroyed after the relay
+  std::optional<TerminalRelay> relay_;
+};
+
 }  // namespace isobench::cli

@@ -44,6 +44,13 @@ Status write_fully(int fd, std::string_view bytes, const std::string& path) {
   return {};
 }
 
+void write_what_fits(int fd, std::string& pending) {
+  if (pending.empty()) return;
+  const ssize_t written = ::write(fd, pending.data(), pending.size());
+  if (written > 0) pending.erase(0, static_cast<size_t>(written));
+  else if (written < 0 && errno != EAGAIN && errno != EINTR) pending.clear();
+}
+
 Status write_kernel_file(const std::string& path, const std::string& text) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
   if (!fd) return errno_error("cannot open " + path);

@@ -19,6 +19,10 @@ Status write_kernel_file(const std::string& path, const std::string& text);
 /// name `path`.
 Status write_fully(int fd, std::string_view bytes, const std::string& path);
 
+/// One write of `pending` to the non-blocking `fd`, and what it took erased: what waits for
+/// a reader that is slow (EAGAIN) stays; all of it goes when the reader is gone.
+void write_what_fits(int fd, std::string& pending);
+
 /// Creates or truncates a regular file and writes `text` to it.
 Status write_regular_file(const std::string& path, const std::string& text);
 

@@ -30,6 +30,14 @@ Result<std::string> own_executable() {
   return std::string(path, static_cast<size_t>(length));
 }
 
+Status make_pipe(UniqueFd& read_end, UniqueFd& write_end, int flags) {
+  int ends[2];
+  if (::pipe2(ends, flags) != 0) return errno_error("pipe2");
+  read_end.reset(ends[0]);
+  write_end.reset(ends[1]);
+  return {};
+}
+
 std::vector<char*> exec_array(const std::vector<std::string>& strings) {
   std::vector<char*> out;
   for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));

@@ -2,11 +2,14 @@
 // for exec, and looking up and asking installed programs.
 #pragma once
 
+#include <fcntl.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace isobench {
 
@@ -15,6 +18,9 @@ namespace isobench {
 int64_t monotonic_ns();
 /// CLOCK_REALTIME in nanoseconds since the epoch: wall-clock times (logs, Docker's "ago").
 int64_t realtime_ns();
+
+/// A pipe, both ends owned; `flags` as pipe2(2) takes them.
+Status make_pipe(UniqueFd& read_end, UniqueFd& write_end, int flags = O_CLOEXEC);
 
 /// Null-terminated pointers into `strings`, for execve; valid while `strings` lives.
 std::vector<char*> exec_array(const std::vector<std::string>& strings);

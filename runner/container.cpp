@@ -197,17 +197,9 @@ Status create_cgroup(const ContainerSpec& spec, CgroupManager* cgroups, HostSide
   return {};
 }
 
-Status open_pipe(UniqueFd& read_end, UniqueFd& write_end) {
-  int ends[2];
-  if (pipe2(ends, O_CLOEXEC) != 0) return errno_error("pipe2");
-  read_end.reset(ends[0]);
-  write_end.reset(ends[1]);
-  return {};
-}
-
 Status open_channels(const ContainerSpec& spec, const SignalBlock& signals, HostSide& host) {
-  if (spec.namespaces.has(Namespace::kUser)) ISOBENCH_TRY(open_pipe(host.sync_read, host.sync_write));
-  ISOBENCH_TRY(open_pipe(host.error_read, host.error_write));
+  if (spec.namespaces.has(Namespace::kUser)) ISOBENCH_TRY(make_pipe(host.sync_read, host.sync_write));
+  ISOBENCH_TRY(make_pipe(host.error_read, host.error_write));
   if (spec.terminal) ISOBENCH_TRY(open_console_socket(host.console_host, host.console_child));
   host.signal_fd.reset(signalfd(-1, &signals.blocked(), SFD_CLOEXEC));
   if (!host.signal_fd) return errno_error("signalfd");

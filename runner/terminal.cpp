@@ -127,6 +127,10 @@ Result<UniqueFd> receive_terminal(int host_end) {
   unsigned number = 0;
   if (::fstat(master.get(), &info) != 0 || !S_ISCHR(info.st_mode) || ::ioctl(master.get(), TIOCGPTN, &number) != 0)
     return plain_error("what the container sent as its terminal is not a pseudo-terminal master");
+  // Its readers poll it, and the keys they write must never block them on a workload that
+  // reads none.
+  if (::fcntl(master.get(), F_SETFL, ::fcntl(master.get(), F_GETFL) | O_NONBLOCK) != 0)
+    return errno_error("the container's terminal");
   return master;
 }
 

@@ -24,8 +24,9 @@ Status open_console_socket(UniqueFd& host_end, UniqueFd& container_end);
 /// 0, 1, 2. Returns 0 or an errno.
 int make_controlling_terminal(int console_socket, TerminalSize size) noexcept;
 
-/// The master the container sent, or an error when none came or it is not a pty master.
-/// Non-blocking: the container sends it before its exec, so it has arrived by then.
+/// The master the container sent, in non-blocking mode, or an error when none came or it is
+/// not a pty master. Does not wait: the container sends it before its exec, so it has
+/// arrived by then.
 Result<UniqueFd> receive_terminal(int host_end);
 
 }  // namespace isobench::runner

@@ -6,7 +6,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+
+#include "common/file_io.h"
 
 #include "runner/lifecycle/attach_protocol.h"
 
@@ -20,7 +23,8 @@ constexpr size_t kPendingInputMax = 64 * 1024;
 }  // namespace
 
 void AttachClients::add_poll_fds(pollfd* fds, size_t& used) const {
-  if (point_.listener && count_ < kMaxClients) fds[used++] = {point_.listener.get(), POLLIN, 0};
+  const bool room = std::any_of(clients_.begin(), clients_.end(), [](const UniqueFd& client) { return !client.valid(); });
+  if (point_.listener && room) fds[used++] = {point_.listener.get(), POLLIN, 0};
   else fds[used++] = {-1, 0, 0};
   fds[used++] = {pending_input_.empty() ? -1 : point_.input.get(), POLLOUT, 0};
   for (size_t i = 0; i < kMaxClients; ++i)
@@ -47,7 +51,6 @@ void AttachClients::accept_client() {
   for (UniqueFd& slot : clients_) {
     if (slot) continue;
     slot = std::move(client);
-    ++count_;
     return;
   }
 }
@@ -88,10 +91,11 @@ void AttachClients::read_client(size_t index) {
 }
 
 void AttachClients::write_input() {
-  if (pending_input_.empty() || !point_.input) return;
-  const ssize_t written = ::write(point_.input.get(), pending_input_.data(), pending_input_.size());
-  if (written > 0) pending_input_.erase(0, static_cast<size_t>(written));
-  else if (written < 0 && errno != EAGAIN && errno != EINTR) pending_input_.clear();  // the reader is gone
+  if (point_.input) write_what_fits(point_.input.get(), pending_input_);
+}
+
+bool AttachClients::has_clients() const {
+  return std::any_of(clients_.begin(), clients_.end(), [](const UniqueFd& client) { return client.valid(); });
 }
 
 void AttachClients::broadcast(char kind, std::string_view data) {
@@ -107,14 +111,10 @@ void AttachClients::broadcast(char kind, std::string_view data) {
 }
 
 void AttachClients::hang_up() {
-  for (size_t i = 0; i < kMaxClients; ++i)
-    if (clients_[i]) drop_client(i);
+  for (UniqueFd& client : clients_) client.reset();
   point_.listener.reset();
 }
 
-void AttachClients::drop_client(size_t index) {
-  clients_[index].reset();
-  --count_;
-}
+void AttachClients::drop_client(size_t index) { clients_[index].reset(); }
 
 }  // namespace isobench::runner::lifecycle

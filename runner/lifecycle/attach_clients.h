@@ -37,7 +37,7 @@ class AttachClients {
 
   explicit AttachClients(AttachPoint point) : point_(std::move(point)) {}
 
-  bool has_clients() const { return count_ > 0; }
+  bool has_clients() const;
   bool holds() const { return point_.hold_until_attached; }
   /// Appends the listener, the input (when keys wait for it) and each client to `fds` at
   /// `*used`, which it advances.
@@ -56,8 +56,7 @@ class AttachClients {
   void write_input();
 
   AttachPoint point_;
-  std::array<UniqueFd, kMaxClients> clients_;
-  size_t count_ = 0;
+  std::array<UniqueFd, kMaxClients> clients_;  ///< a free slot is invalid
   std::string pending_input_;  ///< keys the container's stdin could not take yet
 };
 

@@ -233,14 +233,6 @@ int close_all_but(std::vector<int> keep) noexcept {
   ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-Status open_cloexec_pipe(UniqueFd& read_end, UniqueFd& write_end) {
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC) != 0) return errno_error("pipe2");
-  read_end.reset(ends[0]);
-  write_end.reset(ends[1]);
-  return {};
-}
-
 /// The joined process's pty master, once it arrives on `console`, to `on_terminal`; a
 /// descriptor that is not one hangs the command up (SIGHUP, which the intermediate forwards).
 void take_terminal(UniqueFd& console, pid_t intermediate, const ExecRequest& request, std::string& error) {
@@ -302,7 +294,7 @@ Result<int> exec_in_container(const ContainerStore& store, const std::string& id
   std::vector<char*> argv = exec_array(argv_storage);
   std::vector<char*> envp = exec_array(plan->env);
   UniqueFd error_read, error_write, console_host, console_child;
-  ISOBENCH_TRY(open_cloexec_pipe(error_read, error_write));
+  ISOBENCH_TRY(make_pipe(error_read, error_write));
   if (request.tty) {
     ISOBENCH_TRY(open_console_socket(console_host, console_child));
     plan->console_fd = console_child.get();

@@ -15,6 +15,7 @@
 
 #include "common/file_io.h"
 #include "common/file_lock.h"
+#include "common/system.h"
 #include "common/text.h"
 #include "runner/container.h"
 #include "runner/lifecycle/container_codec.h"
@@ -94,9 +95,6 @@ class Monitor {
     launcher.on_started([this](pid_t pid, UniqueFd terminal) {
       // A terminal is the container's one stream: what it prints goes in as stdout, as Docker logs it.
       if (terminal) {
-        // Non-blocking (a flag the duplicate shares): keys for a workload that reads none must
-        // not stop the pump's one thread.
-        (void)::fcntl(terminal.get(), F_SETFL, ::fcntl(terminal.get(), F_GETFL) | O_NONBLOCK);
         attach_point_.input.reset(::fcntl(terminal.get(), F_DUPFD_CLOEXEC, 3));
         attach_point_.terminal = true;
         pump_.emplace(std::move(terminal), UniqueFd(), std::move(terminal_writer_), release_startup_pages,
@@ -158,10 +156,8 @@ class Monitor {
 
   /// A pipe on stdin, inherited by the container's init; its write end goes to attached clients.
   Status open_stdin() {
-    int ends[2];
-    if (::pipe2(ends, O_CLOEXEC) != 0) return errno_error("pipe2");
-    UniqueFd read_end(ends[0]);
-    attach_point_.input.reset(ends[1]);
+    UniqueFd read_end;
+    ISOBENCH_TRY(make_pipe(read_end, attach_point_.input));
     if (::dup2(read_end.get(), 0) < 0) return errno_error("dup2");
     // Written by the pump's thread, which must never block on a container that reads nothing.
     (void)::fcntl(attach_point_.input.get(), F_SETFL, O_NONBLOCK);
@@ -170,10 +166,8 @@ class Monitor {
 
   /// A pipe whose write end is `target` (1 or 2), inherited by the container's init.
   static Status stream_pipe(int target, UniqueFd& read_end) {
-    int ends[2];
-    if (::pipe2(ends, O_CLOEXEC) != 0) return errno_error("pipe2");
-    read_end.reset(ends[0]);
-    UniqueFd write_end(ends[1]);
+    UniqueFd write_end;
+    ISOBENCH_TRY(make_pipe(read_end, write_end));
     if (::dup2(write_end.get(), target) < 0) return errno_error("dup2");
     return {};
   }

@@ -113,12 +113,6 @@ TEST_F(ContainerExecTest, BadInputGetsDockersAnswers) {
   EXPECT_EQ(isobench({"exec", "target"}).exit_code, 2);
 }
 
-}  // namespace
-}  // namespace isobench::integration
-
-namespace isobench::integration {
-namespace {
-
 using ContainerStatsTest = ContainerTest;
 
 TEST_F(ContainerStatsTest, StatsReadsTheContainersCgroupsAndTopItsProcesses) {
@@ -148,12 +142,6 @@ TEST_F(ContainerStatsTest, StatsReadsTheContainersCgroupsAndTopItsProcesses) {
   EXPECT_EQ(unknown.exit_code, 1) << unknown;
 }
 
-}  // namespace
-}  // namespace isobench::integration
-
-namespace isobench::integration {
-namespace {
-
 TEST_F(ContainerExecTest, UserNamesComeFromTheContainersOwnPasswdAndGroup) {
   ASSERT_TRUE(write_regular_file(busybox_root() + "/etc/passwd", "root:x:0:0::/:/bin/sh\nalice:x:1234:2345::/:/bin/sh\n"));
   ASSERT_TRUE(write_regular_file(busybox_root() + "/etc/group", "root:x:0:\nstaff:x:50:\n"));
@@ -175,11 +163,7 @@ TEST_F(ContainerExecTest, UserNamesComeFromTheContainersOwnPasswdAndGroup) {
 
 TEST_F(ContainerExecTest, APasswdThatIsNoRegularFileIsNeverOpenedByTheHost) {
   ASSERT_FALSE(run_detached({"--name", "fifo"}, {"sh", "-c", "mkfifo /etc/passwd; echo made; sleep 100"}).empty());
-  ProcessResult logs;
-  for (int i = 0; i < 100 && logs.out.find("made") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(20ms);
-    logs = isobench({"logs", "fifo"});
-  }
+  ProcessResult logs = logs_once_they_contain("fifo", "made");
   ASSERT_EQ(logs.out, "made\n") << logs;
   // A FIFO tells when it is opened (a device node of the container's choosing would act).
   const std::string fifo = "/proc/" + inspect("fifo", "{{.State.Pid}}") + "/root/etc/passwd";

@@ -154,6 +154,15 @@ bool ContainerTest::wait_for_status(const std::string& container, const std::str
   return false;
 }
 
+ProcessResult ContainerTest::logs_once_they_contain(const std::string& container, const std::string& text) const {
+  ProcessResult logs;
+  for (int i = 0; i < 100 && logs.out.find(text) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(20ms);
+    logs = isobench({"logs", container});
+  }
+  return logs;
+}
+
 std::vector<std::string> ContainerTest::stored_ids() const {
   std::vector<std::string> ids;
   std::error_code error;

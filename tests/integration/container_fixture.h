@@ -35,6 +35,10 @@ class ContainerTest : public IsobenchTest {
   bool wait_for_status(const std::string& container, const std::string& status,
                        std::chrono::milliseconds deadline = kRunDeadline) const;
 
+  /// Polls `isobench logs CONTAINER` until its stdout contains `text` (about 2 s at most);
+  /// the last answer either way.
+  ProcessResult logs_once_they_contain(const std::string& container, const std::string& text) const;
+
   /// The ids of the containers in the store, as its directories say (not through isobench).
   std::vector<std::string> stored_ids() const;
 

@@ -366,12 +366,6 @@ TEST_F(ContainerLifecycleTest, ManyCliesAtOnceNeverCorruptTheStore) {
   EXPECT_EQ(isobench({"ps", "-a", "-q"}).out, "");
 }
 
-}  // namespace
-}  // namespace isobench::integration
-
-namespace isobench::integration {
-namespace {
-
 using ContainerForegroundTest = ContainerTest;
 
 TEST_F(ContainerForegroundTest, ANamedRunInTheForegroundIsAttachedAndKept) {
@@ -437,12 +431,6 @@ TEST_F(ContainerForegroundTest, AKeptRunRefusesWhatOnlyAnAnonymousOneHas) {
   EXPECT_NE(preserved.err.find("--preserve-fds"), std::string::npos) << preserved;
   EXPECT_TRUE(stored_ids().empty());
 }
-
-}  // namespace
-}  // namespace isobench::integration
-
-namespace isobench::integration {
-namespace {
 
 using ContainerStdinTest = ContainerTest;
 

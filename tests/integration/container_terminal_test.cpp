@@ -184,11 +184,7 @@ TEST_F(ContainerTerminalTest, InteractiveTerminalWithoutACallerTerminalIsRefused
 TEST_F(ContainerTerminalTest, ADetachedTerminalsOutputIsTheLogAndItsShellWaitsForInput) {
   const std::string id = run_detached({"-it", "--name", "shell"}, {"sh", "-c", "tty; read line; echo never"});
   ASSERT_FALSE(id.empty());
-  ProcessResult logs;
-  for (int i = 0; i < 100 && logs.out.find("/dev/pts/0") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(20ms);
-    logs = isobench({"logs", "shell"});
-  }
+  ProcessResult logs = logs_once_they_contain("shell", "/dev/pts/0");
   EXPECT_EQ(logs.out, "/dev/pts/0\r\n") << logs;
   EXPECT_EQ(inspect("shell", "{{.State.Status}}"), "running") << "the pty is held open: read waits";
   EXPECT_EQ(isobench({"stop", "-t", "0", "shell"}).exit_code, 0);
@@ -209,11 +205,7 @@ TEST_F(ContainerTerminalTest, AContainerCannotRedirectThePtyThatExecTMakes) {
                             {"sh", "-c", "umount /dev/pts && rmdir /dev/pts && mkdir /tmp/pts && ln -s /tmp/pts /dev/pts; "
                                          "echo planted; sleep 100"})
                    .empty());
-  ProcessResult logs;
-  for (int i = 0; i < 100 && logs.out.find("planted") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(20ms);
-    logs = isobench({"logs", "planter"});
-  }
+  ProcessResult logs = logs_once_they_contain("planter", "planted");
   ASSERT_EQ(logs.out, "planted\n") << logs;
   ProcessResult exec = isobench({"exec", "-t", "planter", "echo", "ran"});
   EXPECT_EQ(exec.exit_code, 125) << exec;
