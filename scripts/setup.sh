@@ -45,7 +45,19 @@ install_missing() {
   fi
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Installing docker.io, containerd or lxc must not start the host's daemons (dockerd, a
+  # bridge of lxc-net's): the bench starts the daemons it needs itself, privately, and stops
+  # them. A policy-rc.d that refuses every start, for the install only, unless the host has one.
+  local policy=/usr/sbin/policy-rc.d ours=
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# isobench setup: no service starts while it installs\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    ours=1
+  fi
+  local status=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+  [[ -n $ours ]] && rm -f "$policy"
+  return "$status"
 }
 
 build() {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bench/harness/launcher.h"
+#include "bench/harness/measuring_cgroup.h"
 #include "bench/harness/run_launch.h"
 #include "common/bounded_input.h"
 #include "common/file_io.h"
@@ -39,105 +40,6 @@ nlohmann::json last_report_line(const std::string& out) {
   }
   return found;
 }
-
-/// One memory round's measuring cgroup: isobench/<name> in the hierarchies the cgroup
-/// manager uses, which the target's process joins before exec. Its peak is the whole
-/// target's: everything the target starts stays below it, because targets whose runtime
-/// makes a cgroup of its own make it there (Target::measured_invocation). All that is below
-/// belongs to the run and goes with it, leaves first: a killed container's cgroup, and the
-/// path that runc and crun make in every hierarchy, not only in those the harness uses.
-class MeasuringCgroup {
- public:
-  MeasuringCgroup(std::string name, std::unique_ptr<runner::Cgroup> cgroup, std::vector<std::string> hierarchies,
-                  runner::CgroupFs& fs)
-      : name_(std::move(name)), cgroup_(std::move(cgroup)), hierarchies_(std::move(hierarchies)), fs_(fs) {}
-  MeasuringCgroup(const MeasuringCgroup&) = delete;
-  MeasuringCgroup& operator=(const MeasuringCgroup&) = delete;
-  ~MeasuringCgroup() {
-    join_.reset();
-    const std::string below = std::string("/") + runner::kCgroupParent + "/" + name_;
-    for (const std::string& hierarchy : hierarchies_) remove_children(hierarchy + below);
-    cgroup_.reset();
-    for (const std::string& hierarchy : hierarchies_) remove_tree(hierarchy + below);
-  }
-  const std::string& name() const { return name_; }
-  /// Write "0" to it to join (v1 tasks, or the v2 leaf's cgroup.procs).
-  int join_fd() const { return join_.get(); }
-  void hold_join(UniqueFd join) { join_ = std::move(join); }
-  /// Peak memory since creation, the nested cgroups included (v1 accounting is hierarchical
-  /// on every kernel since 5.x; v2 always is); NaN when the host does not tell.
-  double peak_kib() const {
-    auto stats = cgroup_->stats();
-    if (!stats || !stats->memory_peak_bytes) return NAN;
-    return static_cast<double>(*stats->memory_peak_bytes) / 1024;
-  }
-
- private:
-  void remove_children(const std::string& dir) {
-    auto children = fs_.list_dirs(dir);
-    if (!children) return;
-    for (const std::string& child : *children) remove_tree(dir + "/" + child);
-  }
-  void remove_tree(const std::string& dir) {
-    if (!fs_.exists(dir)) return;
-    remove_children(dir);
-    (void)runner::kill_cgroup_procs(fs_, dir);
-    (void)runner::remove_cgroup_dir(fs_, dir);
-  }
-
-  std::string name_;
-  std::unique_ptr<runner::Cgroup> cgroup_;
-  UniqueFd join_;
-  std::vector<std::string> hierarchies_;  ///< every cgroup mount of the host
-  runner::CgroupFs& fs_;
-};
-
-/// Makes the measuring cgroups of memory rounds, on whatever cgroup layout the host has.
-class MeasuringCgroups {
- public:
-  static std::unique_ptr<MeasuringCgroups> make() {
-    auto probe = std::unique_ptr<MeasuringCgroups>(new MeasuringCgroups);
-    auto manager = runner::host_cgroup_manager(probe->fs_);
-    auto hierarchies = runner::host_cgroup_mount_points();
-    if (!manager || !hierarchies) return nullptr;
-    probe->manager_ = std::move(*manager);
-    probe->hierarchies_ = std::move(*hierarchies);
-    return probe;
-  }
-  /// A fresh measuring cgroup isobench/<name>.
-  Result<std::unique_ptr<MeasuringCgroup>> open(const std::string& name) {
-    auto cgroup = manager_->create_accounting(name);
-    if (!cgroup) return cgroup.error();
-    const std::string dir = (*cgroup)->paths().front();
-    // From here on, a failure removes it all.
-    auto measuring = std::make_unique<MeasuringCgroup>(name, std::move(*cgroup), hierarchies_, fs_);
-    std::string join_file = dir + "/tasks";
-    if (manager_->mode() == runner::CgroupMode::kV2) {
-      // A v2 cgroup whose children get controllers holds no process itself: the target joins
-      // a leaf, and the cgroups runtimes nest beside it get memory and pids (best effort:
-      // without them their memory is charged here all the same).
-      if (auto available = fs_.read(dir + "/cgroup.controllers")) {
-        std::string wanted;
-        for (const char* controller : {"memory", "pids"})
-          if (runner::contains_word(*available, controller))
-            wanted += std::string(wanted.empty() ? "+" : " +") + controller;
-        if (!wanted.empty()) (void)fs_.write(dir + "/cgroup.subtree_control", wanted);
-      }
-      ISOBENCH_TRY(fs_.make_dir(dir + "/target"));
-      join_file = dir + "/target/cgroup.procs";
-    }
-    auto fd = fs_.open_for_write(join_file);
-    if (!fd) return fd.error();
-    measuring->hold_join(std::move(*fd));
-    return measuring;
-  }
-
- private:
-  MeasuringCgroups() = default;
-  runner::HostCgroupFs fs_;
-  std::unique_ptr<runner::CgroupManager> manager_;
-  std::vector<std::string> hierarchies_;
-};
 
 /// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for.
 /// With `memory`, every invocation runs in a measuring cgroup of its own (untimed round);

@@ -29,6 +29,19 @@ std::string read_all(int fd, size_t limit = 1 << 20) {
   return text;
 }
 
+/// Writes `value`'s digits and a NUL at `out`, which has room for any pid; no library call,
+/// so that a vfork child may.
+void write_decimal(char* out, pid_t value) {
+  char digits[16];
+  int count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  while (count > 0) *out++ = digits[--count];
+  *out = '\0';
+}
+
 /// vfork: the child borrows our memory until exec, so it only makes system calls. Kept
 /// apart, with plain values only, so that nothing of the caller can be clobbered.
 ///
@@ -38,10 +51,11 @@ std::string read_all(int fd, size_t limit = 1 << 20) {
 /// (isobench and bwrap take their containers down; runc's and crun's outlive them, which
 /// the workspace's guard handles).
 __attribute__((noinline)) pid_t vfork_exec(char* const* argv, char* const* envp, int handshake, int out, int err,
-                                      int mount_ns, int cgroup_join, int harness) {
+                                      int mount_ns, int cgroup_join, int harness, char* listen_pid_digits) {
   pid_t pid = vfork();
   if (pid != 0) return pid;
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (listen_pid_digits) write_decimal(listen_pid_digits, getpid());
   if (harness >= 0) {
     pollfd gone{harness, POLLIN, 0};
     if (poll(&gone, 1, 0) != 0) _exit(126);
@@ -72,11 +86,18 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   run.stderr_file.reset(memfd_create("isobench-stderr", MFD_CLOEXEC));
   if (!run.stdout_file || !run.stderr_file) return errno_error("memfd_create");
   std::vector<char*> argv = exec_array(invocation.argv);
-  std::vector<char*> envp = exec_array(invocation.env);
+  std::vector<std::string> env = invocation.env;
+  if (invocation.socket_activation) {
+    // The child writes its own pid over the zeros: it is known only once it exists.
+    env.push_back("LISTEN_FDS=1");
+    env.push_back("LISTEN_PID=0000000000000");
+  }
+  std::vector<char*> envp = exec_array(env);
+  char* listen_pid_digits = invocation.socket_activation ? envp[env.size() - 1] + sizeof "LISTEN_PID=" - 1 : nullptr;
   UniqueFd harness(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));  // close-on-exec
   run.launch_ns = monotonic_ns();
   pid_t pid = vfork_exec(argv.data(), envp.data(), start_write.get(), run.stdout_file.get(), run.stderr_file.get(),
-                    invocation.mount_namespace_fd, invocation.cgroup_join_fd, harness.get());
+                    invocation.mount_namespace_fd, invocation.cgroup_join_fd, harness.get(), listen_pid_digits);
   if (pid < 0) return errno_error("vfork");
   run.process = Subprocess(pid, UniqueFd());  // with a pidfd of its own, close-on-exec
   return run;

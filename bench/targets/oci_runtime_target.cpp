@@ -1,8 +1,5 @@
 #include "bench/targets/oci_runtime_target.h"
 
-#include <fcntl.h>
-#include <sched.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +8,7 @@
 
 #include "bench/targets/oci_bundle.h"
 #include "bench/targets/prepared_target.h"
+#include "bench/targets/private_mount_namespace.h"
 #include "common/file_io.h"
 #include "common/subprocess.h"
 #include "common/system.h"
@@ -58,42 +56,11 @@ void delete_leftover_oci_containers(const std::string& scratch) {
 
 namespace {
 
-/// crun refuses hybrid cgroup hosts; in a mount namespace without the (controller-less)
-/// cgroup2 mount it sees plain v1. Made once, when the target is made, so that runs pay only
-/// a setns.
-Result<UniqueFd> v1_only_mount_namespace() {
-  int ready[2];
-  if (pipe2(ready, O_CLOEXEC) != 0) return errno_error("pipe2");
-  UniqueFd ready_read(ready[0]), ready_write(ready[1]);
-  // A fork that runs code of ours (no exec), owned from the moment it exists.
-  pid_t pid = fork();
-  if (pid < 0) return errno_error("fork");
-  if (pid == 0) {
-    ready_read.reset();
-    char verdict = 1;
-    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-        umount2("/sys/fs/cgroup/unified", MNT_DETACH) != 0)
-      verdict = 0;
-    (void)!write(ready_write.get(), &verdict, 1);
-    pause();  // until the parent has opened our namespace and killed us
-    _exit(0);
-  }
-  Subprocess child(pid, UniqueFd());
-  ready_write.reset();
-  char verdict = 0;
-  bool ok = read(ready_read.get(), &verdict, 1) == 1 && verdict == 1;
-  UniqueFd mount_namespace;
-  if (ok) mount_namespace.reset(open(("/proc/" + std::to_string(pid) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
-  child.kill_and_reap();
-  if (!ok || !mount_namespace) return plain_error("cannot prepare a mount namespace without the cgroup2 mount");
-  return mount_namespace;
-}
-
 /// What the runc or crun target found on this host: everything its runs depend on.
 struct OciRuntimeHost {
   Result<std::string> found = plain_error("not probed");  ///< the version line, or why not
   std::string path;
-  UniqueFd mount_namespace;  ///< crun on a hybrid host: v1_only_mount_namespace
+  UniqueFd mount_namespace;  ///< crun on a hybrid host: without the cgroup2 mount
 };
 
 OciRuntimeHost find_oci_runtime(const std::string& runtime) {
@@ -106,7 +73,7 @@ OciRuntimeHost find_oci_runtime(const std::string& runtime) {
   } else {
     std::string version = first_output_line(std::vector<std::string>{host.path, "--version"});
     if (runtime == "crun" && hybrid_cgroups()) {
-      auto prepared = v1_only_mount_namespace();
+      auto prepared = private_mount_namespace(PrivateMounts::kWithoutCgroup2);
       if (!prepared) {
         host.found =
             plain_error("unsupported on this host: crun refuses hybrid cgroups and " + prepared.error().text());

@@ -23,6 +23,10 @@ struct Invocation {
   std::vector<std::string> env;   ///< the spawned process's whole environment
   int mount_namespace_fd = -1;    ///< setns into it before exec (crun on hybrid hosts), or -1
   int cgroup_join_fd = -1;        ///< the harness's measuring cgroup: write "0" to it before exec
+  /// The handshake's descriptor announced as systemd socket activation (LISTEN_FDS=1 and
+  /// LISTEN_PID, the spawned process's own pid, added to env): how systemd-nspawn passes
+  /// descriptor 3 on into its container.
+  bool socket_activation = false;
 };
 
 /// An image from the store that every target runs (bench --image), resolved and held in

@@ -24,6 +24,8 @@ constexpr TargetEntry kTargets[] = {
     {"crun", "crun", false, make_oci_runtime_target},
     {"runsc", "runsc", false, make_oci_runtime_target},
     {"bwrap", "bwrap", false, make_bwrap_target},
+    {"nspawn", "nspawn", false, make_nspawn_target},
+    {"lxc", "lxc", false, make_lxc_target},
     {"vm", "vm", false, make_vm_target},
 };
 

@@ -13,8 +13,9 @@ endforeach()
 string(REPLACE "," ";" RESERVED_NAMES "${RESERVED_NAMES}")
 
 # --- Directory skeleton -------------------------------------------------------------
-# Mount points (dev, proc, sys, run) stay empty: the runner mounts over them.
-foreach(_dir bin dev proc sys tmp etc root run)
+# Mount points (dev, proc, sys, run) stay empty: the runner mounts over them. An empty usr
+# too: systemd-nspawn refuses a tree without /usr as no OS.
+foreach(_dir bin dev proc sys tmp etc root run usr)
   file(MAKE_DIRECTORY "${ROOTFS}/${_dir}")
 endforeach()
 # Sticky and world-writable like a real /tmp, for workloads running as nobody.

@@ -98,7 +98,7 @@ Result<std::string> mount_view(const std::vector<std::string>& lowers, const std
 }  // namespace
 
 const std::vector<std::string>& runtime_mount_points() {
-  static const std::vector<std::string> dirs = {"dev", "proc", "sys", "tmp"};
+  static const std::vector<std::string> dirs = {"dev", "proc", "run", "sys", "tmp"};
   return dirs;
 }
 

@@ -49,7 +49,7 @@ class MergedView {
   bool mounted_;
 };
 
-/// The directories every runtime mounts something on: dev, proc, sys, tmp.
+/// The directories every runtime mounts something on: dev, proc, run (systemd-nspawn, LXC), sys, tmp.
 const std::vector<std::string>& runtime_mount_points();
 
 /// The mount points of a /proc/PID/mountinfo text that are `dir` or beneath it (octal

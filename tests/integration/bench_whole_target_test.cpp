@@ -20,11 +20,13 @@ bool on_path(const std::string& program) {
   return false;
 }
 
-/// bare and isobench, and whichever of runc, crun and bwrap this host has.
+/// bare and isobench, and whichever of runc, crun, bwrap, nspawn and lxc this host has.
 std::string container_targets() {
   std::string targets = "bare,isobench";
-  for (const char* runtime : {"runc", "crun", "bwrap"})
-    if (on_path(runtime)) targets += std::string(",") + runtime;
+  const std::pair<const char*, const char*> programs[] = {
+      {"runc", "runc"}, {"crun", "crun"}, {"bwrap", "bwrap"}, {"systemd-nspawn", "nspawn"}, {"lxc-execute", "lxc"}};
+  for (const auto& [program, target] : programs)
+    if (on_path(program)) targets += std::string(",") + target;
   return targets;
 }
 

@@ -120,6 +120,27 @@ TEST(WaitForAllStop, AStopAlreadyRequestedEndsTheWaitAtOnce) {
   EXPECT_TRUE(finished[0].interrupted);
 }
 
+TEST(Launch, SocketActivationAnnouncesTheHandshakeWithTheSpawnedProcesssOwnPid) {
+  // What systemd-nspawn checks before it passes descriptor 3 on: LISTEN_PID is its own pid.
+  Invocation invocation;
+  invocation.argv = {"/bin/sh", "-c", "echo \"$LISTEN_PID $$ $LISTEN_FDS\"; test -e /proc/self/fd/3"};
+  invocation.env = {"PATH=/bin"};
+  invocation.socket_activation = true;
+  auto run = launch(invocation);
+  ASSERT_TRUE(run) << run.error().text();
+  FinishedRun finished = wait_for(*run, 10);
+  EXPECT_EQ(finished.exit_code, 0) << "descriptor 3 is open: " << finished.err;
+  EXPECT_EQ(finished.out, std::to_string(finished.pid) + " " + std::to_string(finished.pid) + " 1\n");
+}
+
+TEST(Launch, WithoutSocketActivationNothingIsAnnounced) {
+  Invocation invocation;
+  invocation.argv = {"/bin/sh", "-c", "echo \"[$LISTEN_PID$LISTEN_FDS]\""};
+  auto run = launch(invocation);
+  ASSERT_TRUE(run) << run.error().text();
+  EXPECT_EQ(wait_for(*run, 10).out, "[]\n");
+}
+
 TEST(StopRequested, OnlyAReadableDescriptorRequestsAStop) {
   StopSwitch stop;
   EXPECT_FALSE(stop_requested(-1));

@@ -55,7 +55,7 @@ TEST(MergedView, ASingleLayerWithTheRuntimesMountPointsIsItsOwnTreeAndNothingIsM
 }
 
 TEST(MergedView, TheRuntimesMountPointsAreTheDirectoriesTheyMountOn) {
-  EXPECT_EQ(runtime_mount_points(), (Strings{"dev", "proc", "sys", "tmp"}));
+  EXPECT_EQ(runtime_mount_points(), (Strings{"dev", "proc", "run", "sys", "tmp"}));
 }
 
 TEST(MergedView, AnImageWithoutLayersHasNoView) {

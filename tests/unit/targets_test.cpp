@@ -66,8 +66,8 @@ class Targets : public ::testing::Test {
   }
   std::unique_ptr<Target> target(const std::string& name) { return target(name, context_); }
 
-  /// A runc or crun target that has been probed, or null after GTEST_SKIP when it cannot run.
-  std::unique_ptr<Target> probed_oci_runtime(const std::string& name, const TargetContext& context) {
+  /// A target that has been probed (and must run here), or null after a failure.
+  std::unique_ptr<Target> probed_target(const std::string& name, const TargetContext& context) {
     auto runtime = target(name, context);
     if (!runtime) return nullptr;
     auto version = runtime->probe();
@@ -91,7 +91,7 @@ class Targets : public ::testing::Test {
   TargetContext context_;
 };
 
-#define SKIP_UNLESS_OCI_RUNTIME_CAN_RUN(name)                                    \
+#define SKIP_UNLESS_INSTALLED_AND_ROOT(name)                                    \
   do {                                                                           \
     if (find_program(name).empty()) GTEST_SKIP() << name << " is not installed"; \
     if (geteuid() != 0) GTEST_SKIP() << name << " needs root";                   \
@@ -163,7 +163,9 @@ TEST_F(Targets, FactoryNamesAndKindsEveryKnownTarget) {
       {"runc", {"runc", "container"}},
       {"crun", {"crun", "container"}},
       {"runsc", {"runsc", "container"}},
-      {"bwrap", {"bwrap", "container"}}};
+      {"bwrap", {"bwrap", "container"}},
+      {"nspawn", {"nspawn", "container"}},
+      {"lxc", {"lxc", "container"}}};
   for (const auto& [requested, name_and_kind] : expected) {
     auto made = target(requested);
     ASSERT_NE(made, nullptr) << requested;
@@ -331,8 +333,8 @@ TEST(OciConfig, IsTheSameForTheSameInputs) {
 }
 
 TEST_F(Targets, RuncWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) {
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
-  auto runc = probed_oci_runtime("runc", context_);
+  SKIP_UNLESS_INSTALLED_AND_ROOT("runc");
+  auto runc = probed_target("runc", context_);
   ASSERT_NE(runc, nullptr);
   WorkloadCommand workload = builtin("noop");
   auto invocation = runc->invocation(workload, "isobench-test-1");
@@ -354,8 +356,8 @@ TEST_F(Targets, RuncWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) 
 }
 
 TEST_F(Targets, RunscRunsTheSameBundleOnPtraceWithoutNetworkAndSaysItPassesNoDescriptor) {
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runsc");
-  auto runsc = probed_oci_runtime("runsc", context_);
+  SKIP_UNLESS_INSTALLED_AND_ROOT("runsc");
+  auto runsc = probed_target("runsc", context_);
   ASSERT_NE(runsc, nullptr);
   auto invocation = runsc->invocation(builtin("noop"), "isobench-test-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
@@ -372,9 +374,70 @@ TEST_F(Targets, RunscRunsTheSameBundleOnPtraceWithoutNetworkAndSaysItPassesNoDes
   EXPECT_NE(notes[1].find("no descriptor"), std::string::npos) << notes[1];
 }
 
+/// An image root with what systemd-nspawn looks for (/usr), in the scratch directory.
+std::string os_tree(const std::string& scratch) {
+  const std::string root = scratch + "/os-tree";
+  std::filesystem::create_directories(root + "/usr");
+  return root;
+}
+
+TEST_F(Targets, NspawnPassesTheHandshakeBySocketActivationAndTheEnvironmentExplicitly) {
+  SKIP_UNLESS_INSTALLED_AND_ROOT("systemd-nspawn");
+  context_.rootfs = os_tree(scratch_);
+  auto nspawn = probed_target("nspawn", context_);
+  ASSERT_NE(nspawn, nullptr);
+  auto invocation = nspawn->invocation(builtin("noop"), "isobench-test-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  const Strings& argv = invocation->argv;
+  EXPECT_EQ(argv[0], find_program("systemd-nspawn"));
+  for (const char* flag : {"--register=no", "--keep-unit", "--console=pipe", "--private-network", "--read-only",
+                           "--machine=isobench-test-1"})
+    EXPECT_TRUE(has(argv, flag)) << flag;
+  EXPECT_TRUE(has(argv, "--directory=" + context_.rootfs));
+  for (const std::string& variable : workload_environment(context_)) EXPECT_TRUE(has(argv, "--setenv=" + variable)) << variable;
+  EXPECT_EQ(after(argv, "--"), "/bin/noop");
+  EXPECT_TRUE(invocation->socket_activation);
+  EXPECT_GE(invocation->mount_namespace_fd, 0) << "its locks go to a private /run";
+}
+
+TEST_F(Targets, NspawnCannotRunATreeWithoutUsrAndSaysSo) {
+  SKIP_UNLESS_INSTALLED_AND_ROOT("systemd-nspawn");
+  std::filesystem::create_directories(scratch_ + "/bare-tree/bin");
+  context_.rootfs = scratch_ + "/bare-tree";
+  auto nspawn = target("nspawn");
+  ASSERT_NE(nspawn, nullptr);
+  auto probed = nspawn->probe();
+  ASSERT_FALSE(probed);
+  EXPECT_TRUE(contains(probed.error().text(), "/usr")) << probed.error().text();
+}
+
+TEST_F(Targets, LxcKeepsItsCgroupsBelowTheMeasuringOneAndGivesTheEnvironmentInItsConfig) {
+  SKIP_UNLESS_INSTALLED_AND_ROOT("lxc-execute");
+  std::filesystem::create_directories(context_.scratch);
+  auto lxc = probed_target("lxc", context_);
+  ASSERT_NE(lxc, nullptr);
+  auto invocation = lxc->measured_invocation(builtin("noop"), "isobench-test-1", "bench-m");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  const Strings& argv = invocation->argv;
+  EXPECT_EQ(argv[0], find_program("lxc-execute"));
+  EXPECT_EQ(after(argv, "--name"), "isobench-test-1");
+  EXPECT_TRUE(has(argv, "lxc.cgroup.dir.container=isobench/bench-m/isobench-test-1"));
+  EXPECT_TRUE(has(argv, "lxc.cgroup.dir.monitor=isobench/bench-m/isobench-test-1.monitor"));
+  EXPECT_TRUE(has(argv, "lxc.cgroup.dir.monitor.pivot=isobench/bench-m/pivot"));
+  EXPECT_EQ(after(argv, "--"), "/bin/noop");
+  EXPECT_GE(invocation->mount_namespace_fd, 0) << "its locks go to a private /run";
+  auto config = read_file(after(argv, "--rcfile"));
+  ASSERT_TRUE(config) << config.error().text();
+  EXPECT_TRUE(contains(*config, "lxc.rootfs.path = dir:" + context_.rootfs + "\n"));
+  EXPECT_TRUE(contains(*config, "lxc.rootfs.options = ro\n"));
+  EXPECT_TRUE(contains(*config, "lxc.net.0.type = empty\n"));
+  for (const std::string& variable : workload_environment(context_))
+    EXPECT_TRUE(contains(*config, "lxc.environment = " + variable + "\n")) << variable;
+}
+
 TEST_F(Targets, CrunWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) {
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("crun");
-  auto crun = probed_oci_runtime("crun", context_);
+  SKIP_UNLESS_INSTALLED_AND_ROOT("crun");
+  auto crun = probed_target("crun", context_);
   ASSERT_NE(crun, nullptr);
   WorkloadCommand workload = builtin("mem", {{"size", "1m"}});
   auto invocation = crun->invocation(workload, "isobench-test-1");
@@ -388,8 +451,8 @@ TEST_F(Targets, CrunWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) 
 }
 
 TEST_F(Targets, OciRuntimeWritesOneBundlePerWorkload) {
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
-  auto runc = probed_oci_runtime("runc", context_);
+  SKIP_UNLESS_INSTALLED_AND_ROOT("runc");
+  auto runc = probed_target("runc", context_);
   ASSERT_NE(runc, nullptr);
   auto first = runc->invocation(builtin("noop"), "isobench-test-1");
   auto again = runc->invocation(builtin("noop"), "isobench-test-2");
@@ -402,13 +465,13 @@ TEST_F(Targets, OciRuntimeWritesOneBundlePerWorkload) {
 }
 
 TEST_F(Targets, RuncAndCrunRunByteIdenticalBundles) {
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("crun");
+  SKIP_UNLESS_INSTALLED_AND_ROOT("runc");
+  SKIP_UNLESS_INSTALLED_AND_ROOT("crun");
   TargetContext runc_context = context_, crun_context = context_;
   runc_context.scratch = scratch_ + "/runc";
   crun_context.scratch = scratch_ + "/crun";
-  auto runc = probed_oci_runtime("runc", runc_context);
-  auto crun = probed_oci_runtime("crun", crun_context);
+  auto runc = probed_target("runc", runc_context);
+  auto crun = probed_target("crun", crun_context);
   ASSERT_NE(runc, nullptr);
   ASSERT_NE(crun, nullptr);
   WorkloadCommand workload = builtin("mem", {{"size", "1m"}});
@@ -427,10 +490,10 @@ TEST_F(Targets, RuncAndCrunRunByteIdenticalBundles) {
 // The harness gives every target the same context. Whatever order the (shuffled) rounds
 // first reach the workloads in, each runtime must keep running the workload it was asked for.
 TEST_F(Targets, RuncAndCrunSharingAScratchDirectoryKeepTheirOwnBundles) {
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("crun");
-  auto runc = probed_oci_runtime("runc", context_);
-  auto crun = probed_oci_runtime("crun", context_);
+  SKIP_UNLESS_INSTALLED_AND_ROOT("runc");
+  SKIP_UNLESS_INSTALLED_AND_ROOT("crun");
+  auto runc = probed_target("runc", context_);
+  auto crun = probed_target("crun", context_);
   ASSERT_NE(runc, nullptr);
   ASSERT_NE(crun, nullptr);
   auto runc_noop = runc->invocation(builtin("noop"), "isobench-test-1");
@@ -508,8 +571,8 @@ TEST_F(ImageTargets, BwrapBindsTheMergedViewAndPassesTheImagesEnv) {
 }
 
 TEST_F(ImageTargets, OciBundlesAreRootedInTheMergedViewWithTheImagesEnv) {
-  SKIP_UNLESS_OCI_RUNTIME_CAN_RUN("runc");
-  auto runc = probed_oci_runtime("runc", context_);
+  SKIP_UNLESS_INSTALLED_AND_ROOT("runc");
+  auto runc = probed_target("runc", context_);
   ASSERT_NE(runc, nullptr);
   auto invocation = runc->invocation(builtin("noop"), "isobench-test-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
