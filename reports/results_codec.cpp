@@ -120,6 +120,7 @@ ordered_json run_json(const bench::RunRecord& record) {
                       {"cpu_user_ms", json_number(record.cpu_user_ms)},
                       {"cpu_system_ms", json_number(record.cpu_system_ms)},
                       {"workload_peak_kib", json_number(record.workload_peak_kib)}};
+  if (!std::isnan(record.daemon_cpu_ms)) run["daemon_cpu_ms"] = json_number(record.daemon_cpu_ms);
   if (record.memory_round) {
     run["memory_round"] = true;
     run["tree_peak_kib"] = json_number(record.tree_peak_kib);
@@ -320,8 +321,9 @@ Status decode_targets(const Json& value, const std::string& name, std::vector<be
 /// (a null flag is its default: asking the JSON for it again would throw).
 Status check_figures(const Json& run, const std::string& name, const std::string& where,
                      const bench::RunRecord& record) {
-  static const char* const kFields[] = {"startup_ms",  "wall_ms",       "batch_wall_ms",     "workload_ms",
-                                        "cpu_user_ms", "cpu_system_ms", "workload_peak_kib", "tree_peak_kib"};
+  static const char* const kFields[] = {"startup_ms",    "wall_ms",           "batch_wall_ms", "workload_ms",
+                                        "cpu_user_ms",   "cpu_system_ms",     "daemon_cpu_ms", "workload_peak_kib",
+                                        "tree_peak_kib"};
   for (const char* key : kFields) {
     auto value = run.find(key);
     if (value == run.end() || value->is_null()) continue;
@@ -376,6 +378,7 @@ Result<bench::RunRecord> decode_run(const Json& run, const std::string& name, co
   record.workload_ms = figure(run, "workload_ms");
   record.cpu_user_ms = figure(run, "cpu_user_ms");
   record.cpu_system_ms = figure(run, "cpu_system_ms");
+  record.daemon_cpu_ms = figure(run, "daemon_cpu_ms");
   record.workload_peak_kib = figure(run, "workload_peak_kib");
   record.tree_peak_kib = figure(run, "tree_peak_kib");
   if (const Json* report = fields.find("report")) {

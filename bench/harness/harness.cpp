@@ -41,6 +41,16 @@ nlohmann::json last_report_line(const std::string& out) {
   return found;
 }
 
+/// A run's share of what the target's daemon spent while its batch ran: into its CPU time.
+void charge_daemon_cpu(RunRecord& record, const CpuTimes& before, const CpuTimes& after, size_t batch) {
+  const double share = 1.0 / static_cast<double>(std::max<size_t>(batch, 1));
+  const double user = std::max(0.0, after.user_ms - before.user_ms) * share;
+  const double system = std::max(0.0, after.system_ms - before.system_ms) * share;
+  record.cpu_user_ms += user;
+  record.cpu_system_ms += system;
+  record.daemon_cpu_ms = user + system;
+}
+
 /// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for.
 /// With `memory`, every invocation runs in a measuring cgroup of its own (untimed round);
 /// with `probes`, every invocation is followed by them from its fork. Once `stop_fd` says
@@ -51,6 +61,7 @@ std::vector<RunRecord> run_cell(Launcher& launcher, const Cell& cell, int round,
   std::vector<RunRecord> records;
   std::vector<std::pair<std::string, Status>> launched;
   std::vector<std::unique_ptr<MeasuringCgroup>> measuring;  // one per slot, null when not measured
+  std::optional<CpuTimes> daemon_before;
   const auto self = static_cast<pid_t>(syscall(SYS_gettid));
   // Only the launches: every child this thread forks meanwhile is a run of its own.
   if (probes && !probes->add_launcher(self)) probes = nullptr;
@@ -69,10 +80,13 @@ std::vector<RunRecord> run_cell(Launcher& launcher, const Cell& cell, int round,
       launched.emplace_back(run_id, invocation.error());
       continue;
     }
+    // After the first invocation was made: a target may start its daemon for it.
+    if (!daemon_before) daemon_before = cell.target->daemon_cpu();
     launched.emplace_back(run_id, launcher.launch(*invocation));
   }
   if (probes) probes->remove_launcher(self);
   std::vector<FinishedRun> finished = launcher.wait_for_all(timeout, stop_fd);
+  const std::optional<CpuTimes> daemon_after = daemon_before ? cell.target->daemon_cpu() : std::nullopt;
   // What the harness killed may leave its runtime's state behind (runc's and crun's containers).
   size_t next_killed = 0;
   for (auto& [run_id, run] : launched) {
@@ -95,6 +109,7 @@ std::vector<RunRecord> run_cell(Launcher& launcher, const Cell& cell, int round,
     if (run) {
       const FinishedRun& one = finished[next_finished++];
       record = make_record(one, cell.workload->reports_json);
+      if (daemon_after) charge_daemon_cpu(record, *daemon_before, *daemon_after, finished.size());
       if (probes) record.probes = probes->collect(one.pid, one.launch_ns, one.exit_ns, one.usage);
       record.batch_wall_ms = ms_between(first_launch, last_exit);
     } else {
@@ -241,6 +256,10 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
         results.records.insert(results.records.end(), records.begin(), records.end());
       }
   }
+  // What targets learn by running (a daemon's resting cost) goes into their notes.
+  for (const auto& target : targets)
+    for (TargetInfo& info : results.targets)
+      if (info.name == target->name() && info.available) info.notes = target->notes();
   return results;
 }
 

@@ -20,6 +20,12 @@ double MeasuringCgroup::peak_kib() const {
   return static_cast<double>(*stats->memory_peak_bytes) / 1024;
 }
 
+std::optional<runner::CgroupStats> MeasuringCgroup::stats() const {
+  auto stats = cgroup_->stats();
+  if (!stats) return std::nullopt;
+  return *stats;
+}
+
 void MeasuringCgroup::remove_children(const std::string& dir) {
   auto children = fs_.list_dirs(dir);
   if (!children) return;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,8 @@ class MeasuringCgroup {
   /// Peak memory since creation, the nested cgroups included (v1 accounting is hierarchical
   /// on every kernel since 5.x; v2 always is); NaN when the host does not tell.
   double peak_kib() const;
+  /// CPU time of everything in it so far, nested cgroups included; none when not accounted.
+  std::optional<runner::CgroupStats> stats() const;
 
  private:
   void remove_children(const std::string& dir);

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -63,7 +64,7 @@ __attribute__((noinline)) pid_t vfork_exec(char* const* argv, char* const* envp,
   if (cgroup_join >= 0 && write(cgroup_join, "0", 1) != 1) _exit(126);
   if (handshake == kStartFd) {
     fcntl(kStartFd, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
-  } else if (dup2(handshake, kStartFd) < 0) {
+  } else if (handshake >= 0 && dup2(handshake, kStartFd) < 0) {
     _exit(126);
   }
   if (dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
@@ -72,16 +73,29 @@ __attribute__((noinline)) pid_t vfork_exec(char* const* argv, char* const* envp,
   _exit(127);
 }
 
+/// The read end of the handshake, non-blocking (a run whose workload never signals must not
+/// hang the harness), and the end the target gets as descriptor 3 (none with a FIFO).
+Status open_handshake(const Invocation& invocation, UniqueFd& read_end, UniqueFd& write_end) {
+  if (invocation.start_fifo.empty()) {
+    ISOBENCH_TRY(make_pipe(read_end, write_end));
+    fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
+    return {};
+  }
+  // Held open from before the launch to the reaping: the workload's write never waits for a
+  // reader, and its 8 bytes stay in the FIFO after it closed its end.
+  read_end.reset(open(invocation.start_fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
+  struct stat info {};
+  if (!read_end || fstat(read_end.get(), &info) != 0) return errno_error("open the start FIFO " + invocation.start_fifo);
+  if (!S_ISFIFO(info.st_mode)) return plain_error("the start FIFO " + invocation.start_fifo + " is not a FIFO");
+  return {};
+}
+
 }  // namespace
 
 Result<LaunchedRun> launch(const Invocation& invocation) {
   LaunchedRun run;
-  int start[2];
-  // Non-blocking read end: a run whose workload never signals must not hang the harness.
-  if (pipe2(start, O_CLOEXEC) != 0) return errno_error("pipe2");
-  fcntl(start[0], F_SETFL, O_NONBLOCK);
-  run.start_pipe.reset(start[0]);
-  UniqueFd start_write(start[1]);
+  UniqueFd start_write;
+  ISOBENCH_TRY(open_handshake(invocation, run.start_pipe, start_write));
   run.stdout_file.reset(memfd_create("isobench-stdout", MFD_CLOEXEC));
   run.stderr_file.reset(memfd_create("isobench-stderr", MFD_CLOEXEC));
   if (!run.stdout_file || !run.stderr_file) return errno_error("memfd_create");
@@ -96,7 +110,7 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   char* listen_pid_digits = invocation.socket_activation ? envp[env.size() - 1] + sizeof "LISTEN_PID=" - 1 : nullptr;
   UniqueFd harness(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));  // close-on-exec
   run.launch_ns = monotonic_ns();
-  pid_t pid = vfork_exec(argv.data(), envp.data(), start_write.get(), run.stdout_file.get(), run.stderr_file.get(),
+  pid_t pid = vfork_exec(argv.data(), envp.data(), start_write ? start_write.get() : -1, run.stdout_file.get(), run.stderr_file.get(),
                     invocation.mount_namespace_fd, invocation.cgroup_join_fd, harness.get(), listen_pid_digits);
   if (pid < 0) return errno_error("vfork");
   run.process = Subprocess(pid, UniqueFd());  // with a pidfd of its own, close-on-exec

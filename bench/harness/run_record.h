@@ -48,6 +48,10 @@ struct RunRecord {
   /// runs it as pid 1 for this, see bwrap_target.cpp); a VM's guest counts as QEMU's time.
   double cpu_user_ms = NAN;
   double cpu_system_ms = NAN;
+  /// Targets served by a daemon (Target::daemon_cpu): its CPU over the run's batch, shared
+  /// equally among the batch's runs. It is included in cpu_user_ms and cpu_system_ms, which
+  /// would otherwise hold the client's alone; NaN for every other target.
+  double daemon_cpu_ms = NAN;
   /// The workload's own peak: the VmHWM it reports of itself in its result line (resident
   /// pages of its address space, file pages included). Set in every round whose workload
   /// printed its line, memory rounds included.

@@ -35,6 +35,7 @@ Result<std::unique_ptr<Target>> make_bare_target(const std::string& name, const 
 Result<std::unique_ptr<Target>> make_isobench_target(const std::string& name, const TargetContext& context);
 Result<std::unique_ptr<Target>> make_oci_runtime_target(const std::string& name, const TargetContext& context);
 Result<std::unique_ptr<Target>> make_bwrap_target(const std::string& name, const TargetContext& context);
+Result<std::unique_ptr<Target>> make_engine_target(const std::string& name, const TargetContext& context);
 Result<std::unique_ptr<Target>> make_lxc_target(const std::string& name, const TargetContext& context);
 Result<std::unique_ptr<Target>> make_nspawn_target(const std::string& name, const TargetContext& context);
 Result<std::unique_ptr<Target>> make_vm_target(const std::string& name, const TargetContext& context);

@@ -27,6 +27,16 @@ struct Invocation {
   /// LISTEN_PID, the spawned process's own pid, added to env): how systemd-nspawn passes
   /// descriptor 3 on into its container.
   bool socket_activation = false;
+  /// For targets that pass no descriptor in (Docker, gVisor): the host path of a FIFO the
+  /// target made and bind-mounts into the container, where the workload finds it by
+  /// ISOBENCH_START_PATH. The harness reads the handshake from it instead of descriptor 3.
+  std::string start_fifo;
+};
+
+/// CPU time, user and system, in milliseconds.
+struct CpuTimes {
+  double user_ms = 0;
+  double system_ms = 0;
 };
 
 /// An image from the store that every target runs (bench --image), resolved and held in
@@ -75,6 +85,10 @@ class Target {
   virtual std::vector<std::string> notes() const { return {}; }
   /// vm targets: the timed KVM boot probe's verdict; empty for other kinds.
   virtual std::string kvm_verdict() const { return ""; }
+  /// Targets whose runs are served by a daemon or a monitor outside the launched process
+  /// tree (dockerd; podman's conmon): their CPU so far, their own and what they reaped. The harness charges the growth over
+  /// each batch of runs to them; none for targets whose tree holds all their work.
+  virtual std::optional<CpuTimes> daemon_cpu() const { return std::nullopt; }
   /// Best-effort cleanup after a run that was killed (timeout): remove its container state.
   virtual void after_kill(const std::string& /*run_id*/) {}
 };
@@ -97,5 +111,9 @@ std::vector<std::string> workload_environment();
 /// with an image's Env over its PATH and HOME (as `isobench run IMAGE` lets the image's
 /// variables win over its defaults) and the handshake's descriptor over everything.
 std::vector<std::string> workload_environment(const TargetContext& context);
+
+/// workload_environment(context) for a target that passes no descriptor in: the handshake is
+/// the FIFO at `path` inside the container (ISOBENCH_START_PATH), not descriptor 3.
+std::vector<std::string> fifo_workload_environment(const TargetContext& context, const std::string& path);
 
 }  // namespace isobench::bench

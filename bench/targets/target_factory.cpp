@@ -26,6 +26,8 @@ constexpr TargetEntry kTargets[] = {
     {"bwrap", "bwrap", false, make_bwrap_target},
     {"nspawn", "nspawn", false, make_nspawn_target},
     {"lxc", "lxc", false, make_lxc_target},
+    {"docker", "docker", false, make_engine_target},
+    {"podman", "podman", false, make_engine_target},
     {"vm", "vm", false, make_vm_target},
 };
 
@@ -53,6 +55,15 @@ std::vector<std::string> workload_environment(const TargetContext& context) {
   // The handshake's descriptor is the harness's, whatever the image says.
   const std::string handshake = "ISOBENCH_START_FD=" + std::to_string(kStartFd);
   return runner::merge_environment(runner::merge_environment(std::move(env), context.image->env), {handshake});
+}
+
+std::vector<std::string> fifo_workload_environment(const TargetContext& context, const std::string& path) {
+  std::vector<std::string> env;
+  const std::string descriptor = "ISOBENCH_START_FD=";
+  for (std::string& variable : workload_environment(context))
+    if (variable.rfind(descriptor, 0) != 0) env.push_back(std::move(variable));
+  env.push_back("ISOBENCH_START_PATH=" + path);
+  return env;
 }
 
 Result<std::unique_ptr<Target>> make_target(const std::string& name, const TargetContext& context) {

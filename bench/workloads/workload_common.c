@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 uint64_t wl_now_ns(void) {
@@ -18,22 +20,35 @@ uint64_t wl_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Writes the 8 bytes of `now` to `fd`, then closes it. */
+static void send_start(int fd, uint64_t now) {
+  const char* p = (const char*)&now;
+  size_t left = sizeof now;
+  while (left > 0) {
+    const ssize_t n = write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    p += n;
+    left -= (size_t)n;
+  }
+  close(fd);
+}
+
 uint64_t wl_start(void) {
   const uint64_t now = wl_now_ns();
   const char* text = getenv("ISOBENCH_START_FD");
+  const char* path = getenv("ISOBENCH_START_PATH");
   uint64_t fd = 0;
   /* fds 0-2 are refused: writing 8 binary bytes there would corrupt the JSON output. */
   if (text != NULL && wl_parse_count(text, &fd) && fd > 2 && fd <= INT32_MAX) {
-    const char* p = (const char*)&now;
-    size_t left = sizeof now;
-    while (left > 0) {
-      const ssize_t n = write((int)fd, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      p += n;
-      left -= (size_t)n;
-    }
-    close((int)fd);
+    send_start((int)fd, now);
+  } else if (path != NULL && path[0] == '/') {
+    /* Only a FIFO, opened without waiting for a reader: a workload run by hand with the
+     * variable set must neither block nor write into a file of that name. */
+    const int fifo = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat info;
+    if (fifo >= 0 && fstat(fifo, &info) == 0 && S_ISFIFO(info.st_mode)) send_start(fifo, now);
+    else if (fifo >= 0) close(fifo);
   }
   return now;
 }

@@ -2,7 +2,7 @@
  *
  * Every workload follows one contract so the harness can treat them alike:
  *   - main() calls wl_start() first; it returns the CLOCK_MONOTONIC start time and performs
- *     the ISOBENCH_START_FD handshake.
+ *     the ISOBENCH_START_FD (or ISOBENCH_START_PATH) handshake.
  *   - On success exactly one JSON object is printed on stdout as a single line, beginning
  *     with "workload", "start_mono_ns" and "elapsed_ns"; exit status 0.
  *   - --help prints usage on stdout and exits 0; a bad argument is named on stderr, exit 2.
@@ -24,9 +24,11 @@
 uint64_t wl_now_ns(void);
 
 /* Reads the clock, then, if ISOBENCH_START_FD names a descriptor (> 2, so stdio is never
- * clobbered), writes the 8-byte native-endian timestamp to it and closes it. Handshake
- * errors are ignored: the workload must behave the same with or without a harness.
- * Returns the timestamp. */
+ * clobbered), writes the 8-byte native-endian timestamp to it and closes it. Without it,
+ * ISOBENCH_START_PATH may name a FIFO to write it to instead: the handshake for targets
+ * that pass no descriptor in (Docker, gVisor), which bind-mount the harness's FIFO there.
+ * Handshake errors are ignored: the workload must behave the same with or without a
+ * harness. Returns the timestamp. */
 uint64_t wl_start(void);
 
 /* Prints "<prog>: <message>\n" on stderr and exits with WL_EXIT_USAGE. */

@@ -1,11 +1,16 @@
-// The container managers among the bench's targets: systemd-nspawn and LXC run the image's
-// workloads with the start handshake passed in, isolated as the other containers are, and
-// leave nothing on the host (their locks under /run, LXC's cgroups; the fixture checks
+// The container managers and engines among the bench's targets: systemd-nspawn, LXC, podman
+// and Docker run the image's workloads with the start handshake (descriptor 3, or Docker's
+// FIFO), isolated as the other containers are, and leave nothing on the host (their locks
+// under /run, LXC's cgroups, the bench's own dockerd and containerd; the fixture checks
 // mounts, cgroups below isobench/ and processes).
 #include <unistd.h>
 
+#include <dirent.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/file_io.h"
 #include "common/system.h"
@@ -44,15 +49,19 @@ class BenchContainerManagers : public IsobenchTest {
   }
   /// What the container sees, checked by a shell of the built-in image: each check that
   /// fails says so on stderr (the run's error) and fails the run.
-  void expect_isolated(const std::string& target) {
+  /// `handshake`: the variable the workload finds it by.
+  void expect_isolated(const std::string& target, const std::string& handshake = "ISOBENCH_START_FD=3") {
+    const std::string variable = handshake.substr(0, handshake.find('='));
+    const std::string value = handshake.substr(handshake.find('=') + 1);
     if (access((image_path() + "/bin/sh").c_str(), X_OK) != 0) GTEST_SKIP() << "no busybox shell in the image";
     const std::string script =
         "f=0; "
         "touch /isobench-probe 2>/dev/null && { echo \"the root is writable\" >&2; f=1; }; "
         "test \"$(ls /sys/class/net)\" = lo || { echo \"network devices: $(ls /sys/class/net)\" >&2; f=1; }; "
-        "test \"$ISOBENCH_START_FD\" = 3 || { echo \"ISOBENCH_START_FD=$ISOBENCH_START_FD\" >&2; f=1; }; "
+        "test \"$" + variable + "\" = " + value + " || { echo \"" + variable + "=$" + variable + "\" >&2; f=1; }; "
         "test \"$HOME\" = /root || { echo \"HOME=$HOME\" >&2; f=1; }; "
-        "test -e /proc/self/fd/3 || { echo \"descriptor 3 did not arrive\" >&2; f=1; }; "
+        "test -e " + (variable == "ISOBENCH_START_FD" ? std::string("/proc/self/fd/3") : value) +
+        " || { echo \"the handshake did not arrive\" >&2; f=1; }; "
         "test \"$(pwd)\" = / || { echo \"working directory $(pwd)\" >&2; f=1; }; "
         "test -w /tmp || { echo \"/tmp is not writable\" >&2; f=1; }; exit $f";
     Json doc = bench(target, {"--cmd", "/bin/sh -c '" + script + "'", "--runs", "1", "--memory-runs", "0"});
@@ -65,6 +74,25 @@ class BenchContainerManagers : public IsobenchTest {
   TemporaryDirectory scratch_;
   const std::string json_path_ = scratch_.path() + "/results.json";
 };
+
+/// Processes whose command line names `program` and a bench scratch directory: a daemon the
+/// bench started and left running.
+std::vector<std::string> bench_daemons(const std::string& program) {
+  std::vector<std::string> found;
+  DIR* proc = opendir("/proc");
+  if (!proc) return found;
+  while (dirent* entry = readdir(proc)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    auto command = read_file(std::string("/proc/") + entry->d_name + "/cmdline");
+    if (!command) continue;
+    for (char& c : *command)
+      if (c == '\0') c = ' ';
+    if (command->find(program) != std::string::npos && command->find("/isobench-bench-") != std::string::npos)
+      found.push_back(std::string(entry->d_name) + ": " + *command);
+  }
+  closedir(proc);
+  return found;
+}
 
 #define SKIP_UNLESS_INSTALLED(program, package) \
   if (find_program(program).empty()) GTEST_SKIP() << program << " is not installed (apt-get install " package ")"
@@ -95,6 +123,41 @@ TEST_F(BenchContainerManagers, NspawnIsolatesLikeTheOtherContainers) {
 TEST_F(BenchContainerManagers, LxcIsolatesLikeTheOtherContainers) {
   SKIP_UNLESS_INSTALLED("lxc-execute", "lxc");
   expect_isolated("lxc");
+}
+
+TEST_F(BenchContainerManagers, DockerRunsTheBuiltinWorkloadOnADaemonOfItsOwnWithAFifoHandshake) {
+  SKIP_UNLESS_INSTALLED("dockerd", "docker.io");
+  if (std::getenv("DOCKER_HOST")) GTEST_SKIP() << "DOCKER_HOST names a daemon of the user's";
+  Json doc = bench("docker", {"--workloads", "noop", "--runs", "2", "--memory-runs", "1"});
+  expect_every_run_ok_with_a_startup(doc, "docker");
+  EXPECT_TRUE(bench_daemons("dockerd").empty()) << bench_daemons("dockerd")[0];
+  EXPECT_TRUE(bench_daemons("containerd").empty()) << bench_daemons("containerd")[0];
+  ASSERT_TRUE(doc.is_object());
+  for (const Json& record : doc["runs"])
+    if (!record.value("memory_round", false))
+      EXPECT_GT(record.value("daemon_cpu_ms", 0.0), 0) << "the daemon's work is charged to the run: " << record.dump();
+  bool told_rest = false;
+  for (const Json& target : doc["targets"])
+    for (const Json& note : target["notes"])
+      told_rest = told_rest || note.get<std::string>().find("at rest") != std::string::npos;
+  EXPECT_TRUE(told_rest) << "the daemon's resting cost is in the notes: " << doc["targets"].dump();
+}
+
+TEST_F(BenchContainerManagers, PodmanRunsTheBuiltinWorkloadWithItsStartHandshake) {
+  SKIP_UNLESS_INSTALLED("podman", "podman");
+  expect_every_run_ok_with_a_startup(bench("podman", {"--workloads", "noop", "--runs", "2", "--memory-runs", "1"}),
+                                     "podman");
+  EXPECT_TRUE(bench_daemons("conmon").empty()) << bench_daemons("conmon")[0];
+}
+
+TEST_F(BenchContainerManagers, DockerIsolatesLikeTheOtherContainers) {
+  SKIP_UNLESS_INSTALLED("dockerd", "docker.io");
+  expect_isolated("docker", "ISOBENCH_START_PATH=/run/isobench-start");
+}
+
+TEST_F(BenchContainerManagers, PodmanIsolatesLikeTheOtherContainers) {
+  SKIP_UNLESS_INSTALLED("podman", "podman");
+  expect_isolated("podman");
 }
 
 }  // namespace

@@ -20,11 +20,12 @@ bool on_path(const std::string& program) {
   return false;
 }
 
-/// bare and isobench, and whichever of runc, crun, bwrap, nspawn and lxc this host has.
+/// bare and isobench, and whichever of runc, crun, bwrap, nspawn, lxc, podman and docker this host has.
 std::string container_targets() {
   std::string targets = "bare,isobench";
   const std::pair<const char*, const char*> programs[] = {
-      {"runc", "runc"}, {"crun", "crun"}, {"bwrap", "bwrap"}, {"systemd-nspawn", "nspawn"}, {"lxc-execute", "lxc"}};
+      {"runc", "runc"},     {"crun", "crun"},     {"bwrap", "bwrap"}, {"systemd-nspawn", "nspawn"},
+      {"lxc-execute", "lxc"}, {"podman", "podman"}, {"dockerd", "docker"}};
   for (const auto& [program, target] : programs)
     if (on_path(program)) targets += std::string(",") + target;
   return targets;

@@ -5,9 +5,11 @@
 // root needed.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstdint>
 #include <filesystem>
 
@@ -139,6 +141,35 @@ TEST(Launch, WithoutSocketActivationNothingIsAnnounced) {
   auto run = launch(invocation);
   ASSERT_TRUE(run) << run.error().text();
   EXPECT_EQ(wait_for(*run, 10).out, "[]\n");
+}
+
+TEST(Launch, AStartFifoCarriesTheHandshakeInsteadOfDescriptor3) {
+  char dir[] = "/tmp/isobench-fifo-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string fifo = std::string(dir) + "/start";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Invocation invocation;
+  // 8 bytes, as a workload writes its start time; no descriptor 3 is given.
+  invocation.argv = {"/bin/sh", "-c", "test ! -e /proc/self/fd/3 && printf 12345678 > \"$0\"", fifo};
+  invocation.start_fifo = fifo;
+  auto run = launch(invocation);
+  ASSERT_TRUE(run) << run.error().text();
+  FinishedRun finished = wait_for(*run, 10);
+  EXPECT_EQ(finished.exit_code, 0) << finished.err;
+  int64_t expected = 0;
+  std::memcpy(&expected, "12345678", sizeof expected);
+  EXPECT_EQ(finished.start_ns, expected);
+  unlink(fifo.c_str());
+  rmdir(dir);
+}
+
+TEST(Launch, AStartFifoThatIsNotAFifoIsRefused) {
+  Invocation invocation;
+  invocation.argv = {"/bin/true"};
+  invocation.start_fifo = "/etc/passwd";
+  auto run = launch(invocation);
+  ASSERT_FALSE(run);
+  EXPECT_NE(run.error().text().find("not a FIFO"), std::string::npos) << run.error().text();
 }
 
 TEST(StopRequested, OnlyAReadableDescriptorRequestsAStop) {

@@ -165,7 +165,9 @@ TEST_F(Targets, FactoryNamesAndKindsEveryKnownTarget) {
       {"runsc", {"runsc", "container"}},
       {"bwrap", {"bwrap", "container"}},
       {"nspawn", {"nspawn", "container"}},
-      {"lxc", {"lxc", "container"}}};
+      {"lxc", {"lxc", "container"}},
+      {"docker", {"docker", "container"}},
+      {"podman", {"podman", "container"}}};
   for (const auto& [requested, name_and_kind] : expected) {
     auto made = target(requested);
     ASSERT_NE(made, nullptr) << requested;
@@ -379,6 +381,13 @@ std::string os_tree(const std::string& scratch) {
   const std::string root = scratch + "/os-tree";
   std::filesystem::create_directories(root + "/usr");
   return root;
+}
+
+TEST_F(Targets, AFifoTargetsWorkloadFindsThePathAndNoDescriptor) {
+  const Strings env = fifo_workload_environment(context_, "/run/isobench-start");
+  EXPECT_TRUE(has(env, "ISOBENCH_START_PATH=/run/isobench-start"));
+  for (const std::string& variable : env) EXPECT_NE(variable.rfind("ISOBENCH_START_FD=", 0), 0u) << variable;
+  EXPECT_TRUE(has(env, "HOME=/root"));
 }
 
 TEST_F(Targets, NspawnPassesTheHandshakeBySocketActivationAndTheEnvironmentExplicitly) {

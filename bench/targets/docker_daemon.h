@@ -1,0 +1,63 @@
+// A Docker daemon of the bench's own, for the docker target: dockerd (which starts its own
+// containerd) with every directory in the bench's scratch directory, started only when the
+// docker target first runs and stopped when the target goes, leaving nothing on the host.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "bench/targets/target.h"
+#include "common/subprocess.h"
+
+namespace isobench::bench {
+
+/// What a daemon costs while nothing runs: measured once, after it started.
+struct DaemonAtRest {
+  double rss_kib = 0;  ///< resident set of the daemon's processes, summed
+  double cpu_percent = 0;  ///< of one core, over the idle window
+  double window_s = 0;
+};
+
+struct DockerDaemonOptions {
+  std::string dockerd;        ///< the executable
+  std::string dir;            ///< data root, exec root, socket and config go here (short: a socket path)
+  std::string cgroup_parent;  ///< the containers' cgroups go below it ("/isobench/...")
+  int mount_namespace_fd = -1;  ///< where the daemon runs (a private /run for containerd's shims)
+};
+
+class DockerDaemon {
+ public:
+  /// Starts dockerd and waits (at most 60 s) until its API socket answers. No bridge, no
+  /// iptables rules, no userland proxy: containers get no network (--network none), and the
+  /// host's firewall and interfaces stay as they were. The host's /etc/docker/daemon.json is
+  /// not read.
+  static Result<std::unique_ptr<DockerDaemon>> start(const DockerDaemonOptions& options);
+  /// SIGTERM, and SIGKILL for the daemon and what it started after 20 s.
+  ~DockerDaemon();
+  DockerDaemon(const DockerDaemon&) = delete;
+  DockerDaemon& operator=(const DockerDaemon&) = delete;
+
+  /// For the docker CLI's -H.
+  std::string host() const { return "unix://" + socket_; }
+  /// dockerd's and its children's CPU (containerd, and through it the shims it reaps), their
+  /// own time and that of the children they reaped, from /proc: 10 ms ticks.
+  CpuTimes cpu() const;
+  /// RSS of dockerd and its children now.
+  double rss_kib() const;
+  /// Sampled over `seconds` of idleness, after a second for its start to settle.
+  DaemonAtRest measure_rest(double seconds) const;
+  pid_t pid() const { return process_.pid(); }
+
+ private:
+  DockerDaemon(Subprocess process, std::string socket) : process_(std::move(process)), socket_(std::move(socket)) {}
+  std::vector<pid_t> processes() const;  ///< dockerd and its children
+
+  Subprocess process_;
+  std::string socket_;
+};
+
+}  // namespace isobench::bench
