@@ -173,7 +173,7 @@ RunRecord make_record(const FinishedRun& finished, bool expects_report) {
     record.error = finished.timed_out ? "timed out" : finished.err;
     if (record.error.empty() && expects_report && !record.report.is_object())
       record.error = "the workload printed no result line";
-    if (record.error.empty() && !handshake) record.error = "no start handshake: the workload never wrote descriptor 3";
+    if (record.error.empty() && !handshake) record.error = "no start handshake: the workload never wrote descriptor 3 (or the target's start FIFO)";
   }
   return record;
 }

@@ -109,6 +109,7 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   std::vector<char*> envp = exec_array(env);
   char* listen_pid_digits = invocation.socket_activation ? envp[env.size() - 1] + sizeof "LISTEN_PID=" - 1 : nullptr;
   UniqueFd harness(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));  // close-on-exec
+  if (invocation.start_stamp_realtime) run.launch_realtime_ns = realtime_ns();
   run.launch_ns = monotonic_ns();
   pid_t pid = vfork_exec(argv.data(), envp.data(), start_write ? start_write.get() : -1, run.stdout_file.get(), run.stderr_file.get(),
                     invocation.mount_namespace_fd, invocation.cgroup_join_fd, harness.get(), listen_pid_digits);
@@ -132,8 +133,10 @@ FinishedRun reap(LaunchedRun& run) {
   finished.exit_ns = monotonic_ns();
   finished.exit_code = status.shell_code();
   uint64_t start_ns = 0;
-  if (read(run.start_pipe.get(), &start_ns, sizeof start_ns) == sizeof start_ns)
+  if (read(run.start_pipe.get(), &start_ns, sizeof start_ns) == sizeof start_ns) {
     finished.start_ns = static_cast<int64_t>(start_ns);
+    if (run.launch_realtime_ns) finished.start_ns = run.launch_ns + (finished.start_ns - *run.launch_realtime_ns);
+  }
   finished.out = read_all(run.stdout_file.get());
   finished.err = read_all(run.stderr_file.get(), 4096);
   return finished;

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct LaunchedRun {
   UniqueFd stdout_file;  ///< memfds: output never blocks the workload, whatever its size
   UniqueFd stderr_file;
   int64_t launch_ns = 0;
+  /// With Invocation::start_stamp_realtime: CLOCK_REALTIME read just before launch_ns, the
+  /// pair that turns the workload's realtime stamp into the harness's monotonic time.
+  std::optional<int64_t> launch_realtime_ns;
 };
 
 struct FinishedRun {

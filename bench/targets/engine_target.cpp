@@ -25,7 +25,6 @@ namespace {
 enum class Engine { kDocker, kPodman };
 
 /// Where a container without a descriptor of ours finds the harness's start FIFO.
-constexpr const char* kStartPathInside = "/run/isobench-start";
 
 std::string one_decimal(double value) {
   char text[32];
@@ -285,9 +284,9 @@ Result<Invocation> EngineTarget::run_invocation(const WorkloadCommand& workload,
     invocation.argv.push_back("--tmpfs=/tmp");
     auto fifo = start_fifo(run_id);
     if (!fifo) return fifo.error();
-    invocation.argv.push_back("--mount=type=bind,source=" + *fifo + ",target=" + kStartPathInside);
+    invocation.argv.push_back("--mount=type=bind,source=" + *fifo + ",target=" + kStartFifoInside);
     invocation.start_fifo = *fifo;
-    workload_env = fifo_workload_environment(context(), kStartPathInside);
+    workload_env = fifo_workload_environment(context(), kStartFifoInside);
   }
   for (const std::string& variable : workload_env) invocation.argv.insert(invocation.argv.end(), {"--env", variable});
   invocation.argv.push_back(image_);

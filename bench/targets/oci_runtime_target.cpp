@@ -1,5 +1,6 @@
 #include "bench/targets/oci_runtime_target.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "common/system.h"
 #include "common/unique_fd.h"
 #include "runner/cgroup/cgroup.h"
+#include "runner/spec.h"
 
 namespace isobench::bench {
 namespace {
@@ -105,11 +107,16 @@ class OciRuntimeTarget final : public PreparedTarget {
 
  private:
   std::vector<std::string> base_argv() const;
+  /// The bundle's config.json for `workload`; runsc's with the start FIFO bound in.
+  Result<nlohmann::json> bundle_config(const WorkloadCommand& workload);
   Invocation run_invocation(const std::string& bundle, const std::string& run_id) const;
 
   const std::string path_;
   const UniqueFd mount_namespace_;
   std::map<std::string, std::string> bundles_;  ///< workload label -> bundle directory
+  /// runsc: the host end of the start FIFO, one for every run (they run one at a time and
+  /// the harness opens it afresh for each); empty until the first bundle.
+  std::string start_fifo_;
 };
 
 Result<std::unique_ptr<Target>> make_oci_runtime_target(const std::string& name, const TargetContext& context) {
@@ -119,8 +126,10 @@ Result<std::unique_ptr<Target>> make_oci_runtime_target(const std::string& name,
 std::vector<std::string> OciRuntimeTarget::base_argv() const {
   std::vector<std::string> argv = {path_, "--root", state_dir(context().scratch, name())};
   // gVisor as it runs on a host without KVM for it: the ptrace platform, no network stack of
-  // its own (the others run with no network either), cgroups left to the harness.
-  if (is_gvisor(name())) argv.insert(argv.end(), {"--platform=ptrace", "--network=none", "--ignore-cgroups"});
+  // its own (the others run with no network either), cgroups left to the harness; its gofer
+  // may open the one host FIFO bound in, the start handshake's.
+  if (is_gvisor(name()))
+    argv.insert(argv.end(), {"--platform=ptrace", "--network=none", "--ignore-cgroups", "--host-fifo=open"});
   return argv;
 }
 
@@ -128,8 +137,9 @@ std::vector<std::string> OciRuntimeTarget::notes() const {
   if (!is_gvisor(name())) return {};
   return {"gVisor's runsc on its ptrace platform: the workload's system calls are served by the sentry, a "
           "user-space kernel, not by the host's",
-          "runsc passes no descriptor into the sandbox (no --preserve-fds): built-in workloads cannot signal their "
-          "start, so only --cmd workloads run, without a startup figure"};
+          "runsc passes no descriptor into the sandbox (no --preserve-fds): the workload signals its start through "
+          "a FIFO bound in at " + std::string(kStartFifoInside) + ", stamped on CLOCK_REALTIME (the sentry's "
+          "CLOCK_MONOTONIC starts at the sandbox's boot), so its startup figure can move with a host clock step"};
 }
 
 Invocation OciRuntimeTarget::run_invocation(const std::string& bundle, const std::string& run_id) const {
@@ -137,11 +147,33 @@ Invocation OciRuntimeTarget::run_invocation(const std::string& bundle, const std
   invocation.argv = base_argv();
   // --preserve-fds 1 hands descriptor 3, the start handshake, to the container's process;
   // runsc has no such flag.
-  if (is_gvisor(name())) invocation.argv.insert(invocation.argv.end(), {"run", "--bundle", bundle, run_id});
-  else invocation.argv.insert(invocation.argv.end(), {"run", "--preserve-fds", "1", "--bundle", bundle, run_id});
+  if (is_gvisor(name())) {
+    invocation.argv.insert(invocation.argv.end(), {"run", "--bundle", bundle, run_id});
+    invocation.start_fifo = start_fifo_;
+    invocation.start_stamp_realtime = true;
+  } else {
+    invocation.argv.insert(invocation.argv.end(), {"run", "--preserve-fds", "1", "--bundle", bundle, run_id});
+  }
   invocation.env = workload_environment(context());
   invocation.mount_namespace_fd = mount_namespace_.get();
   return invocation;
+}
+
+Result<nlohmann::json> OciRuntimeTarget::bundle_config(const WorkloadCommand& workload) {
+  if (!is_gvisor(name())) return oci_config(context().rootfs, workload.argv, workload_environment(context()));
+  if (start_fifo_.empty()) {
+    const std::string path = context().scratch + "/runsc-start";
+    std::error_code error;
+    std::filesystem::create_directories(context().scratch, error);
+    if (mkfifo(path.c_str(), 0600) != 0) return errno_error("mkfifo " + path);
+    start_fifo_ = path;
+  }
+  const std::vector<std::string> env =
+      runner::merge_environment(fifo_workload_environment(context(), kStartFifoInside), {"ISOBENCH_START_CLOCK=realtime"});
+  nlohmann::json config = oci_config(context().rootfs, workload.argv, env);
+  config["mounts"].push_back(
+      {{"destination", kStartFifoInside}, {"type", "bind"}, {"source", start_fifo_}, {"options", {"rbind", "rw"}}});
+  return config;
 }
 
 Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload, const std::string& run_id) {
@@ -149,7 +181,9 @@ Result<Invocation> OciRuntimeTarget::invocation(const WorkloadCommand& workload,
   auto bundle = bundles_.find(label);
   if (bundle == bundles_.end()) {
     std::string dir = context().scratch + "/" + name() + "-bundle-" + std::to_string(bundles_.size());
-    ISOBENCH_TRY(write_bundle(dir, oci_config(context().rootfs, workload.argv, workload_environment(context()))));
+    auto config = bundle_config(workload);
+    if (!config) return config.error();
+    ISOBENCH_TRY(write_bundle(dir, *config));
     bundle = bundles_.emplace(label, dir).first;
   }
   return run_invocation(bundle->second, run_id);
@@ -160,7 +194,9 @@ Result<Invocation> OciRuntimeTarget::measured_invocation(const WorkloadCommand& 
   // Without cgroupsPath runc makes the container's cgroup relative to its own (inside the
   // measuring one) but crun makes /<id> at each hierarchy's root, outside it. The same
   // absolute path for both keeps their bundles identical; one bundle per run, as the path is.
-  nlohmann::json config = oci_config(context().rootfs, workload.argv, workload_environment(context()));
+  auto made = bundle_config(workload);
+  if (!made) return made.error();
+  nlohmann::json config = std::move(*made);
   config["linux"]["cgroupsPath"] = "/" + std::string(runner::kCgroupParent) + "/" + measuring + "/" + run_id;
   const std::string dir = context().scratch + "/" + name() + "-bundle-" + run_id;
   ISOBENCH_TRY(write_bundle(dir, config));

@@ -31,6 +31,10 @@ struct Invocation {
   /// target made and bind-mounts into the container, where the workload finds it by
   /// ISOBENCH_START_PATH. The harness reads the handshake from it instead of descriptor 3.
   std::string start_fifo;
+  /// The workload stamps its start on CLOCK_REALTIME (ISOBENCH_START_CLOCK=realtime in env),
+  /// for a target whose CLOCK_MONOTONIC is not the host's (gVisor); the harness converts it
+  /// by the launch's own realtime stamp.
+  bool start_stamp_realtime = false;
 };
 
 /// CPU time, user and system, in milliseconds.
@@ -111,6 +115,9 @@ std::vector<std::string> workload_environment();
 /// with an image's Env over its PATH and HOME (as `isobench run IMAGE` lets the image's
 /// variables win over its defaults) and the handshake's descriptor over everything.
 std::vector<std::string> workload_environment(const TargetContext& context);
+
+/// Where targets that pass no descriptor in bind-mount the start FIFO inside the container.
+inline constexpr const char* kStartFifoInside = "/run/isobench-start";
 
 /// workload_environment(context) for a target that passes no descriptor in: the handshake is
 /// the FIFO at `path` inside the container (ISOBENCH_START_PATH), not descriptor 3.

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 uint64_t wl_now_ns(void) {
@@ -34,21 +34,34 @@ static void send_start(int fd, uint64_t now) {
   close(fd);
 }
 
+/* The start stamp on CLOCK_REALTIME when the target asks for it: gVisor's sentry starts its
+ * own CLOCK_MONOTONIC near zero at the sandbox's boot, while its CLOCK_REALTIME is the host's. */
+static uint64_t start_stamp(uint64_t monotonic_now) {
+  const char* clock = getenv("ISOBENCH_START_CLOCK");
+  if (clock == NULL || strcmp(clock, "realtime") != 0) return monotonic_now;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 uint64_t wl_start(void) {
   const uint64_t now = wl_now_ns();
+  const uint64_t stamp = start_stamp(now);
   const char* text = getenv("ISOBENCH_START_FD");
   const char* path = getenv("ISOBENCH_START_PATH");
   uint64_t fd = 0;
   /* fds 0-2 are refused: writing 8 binary bytes there would corrupt the JSON output. */
   if (text != NULL && wl_parse_count(text, &fd) && fd > 2 && fd <= INT32_MAX) {
-    send_start((int)fd, now);
+    send_start((int)fd, stamp);
   } else if (path != NULL && path[0] == '/') {
     /* Only a FIFO, opened without waiting for a reader: a workload run by hand with the
      * variable set must neither block nor write into a file of that name. */
     const int fifo = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat info;
-    if (fifo >= 0 && fstat(fifo, &info) == 0 && S_ISFIFO(info.st_mode)) send_start(fifo, now);
-    else if (fifo >= 0) close(fifo);
+    if (fifo >= 0 && fstat(fifo, &info) == 0 && S_ISFIFO(info.st_mode))
+      send_start(fifo, stamp);
+    else if (fifo >= 0)
+      close(fifo);
   }
   return now;
 }
@@ -241,17 +254,17 @@ void wl_json_begin(WlJson* j) {
   putchar('{');
 }
 
-/* VmHWM of this process in KiB, or 0. Per address space, so unlike ru_maxrss it does not
- * include the pages of whatever runtime forked us before the exec. */
-static uint64_t vm_hwm_kib(void) {
+/* VmHWM of this process in KiB into *kib; false where the kernel does not keep it (gVisor's
+ * sentry has no VmHWM line): no figure rather than a zero. Per address space, so unlike
+ * ru_maxrss it does not include the pages of whatever runtime forked us before the exec. */
+static bool vm_hwm_kib(uint64_t* kib) {
   FILE* status = fopen("/proc/self/status", "re");
-  if (!status) return 0;
+  if (!status) return false;
   char line[256];
-  uint64_t kib = 0;
-  while (fgets(line, sizeof line, status))
-    if (sscanf(line, "VmHWM: %" SCNu64, &kib) == 1) break;
+  bool found = false;
+  while (!found && fgets(line, sizeof line, status)) found = sscanf(line, "VmHWM: %" SCNu64, kib) == 1;
   fclose(status);
-  return kib;
+  return found;
 }
 
 void wl_json_begin_workload(WlJson* j, const char* workload, uint64_t start_mono_ns, uint64_t elapsed_ns) {
@@ -259,7 +272,8 @@ void wl_json_begin_workload(WlJson* j, const char* workload, uint64_t start_mono
   wl_json_string(j, "workload", workload);
   wl_json_u64(j, "start_mono_ns", start_mono_ns);
   wl_json_u64(j, "elapsed_ns", elapsed_ns);
-  wl_json_u64(j, "vm_hwm_kib", vm_hwm_kib());
+  uint64_t peak_kib = 0;
+  if (vm_hwm_kib(&peak_kib)) wl_json_u64(j, "vm_hwm_kib", peak_kib);
 }
 
 void wl_json_u64(WlJson* j, const char* key, uint64_t value) {

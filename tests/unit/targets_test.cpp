@@ -2,6 +2,7 @@
 // the isobench profiles, and the OCI bundles runc and crun share.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -357,7 +358,7 @@ TEST_F(Targets, RuncWritesABundleRunningTheWorkloadAndPassesTheStartDescriptor) 
   EXPECT_EQ(types, (std::set<std::string>{"pid", "network", "ipc", "uts", "mount", "cgroup"}));
 }
 
-TEST_F(Targets, RunscRunsTheSameBundleOnPtraceWithoutNetworkAndSaysItPassesNoDescriptor) {
+TEST_F(Targets, RunscRunsTheSameBundleOnPtraceWithoutNetworkWithTheStartFifoBoundIn) {
   SKIP_UNLESS_INSTALLED_AND_ROOT("runsc");
   auto runsc = probed_target("runsc", context_);
   ASSERT_NE(runsc, nullptr);
@@ -365,15 +366,28 @@ TEST_F(Targets, RunscRunsTheSameBundleOnPtraceWithoutNetworkAndSaysItPassesNoDes
   ASSERT_TRUE(invocation) << invocation.error().text();
   const Strings& argv = invocation->argv;
   EXPECT_EQ(argv[0], find_program("runsc"));
-  for (const char* flag : {"--platform=ptrace", "--network=none", "--ignore-cgroups"}) EXPECT_TRUE(has(argv, flag)) << flag;
+  for (const char* flag : {"--platform=ptrace", "--network=none", "--ignore-cgroups", "--host-fifo=open"})
+    EXPECT_TRUE(has(argv, flag)) << flag;
   EXPECT_FALSE(has(argv, "--preserve-fds")) << "runsc has no such flag";
   EXPECT_EQ(argv.back(), "isobench-test-1");
+  EXPECT_TRUE(invocation->start_stamp_realtime) << "the sentry's CLOCK_MONOTONIC is not the host's";
+  ASSERT_FALSE(invocation->start_fifo.empty());
+  struct stat fifo {};
+  ASSERT_EQ(lstat(invocation->start_fifo.c_str(), &fifo), 0) << invocation->start_fifo;
+  EXPECT_TRUE(S_ISFIFO(fifo.st_mode));
   Json config = bundle_config(*invocation);
   ASSERT_TRUE(config.is_object());
   EXPECT_EQ(config["root"]["path"], context_.rootfs);
+  bool bound = false;
+  for (const Json& mount : config["mounts"])
+    bound = bound || (mount["destination"] == kStartFifoInside && mount["source"] == invocation->start_fifo);
+  EXPECT_TRUE(bound) << config["mounts"].dump();
+  const Strings env = config["process"]["env"].get<Strings>();
+  EXPECT_TRUE(has(env, std::string("ISOBENCH_START_PATH=") + kStartFifoInside));
+  EXPECT_TRUE(has(env, "ISOBENCH_START_CLOCK=realtime"));
   const std::vector<std::string> notes = runsc->notes();
   ASSERT_EQ(notes.size(), 2u);
-  EXPECT_NE(notes[1].find("no descriptor"), std::string::npos) << notes[1];
+  EXPECT_NE(notes[1].find("CLOCK_REALTIME"), std::string::npos) << notes[1];
 }
 
 /// An image root with what systemd-nspawn looks for (/usr), in the scratch directory.
