@@ -69,6 +69,9 @@ __attribute__((noinline)) pid_t vfork_exec(char* const* argv, char* const* envp,
   }
   if (dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
   if (mount_ns >= 0 && setns(mount_ns, CLONE_NEWNS) != 0) _exit(126);
+  // Only 0-2 and the handshake reach the target: a descriptor the harness inherited
+  // without close-on-exec (from a shell, a CI runner) must not reach a container.
+  if (close_range(handshake >= 0 ? kStartFd + 1 : kStartFd, ~0u, 0) != 0) _exit(126);
   execve(argv[0], argv, envp);
   _exit(127);
 }

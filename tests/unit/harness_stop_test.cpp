@@ -3,6 +3,7 @@
 // measured before, marked interrupted, with nothing of the cell that was cut short. Runs
 // are host processes of the bare target (true and sleep, from a two-program image): no
 // root needed.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
@@ -161,6 +162,30 @@ TEST(Launch, AStartFifoCarriesTheHandshakeInsteadOfDescriptor3) {
   EXPECT_EQ(finished.start_ns, expected);
   unlink(fifo.c_str());
   rmdir(dir);
+}
+
+TEST(Launch, ADescriptorTheHarnessInheritedDoesNotReachTheTarget) {
+  // As a shell or a CI runner leaves one open: no close-on-exec, at 3 and above.
+  UniqueFd opened(open("/etc/hostname", O_RDONLY));
+  ASSERT_TRUE(opened);
+  UniqueFd leaked(fcntl(opened.get(), F_DUPFD, 50));  // not 3, which the pipe's end replaces
+  ASSERT_TRUE(leaked);
+  const std::string path = "/proc/self/fd/" + std::to_string(leaked.get());
+  for (bool with_fifo : {false, true}) {
+    char dir[] = "/tmp/isobench-fifo-test-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string fifo = std::string(dir) + "/start";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    Invocation invocation;
+    invocation.argv = {"/bin/sh", "-c", "ls /proc/self/fd; test ! -e \"$0\"", path};
+    if (with_fifo) invocation.start_fifo = fifo;
+    auto run = launch(invocation);
+    ASSERT_TRUE(run) << run.error().text();
+    FinishedRun finished = wait_for(*run, 10);
+    EXPECT_EQ(finished.exit_code, 0) << (with_fifo ? "FIFO: " : "pipe: ") << finished.out;
+    unlink(fifo.c_str());
+    rmdir(dir);
+  }
 }
 
 TEST(Launch, AStartFifoThatIsNotAFifoIsRefused) {
