@@ -22,13 +22,24 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
 work=$(mktemp -d /tmp/isobench-container-bench-XXXXXX)
 export ISOBENCH_STORE=$work/store ISOBENCH_RUNTIME_DIR=$work/run
 isobench=$build/isobench
+# podman's containers and conmons in cgroups of this run's own (with cgroupfs podman would
+# otherwise make libpod_parent at every hierarchy's root and leave it there).
+cgroup_parent=/isobench-container-bench-$$
 podman_cmd() {
-  CONTAINERS_CONF=$work/podman.conf podman --root "$work/podman-root" --runroot "$work/podman-run" --storage-driver overlay "$@"
+  local verb=$1
+  shift
+  local parent=()
+  if [ "$verb" = run ] || [ "$verb" = create ]; then parent=(--cgroup-parent "$cgroup_parent"); fi
+  CONTAINERS_CONF=$work/podman.conf podman --root "$work/podman-root" --runroot "$work/podman-run" \
+    --storage-driver overlay "$verb" "${parent[@]}" "$@"
 }
 cleanup() {
   "$isobench" rm -f $("$isobench" ps -aq) >/dev/null 2>&1 || true
   podman_cmd rm -af -t 0 >/dev/null 2>&1 || true
   podman_cmd system reset -f >/dev/null 2>&1 || true
+  # Only the cgroups named after this run: deepest first, as rmdir needs.
+  find /sys/fs/cgroup -maxdepth 2 -type d -name "${cgroup_parent#/}" -print0 2>/dev/null |
+    while IFS= read -r -d '' top; do find "$top" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,7 +60,7 @@ events_logger = "file"
 runtime = "runc"
 CONF
 export -f podman_cmd
-export work
+export work cgroup_parent
 
 echo "== start: foreground run vs run -d returning ($runs runs each, interleaved by hyperfine's order)"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/start.json" \
