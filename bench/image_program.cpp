@@ -1,7 +1,6 @@
 #include "bench/image_program.h"
 
 #include <dirent.h>
-#include <elf.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -50,46 +49,7 @@ std::vector<std::string> path_directories(const std::string& path_variable) {
   return dirs;
 }
 
-/// The PT_INTERP string of a 64-bit ELF file, "" when it has none.
-Result<std::string> elf_interpreter(int fd, const Elf64_Ehdr& header) {
-  for (int i = 0; i < header.e_phnum; ++i) {
-    Elf64_Phdr segment{};
-    off_t at = static_cast<off_t>(header.e_phoff + static_cast<uint64_t>(i) * header.e_phentsize);
-    if (pread(fd, &segment, sizeof segment, at) != static_cast<ssize_t>(sizeof segment))
-      return plain_error("a truncated ELF program header");
-    if (segment.p_type != PT_INTERP) continue;
-    std::string interpreter(std::min<uint64_t>(segment.p_filesz, PATH_MAX), '\0');
-    if (pread(fd, interpreter.data(), interpreter.size(), static_cast<off_t>(segment.p_offset)) !=
-        static_cast<ssize_t>(interpreter.size()))
-      return plain_error("a truncated ELF interpreter name");
-    return std::string(interpreter.c_str());  // without its NUL
-  }
-  return std::string();
-}
-
 }  // namespace
-
-Result<std::string> host_dependency_of_program(const std::string& host_path) {
-  UniqueFd fd(open(host_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return system_error("cannot open " + host_path);
-  Elf64_Ehdr header{};
-  ssize_t got = pread(fd.get(), &header, sizeof header, 0);
-  if (got < 0) return system_error("cannot read " + host_path);
-  const auto* bytes = reinterpret_cast<const unsigned char*>(&header);
-  if (got >= 2 && bytes[0] == '#' && bytes[1] == '!') {
-    std::string line(reinterpret_cast<const char*>(bytes) + 2, static_cast<size_t>(got) - 2);
-    line = line.substr(0, line.find('\n'));
-    const size_t start = line.find_first_not_of(" \t");
-    line = start == std::string::npos ? "" : line.substr(start);
-    return "its script interpreter " + line.substr(0, line.find_first_of(" \t"));
-  }
-  if (got < static_cast<ssize_t>(sizeof header) || std::memcmp(bytes, ELFMAG, SELFMAG) != 0)
-    return plain_error(host_path + " is neither an ELF executable nor a script");
-  if (header.e_ident[EI_CLASS] != ELFCLASS64) return std::string("its 32-bit ELF loader");
-  auto interpreter = elf_interpreter(fd.get(), header);
-  if (!interpreter) return plain_error(host_path + ": " + interpreter.error().message);
-  return interpreter->empty() ? std::string() : "its ELF interpreter " + *interpreter;
-}
 
 std::string image_programs_summary(const std::string& rootfs, const std::string& path_variable) {
   UniqueFd root(open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));

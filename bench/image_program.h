@@ -1,6 +1,6 @@
 // Which file a workload's program is: always the image's, under every target. Containers
-// and the VM exec it inside the image; `bare` execs the same file from the host, so its path
-// must be found inside the image and reached from the host without leaving it.
+// and the VM exec it inside the image; `bare` execs the built-in image's from the host, so
+// its path must be found inside the image and reached from the host without leaving it.
 #pragma once
 
 #include <string>
@@ -30,15 +30,6 @@ Result<std::string> find_image_program(const std::string& rootfs, const std::str
 /// message names the file in the image to give instead. The image could change between this
 /// check and the exec; it is the build's own directory, not an adversary's.
 Result<std::string> host_path_of_image_program(const std::string& rootfs, const std::string& in_image);
-
-/// What, outside the image, the host would load to run the image's program at `host_path`
-/// (host_path_of_image_program's answer), or "" when nothing: a dynamically linked ELF names
-/// its loader ("/lib64/ld-linux-x86-64.so.2") and a script its interpreter by an absolute
-/// path, which the host resolves on its own root, so `bare` would run the host's libraries
-/// or shell, not the image's. A static executable is the only kind bare can run as the image
-/// would. The reason reads "its ELF interpreter /lib64/ld-linux-x86-64.so.2" or "its script
-/// interpreter /bin/sh"; an unreadable file is an error.
-Result<std::string> host_dependency_of_program(const std::string& host_path);
 
 /// What the image holds along `path_variable`, for messages: "/bin/busybox, /bin/cpu, ... and
 /// 268 symlinks (ls ROOT/bin)"; at most 24 files are named.

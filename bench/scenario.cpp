@@ -205,7 +205,7 @@ namespace {
 
 /// --cmd as every target runs it: its program found in the image (see harness_options).
 Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const std::string& image_root,
-                                      const std::string& path_variable) {
+                                      const std::string& path_variable, bool bare_runs_from_host) {
   std::vector<std::string> argv = settings.cmd;
   if (argv[0].empty()) return plain_error("--cmd: an empty command");
   if (image_root.empty()) return plain_error("--cmd: no image to find the program in");
@@ -215,7 +215,8 @@ Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const st
   auto program = find_image_program(image_root, argv[0], path_variable);
   // The message says why; an errno would only repeat it ("...: No such file or directory").
   if (!program) return plain_error("--cmd: " + program.error().message);
-  if (std::find(settings.targets.begin(), settings.targets.end(), "bare") != settings.targets.end()) {
+  const bool runs_bare = std::find(settings.targets.begin(), settings.targets.end(), "bare") != settings.targets.end();
+  if (runs_bare && bare_runs_from_host) {
     auto host = host_path_of_image_program(image_root, *program);
     if (!host) return plain_error("--cmd: " + host.error().message);
   }
@@ -223,30 +224,15 @@ Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const st
   return custom_command(argv);
 }
 
-bool runs_bare(const HarnessOptions& options) {
-  return std::find(options.targets.begin(), options.targets.end(), "bare") != options.targets.end();
-}
-
-/// With an image from the store: every workload's program is in it, and bare, when asked
-/// for, can run each one as the image would (see harness_options).
+/// With an image from the store: every workload's program is in it.
 Status check_image_programs(const HarnessOptions& options, const TargetContext& context) {
   const std::string path = runner::path_variable(workload_environment(context));
-  const std::string image = "image " + context.image->name;
   for (const WorkloadCommand& workload : options.workloads) {
     auto program = find_image_program(context.rootfs, workload.argv[0], path);
     if (!program)
-      return plain_error("workload '" + workload.name + "' runs " + workload.argv[0] + ", which " + image +
-                         " lacks: give the command to run in it with --cmd (isobench bench --image " +
+      return plain_error("workload '" + workload.name + "' runs " + workload.argv[0] + ", which image " +
+                         context.image->name + " lacks: give the command to run in it with --cmd (isobench bench --image " +
                          context.image->name + " --cmd 'PROGRAM ARGS')");
-    if (!runs_bare(options)) continue;
-    auto host = host_path_of_image_program(context.rootfs, *program);
-    if (!host) return plain_error("bare: " + host.error().message);
-    auto dependency = host_dependency_of_program(*host);
-    if (!dependency) return plain_error("bare: " + dependency.error().message);
-    if (!dependency->empty())
-      return plain_error("bare cannot run " + *program + " of " + image + " as the image would: " + *dependency +
-                         " would be the host's, not the image's. Leave bare out of --targets (from an image it "
-                         "runs only static programs)");
   }
   return {};
 }
@@ -324,7 +310,8 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const T
   ISOBENCH_TRY(check_duration(settings.timeout, "--timeout", false));
   ISOBENCH_TRY(check_duration(settings.min_time, "--min-time", true));
   if (!settings.cmd.empty()) {
-    auto command = image_command(settings, context.rootfs, runner::path_variable(workload_environment(context)));
+    auto command = image_command(settings, context.rootfs, runner::path_variable(workload_environment(context)),
+                                 !context.image);
     if (!command && context.image) return plain_error("image " + context.image->name + ": " + command.error().message);
     if (!command) return command.error();
     options.workloads.push_back(std::move(*command));

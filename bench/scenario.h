@@ -55,17 +55,16 @@ Result<ScenarioSettings> load_scenario(const std::string& path);
 /// A custom command's program must be in the image at `image_root`, since every target,
 /// bare included, runs the image's file: it is looked up there (find_image_program, along
 /// the workload PATH for a bare name) and argv[0] becomes its absolute path in the image, the
-/// same for every target. With "bare" among the targets, a program that the host would
-/// reach only through a symlink out of the image is refused too (host_path_of_image_program).
+/// same for every target. With "bare" among the targets, which runs the built-in image's
+/// programs from the host, a program that the host would reach only through a symlink out of
+/// the image is refused too (host_path_of_image_program).
 Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const std::string& image_root);
 
 /// harness_options against the image the targets of `context` run: its root, found along
 /// the PATH of workload_environment(context). With an image from the store (context.image)
 /// every workload's program must be in it: a built-in workload runs /bin/NAME, and an image
-/// without it is refused, naming the workload and the image (give --cmd); and with "bare"
-/// among the targets, a program that would load anything from the host (a dynamically
-/// linked one, a script: host_dependency_of_program) is refused, as bare cannot run it as
-/// the image would.
+/// without it is refused, naming the workload and the image (give --cmd). bare runs it
+/// chrooted into the image, so its loader and interpreter are the image's too.
 Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const TargetContext& context);
 
 /// harness_options against the built-in image, the one bench and demo run (looked up only

@@ -43,36 +43,49 @@ void write_decimal(char* out, pid_t value) {
   *out = '\0';
 }
 
-/// vfork: the child borrows our memory until exec, so it only makes system calls. Kept
-/// apart, with plain values only, so that nothing of the caller can be clobbered.
+/// What the vfork child sets up, as plain values only: it borrows our memory until exec, so
+/// nothing of the caller may be clobbered.
+struct ChildSetup {
+  char* const* argv;
+  char* const* envp;
+  int handshake;              ///< the end it gets as descriptor 3, or -1
+  int out, err;               ///< its stdout and stderr
+  int mount_ns;               ///< setns into it, or -1
+  int cgroup_join;            ///< write "0" to it, or -1
+  int harness;                ///< our pidfd, readable once we exited
+  char* listen_pid_digits;    ///< where LISTEN_PID's value goes, or null
+  const char* root;           ///< chroot into it, or null
+};
+
+/// vfork: the child only makes system calls until exec. Kept apart so that nothing of the
+/// caller can be clobbered.
 ///
 /// Every target dies with the harness: SIGKILL on our death from the first instruction on,
-/// and `harness` (our pidfd, readable once we exited) closes the window before the prctl.
-/// The death signal survives exec; what the target started itself is its own business
-/// (isobench and bwrap take their containers down; runc's and crun's outlive them, which
-/// the workspace's guard handles).
-__attribute__((noinline)) pid_t vfork_exec(char* const* argv, char* const* envp, int handshake, int out, int err,
-                                      int mount_ns, int cgroup_join, int harness, char* listen_pid_digits) {
+/// and `harness` closes the window before the prctl. The death signal survives exec; what
+/// the target started itself is its own business (isobench and bwrap take their containers
+/// down; runc's and crun's outlive them, which the workspace's guard handles).
+__attribute__((noinline)) pid_t vfork_exec(const ChildSetup& setup) {
   pid_t pid = vfork();
   if (pid != 0) return pid;
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  if (listen_pid_digits) write_decimal(listen_pid_digits, getpid());
-  if (harness >= 0) {
-    pollfd gone{harness, POLLIN, 0};
+  if (setup.listen_pid_digits) write_decimal(setup.listen_pid_digits, getpid());
+  if (setup.harness >= 0) {
+    pollfd gone{setup.harness, POLLIN, 0};
     if (poll(&gone, 1, 0) != 0) _exit(126);
   }
-  if (cgroup_join >= 0 && write(cgroup_join, "0", 1) != 1) _exit(126);
-  if (handshake == kStartFd) {
+  if (setup.cgroup_join >= 0 && write(setup.cgroup_join, "0", 1) != 1) _exit(126);
+  if (setup.handshake == kStartFd) {
     fcntl(kStartFd, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
-  } else if (handshake >= 0 && dup2(handshake, kStartFd) < 0) {
+  } else if (setup.handshake >= 0 && dup2(setup.handshake, kStartFd) < 0) {
     _exit(126);
   }
-  if (dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-  if (mount_ns >= 0 && setns(mount_ns, CLONE_NEWNS) != 0) _exit(126);
+  if (dup2(setup.out, 1) < 0 || dup2(setup.err, 2) < 0) _exit(126);
+  if (setup.mount_ns >= 0 && setns(setup.mount_ns, CLONE_NEWNS) != 0) _exit(126);
+  if (setup.root && (chroot(setup.root) != 0 || chdir("/") != 0)) _exit(126);
   // Only 0-2 and the handshake reach the target: a descriptor the harness inherited
   // without close-on-exec (from a shell, a CI runner) must not reach a container.
-  if (close_range(handshake >= 0 ? kStartFd + 1 : kStartFd, ~0u, 0) != 0) _exit(126);
-  execve(argv[0], argv, envp);
+  if (close_range(setup.handshake >= 0 ? kStartFd + 1 : kStartFd, ~0u, 0) != 0) _exit(126);
+  execve(setup.argv[0], setup.argv, setup.envp);
   _exit(127);
 }
 
@@ -112,10 +125,19 @@ Result<LaunchedRun> launch(const Invocation& invocation) {
   std::vector<char*> envp = exec_array(env);
   char* listen_pid_digits = invocation.socket_activation ? envp[env.size() - 1] + sizeof "LISTEN_PID=" - 1 : nullptr;
   UniqueFd harness(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));  // close-on-exec
+  const ChildSetup setup{argv.data(),
+                         envp.data(),
+                         start_write ? start_write.get() : -1,
+                         run.stdout_file.get(),
+                         run.stderr_file.get(),
+                         invocation.mount_namespace_fd,
+                         invocation.cgroup_join_fd,
+                         harness.get(),
+                         listen_pid_digits,
+                         invocation.root_directory.empty() ? nullptr : invocation.root_directory.c_str()};
   if (invocation.start_stamp_realtime) run.launch_realtime_ns = realtime_ns();
   run.launch_ns = monotonic_ns();
-  pid_t pid = vfork_exec(argv.data(), envp.data(), start_write ? start_write.get() : -1, run.stdout_file.get(), run.stderr_file.get(),
-                    invocation.mount_namespace_fd, invocation.cgroup_join_fd, harness.get(), listen_pid_digits);
+  pid_t pid = vfork_exec(setup);
   if (pid < 0) return errno_error("vfork");
   run.process = Subprocess(pid, UniqueFd());  // with a pidfd of its own, close-on-exec
   return run;

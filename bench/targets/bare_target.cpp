@@ -1,8 +1,10 @@
 // `bare`: the workload as a plain child process, the baseline every ratio is taken against.
-// It runs the image's program, as every other target does, only from the host: the same
-// file, not whatever the host has under that name. With an image from the store that is the
-// file in its merged view, and only a static one (harness_options refuses the others: a
-// dynamic loader or a script's interpreter would be the host's).
+// It runs the image's program, as every other target does: the same file, not whatever the
+// host has under that name. The built-in image's programs are static and run from the host
+// by their path in it. An image from the store holds dynamically linked programs and
+// scripts whose loader, libraries and interpreter must be the image's too, so bare chroots
+// into its merged view: one system call, and no namespace, cgroup limit or dropped
+// privilege (chroot is no isolation; bare is the absence of it).
 #include "bench/image_program.h"
 #include "bench/targets/prepared_target.h"
 #include "runner/image.h"
@@ -17,7 +19,8 @@ class BareTarget final : public PreparedTarget {
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string& run_id) override;
   std::vector<std::string> notes() const override {
     if (!context().image) return {};
-    return {"runs the image's static program from its merged view on the host, with no isolation"};
+    return {"chroot into the image's merged view, nothing else: no namespaces (the host's pids, network and "
+            "mounts; no /proc inside), no cgroup limits, root with every capability"};
   }
 };
 
@@ -29,12 +32,17 @@ Result<Invocation> BareTarget::invocation(const WorkloadCommand& workload, const
   const std::vector<std::string> env = workload_environment(context());
   auto program = find_image_program(rootfs, workload.argv[0], runner::path_variable(env));
   if (!program) return plain_error(program.error().message);  // says why: no errno text after it
-  auto host = host_path_of_image_program(rootfs, *program);
-  if (!host) return plain_error(host.error().message);
   Invocation invocation;
   invocation.argv = workload.argv;
-  invocation.argv[0] = *host;
   invocation.env = env;
+  if (context().image) {
+    invocation.root_directory = rootfs;
+    invocation.argv[0] = *program;
+    return invocation;
+  }
+  auto host = host_path_of_image_program(rootfs, *program);
+  if (!host) return plain_error(host.error().message);
+  invocation.argv[0] = *host;
   return invocation;
 }
 

@@ -35,6 +35,9 @@ struct Invocation {
   /// for a target whose CLOCK_MONOTONIC is not the host's (gVisor); the harness converts it
   /// by the launch's own realtime stamp.
   bool start_stamp_realtime = false;
+  /// chroot into it (and chdir to its /) before exec, or empty: how bare runs an image's
+  /// program with the image's own loader and libraries, and nothing else of isolation.
+  std::string root_directory;
 };
 
 /// CPU time, user and system, in milliseconds.

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 
 #include "bench/harness/harness.h"
 #include "bench/harness/run_launch.h"
@@ -186,6 +187,27 @@ TEST(Launch, ADescriptorTheHarnessInheritedDoesNotReachTheTarget) {
     unlink(fifo.c_str());
     rmdir(dir);
   }
+}
+
+TEST(Launch, ARootDirectoryIsTheTargetsWholeView) {
+  if (geteuid() != 0) GTEST_SKIP() << "chroot needs root";
+  if (access("/bin/busybox", X_OK) != 0) GTEST_SKIP() << "needs busybox-static's /bin/busybox, a static program";
+  char dir[] = "/tmp/isobench-root-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string root = dir;
+  std::filesystem::create_directories(root + "/bin");
+  std::filesystem::copy_file("/bin/busybox", root + "/bin/busybox");
+  std::ofstream(root + "/marker") << "in the root\n";
+  Invocation invocation;
+  // The host's /etc/hostname is out of its reach, and it starts in its root.
+  invocation.argv = {"/bin/busybox", "sh", "-c", "busybox cat marker && test ! -e /etc/hostname && pwd"};
+  invocation.root_directory = root;
+  auto run = launch(invocation);
+  ASSERT_TRUE(run) << run.error().text();
+  FinishedRun finished = wait_for(*run, 10);
+  EXPECT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_EQ(finished.out, "in the root\n/\n");
+  std::filesystem::remove_all(root);
 }
 
 TEST(Launch, AStartFifoThatIsNotAFifoIsRefused) {

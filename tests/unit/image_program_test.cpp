@@ -160,29 +160,3 @@ TEST_F(ImageProgramTest, TheSummaryNamesProgramsOnceAndCountsSymlinks) {
   EXPECT_EQ(summary, "/bin/multi, /bin/tool, /usr/bin/env, and 4 symlinks in /bin (ls " + root_ + "/bin)");
 }
 
-TEST_F(ImageProgramTest, AScriptDependsOnTheHostsInterpreter) {
-  std::ofstream(root_ + "/bin/script") << "#!  /usr/bin/python3 -u\nprint()\n";
-  auto dependency = host_dependency_of_program(root_ + "/bin/script");
-  ASSERT_TRUE(dependency) << dependency.error().text();
-  EXPECT_EQ(*dependency, "its script interpreter /usr/bin/python3");
-}
-
-TEST_F(ImageProgramTest, ADynamicallyLinkedProgramDependsOnTheHostsLoaderAndAStaticOneOnNothing) {
-  // The host's own programs: /bin/true is dynamically linked on Debian.
-  auto dynamic = host_dependency_of_program("/bin/true");
-  ASSERT_TRUE(dynamic) << dynamic.error().text();
-  EXPECT_TRUE(contains(*dynamic, "its ELF interpreter /lib")) << *dynamic;
-  // busybox-static's busybox is static (the sanitizer build has no workloads of its own).
-  if (access("/bin/busybox", X_OK) != 0) GTEST_SKIP() << "needs busybox-static's /bin/busybox, a static program";
-  auto fixed = host_dependency_of_program("/bin/busybox");
-  ASSERT_TRUE(fixed) << fixed.error().text();
-  EXPECT_EQ(*fixed, "");
-}
-
-TEST_F(ImageProgramTest, AFileThatIsNeitherElfNorScriptIsAnError) {
-  std::ofstream(root_ + "/bin/blob") << "\x01\x02 not a program";
-  auto dependency = host_dependency_of_program(root_ + "/bin/blob");
-  ASSERT_FALSE(dependency);
-  EXPECT_TRUE(contains(dependency.error().message, "neither an ELF executable nor a script"))
-      << dependency.error().text();
-}
