@@ -1,6 +1,6 @@
 // `isobench bench --image NAME`: every container target runs the same image from the store,
 // pulled from a real registry: isobench stacks its layers itself (`run IMAGE`), runc, crun
-// and bwrap get one read-only merged view of them, mounted for the benchmark's length. The
+// and bwrap get one read-only merged view of them (bare is chrooted into it), mounted for the benchmark's length. The
 // results name the image, and the view is gone afterwards however the bench ends: finished,
 // refused after the view was mounted, or SIGKILLed (the workspace's guard unmounts it).
 #include <signal.h>
@@ -49,6 +49,7 @@ class BenchImageTest : public ImageStoreTest {
     name_ = name_in(*registry_, kRepoTag);
     ProcessResult pulled = isobench({"pull", "-q", name_});
     ASSERT_EQ(pulled.exit_code, 0) << pulled;
+    targets_.push_back("bare");  // chrooted into the view: the stacked files below are only there
     for (const char* target : {"isobench", "bwrap", "runc", "crun"})
       if (std::string(target) == "isobench" || !find_program(target).empty()) targets_.push_back(target);
   }
