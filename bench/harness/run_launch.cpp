@@ -57,8 +57,7 @@ struct ChildSetup {
   const char* root;           ///< chroot into it, or null
 };
 
-/// vfork: the child only makes system calls until exec. Kept apart so that nothing of the
-/// caller can be clobbered.
+/// vfork: the child only makes system calls until exec.
 ///
 /// Every target dies with the harness: SIGKILL on our death from the first instruction on,
 /// and `harness` closes the window before the prctl. The death signal survives exec; what

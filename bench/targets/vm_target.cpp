@@ -19,8 +19,7 @@ struct VmHost {
   std::string accel = "tcg";                              ///< never KVM unless a boot proved it works
   std::string kvm_verdict;
   std::string cache;  ///< the cache directory the initramfs and the verdict are in
-  uint64_t memory_mib = 0;  ///< the guest's memory when `run --vm`'s default cannot hold the image, or 0
-  uint64_t initramfs_mib = 0;
+  uint64_t initramfs_mib = 0;  ///< the image's initramfs, which sizes the guest (guest_memory_for)
 };
 
 /// What a guest needs to boot an initramfs of `initramfs_mib`: the kernel unpacks the whole
@@ -53,8 +52,8 @@ VmHost find_vm_host(const TargetContext& context) {
   auto initramfs = runner::cached_initramfs(context.rootfs, *init, *cache);
   if (!initramfs) return fail(initramfs.error());
   std::error_code size_error;
-  host.initramfs_mib = std::filesystem::file_size(*initramfs, size_error) >> 20;
-  host.memory_mib = size_error ? 0 : guest_memory_for(host.initramfs_mib);
+  const uintmax_t initramfs_bytes = std::filesystem::file_size(*initramfs, size_error);
+  host.initramfs_mib = size_error ? 0 : initramfs_bytes >> 20;
   runner::KvmVerdict verdict = runner::probe_kvm(*qemu, *kernel, *initramfs, *cache);
   host.accel = verdict.usable ? "kvm" : "tcg";
   host.kvm_verdict = verdict.usable ? verdict.detail : verdict.detail + "; the VM ran under TCG (software emulation)";
@@ -72,7 +71,8 @@ class VmTarget final : public PreparedTarget {
   Result<Invocation> invocation(const WorkloadCommand& workload, const std::string&) override {
     Invocation invocation;
     invocation.argv = {context().isobench, "run", "--vm", "--accel", host_.accel};
-    if (host_.memory_mib) invocation.argv.insert(invocation.argv.end(), {"--memory", std::to_string(host_.memory_mib) + "m"});
+    if (const uint64_t memory_mib = guest_memory_for(host_.initramfs_mib))
+      invocation.argv.insert(invocation.argv.end(), {"--memory", std::to_string(memory_mib) + "m"});
     // An image from the store boots from its merged view, whose initramfs was built (and
     // cached by content) when this target was made.
     if (context().image) invocation.argv.insert(invocation.argv.end(), {"--rootfs", context().rootfs});
@@ -93,8 +93,8 @@ class VmTarget final : public PreparedTarget {
     // `run --vm` takes no -e: the guest init gives every command its own fixed environment.
     std::vector<std::string> notes = {
         "the guest runs the image's files with the guest init's environment, not the image's Env"};
-    if (host_.memory_mib)
-      notes.push_back("the guest has " + std::to_string(host_.memory_mib) + " MiB, not 256: its initramfs of " +
+    if (const uint64_t memory_mib = guest_memory_for(host_.initramfs_mib))
+      notes.push_back("the guest has " + std::to_string(memory_mib) + " MiB, not 256: its initramfs of " +
                       std::to_string(host_.initramfs_mib) + " MiB is unpacked into its memory (the memory figures include it)");
     return notes;
   }

@@ -145,11 +145,33 @@ TEST(Launch, WithoutSocketActivationNothingIsAnnounced) {
   EXPECT_EQ(wait_for(*run, 10).out, "[]\n");
 }
 
+/// A directory of the test's own under /tmp, removed with what is in it however the test ends.
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    char dir[] = "/tmp/isobench-launch-test-XXXXXX";
+    if (mkdtemp(dir)) path_ = dir;
+  }
+  ~ScratchDirectory() {
+    if (!path_.empty()) std::filesystem::remove_all(path_);
+  }
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+  const std::string& path() const { return path_; }
+  /// A FIFO in it, as a target makes one for the start handshake; "" when none could be made.
+  std::string fifo() const {
+    const std::string fifo = path_ + "/start";
+    return !path_.empty() && mkfifo(fifo.c_str(), 0600) == 0 ? fifo : "";
+  }
+
+ private:
+  std::string path_;
+};
+
 TEST(Launch, AStartFifoCarriesTheHandshakeInsteadOfDescriptor3) {
-  char dir[] = "/tmp/isobench-fifo-test-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  const std::string fifo = std::string(dir) + "/start";
-  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  ScratchDirectory scratch;
+  const std::string fifo = scratch.fifo();
+  ASSERT_FALSE(fifo.empty());
   Invocation invocation;
   // 8 bytes, as a workload writes its start time; no descriptor 3 is given.
   invocation.argv = {"/bin/sh", "-c", "test ! -e /proc/self/fd/3 && printf 12345678 > \"$0\"", fifo};
@@ -161,8 +183,6 @@ TEST(Launch, AStartFifoCarriesTheHandshakeInsteadOfDescriptor3) {
   int64_t expected = 0;
   std::memcpy(&expected, "12345678", sizeof expected);
   EXPECT_EQ(finished.start_ns, expected);
-  unlink(fifo.c_str());
-  rmdir(dir);
 }
 
 TEST(Launch, ADescriptorTheHarnessInheritedDoesNotReachTheTarget) {
@@ -173,10 +193,9 @@ TEST(Launch, ADescriptorTheHarnessInheritedDoesNotReachTheTarget) {
   ASSERT_TRUE(leaked);
   const std::string path = "/proc/self/fd/" + std::to_string(leaked.get());
   for (bool with_fifo : {false, true}) {
-    char dir[] = "/tmp/isobench-fifo-test-XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    const std::string fifo = std::string(dir) + "/start";
-    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    ScratchDirectory scratch;
+    const std::string fifo = scratch.fifo();
+    ASSERT_FALSE(fifo.empty());
     Invocation invocation;
     invocation.argv = {"/bin/sh", "-c", "ls /proc/self/fd; test ! -e \"$0\"", path};
     if (with_fifo) invocation.start_fifo = fifo;
@@ -184,17 +203,15 @@ TEST(Launch, ADescriptorTheHarnessInheritedDoesNotReachTheTarget) {
     ASSERT_TRUE(run) << run.error().text();
     FinishedRun finished = wait_for(*run, 10);
     EXPECT_EQ(finished.exit_code, 0) << (with_fifo ? "FIFO: " : "pipe: ") << finished.out;
-    unlink(fifo.c_str());
-    rmdir(dir);
   }
 }
 
 TEST(Launch, ARootDirectoryIsTheTargetsWholeView) {
   if (geteuid() != 0) GTEST_SKIP() << "chroot needs root";
   if (access("/bin/busybox", X_OK) != 0) GTEST_SKIP() << "needs busybox-static's /bin/busybox, a static program";
-  char dir[] = "/tmp/isobench-root-test-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  const std::string root = dir;
+  ScratchDirectory scratch;
+  ASSERT_FALSE(scratch.path().empty());
+  const std::string& root = scratch.path();
   std::filesystem::create_directories(root + "/bin");
   std::filesystem::copy_file("/bin/busybox", root + "/bin/busybox");
   std::ofstream(root + "/marker") << "in the root\n";
@@ -207,7 +224,6 @@ TEST(Launch, ARootDirectoryIsTheTargetsWholeView) {
   FinishedRun finished = wait_for(*run, 10);
   EXPECT_EQ(finished.exit_code, 0) << finished.err;
   EXPECT_EQ(finished.out, "in the root\n/\n");
-  std::filesystem::remove_all(root);
 }
 
 TEST(Launch, AStartFifoThatIsNotAFifoIsRefused) {
