@@ -1,7 +1,8 @@
 // `bench --image NAME`: an image from the store, opened once before anything is timed and
 // held for the whole benchmark, in the two forms the targets take it: its id (isobench runs
 // `run IMAGE`, stacking the layers itself) and one read-only directory of its layers merged
-// (runc's and crun's bundle root, bwrap's --ro-bind source, the VM's initramfs, bare's files).
+// (runc's and crun's bundle root, bwrap's --ro-bind source, the VM's initramfs, bare's files,
+// and isobench's rootfs for a --cmd, which needs the start stamper the view adds).
 #pragma once
 
 #include <memory>
@@ -17,10 +18,13 @@ namespace isobench::bench {
 class BenchImage {
  public:
   /// Opens `name` in the store at `store_root` (marked in use: rmi refuses it while the
-  /// benchmark runs) and merges its layers in a new directory below `scratch` (a single layer
-  /// is used as it is). Errors name the image; on any of them nothing is left mounted.
+  /// benchmark runs) and merges its layers in a new directory below `scratch`, over a layer
+  /// of its own holding a copy of `stamper` (the built-in image's start stamper) at
+  /// kStartStamper, so --cmd runs under it in this image too. An image that has that
+  /// directory is refused. Errors name the image; on any of them nothing is left mounted
+  /// (what is left in `scratch` goes with it).
   static Result<std::unique_ptr<BenchImage>> open(const std::string& store_root, const std::string& name,
-                                                  const std::string& scratch);
+                                                  const std::string& scratch, const std::string& stamper);
   /// The view goes first (unmounted and removed), then the image stops being in use.
   ~BenchImage() = default;
 

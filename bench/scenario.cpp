@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "bench/harness/page_cache.h"
 #include "bench/image_program.h"
 #include "bench/targets/target.h"
 #include "probes/probe_set.h"
@@ -176,10 +177,13 @@ Result<ScenarioSettings> parse_scenario(const nlohmann::json& document) {
     } else if (key == "seed") {
       if (!value.is_number_unsigned()) return at(path, "expected a non-negative integer", value);
       settings.seed = value.get<uint64_t>();
+    } else if (key == "cold") {
+      if (!value.is_boolean()) return at(path, "expected true or false", value);
+      settings.cold = value.get<bool>();
     } else {
       return at(path,
                 "unknown setting (known: targets, workloads, cmd, image, params, runs, warmup, memory_runs, "
-                "concurrency, min_time, timeout, seed, probes)",
+                "concurrency, min_time, timeout, seed, probes, cold)",
                 value);
     }
   }
@@ -203,9 +207,11 @@ Result<ScenarioSettings> load_scenario(const std::string& path) {
 
 namespace {
 
-/// --cmd as every target runs it: its program found in the image (see harness_options).
+/// --cmd as every target runs it: its program found in the image (see harness_options), run
+/// by the start stamper, which writes the handshake the command does not (bare chroots into
+/// the image for it, so no host path needs checking).
 Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const std::string& image_root,
-                                      const std::string& path_variable, bool bare_runs_from_host) {
+                                      const std::string& path_variable) {
   std::vector<std::string> argv = settings.cmd;
   if (argv[0].empty()) return plain_error("--cmd: an empty command");
   if (image_root.empty()) return plain_error("--cmd: no image to find the program in");
@@ -215,12 +221,12 @@ Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const st
   auto program = find_image_program(image_root, argv[0], path_variable);
   // The message says why; an errno would only repeat it ("...: No such file or directory").
   if (!program) return plain_error("--cmd: " + program.error().message);
-  const bool runs_bare = std::find(settings.targets.begin(), settings.targets.end(), "bare") != settings.targets.end();
-  if (runs_bare && bare_runs_from_host) {
-    auto host = host_path_of_image_program(image_root, *program);
-    if (!host) return plain_error("--cmd: " + host.error().message);
-  }
+  auto stamper = find_image_program(image_root, kStartStamper, path_variable);
+  if (!stamper)
+    return plain_error("--cmd: the image has no start stamper " + std::string(kStartStamper) +
+                       " (it comes with the built-in image and is added to every image from the store)");
   argv[0] = *program;
+  argv.insert(argv.begin(), kStartStamper);
   return custom_command(argv);
 }
 
@@ -302,6 +308,10 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const T
   options.min_time_seconds = settings.min_time;
   options.timeout_seconds = settings.timeout;
   options.seed = settings.seed;
+  if (settings.cold) {
+    ISOBENCH_TRY(check_page_cache_droppable());
+    options.before_each_run = drop_page_cache;
+  }
   if (options.targets.empty()) return plain_error("no targets given");
   if (options.runs < 1) return plain_error("runs must be at least 1");
   if (options.concurrency.empty()) return plain_error("no concurrency levels given");
@@ -310,8 +320,7 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const T
   ISOBENCH_TRY(check_duration(settings.timeout, "--timeout", false));
   ISOBENCH_TRY(check_duration(settings.min_time, "--min-time", true));
   if (!settings.cmd.empty()) {
-    auto command = image_command(settings, context.rootfs, runner::path_variable(workload_environment(context)),
-                                 !context.image);
+    auto command = image_command(settings, context.rootfs, runner::path_variable(workload_environment(context)));
     if (!command && context.image) return plain_error("image " + context.image->name + ": " + command.error().message);
     if (!command) return command.error();
     options.workloads.push_back(std::move(*command));

@@ -29,6 +29,7 @@ struct ScenarioSettings {
   double min_time = 0;
   double timeout = 60;
   uint64_t seed = 1;
+  bool cold = false;  ///< the page cache dropped before every run (needs root)
 };
 
 /// Reads a scenario document. Every problem is an error naming the JSON path
@@ -55,9 +56,9 @@ Result<ScenarioSettings> load_scenario(const std::string& path);
 /// A custom command's program must be in the image at `image_root`, since every target,
 /// bare included, runs the image's file: it is looked up there (find_image_program, along
 /// the workload PATH for a bare name) and argv[0] becomes its absolute path in the image, the
-/// same for every target. With "bare" among the targets, which runs the built-in image's
-/// programs from the host, a program that the host would reach only through a symlink out of
-/// the image is refused too (host_path_of_image_program).
+/// same for every target. It runs under the start stamper (kStartStamper, which the image
+/// must hold), so its startup is measured although it writes no handshake; bare chroots into
+/// the image for it, as it does for any image from the store.
 Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const std::string& image_root);
 
 /// harness_options against the image the targets of `context` run: its root, found along

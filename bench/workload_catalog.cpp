@@ -70,6 +70,10 @@ Result<WorkloadCommand> workload_command(const std::string& name, const std::map
   return command;
 }
 
+bool runs_under_stamper(const WorkloadCommand& workload) {
+  return workload.argv.size() >= 2 && workload.argv[0] == kStartStamper;
+}
+
 WorkloadCommand custom_command(const std::vector<std::string>& argv) {
   return {"cmd", {}, argv, false};
 }

@@ -30,6 +30,15 @@ std::string known_workloads();
 /// workload names are an error naming the known ones.
 Result<WorkloadCommand> workload_command(const std::string& name, const std::map<std::string, std::string>& params);
 
+/// The start stamper (bench/workloads/start.c) inside every image the targets run, the
+/// built-in one and, added below its layers, any from the store: `--cmd` runs under it, so a
+/// command that writes no handshake of its own still has a startup figure (launch to the
+/// moment the command is exec'd inside the target).
+inline constexpr const char* kStartStamper = "/.isobench/start";
+
+/// Whether `workload` runs under the stamper: argv[0] is kStartStamper, argv[1] the command.
+bool runs_under_stamper(const WorkloadCommand& workload);
+
 /// A user command, run as it is: `argv` as split by split_command_words, argv[0] the
 /// program's path in the image (harness_options finds it there).
 WorkloadCommand custom_command(const std::vector<std::string>& argv);

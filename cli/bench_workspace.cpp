@@ -26,7 +26,7 @@ namespace isobench::cli {
 namespace {
 
 constexpr const char* kTmp = "/tmp";
-constexpr const char* kCommands[] = {"bench", "demo"};
+constexpr const char* kCommands[] = {"bench", "demo", "doctor"};
 
 /// flock(LOCK_EX) on the directory `path`, held while the descriptor is open; ENOENT when
 /// `path` stopped naming that directory before the lock was ours (a cleaner removed it).
@@ -165,7 +165,8 @@ Result<BenchWorkspace> BenchWorkspace::create(const std::string& command, const 
     if (image.empty()) return workspace;
     // After the guard started: from the moment the view is mounted, a killed bench's guard
     // unmounts it. An error here leaves nothing (the workspace removes the scratch directory).
-    auto opened = bench::BenchImage::open(runner::image::default_store_root(), image, scratch);
+    auto opened =
+        bench::BenchImage::open(runner::image::default_store_root(), image, scratch, *rootfs + bench::kStartStamper);
     if (!opened) return opened.error();
     workspace.context_.rootfs = (*opened)->root();
     workspace.context_.image = (*opened)->target_image();

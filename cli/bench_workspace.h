@@ -55,9 +55,9 @@ class BenchWorkspace {
   std::unique_ptr<bench::BenchImage> image_;  ///< bench --image; its view lives in the scratch directory
 };
 
-/// Removes, in `tmp_dir`, the scratch directories of bench and demo (isobench-bench-XXXXXX,
-/// isobench-demo-XXXXXX) that nobody holds locked, after detaching what is mounted in them
-/// (an image's merged view) and force-deleting the OCI containers their state directories list. Only directories of
+/// Removes, in `tmp_dir`, the scratch directories of bench, demo and doctor
+/// (isobench-bench-XXXXXX, isobench-demo-XXXXXX, isobench-doctor-XXXXXX) that nobody holds
+/// locked, after detaching what is mounted in them (an image's merged view) and force-deleting the OCI containers their state directories list. Only directories of
 /// this user with mkdtemp's 0700 mode are touched. Returns the paths removed.
 std::vector<std::string> remove_stale_workspaces(const std::string& tmp_dir);
 

@@ -92,6 +92,7 @@ Result<int> run_bench(BenchOptions& options) {
   if (!effective) return effective.error();
   auto& [settings, sources] = *effective;
   if (settings.image.empty()) sources.erase("image");  // the built-in image: recorded as before images
+  if (!settings.cold) sources.erase("cold");           // likewise warm runs, as before --cold
   auto wanted_probes = probes::ProbeSet::parse(settings.probes);
   if (!wanted_probes) return wanted_probes.error();
   // Checked before anything runs: a bad file or path must not cost a whole benchmark.
@@ -138,6 +139,7 @@ Result<int> run_bench(BenchOptions& options) {
   reports::RunSettings recorded{settings.targets, settings.cmd,    settings.timeout, settings.min_time,
                                 settings.seed,    options.allow_unavailable, sources, std::nullopt};
   if (const auto& image = workspace->context().image) recorded.image = reports::RecordedImage{image->name, image->id};
+  recorded.cold = settings.cold;
   reports::ResultsDocument document =
       make_results_document(std::move(*results), std::move(recorded), options.command_line, std::move(price_list));
   auto model = model_of(document);
@@ -204,6 +206,11 @@ void add_bench_command(CLI::App& app, Action& action, const std::vector<std::str
                    [](Settings& to, const Settings& from) { to.timeout = from.timeout; }});
   table.push_back({"seed", command->add_option("--seed", s.seed, "Seed of the shuffled order"),
                    [](Settings& to, const Settings& from) { to.seed = from.seed; }});
+  table.push_back({"cold",
+                   command->add_flag("--cold", s.cold,
+                                     "Drop the page cache before every run (sync; drop_caches), for first-start "
+                                     "figures; needs root"),
+                   [](Settings& to, const Settings& from) { to.cold = from.cold; }});
   table.push_back({"probes",
                    command->add_option("--probes", s.probes,
                                        "Follow every measured run with BPF probes: lifecycle,cpu,syscalls,memory,kvm "

@@ -36,16 +36,24 @@ struct DemoArguments {
   std::vector<std::string> command_line;
 };
 
-/// How much of each: the full demo takes about 55 s on two cores with TCG boots of ~4 s
-/// (90 s is the budget, the first run's timed KVM probe included); --quick about 40 s. VM rounds are few because each
-/// is a guest boot.
+/// The spectrum the demo shows, from no isolation to a kernel of its own: first the targets
+/// that start in milliseconds (a process, namespaces only, the OCI runtimes), then those with
+/// a manager, a daemon or a kernel in user space in front (the full demo only: a few rounds,
+/// since each Docker or podman run costs a few hundred), then the VM.
+const std::vector<std::string> kCheapTargets = {"bare", "bwrap", "isobench", "runc", "crun"};
+const std::vector<std::string> kCostlyTargets = {"lxc", "nspawn", "runsc", "podman", "docker"};
+
+/// How much of each: the full demo takes about 90 s on two cores with TCG boots of ~4 s (the
+/// first run's timed KVM probe and dockerd's start included); --quick, without the costly
+/// targets, about 40 s. VM rounds are few because each is a guest boot.
 struct DemoPlan {
-  int runs, warmup, memory_runs;  // bare and isobench
+  int runs, warmup, memory_runs;  // the cheap targets
+  int costly_runs;                // the costly ones, with one warmup and one memory run; 0: not run
   int vm_runs, vm_memory_runs;
   double price_list_min_time;  // seconds per mechanism and repetition (3 of them)
 };
-constexpr DemoPlan kFull{10, 1, 2, 3, 1, 0.03};
-constexpr DemoPlan kQuick{5, 1, 1, 2, 1, 0.01};
+constexpr DemoPlan kFull{10, 1, 2, 3, 3, 1, 0.03};
+constexpr DemoPlan kQuick{5, 1, 1, 0, 2, 1, 0.01};
 
 Result<bench::BenchmarkResults> run_step(const std::vector<std::string>& targets, int runs, int warmup, int memory_runs,
                                          const bench::TargetContext& context, probes::ProbeSession* probes,
@@ -85,14 +93,15 @@ Result<DemoPaths> check_output_dir(const std::string& output_dir) {
 }
 
 void announce(const Words& words, bool quick) {
-  std::cout << words(
-                   "isobench demo: the same three workloads as a bare process, in an isobench container and in a "
-                   "QEMU microVM\n  noop: start and exit at once; cpu: ~0.2 s of arithmetic; mem: touch 64 MiB\n"
-                   "then the price of each isolation mechanism on its own. About ",
-                   "isobench 데모: 같은 세 워크로드를 bare 프로세스, isobench 컨테이너, QEMU 마이크로VM에서 "
-                   "실행합니다\n  noop: 시작하자마자 종료, cpu: 약 0.2초 계산, mem: 64 MiB 사용\n"
-                   "그다음 격리 메커니즘별 비용을 따로 잽니다. 약 ")
-            << (quick ? 40 : 60) << words(" s.\n\n", "초 걸립니다.\n\n") << std::flush;
+  std::cout << words("isobench demo: the same three workloads as a bare process, in containers (namespaces only, "
+                     "OCI runtimes",
+                     "isobench 데모: 같은 세 워크로드를 bare 프로세스, 컨테이너(네임스페이스만, OCI 런타임")
+            << (quick ? "" : words(", LXC and systemd-nspawn, Docker and podman, gVisor", ", LXC와 systemd-nspawn, Docker와 podman, gVisor"))
+            << words(") and in a QEMU microVM\n  noop: start and exit at once; cpu: ~0.2 s of arithmetic; mem: touch "
+                     "64 MiB\nthen the price of each isolation mechanism on its own. About ",
+                     ")와 QEMU 마이크로VM에서 실행합니다\n  noop: 시작하자마자 종료, cpu: 약 0.2초 계산, mem: 64 MiB "
+                     "사용\n그다음 격리 메커니즘별 비용을 따로 잽니다. 약 ")
+            << (quick ? 40 : 90) << words(" s.\n\n", "초 걸립니다.\n\n") << std::flush;
   if (geteuid() != 0)
     std::cout << words(
         "Not root: the isobench container, the eBPF probes and most of the price list need root; what "
@@ -107,37 +116,57 @@ struct DemoMeasurements {
   Result<std::string> price_list = plain_error("not run: the demo was interrupted");
 };
 
-/// Steps 1 to 3, each skipped once Ctrl-C was pressed.
+/// A step's results after the earlier ones' (the first gives the runs' settings), saying
+/// which of its targets cannot run here.
+void append_step(bench::BenchmarkResults& all, bench::BenchmarkResults step, const Words& words) {
+  for (const bench::TargetInfo& target : step.targets)
+    if (!target.available)
+      std::cout << "      " << target.name << ": " << words("not available: ", "사용할 수 없음: ") << target.detail
+                << "\n";
+  if (all.targets.empty()) {
+    all = std::move(step);
+    return;
+  }
+  all.targets.insert(all.targets.end(), step.targets.begin(), step.targets.end());
+  all.records.insert(all.records.end(), step.records.begin(), step.records.end());
+  all.interrupted = all.interrupted || step.interrupted;
+}
+
+/// The steps, each skipped once Ctrl-C was pressed: the cheap targets, the costly ones
+/// (not with --quick), the VM, the price list.
 Result<DemoMeasurements> measure(const Words& words, const DemoPlan& plan, const bench::TargetContext& context,
                                  probes::ProbeSession* probes, const InterruptGuard& interrupt) {
   const int stop_fd = interrupt.stop_fd();
   const bool progress = progress_wanted(false);
-  std::cout << words("[1/3] bare process and isobench container", "[1/3] bare 프로세스와 isobench 컨테이너") << "\n"
-            << std::flush;
-  auto results = run_step({"bare", "isobench"}, plan.runs, plan.warmup, plan.memory_runs, context, probes,
+  const int steps = plan.costly_runs > 0 ? 4 : 3;
+  int step = 0;
+  auto heading = [&](const char* english, const char* korean) {
+    std::cout << "[" << ++step << "/" << steps << "] " << words(english, korean) << "\n" << std::flush;
+  };
+  heading("bare process, namespaces only (bwrap), OCI runtimes (isobench, runc, crun)",
+          "bare 프로세스, 네임스페이스만 (bwrap), OCI 런타임 (isobench, runc, crun)");
+  auto results = run_step(kCheapTargets, plan.runs, plan.warmup, plan.memory_runs, context, probes,
                           progress_bar(progress, "      "), stop_fd);
   if (!results) return results.error();
-  DemoMeasurements measured{std::move(*results)};
+  DemoMeasurements measured;
+  append_step(measured.results, std::move(*results), words);
+  if (plan.costly_runs > 0 && !interrupt.requested()) {
+    heading("LXC and systemd-nspawn, gVisor (runsc), podman and Docker (the demo starts its own dockerd)",
+            "LXC와 systemd-nspawn, gVisor (runsc), podman과 Docker (데모가 자기 dockerd를 시작)");
+    auto costly = run_step(kCostlyTargets, plan.costly_runs, 1, 1, context, probes, progress_bar(progress, "      "),
+                           stop_fd);
+    if (!costly) return costly.error();
+    append_step(measured.results, std::move(*costly), words);
+  }
   if (!interrupt.requested()) {
-    std::cout << words("[2/3] QEMU microVM (each run boots a guest kernel)",
-                       "[2/3] QEMU 마이크로VM (실행마다 게스트 커널을 부팅)")
-              << "\n"
-              << std::flush;
+    heading("QEMU microVM (each run boots a guest kernel)", "QEMU 마이크로VM (실행마다 게스트 커널을 부팅)");
     auto vm = run_step({"vm"}, plan.vm_runs, 0, plan.vm_memory_runs, context, probes, progress_bar(progress, "      "),
                        stop_fd);
     if (!vm) return vm.error();
-    for (const bench::TargetInfo& target : vm->targets) {
-      if (!target.available)
-        std::cout << "      vm: " << words("not available: ", "사용할 수 없음: ") << target.detail << "\n";
-      measured.results.targets.push_back(target);
-    }
-    measured.results.records.insert(measured.results.records.end(), vm->records.begin(), vm->records.end());
-    measured.results.interrupted = measured.results.interrupted || vm->interrupted;
+    append_step(measured.results, std::move(*vm), words);
   }
   if (!interrupt.requested()) {
-    std::cout << words("[3/3] the mechanism price list (mechanism_bench)", "[3/3] 메커니즘 가격표 (mechanism_bench)")
-              << "\n"
-              << std::flush;
+    heading("the mechanism price list (mechanism_bench)", "메커니즘 가격표 (mechanism_bench)");
     measured.price_list = run_price_list(plan.price_list_min_time, context.scratch);
   }
   measured.results.interrupted = measured.results.interrupted || interrupt.requested();
@@ -149,7 +178,7 @@ Result<DemoMeasurements> measure(const Words& words, const DemoPlan& plan, const
 reports::ResultsDocument demo_document(DemoMeasurements measured, const DemoArguments& arguments,
                                        const std::string& results_path) {
   reports::RunSettings settings;
-  settings.targets = {"bare", "isobench", "vm"};
+  for (const bench::TargetInfo& target : measured.results.targets) settings.targets.push_back(target.name);
   settings.sources = {{"runs", "demo plan"}, {"warmup", "demo plan"}, {"memory_runs", "demo plan"}};
   const Result<std::string>& price_list = measured.price_list;
   nlohmann::ordered_json price_document;

@@ -51,11 +51,39 @@ std::vector<HostCheck> leftover_checks() {
   return checks;
 }
 
+/// Every bench target as bench makes it, in a workspace of its own: whether it runs here,
+/// with its version, or why not (the package to install when it is missing, the privilege or
+/// platform it lacks). Making one starts nothing: docker's own dockerd starts at its first
+/// run, never here; vm's boots a guest once for its KVM verdict, which is cached.
+std::vector<HostCheck> target_checks(const Result<BenchWorkspace>& workspace) {
+  using Verdict = HostCheck::Verdict;
+  const std::string area = "bench targets";
+  if (!workspace) return {{area, "every target", Verdict::kUntested, workspace.error().text()}};
+  std::vector<HostCheck> checks;
+  for (const std::string& name : bench::target_names()) {
+    auto target = bench::make_target(name, workspace->context());
+    if (!target) {
+      checks.push_back({area, name, Verdict::kUntested, target.error().text()});
+      continue;
+    }
+    auto found = (*target)->probe();
+    const std::string family = "(" + bench::isolation_family(name) + ") ";
+    checks.push_back({area, name, found ? Verdict::kOk : Verdict::kUnavailable,
+                      family + (found ? *found : found.error().text())});
+  }
+  return checks;
+}
+
 std::vector<HostCheck> all_checks() {
+  // Before the workspace, whose creation would sweep the same leftovers without a word.
+  std::vector<HostCheck> leftovers = leftover_checks();
+  // While doctor has a single thread: the workspace forks its guard.
+  auto workspace = BenchWorkspace::create("doctor");
   std::vector<HostCheck> checks;
   for (auto part : {runner::check_kernel(), runner::check_namespaces(), runner::check_cgroups(),
                     runner::check_filesystems_and_security(), probes::check_bpf_features(), probes::check_probes(),
-                    runner::check_tools(), runner::image::check_image_store(), leftover_checks()})
+                    runner::check_tools(), target_checks(workspace), runner::image::check_image_store(),
+                    leftovers})
     checks.insert(checks.end(), part.begin(), part.end());
   return checks;
 }

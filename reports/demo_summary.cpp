@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "reports/isolation_kinds.h"
 #include "reports/number_text.h"
 #include "reports/report_text.h"
 
@@ -196,6 +197,10 @@ std::string render_demo_summary(const ReportModel& model, Language language) {
   const Words words{language == Language::kKorean};
   std::string out =
       key_figures(model, words) + ratio_lines(model, words) + price_lines(model, words) + phase_lines(model, words);
+  std::vector<std::string> kinds = isolation_kind_sentences(model, language);
+  if (!kinds.empty()) out += words("\nWhat each kind of isolation shares with the host, and what it cost:\n",
+                                   "\n격리 종류별로 호스트와 공유하는 것과 그 비용:\n");
+  for (const std::string& kind : kinds) out += "  - " + kind + "\n";
   std::vector<std::string> sentences = summary_sentences(model, language);
   // The last sentences are the why and, for an emulated VM, the TCG note.
   out += "\n";

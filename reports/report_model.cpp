@@ -1,4 +1,6 @@
 #include "reports/report_model.h"
+
+#include "reports/isolation_kinds.h"
 #include "reports/number_text.h"
 #include "reports/report_text.h"
 
@@ -18,6 +20,8 @@ std::string scenario_of(const ResultsDocument& file) {
   for (int level : file.results.concurrency) text += std::to_string(level) + ",";
   // The same workload in another image is another measurement.
   if (file.settings.image) text += " image " + file.settings.image->id;
+  // As is a start from the disk beside one from the page cache.
+  if (file.settings.cold) text += " cold";
   return text;
 }
 
@@ -234,6 +238,10 @@ std::vector<Fact> run_facts(const ReportModel& model, Language language) {
     facts.push_back({words("workload command", "워크로드 명령"), joined_words(model.settings.cmd, " ")});
   if (const auto& image = model.settings.image)
     facts.push_back({words("image", "이미지"), image->name + " (" + image->id + ")" + source("image")});
+  if (model.settings.cold)
+    facts.push_back({words("page cache", "페이지 캐시"),
+                     words("dropped before every run (--cold): first-start figures",
+                           "실행마다 비움 (--cold): 첫 시작 수치") + source("cold")});
   if (model.results.interrupted)
     facts.push_back({words("interrupted", "중단됨"), words("yes: the results are partial", "예: 결과가 일부뿐입니다")});
   for (const bench::TargetInfo& target : model.results.targets) {
@@ -327,6 +335,7 @@ std::vector<std::string> summary_sentences(const ReportModel& model, Language la
                                  number_text("%+.1f%%", (ratio.ratio - 1) * 100) + "입니다."
                            : ratio.workload + ": the container's CPU overhead over a bare process is " +
                                  number_text("%+.1f%%", (ratio.ratio - 1) * 100) + ".");
+  for (std::string& sentence : isolation_kind_sentences(model, language)) sentences.push_back(std::move(sentence));
   sentences.push_back(
       ko ? "이유: 컨테이너는 호스트 커널을 공유하는 평범한 프로세스로, 네임스페이스로 격리되고 cgroup으로 제한됩니다. "
            "그래서 시작에 시스템 호출 몇 번이면 충분합니다. VM은 하이퍼바이저 뒤에서 자기 커널을 부팅해야 합니다."

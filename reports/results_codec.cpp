@@ -66,6 +66,7 @@ ordered_json settings_json(const ResultsDocument& document) {
                        {"sources", settings.sources}};
   // Only when there is one: a run of the built-in image writes what it always wrote.
   if (settings.image) json["image"] = {{"name", settings.image->name}, {"id", settings.image->id}};
+  if (settings.cold) json["cold"] = true;  // likewise: warm runs write what they always wrote
   return json;
 }
 
@@ -288,6 +289,7 @@ Status decode_settings(const Json& value, const std::string& name, ResultsDocume
   ISOBENCH_TRY(fields.real("min_time_seconds", settings.min_time_seconds));
   ISOBENCH_TRY(fields.unsigned_integer("seed", settings.seed));
   ISOBENCH_TRY(fields.flag("allow_unavailable", settings.allow_unavailable));
+  ISOBENCH_TRY(fields.flag("cold", settings.cold));
   ISOBENCH_TRY(fields.text("probes_requested", results.probes_requested));
   ISOBENCH_TRY(fields.text("probes_active", results.probes_active));
   ISOBENCH_TRY(fields.text_map("sources", settings.sources));

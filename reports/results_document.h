@@ -40,6 +40,7 @@ struct RunSettings {
   bool allow_unavailable = false;  ///< a target that cannot run here did not fail the command
   std::map<std::string, std::string> sources;  ///< setting name -> kFromCommandLine, kFromDefault, "scenario FILE"
   std::optional<RecordedImage> image;          ///< none: the built-in image (and every file before images)
+  bool cold = false;                           ///< bench --cold: the page cache dropped before every run
   bool operator==(const RunSettings&) const = default;
 };
 

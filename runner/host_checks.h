@@ -16,7 +16,7 @@ std::vector<HostCheck> check_cgroups();
 std::vector<HostCheck> check_filesystems_and_security();
 /// Whether KVM works: a timed boot probe (cached), never the existence of /dev/kvm.
 HostCheck check_kvm();
-/// runc, crun, bwrap, qemu-system-x86_64 with versions; guest kernels; KVM.
+/// qemu-system-x86_64 with its version; guest kernels; KVM (the runtimes are bench targets).
 std::vector<HostCheck> check_tools();
 
 }  // namespace isobench::runner

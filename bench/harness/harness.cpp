@@ -51,14 +51,36 @@ void charge_daemon_cpu(RunRecord& record, const CpuTimes& before, const CpuTimes
   record.daemon_cpu_ms = user + system;
 }
 
-/// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for.
-/// With `memory`, every invocation runs in a measuring cgroup of its own (untimed round);
-/// with `probes`, every invocation is followed by them from its fork. Once `stop_fd` says
+/// Which run of `cell` `record` is.
+void label_record(RunRecord& record, const Cell& cell, int round, int slot) {
+  record.target = cell.target->name();
+  record.workload = cell.workload->label();
+  record.concurrency = cell.concurrency;
+  record.round = round;
+  record.slot = slot;
+}
+
+/// Runs `cell` once: `concurrency` invocations launched back to back, then all waited for,
+/// each killed after `options.timeout_seconds`; `options.before_each_run` first. With
+/// `memory`, every invocation runs in a measuring cgroup of its own (untimed round); with
+/// `probes`, every invocation is followed by them from its fork. Once `options.stop_fd` says
 /// stop, nothing more is launched, what runs is killed and the cell records nothing.
-std::vector<RunRecord> run_cell(Launcher& launcher, const Cell& cell, int round, double timeout, int stop_fd,
+std::vector<RunRecord> run_cell(Launcher& launcher, const Cell& cell, int round, const HarnessOptions& options,
                                 uint64_t& run_counter, MeasuringCgroups* memory = nullptr,
                                 probes::ProbeSession* probes = nullptr) {
+  const double timeout = options.timeout_seconds;
+  const int stop_fd = options.stop_fd;
   std::vector<RunRecord> records;
+  if (options.before_each_run) {
+    if (Status ready = options.before_each_run(); !ready) {
+      for (int slot = 0; slot < cell.concurrency; ++slot) {
+        records.emplace_back().error = ready.error().text();
+        records.back().memory_round = memory != nullptr;
+        label_record(records.back(), cell, round, slot);
+      }
+      return records;
+    }
+  }
   std::vector<std::pair<std::string, Status>> launched;
   std::vector<std::unique_ptr<MeasuringCgroup>> measuring;  // one per slot, null when not measured
   std::optional<CpuTimes> daemon_before;
@@ -119,11 +141,7 @@ std::vector<RunRecord> run_cell(Launcher& launcher, const Cell& cell, int round,
       record.memory_round = true;
       if (const auto& measured = measuring[static_cast<size_t>(slot)]) record.tree_peak_kib = measured->peak_kib();
     }
-    record.target = cell.target->name();
-    record.workload = cell.workload->label();
-    record.concurrency = cell.concurrency;
-    record.round = round;
-    record.slot = slot++;
+    label_record(record, cell, round, slot++);
     records.push_back(std::move(record));
   }
   return records;
@@ -218,7 +236,7 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
 
   uint64_t run_counter = 0;
   for (int round = 0; round < options.warmup && !stopped(); ++round)
-    for (const Cell& cell : cells) run_cell(launcher, cell, -1, options.timeout_seconds, options.stop_fd, run_counter);
+    for (const Cell& cell : cells) run_cell(launcher, cell, -1, options, run_counter);
 
   std::mt19937_64 shuffle(options.seed);
   std::vector<double> cell_seconds(cells.size(), 0);
@@ -228,8 +246,7 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::shuffle(order.begin(), order.end(), shuffle);
     for (size_t index : order) {
-      auto records = run_cell(launcher, cells[index], round, options.timeout_seconds, options.stop_fd, run_counter,
-                              nullptr, options.probes);
+      auto records = run_cell(launcher, cells[index], round, options, run_counter, nullptr, options.probes);
       if (stopped()) break;
       for (const RunRecord& record : records)
         if (std::isfinite(record.wall_ms)) cell_seconds[index] += ms_to_s(record.wall_ms) / cells[index].concurrency;
@@ -250,8 +267,7 @@ Result<BenchmarkResults> run_benchmark(const HarnessOptions& options, const Targ
     if (memory) results.memory_runs = options.memory_runs;
     for (int round = 0; memory && round < options.memory_runs && !stopped(); ++round)
       for (const Cell& cell : cells) {
-        auto records =
-            run_cell(launcher, cell, round, options.timeout_seconds, options.stop_fd, run_counter, memory.get());
+        auto records = run_cell(launcher, cell, round, options, run_counter, memory.get());
         if (stopped()) break;
         results.records.insert(results.records.end(), records.begin(), records.end());
       }

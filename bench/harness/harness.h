@@ -37,6 +37,10 @@ struct HarnessOptions {
   /// Run nothing when a requested target cannot run here: the results then list the
   /// targets, with the reasons, and no runs (`bench` without --allow-unavailable).
   bool require_every_target = false;
+  /// Called before every run of every cell (warmups, measured and memory rounds alike),
+  /// outside the timed region: bench --cold drops the page cache here. When it fails, that
+  /// cell's runs are not launched and record its error; none: nothing is done.
+  std::function<Status()> before_each_run;
 };
 
 /// Called after each measured round: (rounds done, rounds planned, target just run).

@@ -3,7 +3,8 @@
 // host has under that name. The built-in image's programs are static and run from the host
 // by their path in it. An image from the store holds dynamically linked programs and
 // scripts whose loader, libraries and interpreter must be the image's too, so bare chroots
-// into its merged view: one system call, and no namespace, cgroup limit or dropped
+// into its merged view; so it does for a --cmd under the start stamper, whose command is a
+// path in the image even in the built-in one: one system call, and no namespace, cgroup limit or dropped
 // privilege (chroot is no isolation; bare is the absence of it).
 #include "bench/image_program.h"
 #include "bench/targets/prepared_target.h"
@@ -35,7 +36,7 @@ Result<Invocation> BareTarget::invocation(const WorkloadCommand& workload, const
   Invocation invocation;
   invocation.argv = workload.argv;
   invocation.env = env;
-  if (context().image) {
+  if (context().image || runs_under_stamper(workload)) {
     invocation.root_directory = rootfs;
     invocation.argv[0] = *program;
     return invocation;

@@ -6,7 +6,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstring>
 #include <sstream>
 #include <thread>
@@ -35,6 +37,21 @@ bool read_process_times(pid_t pid, CpuTimes& total) {
   total.user_ms += (ticks[0] + ticks[2]) * ms_per_tick;
   total.system_ms += (ticks[1] + ticks[3]) * ms_per_tick;
   return true;
+}
+
+/// The children of every thread of `pid`: Go forks from whichever thread runs the goroutine,
+/// and the kernel lists a child under the thread that made it.
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> pids;
+  std::error_code error;
+  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    auto children = read_file(task.path().string() + "/children");
+    if (!children) continue;
+    std::istringstream list(*children);
+    for (pid_t child; list >> child;) pids.push_back(child);
+  }
+  return pids;
 }
 
 double read_rss_kib(pid_t pid) {
@@ -114,11 +131,7 @@ DockerDaemon::~DockerDaemon() {
 
 std::vector<pid_t> DockerDaemon::processes() const {
   std::vector<pid_t> pids = {process_.pid()};
-  const std::string self = std::to_string(process_.pid());
-  auto children = read_file("/proc/" + self + "/task/" + self + "/children");
-  if (!children) return pids;
-  std::istringstream list(*children);
-  for (pid_t child; list >> child;) pids.push_back(child);
+  for (pid_t child : children_of(process_.pid())) pids.push_back(child);
   return pids;
 }
 
@@ -126,6 +139,17 @@ CpuTimes DockerDaemon::cpu() const {
   CpuTimes total;
   for (pid_t pid : processes()) read_process_times(pid, total);
   return total;
+}
+
+CpuTimes DockerDaemon::settled_cpu(std::chrono::milliseconds most) const {
+  const auto deadline = std::chrono::steady_clock::now() + most;
+  auto shims_running = [&] {
+    const std::vector<pid_t> daemons = processes();
+    return std::any_of(daemons.begin() + 1, daemons.end(), [](pid_t pid) { return !children_of(pid).empty(); });
+  };
+  while (shims_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  return cpu();
 }
 
 double DockerDaemon::rss_kib() const {

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,10 @@ class DockerDaemon {
   /// dockerd's and its children's CPU (containerd, and through it the shims it reaps), their
   /// own time and that of the children they reaped, from /proc: 10 ms ticks.
   CpuTimes cpu() const;
+  /// cpu() once the shims of the containers that ran are gone (at most `most`): a shim and
+  /// the container it reaped are in containerd's figures only after containerd reaps the
+  /// shim, which exits a little after `docker run --rm` returns.
+  CpuTimes settled_cpu(std::chrono::milliseconds most) const;
   /// RSS of dockerd and its children now.
   double rss_kib() const;
   /// Sampled over `seconds` of idleness, after a second for its start to settle.

@@ -123,7 +123,7 @@ class EngineTarget final : public PreparedTarget {
     return run_invocation(workload, run_id, "/" + std::string(runner::kCgroupParent) + "/" + measuring);
   }
   std::optional<CpuTimes> daemon_cpu() const override {
-    if (daemon_) return daemon_->cpu();
+    if (daemon_) return daemon_->settled_cpu(std::chrono::seconds(2));
     if (engine_ == Engine::kPodman && area_) return monitor_and_container_cpu();
     return std::nullopt;
   }
@@ -296,16 +296,21 @@ Result<Invocation> EngineTarget::run_invocation(const WorkloadCommand& workload,
   return invocation;
 }
 
+/// The eBPF probes follow the tree the harness launched, and an engine's container is not in it.
+constexpr const char* kProbesMissTheContainer =
+    "the eBPF probes (--probes) follow the processes the launched CLI forks: the container, which containerd's shim "
+    "(docker) or conmon (podman) starts, is not among them, so the probes' startup phases and system calls leave it "
+    "out; its CPU and memory come from its cgroups";
+
 std::vector<std::string> EngineTarget::notes() const {
+  if (engine_ == Engine::kPodman)
+    return {"podman with runc and cgroupfs (no systemd), its store and state in the bench's scratch directory, in a "
+            "mount namespace with a private /run; the image's tree imported once as a one-layer image",
+            "whole memory holds the container and conmon, whose cgroups are below the measuring one",
+            "conmon detaches from podman, which never reaps it or the container: cpu adds their CPU over each batch "
+            "of runs (conmon, runc and the workload), from the cgroups below the target's, to podman's own",
+            kProbesMissTheContainer};
   std::vector<std::string> notes;
-  if (engine_ == Engine::kPodman) {
-    notes = {"podman with runc and cgroupfs (no systemd), its store and state in the bench's scratch directory, in a "
-             "mount namespace with a private /run; the image's tree imported once as a one-layer image",
-             "whole memory holds the container and conmon, whose cgroups are below the measuring one",
-             "conmon detaches from podman, which never reaps it or the container: cpu adds their CPU over each batch "
-             "of runs (conmon, runc and the workload), from the cgroups below the target's, to podman's own"};
-    return notes;
-  }
   notes.push_back(daemon_ || !host_.dockerd.empty()
                       ? "dockerd and its containerd started by the bench for this target, in the bench's scratch "
                         "directory and a private /run, no bridge or iptables; stopped afterwards"
@@ -317,6 +322,7 @@ std::vector<std::string> EngineTarget::notes() const {
   if (daemon_)
     notes.push_back("cpu includes the daemons' CPU during each batch of runs (dockerd and containerd, and the shims and "
                     "runc they reaped), from /proc in 10 ms ticks");
+  notes.push_back(kProbesMissTheContainer);
   if (rest_)
     notes.push_back("dockerd and containerd at rest, a second after they started: RSS " +
                     one_decimal(rest_->rss_kib / 1024) + " MiB, CPU " + one_decimal(rest_->cpu_percent) +

@@ -59,7 +59,15 @@ class IsobenchTarget final : public PreparedTarget {
     invocation.argv = {
         context().isobench, "run", "--preserve-fds", "1", "-e", "ISOBENCH_START_FD=" + std::to_string(kStartFd)};
     invocation.argv.insert(invocation.argv.end(), options_.begin(), options_.end());
-    if (const auto& image = context().image) {
+    if (const auto& image = context().image; image && runs_under_stamper(workload)) {
+      // `run IMAGE` shows the image's layers only, and the start stamper lies below them in
+      // the merged view the other targets run: isobench runs that view as its rootfs (its own
+      // copy-on-write layer on top, as on the layers), and the environment the other targets
+      // give (the image's Env over the defaults) as -e; the handshake's is already there.
+      invocation.argv.insert(invocation.argv.end(), {"--rootfs", context().rootfs, "-w", "/", "-u", "0:0"});
+      for (const std::string& variable : workload_environment(context()))
+        if (!variable.starts_with("ISOBENCH_START_FD=")) invocation.argv.insert(invocation.argv.end(), {"-e", variable});
+    } else if (image) {
       // The image's layers as the overlay's lower directories, as `run IMAGE` stacks them, by
       // id; its Env comes with it. Everything else as in the other targets: workload.argv as
       // it is (no Entrypoint before it), run as root from /, whatever the image's config says.

@@ -139,7 +139,9 @@ std::vector<std::string> OciRuntimeTarget::notes() const {
           "user-space kernel, not by the host's",
           "runsc passes no descriptor into the sandbox (no --preserve-fds): the workload signals its start through "
           "a FIFO bound in at " + std::string(kStartFifoInside) + ", stamped on CLOCK_REALTIME (the sentry's "
-          "CLOCK_MONOTONIC starts at the sandbox's boot), so its startup figure can move with a host clock step"};
+          "CLOCK_MONOTONIC starts at the sandbox's boot), so its startup figure can move with a host clock step",
+          "the eBPF probes (--probes) see runsc, its sentry and its gofer as host processes, never the workload's "
+          "own exec or system calls, which the sentry serves"};
 }
 
 Invocation OciRuntimeTarget::run_invocation(const std::string& bundle, const std::string& run_id) const {

@@ -2,6 +2,7 @@
 // target made ready, with everything it needs found when it was made.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -39,5 +40,11 @@ Result<std::unique_ptr<Target>> make_engine_target(const std::string& name, cons
 Result<std::unique_ptr<Target>> make_lxc_target(const std::string& name, const TargetContext& context);
 Result<std::unique_ptr<Target>> make_nspawn_target(const std::string& name, const TargetContext& context);
 Result<std::unique_ptr<Target>> make_vm_target(const std::string& name, const TargetContext& context);
+
+/// The vm target's guest memory in MiB for an initramfs of `initramfs_mib`: the kernel
+/// unpacks the whole archive into its tmpfs while the archive is still in memory, and then
+/// runs the workload. 0 when `run --vm`'s default (256 MiB) suffices; otherwise rounded up
+/// to 64 MiB.
+uint64_t guest_memory_for(uint64_t initramfs_mib);
 
 }  // namespace isobench::bench

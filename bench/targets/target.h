@@ -110,6 +110,24 @@ Result<std::unique_ptr<Target>> make_target(const std::string& name, const Targe
 /// The names `make_target` knows, from its table, for --help and error messages.
 std::string known_targets();
 
+/// Each target of the table once by its name, and isobench's namespaces-only profile
+/// (isobench:ns) after isobench: what doctor lists.
+std::vector<std::string> target_names();
+
+/// The kinds of isolation a user chooses between, from none to a hypervisor: what the
+/// report groups and explains, and what a target of each shares with the host.
+inline constexpr const char* kProcess = "process";
+inline constexpr const char* kNamespacesOnly = "namespaces only";
+inline constexpr const char* kOciRuntime = "OCI runtime";
+inline constexpr const char* kContainerManager = "container manager";
+inline constexpr const char* kEngine = "engine with a daemon or monitor";
+inline constexpr const char* kUserSpaceKernel = "user-space kernel";
+inline constexpr const char* kVirtualMachine = "virtual machine";
+
+/// The kind of isolation the target `name` is (one of the constants above; an isobench
+/// profile is an OCI runtime's, but isobench:ns is namespaces only), "" for an unknown name.
+std::string isolation_family(const std::string& name);
+
 /// The environment every workload of the built-in image gets: PATH, HOME and the start
 /// handshake's descriptor.
 std::vector<std::string> workload_environment();

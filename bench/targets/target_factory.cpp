@@ -11,25 +11,29 @@ namespace isobench::bench {
 namespace {
 
 struct TargetEntry {
-  const char* name;   ///< what --targets takes
-  const char* usage;  ///< how known_targets() lists it
-  bool with_profile;  ///< also NAME:PROFILE (isobench:ns)
+  const char* name;    ///< what --targets takes
+  const char* usage;   ///< how known_targets() lists it
+  const char* family;  ///< isolation_family()
+  bool with_profile;   ///< also NAME:PROFILE (isobench:ns)
   Result<std::unique_ptr<Target>> (*make)(const std::string& name, const TargetContext& context);
 };
 
 constexpr TargetEntry kTargets[] = {
-    {"bare", "bare", false, make_bare_target},
-    {"isobench", "isobench[:default|ns|full|TOGGLES]", true, make_isobench_target},
-    {"runc", "runc", false, make_oci_runtime_target},
-    {"crun", "crun", false, make_oci_runtime_target},
-    {"runsc", "runsc", false, make_oci_runtime_target},
-    {"bwrap", "bwrap", false, make_bwrap_target},
-    {"nspawn", "nspawn", false, make_nspawn_target},
-    {"lxc", "lxc", false, make_lxc_target},
-    {"docker", "docker", false, make_engine_target},
-    {"podman", "podman", false, make_engine_target},
-    {"vm", "vm", false, make_vm_target},
+    {"bare", "bare", kProcess, false, make_bare_target},
+    {"isobench", "isobench[:default|ns|full|TOGGLES]", kOciRuntime, true, make_isobench_target},
+    {"runc", "runc", kOciRuntime, false, make_oci_runtime_target},
+    {"crun", "crun", kOciRuntime, false, make_oci_runtime_target},
+    {"runsc", "runsc", kUserSpaceKernel, false, make_oci_runtime_target},
+    {"bwrap", "bwrap", kNamespacesOnly, false, make_bwrap_target},
+    {"nspawn", "nspawn", kContainerManager, false, make_nspawn_target},
+    {"lxc", "lxc", kContainerManager, false, make_lxc_target},
+    {"docker", "docker", kEngine, false, make_engine_target},
+    {"podman", "podman", kEngine, false, make_engine_target},
+    {"vm", "vm", kVirtualMachine, false, make_vm_target},
 };
+
+/// The profile that is namespaces and nothing else (no cgroup, seccomp or dropped privilege).
+constexpr const char* kNamespacesProfile = "isobench:ns";
 
 bool names(const TargetEntry& entry, const std::string& name) {
   const std::string prefix = std::string(entry.name) + ":";
@@ -42,6 +46,22 @@ std::string known_targets() {
   std::vector<std::string_view> usages;
   for (const TargetEntry& entry : kTargets) usages.push_back(entry.usage);
   return join(usages, ", ");
+}
+
+std::vector<std::string> target_names() {
+  std::vector<std::string> names;
+  for (const TargetEntry& entry : kTargets) {
+    names.push_back(entry.name);
+    if (entry.with_profile) names.push_back(kNamespacesProfile);
+  }
+  return names;
+}
+
+std::string isolation_family(const std::string& name) {
+  if (name == kNamespacesProfile) return kNamespacesOnly;
+  auto entry =
+      std::find_if(std::begin(kTargets), std::end(kTargets), [&](const TargetEntry& e) { return names(e, name); });
+  return entry == std::end(kTargets) ? "" : entry->family;
 }
 
 std::vector<std::string> workload_environment() {

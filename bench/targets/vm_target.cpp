@@ -7,10 +7,19 @@
 #include <memory>
 
 #include "bench/targets/prepared_target.h"
+#include "runner/image.h"
 #include "runner/vm/kvm_probe.h"
 #include "runner/vm/vm_assets.h"
 
 namespace isobench::bench {
+
+// Measured with a 185 MiB Debian python3 image under TCG: 256 and 640 MiB die silently,
+// 768 MiB boots; four times the archive and 128 MiB keep a margin.
+uint64_t guest_memory_for(uint64_t initramfs_mib) {
+  const uint64_t needed = initramfs_mib * 4 + 128;
+  return needed <= 256 ? 0 : (needed + 63) / 64 * 64;
+}
+
 namespace {
 
 /// What the vm target found on this host: everything its runs depend on.
@@ -21,16 +30,6 @@ struct VmHost {
   std::string cache;  ///< the cache directory the initramfs and the verdict are in
   uint64_t initramfs_mib = 0;  ///< the image's initramfs, which sizes the guest (guest_memory_for)
 };
-
-/// What a guest needs to boot an initramfs of `initramfs_mib`: the kernel unpacks the whole
-/// image into its tmpfs while the archive is still in memory, and then runs the workload.
-/// 0 when `run --vm`'s default (256 MiB) suffices. Measured with a 185 MiB Debian python3
-/// image under TCG: 256 and 640 MiB die silently, 768 MiB boots; four times the archive
-/// and 128 MiB keep a margin.
-uint64_t guest_memory_for(uint64_t initramfs_mib) {
-  const uint64_t needed = initramfs_mib * 4 + 128;
-  return needed <= 256 ? 0 : (needed + 63) / 64 * 64;
-}
 
 /// Finds QEMU, the guest kernel and init, builds the image's initramfs (here, not in a
 /// timed run) and runs the timed KVM boot probe.
@@ -54,7 +53,16 @@ VmHost find_vm_host(const TargetContext& context) {
   std::error_code size_error;
   const uintmax_t initramfs_bytes = std::filesystem::file_size(*initramfs, size_error);
   host.initramfs_mib = size_error ? 0 : initramfs_bytes >> 20;
-  runner::KvmVerdict verdict = runner::probe_kvm(*qemu, *kernel, *initramfs, *cache);
+  // The probe boots /bin/noop in 128 MiB: the built-in image's, which an image from the
+  // store may lack and whose initramfs may not fit; the verdict is the host's, not the image's.
+  auto probe_initramfs = initramfs;
+  if (context.image) {
+    auto builtin = runner::builtin_image_rootfs();
+    if (!builtin) return fail(builtin.error());
+    probe_initramfs = runner::cached_initramfs(*builtin, *init, *cache);
+    if (!probe_initramfs) return fail(probe_initramfs.error());
+  }
+  runner::KvmVerdict verdict = runner::probe_kvm(*qemu, *kernel, *probe_initramfs, *cache);
   host.accel = verdict.usable ? "kvm" : "tcg";
   host.kvm_verdict = verdict.usable ? verdict.detail : verdict.detail + "; the VM ran under TCG (software emulation)";
   host.found =
@@ -89,10 +97,11 @@ class VmTarget final : public PreparedTarget {
   std::string kvm_verdict() const override { return host_.kvm_verdict; }
 
   std::vector<std::string> notes() const override {
-    if (!context().image) return {};
-    // `run --vm` takes no -e: the guest init gives every command its own fixed environment.
     std::vector<std::string> notes = {
-        "the guest runs the image's files with the guest init's environment, not the image's Env"};
+        "the eBPF probes (--probes) see QEMU on the host, not the guest's kernel or the workload in it"};
+    if (!context().image) return notes;
+    // `run --vm` takes no -e: the guest init gives every command its own fixed environment.
+    notes.push_back("the guest runs the image's files with the guest init's environment, not the image's Env");
     if (const uint64_t memory_mib = guest_memory_for(host_.initramfs_mib))
       notes.push_back("the guest has " + std::to_string(memory_mib) + " MiB, not 256: its initramfs of " +
                       std::to_string(host_.initramfs_mib) + " MiB is unpacked into its memory (the memory figures include it)");

@@ -103,13 +103,15 @@ const std::vector<std::string>& runtime_mount_points() {
 }
 
 Result<std::unique_ptr<MergedView>> MergedView::create(const std::vector<std::string>& layers,
-                                                       const std::string& parent) {
+                                                       const std::string& parent,
+                                                       const std::vector<std::string>& added_below) {
   if (layers.empty()) return plain_error("an image with no layers has nothing to show");
-  if (layers.size() == 1 && has_mount_points(layers.front()))
+  if (layers.size() == 1 && added_below.empty() && has_mount_points(layers.front()))
     return std::unique_ptr<MergedView>(new MergedView(layers.front(), ""));
   auto mount_points = make_mount_points(parent);
   if (!mount_points) return mount_points.error();
   std::vector<std::string> lowers = layers;
+  lowers.insert(lowers.end(), added_below.begin(), added_below.end());
   lowers.push_back(*mount_points);  // the bottom: every layer of the image wins over it
   auto path = mount_view(lowers, parent);
   if (!path) {

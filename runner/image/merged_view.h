@@ -24,12 +24,15 @@ namespace isobench::runner::image {
 class MergedView {
  public:
   /// `layers`: layer trees, top first (ImageRootfs::layers). One layer that has the mount
-  /// point directories is shown as it is (its tree, nothing mounted). Otherwise: a new
-  /// directory `parent`/image-view-XXXXXX with a read-only overlay on it of the layers and,
-  /// below them, `parent`/image-mount-points-XXXXXX (the new mount API, each layer its own
-  /// "lowerdir+" parameter, so no path needs escaping). Needs the right to mount (root). On
-  /// any error nothing is left: no mount, no directory.
-  static Result<std::unique_ptr<MergedView>> create(const std::vector<std::string>& layers, const std::string& parent);
+  /// point directories, with no `added_below`, is shown as it is (its tree, nothing mounted).
+  /// Otherwise: a new directory `parent`/image-view-XXXXXX with a read-only overlay on it of
+  /// the layers, then the trees of `added_below` (the caller's, which it keeps and removes:
+  /// files the image lacks, such as bench's start stamper) and, at the bottom,
+  /// `parent`/image-mount-points-XXXXXX (the new mount API, each layer its own "lowerdir+"
+  /// parameter, so no path needs escaping). Needs the right to mount (root). On any error
+  /// nothing is left: no mount, no directory.
+  static Result<std::unique_ptr<MergedView>> create(const std::vector<std::string>& layers, const std::string& parent,
+                                                    const std::vector<std::string>& added_below = {});
   /// Detaches the overlay (MNT_DETACH: a run still inside it keeps it alive until it exits)
   /// and removes its directory and the mount points' layer.
   ~MergedView();

@@ -117,5 +117,45 @@ TEST_F(BenchCustomCommand, GvisorRunsTheCommandBesideRunc) {
   EXPECT_EQ(targets_whose_runs_all_succeeded(run), (std::vector<std::string>{"runc", "runsc"}));
 }
 
+/// Targets whose isolation needs nothing beyond their package (and root), for the start
+/// stamper's tests: every one that is installed.
+std::string installed_cheap_targets() {
+  std::string targets = "bare,isobench";
+  for (const char* program : {"runc", "crun", "bwrap", "runsc"})
+    if (!find_program(program).empty()) targets += std::string(",") + program;
+  return targets;
+}
+
+TEST_F(BenchCustomCommand, ACommandThatWritesNoHandshakeHasAStartupUnderEveryTarget) {
+  if (!image_has("/bin/sh")) GTEST_SKIP() << "no busybox shell in the image";
+  // The shell knows nothing of isobench: the start stamper it runs under writes the handshake.
+  ProcessResult run = run_isobench({"bench", "--targets", installed_cheap_targets(), "--cmd", "/bin/sh -c true",
+                                    "--runs", "2", "--warmup", "0", "--memory-runs", "0", "-q", "-o", json_path_});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  auto text = read_file(json_path_);
+  ASSERT_TRUE(text) << text.error().text();
+  Json doc = parse_json(*text);
+  int measured = 0;
+  for (const Json& record : doc["runs"]) {
+    ASSERT_TRUE(record.value("ok", false)) << record.dump();
+    ASSERT_TRUE(record.contains("startup_ms") && record["startup_ms"].is_number()) << record.dump();
+    EXPECT_GT(record["startup_ms"].get<double>(), 0) << record.dump();
+    EXPECT_LE(record["startup_ms"].get<double>(), record["wall_ms"].get<double>()) << record.dump();
+    ++measured;
+  }
+  EXPECT_GE(measured, 4) << run;
+}
+
+TEST_F(BenchCustomCommand, TheCommandDoesNotSeeTheHandshakesVariables) {
+  if (!image_has("/bin/sh")) GTEST_SKIP() << "no busybox shell in the image";
+  // Exits 0 only when the stamper removed the handshake's variables before the exec.
+  const std::string script =
+      R"(/bin/sh -c 'test -z "$ISOBENCH_START_FD" && test -z "$ISOBENCH_START_PATH" && test -z "$ISOBENCH_START_CLOCK"')";
+  ProcessResult run = run_isobench({"bench", "--targets", installed_cheap_targets(), "--cmd", script, "--runs", "1",
+                                    "--warmup", "0", "--memory-runs", "0", "-q", "-o", json_path_});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_GE(targets_whose_runs_all_succeeded(run).size(), 2u) << run;
+}
+
 }  // namespace
 }  // namespace isobench::integration

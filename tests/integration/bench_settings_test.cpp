@@ -2,6 +2,13 @@
 // line win over a scenario file and the results say where each setting came from; `--json -`
 // is standard output; an output that cannot be written is refused before anything runs; a
 // cell whose every run failed shows its error in every report format.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -40,6 +47,60 @@ TEST_F(BenchSettings, CommandLineOptionsWinOverTheScenarioAndTheResultsSayWhereE
   EXPECT_EQ(doc["settings"]["sources"]["runs"], "command line") << doc["settings"];
   EXPECT_EQ(doc["settings"]["sources"]["warmup"], "scenario " + scenario) << doc["settings"];
   EXPECT_EQ(doc["settings"]["warmup"], 0);
+}
+
+/// How many of `path`'s pages are in the page cache (mincore), -1 when that cannot be told.
+long resident_pages(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  const off_t size = lseek(fd, 0, SEEK_END);
+  void* map = size > 0 ? mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+  close(fd);
+  if (map == MAP_FAILED) return -1;
+  const long page = sysconf(_SC_PAGESIZE);
+  std::vector<unsigned char> resident(static_cast<size_t>((size + page - 1) / page));
+  long count = -1;
+  if (mincore(map, static_cast<size_t>(size), resident.data()) == 0) {
+    count = 0;
+    for (unsigned char flags : resident) count += flags & 1;
+  }
+  munmap(map, static_cast<size_t>(size));
+  return count;
+}
+
+TEST_F(BenchSettings, ColdDropsThePageCacheBeforeTheRunsAndTheResultsSaySo) {
+  if (geteuid() != 0) GTEST_SKIP() << "--cold needs root";
+  TemporaryDirectory scratch;
+  struct statfs where {};
+  ASSERT_EQ(statfs(scratch.path().c_str(), &where), 0);
+  if (where.f_type == TMPFS_MAGIC) GTEST_SKIP() << "a tmpfs file lives in the page cache: it cannot be dropped";
+  // A file read just now is cached; after a cold bench it is not, though nothing touched it.
+  const std::string warm = scratch.path() + "/warm.bin";
+  ASSERT_TRUE(write_regular_file(warm, std::string(4 << 20, 'x')));
+  ASSERT_TRUE(read_file(warm).ok());
+  ASSERT_GT(resident_pages(warm), 0) << "the file should be cached before the bench";
+  const std::string json_path = scratch.path() + "/results.json";
+  ProcessResult run = run_isobench({"bench", "--targets", "bare", "--runs", "2", "--warmup", "0", "--memory-runs", "0",
+                                    "--cold", "-q", "-o", json_path});
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_EQ(resident_pages(warm), 0) << "the page cache was not dropped";
+  auto text = read_file(json_path);
+  ASSERT_TRUE(text.ok());
+  Json doc = parse_json(*text);
+  EXPECT_EQ(doc["settings"]["cold"], true) << doc["settings"];
+  EXPECT_EQ(doc["settings"]["sources"]["cold"], "command line") << doc["settings"];
+  ProcessResult report = run_isobench({"report", json_path, "--format", "md"});
+  EXPECT_TRUE(contains(report.out, "dropped before every run (--cold)")) << report;
+}
+
+TEST_F(BenchSettings, ColdWithoutRootIsRefusedNamingItBeforeAnythingRuns) {
+  if (geteuid() != 0) GTEST_SKIP() << "runs isobench as nobody: needs root";
+  ProcessResult run = run_process({"/usr/sbin/runuser", "-u", "nobody", "--", ISOBENCH_EXE, "bench", "--targets", "bare",
+                                   "--runs", "1", "--cold", "-q"},
+                                  kRunDeadline);
+  EXPECT_NE(run.exit_code, 0) << run;
+  EXPECT_TRUE(contains(run.err, "--cold drops the page cache before every run, which needs root")) << run;
+  EXPECT_TRUE(run.out.empty()) << "a table means it ran:\n" << run;
 }
 
 TEST_F(BenchSettings, JsonDashWritesTheResultsToStandardOutputAndTheTableToStandardError) {

@@ -5,7 +5,10 @@
 // fell back. Memory is the target's own overhead. English and Korean.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "reports/demo_summary.h"
+#include "reports/report_model.h"
 #include "reports/results_codec.h"
 #include "tests/fakes/small_results.h"
 
@@ -179,6 +182,30 @@ TEST(DemoSummary, SpeaksKorean) {
   EXPECT_TRUE(contains(text, "이유:")) << text;
   EXPECT_FALSE(contains(text, "What isolation cost")) << text;
   EXPECT_FALSE(contains(text, "a PID namespace")) << text;
+}
+
+TEST(DemoSummary, ExplainsEachKindOfIsolationWithTheFiguresOfItsTargets) {
+  const ReportModel model = model_of(testing::small_results_document());
+  std::string text = render_demo_summary(model, Language::kEnglish);
+  EXPECT_TRUE(contains(text, "What each kind of isolation shares with the host, and what it cost")) << text;
+  EXPECT_TRUE(contains(text, "  - A process: the host's kernel and everything else of the host's")) << text;
+  EXPECT_TRUE(contains(text, "  - OCI runtimes: the host's kernel; the runtime reads a bundle")) << text;
+  EXPECT_TRUE(contains(text, "Here (noop, medians): isobench: startup 4.5 ms")) << text;
+  EXPECT_TRUE(contains(text, "  - A virtual machine: a kernel of its own, booted behind a hypervisor")) << text;
+  // The order is the axis, from nothing set up to a kernel of its own.
+  EXPECT_LT(text.find("A process:"), text.find("OCI runtimes:")) << text;
+  EXPECT_LT(text.find("OCI runtimes:"), text.find("A virtual machine:")) << text;
+  // Only the kinds that ran: these results have no engine and no gVisor.
+  EXPECT_FALSE(contains(text, "Engines:")) << text;
+  EXPECT_FALSE(contains(text, "A user-space kernel:")) << text;
+  // Every format's summary carries the same sentences.
+  const std::vector<std::string> sentences = summary_sentences(model, Language::kEnglish);
+  EXPECT_TRUE(std::any_of(sentences.begin(), sentences.end(),
+                          [](const std::string& s) { return s.rfind("OCI runtimes: the host's kernel", 0) == 0; }));
+  std::string korean = render_demo_summary(model, Language::kKorean);
+  EXPECT_TRUE(contains(korean, "격리 종류별로 호스트와 공유하는 것과 그 비용")) << korean;
+  EXPECT_TRUE(contains(korean, "  - 가상 머신: 하이퍼바이저")) << korean;
+  EXPECT_TRUE(contains(korean, "여기서 (noop, 중앙값): isobench: 시작 4.5 ms")) << korean;
 }
 
 }  // namespace

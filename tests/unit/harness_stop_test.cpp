@@ -71,7 +71,7 @@ class TinyImage {
   }
   TinyImage(const TinyImage&) = delete;
   TinyImage& operator=(const TinyImage&) = delete;
-  TargetContext context() const { return TargetContext{"", root_, ""}; }
+  TargetContext context() const { return TargetContext{"", root_, "", std::nullopt}; }
 
  private:
   std::string root_;

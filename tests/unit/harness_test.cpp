@@ -181,6 +181,38 @@ TEST(RunBenchmark, RequireEveryTargetRunsNothingWhenOneIsUnavailable) {
   EXPECT_TRUE(bench.launcher.launches.empty());
 }
 
+TEST(RunBenchmark, TheHookBeforeEachRunPrecedesEveryLaunchWarmupsIncluded) {
+  Bench bench;
+  HarnessOptions options = options_for({"a", "b"});
+  options.warmup = 1;
+  std::vector<size_t> launches_before_each;
+  options.before_each_run = [&] {
+    launches_before_each.push_back(bench.launcher.launches.size());
+    return Status{};
+  };
+  BenchmarkResults results = bench.run(options);
+  // (1 warmup + 3 measured rounds) x 2 cells, one call before each: never two launches in between.
+  ASSERT_EQ(launches_before_each.size(), 8u);
+  for (size_t i = 0; i < launches_before_each.size(); ++i) EXPECT_EQ(launches_before_each[i], i);
+  EXPECT_EQ(results.records.size(), 6u);
+}
+
+TEST(RunBenchmark, WhenTheHookFailsTheCellsRunsRecordItsErrorAndLaunchNothing) {
+  Bench bench;
+  HarnessOptions options = options_for({"a"});
+  options.concurrency = {2};
+  options.before_each_run = [] { return Status{plain_error("--cold: cannot write drop_caches")}; };
+  BenchmarkResults results = bench.run(options);
+  EXPECT_TRUE(bench.launcher.launches.empty());
+  ASSERT_EQ(results.records.size(), 6u);
+  for (const RunRecord& record : results.records) {
+    EXPECT_FALSE(record.ok);
+    EXPECT_EQ(record.error, "--cold: cannot write drop_caches");
+    EXPECT_EQ(record.target, "a");
+    EXPECT_EQ(record.concurrency, 2);
+  }
+}
+
 TEST(RunBenchmark, BadOptionsAreErrorsBeforeAnythingRuns) {
   Bench bench;
   HarnessOptions options = options_for({"a"});

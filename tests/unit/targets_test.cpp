@@ -260,6 +260,20 @@ TEST_F(BareTarget, RunsACustomCommandsProgramFromTheImageNotTheHost) {
   EXPECT_EQ(searched->argv, (Strings{image_ + "/bin/applet", "y"}));  // along PATH, the link's name kept
 }
 
+TEST_F(BareTarget, RunsACommandUnderTheStartStamperChrootedIntoTheImage) {
+  // The command is a path in the image, which the stamper execs: only a chroot makes that the
+  // image's file (the host has its own /bin/true).
+  std::filesystem::create_directories(image_ + "/.isobench");
+  ASSERT_TRUE(write_regular_file(image_ + kStartStamper, "#!/bin/true\n"));
+  std::filesystem::permissions(image_ + kStartStamper, std::filesystem::perms::owner_all);
+  auto bare = target("bare");
+  ASSERT_NE(bare, nullptr);
+  auto invocation = bare->invocation(custom_command({kStartStamper, "/bin/true", "x"}), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  EXPECT_EQ(invocation->argv, (Strings{kStartStamper, "/bin/true", "x"}));
+  EXPECT_EQ(invocation->root_directory, image_);
+}
+
 TEST_F(BareTarget, RefusesAProgramTheImageLacksEvenWhenTheHostHasIt) {
   auto bare = target("bare");
   ASSERT_NE(bare, nullptr);
@@ -386,8 +400,9 @@ TEST_F(Targets, RunscRunsTheSameBundleOnPtraceWithoutNetworkWithTheStartFifoBoun
   EXPECT_TRUE(has(env, std::string("ISOBENCH_START_PATH=") + kStartFifoInside));
   EXPECT_TRUE(has(env, "ISOBENCH_START_CLOCK=realtime"));
   const std::vector<std::string> notes = runsc->notes();
-  ASSERT_EQ(notes.size(), 2u);
+  ASSERT_EQ(notes.size(), 3u);
   EXPECT_NE(notes[1].find("CLOCK_REALTIME"), std::string::npos) << notes[1];
+  EXPECT_NE(notes[2].find("never the workload's own exec"), std::string::npos) << notes[2];
 }
 
 /// An image root with what systemd-nspawn looks for (/usr), in the scratch directory.
@@ -571,6 +586,20 @@ TEST_F(ImageTargets, IsobenchRunsTheImageByIdWithTheSameCommandAsEveryTarget) {
   Strings env = workload_environment(context_);
   env.push_back("ISOBENCH_STORE=/srv/isobench-store");  // isobench's own: the container's is the image's
   EXPECT_EQ(invocation->env, env);
+}
+
+TEST_F(ImageTargets, IsobenchRunsACommandUnderTheStamperFromTheMergedViewWithTheSameEnvironment) {
+  auto isobench = target("isobench");
+  ASSERT_NE(isobench, nullptr);
+  auto invocation =
+      isobench->invocation(custom_command({kStartStamper, "/opt/py/bin/python3", "-c", "pass"}), "run-1");
+  ASSERT_TRUE(invocation) << invocation.error().text();
+  // The image's ISOBENCH_START_FD=9 must not reach the container over the handshake's.
+  EXPECT_EQ(invocation->argv,
+            (Strings{context_.isobench, "run", "--preserve-fds", "1", "-e", "ISOBENCH_START_FD=3", "--rootfs",
+                     context_.rootfs, "-w", "/", "-u", "0:0", "-e", "HOME=/root", "-e",
+                     "PATH=/opt/py/bin:/usr/bin:/bin", "-e", "LANG=C.UTF-8", "--", kStartStamper, "/opt/py/bin/python3",
+                     "-c", "pass"}));
 }
 
 TEST_F(ImageTargets, IsobenchMeasuredRunsKeepTheImageAfterTheCgroupParent) {
