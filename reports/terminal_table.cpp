@@ -40,8 +40,9 @@ std::string render_terminal_table(const ReportModel& model) {
     out += line;
   }
   out +=
-      "medians of successful runs; startup = launch to the workload's first instruction (handshake); cpu = user+system "
-      "of everything the target started, the workload included (rusage);\nwl = the workload's own peak (VmHWM); whole = "
+      "medians of successful runs; startup = launch to the workload's first instruction (its handshake; a --cmd's: "
+      "the start stamper's, at the command's exec); cpu = user+system of everything the target started, the workload "
+      "included (rusage);\nwl = the workload's own peak (VmHWM); whole = "
       "peak of everything the target started, the workload included (a measuring cgroup, untimed extra runs); ovh = "
       "whole - bare's whole (what the target adds)\n";
   if (model.results.interrupted) out += "interrupted: these results are partial\n";

@@ -48,20 +48,19 @@ class BenchContainerManagers : public IsobenchTest {
     EXPECT_EQ(runs, 3) << "two timed runs and one memory round";
   }
   /// What the container sees, checked by a shell of the built-in image: each check that
-  /// fails says so on stderr (the run's error) and fails the run.
-  /// `handshake`: the variable the workload finds it by.
-  void expect_isolated(const std::string& target, const std::string& handshake = "ISOBENCH_START_FD=3") {
-    const std::string variable = handshake.substr(0, handshake.find('='));
-    const std::string value = handshake.substr(handshake.find('=') + 1);
+  /// fails says so on stderr (the run's error) and fails the run. The shell runs under the
+  /// start stamper, which takes the handshake (descriptor 3, or the FIFO at `fifo` for a
+  /// target that passes no descriptor in) and removes its variables: the startup figure says
+  /// it arrived, and the shell sees neither variable.
+  void expect_isolated(const std::string& target, const std::string& fifo = "") {
     if (access((image_path() + "/bin/sh").c_str(), X_OK) != 0) GTEST_SKIP() << "no busybox shell in the image";
     const std::string script =
         "f=0; "
         "touch /isobench-probe 2>/dev/null && { echo \"the root is writable\" >&2; f=1; }; "
         "test \"$(ls /sys/class/net)\" = lo || { echo \"network devices: $(ls /sys/class/net)\" >&2; f=1; }; "
-        "test \"$" + variable + "\" = " + value + " || { echo \"" + variable + "=$" + variable + "\" >&2; f=1; }; "
-        "test \"$HOME\" = /root || { echo \"HOME=$HOME\" >&2; f=1; }; "
-        "test -e " + (variable == "ISOBENCH_START_FD" ? std::string("/proc/self/fd/3") : value) +
-        " || { echo \"the handshake did not arrive\" >&2; f=1; }; "
+        "test -z \"$ISOBENCH_START_FD$ISOBENCH_START_PATH\" || { echo \"the handshake variables reached the command\" >&2; f=1; }; "
+        "test \"$HOME\" = /root || { echo \"HOME=$HOME\" >&2; f=1; }; " +
+        (fifo.empty() ? std::string() : "test -p " + fifo + " || { echo \"no FIFO at " + fifo + "\" >&2; f=1; }; ") +
         "test \"$(pwd)\" = / || { echo \"working directory $(pwd)\" >&2; f=1; }; "
         "test -w /tmp || { echo \"/tmp is not writable\" >&2; f=1; }; exit $f";
     Json doc = bench(target, {"--cmd", "/bin/sh -c '" + script + "'", "--runs", "1", "--memory-runs", "0"});
@@ -69,6 +68,8 @@ class BenchContainerManagers : public IsobenchTest {
     ASSERT_EQ(doc["runs"].size(), 1u);
     const Json& record = doc["runs"][0];
     EXPECT_TRUE(record.value("ok", false)) << record.dump();
+    EXPECT_TRUE(record.contains("startup_ms") && record["startup_ms"].is_number())
+        << "the stamper's handshake did not arrive: " << record.dump();
   }
 
   TemporaryDirectory scratch_;
@@ -166,12 +167,12 @@ TEST_F(BenchContainerManagers, GvisorRunsTheBuiltinWorkloadWithAStartInsideItsRu
 
 TEST_F(BenchContainerManagers, GvisorIsolatesLikeTheOtherContainers) {
   SKIP_UNLESS_INSTALLED("runsc", "runsc");
-  expect_isolated("runsc", "ISOBENCH_START_PATH=/run/isobench-start");
+  expect_isolated("runsc", "/run/isobench-start");
 }
 
 TEST_F(BenchContainerManagers, DockerIsolatesLikeTheOtherContainers) {
   SKIP_UNLESS_INSTALLED("dockerd", "docker.io");
-  expect_isolated("docker", "ISOBENCH_START_PATH=/run/isobench-start");
+  expect_isolated("docker", "/run/isobench-start");
 }
 
 TEST_F(BenchContainerManagers, PodmanIsolatesLikeTheOtherContainers) {

@@ -5,6 +5,7 @@
 // refused after the view was mounted, or SIGKILLed (the workspace's guard unmounts it).
 #include <signal.h>
 
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -139,6 +140,25 @@ TEST_F(BenchImageTest, ACommandTheImageLacksIsRefusedNamingTheImageAndLeavesNoth
   EXPECT_TRUE(contains(ran.err, "image " + name_)) << ran;
   EXPECT_TRUE(contains(ran.err, "/usr/bin/python3 is not in the image")) << ran;
   EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
+}
+
+TEST_F(BenchImageTest, AnImageWithTheStampersDirectoryIsRefusedAndLeavesNothingBehind) {
+  // Its own /.isobench/start would hide the stamper's copy and stamp the start itself.
+  const std::string root = output_.path() + "/root";
+  std::filesystem::create_directories(root + "/.isobench");
+  std::filesystem::create_directories(root + "/bin");
+  ASSERT_TRUE(write_regular_file(root + "/.isobench/start", "#!/bin/true\n"));
+  std::filesystem::copy_file("/bin/true", root + "/bin/true");
+  const std::string tar = output_.path() + "/root.tar";
+  ProcessResult packed = run_process({"/bin/tar", "-C", root, "-cf", tar, "."}, kRunDeadline);
+  ASSERT_EQ(packed.exit_code, 0) << packed;
+  ProcessResult imported = isobench({"import", tar, "stamper-clash"});
+  ASSERT_EQ(imported.exit_code, 0) << imported;
+  ProcessResult ran = isobench({"bench", "--image", "stamper-clash", "--targets", "bare", "--cmd", "/bin/true", "-q"});
+  EXPECT_NE(ran.exit_code, 0) << ran;
+  EXPECT_TRUE(contains(ran.err, "--image stamper-clash: it has /.isobench, where bench puts its start stamper")) << ran;
+  EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
+  EXPECT_EQ(isobench({"rmi", "stamper-clash"}).exit_code, 0);
 }
 
 TEST_F(BenchImageTest, ABuiltInWorkloadTheImageLacksIsRefusedNamingBoth) {
