@@ -24,6 +24,11 @@ execute_process(COMMAND chmod 1777 "${ROOTFS}/tmp" RESULT_VARIABLE _rc)
 if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "assemble_image.cmake: chmod 1777 ${ROOTFS}/tmp failed: ${_rc}")
 endif()
+# The mount point of the start FIFO that bench binds in for runsc (kStartFifoInside): on a
+# read-only root runsc would otherwise create it in this directory at its first run.
+if(NOT EXISTS "${ROOTFS}/run/isobench-start")
+  file(TOUCH "${ROOTFS}/run/isobench-start")
+endif()
 
 # --- /etc ------------------------------------------------------------------------------
 # file(CONFIGURE) leaves the file untouched when the content is unchanged.
