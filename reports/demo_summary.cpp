@@ -54,7 +54,7 @@ std::string key_figures(const ReportModel& model, const Words& words) {
   std::string noop = workload_for(model, "noop"), cpu = workload_for(model, "cpu");
   std::string out = words("What isolation cost on this machine (medians; confidence intervals in the report):\n\n",
                           "이 머신에서 격리의 비용 (중앙값, 신뢰구간은 보고서에):\n\n");
-  const size_t first = 26, column = 20;
+  const size_t first = 26, column = 24;  // 24: the Korean headings are wider than 20 columns
   out += "  " + pad("", first) + pad(words("startup (", "시작 (") + noop + ")", column, true) +
          pad(words("mem overhead (", "메모리 오버헤드 (") + noop + ")", column, true) +
          pad(words("CPU (", "CPU (") + cpu + ")", column, true) + "\n";

@@ -71,8 +71,14 @@ bool socket_answers(const std::string& path) {
   return connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
 }
 
+/// Whether `pid` is a containerd shim (its comm, which the kernel cuts at 15 characters).
+bool is_shim(pid_t pid) {
+  auto comm = read_file("/proc/" + std::to_string(pid) + "/comm");
+  return comm && comm->rfind("containerd-shim", 0) == 0;
+}
+
 std::vector<std::string> dockerd_argv(const DockerDaemonOptions& options, const std::string& socket) {
-  return {options.dockerd,
+  return {options.reaper, "-s", "--", options.dockerd,
           "--config-file=" + options.dir + "/daemon.json",
           "--data-root=" + options.dir + "/data",
           "--exec-root=" + options.dir + "/exec",
@@ -131,7 +137,8 @@ DockerDaemon::~DockerDaemon() {
 
 std::vector<pid_t> DockerDaemon::processes() const {
   std::vector<pid_t> pids = {process_.pid()};
-  for (pid_t child : children_of(process_.pid())) pids.push_back(child);
+  for (size_t next = 0; next < pids.size(); ++next)
+    for (pid_t child : children_of(pids[next])) pids.push_back(child);
   return pids;
 }
 
@@ -144,8 +151,8 @@ CpuTimes DockerDaemon::cpu() const {
 CpuTimes DockerDaemon::settled_cpu(std::chrono::milliseconds most) const {
   const auto deadline = std::chrono::steady_clock::now() + most;
   auto shims_running = [&] {
-    const std::vector<pid_t> daemons = processes();
-    return std::any_of(daemons.begin() + 1, daemons.end(), [](pid_t pid) { return !children_of(pid).empty(); });
+    const std::vector<pid_t> tree = processes();
+    return std::any_of(tree.begin(), tree.end(), is_shim);
   };
   while (shims_running() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

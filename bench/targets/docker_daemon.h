@@ -25,6 +25,10 @@ struct DaemonAtRest {
 
 struct DockerDaemonOptions {
   std::string dockerd;        ///< the executable
+  /// tini, which dockerd runs below as a child subreaper: containerd's shims outlive their
+  /// parent, and without one they would go to the host's PID 1, their CPU (and the
+  /// containers' they reaped) with them, and linger as its zombies.
+  std::string reaper;
   std::string dir;            ///< data root, exec root, socket and config go here (short: a socket path)
   std::string cgroup_parent;  ///< the containers' cgroups go below it ("/isobench/...")
   int mount_namespace_fd = -1;  ///< where the daemon runs (a private /run for containerd's shims)
@@ -44,8 +48,9 @@ class DockerDaemon {
 
   /// For the docker CLI's -H.
   std::string host() const { return "unix://" + socket_; }
-  /// dockerd's and its children's CPU (containerd, and through it the shims it reaps), their
-  /// own time and that of the children they reaped, from /proc: 10 ms ticks.
+  /// The CPU of the daemon's whole tree (tini, dockerd, containerd, the shims alive), each
+  /// one's own time and that of the children it reaped (tini reaps the shims, a shim its
+  /// container), from /proc: 10 ms ticks.
   CpuTimes cpu() const;
   /// cpu() once the shims of the containers that ran are gone (at most `most`): a shim and
   /// the container it reaped are in containerd's figures only after containerd reaps the
@@ -59,7 +64,7 @@ class DockerDaemon {
 
  private:
   DockerDaemon(Subprocess process, std::string socket) : process_(std::move(process)), socket_(std::move(socket)) {}
-  std::vector<pid_t> processes() const;  ///< dockerd and its children
+  std::vector<pid_t> processes() const;  ///< tini and every process below it
 
   Subprocess process_;
   std::string socket_;

@@ -37,6 +37,7 @@ struct EngineHost {
   Result<std::string> found = plain_error("not probed");
   std::string cli;
   std::string dockerd;       ///< docker with a daemon of the bench's own
+  std::string reaper;        ///< tini, which that daemon runs below (DockerDaemonOptions::reaper)
   std::string docker_host;   ///< docker: $DOCKER_HOST, a daemon the user runs
   UniqueFd mount_namespace;  ///< a private /run for podman and our dockerd (runc's, containerd's state)
 };
@@ -65,6 +66,13 @@ EngineHost find_docker() {
   if (host.cli.empty() || (host.docker_host.empty() && host.dockerd.empty())) {
     host.found = plain_error("not installed (apt-get install docker.io)");
     return host;
+  }
+  if (!host.dockerd.empty()) {
+    host.reaper = find_program("tini");
+    if (host.reaper.empty()) {
+      host.found = plain_error("tini is not installed (apt-get install tini): the bench's dockerd runs below it");
+      return host;
+    }
   }
   if (Status ready = need_root_and_namespace(host); !ready) {
     host.found = ready.error();
@@ -182,7 +190,7 @@ Status EngineTarget::prepare(const std::string& run_id) {
       ISOBENCH_TRY(write_regular_file(dir() + "/registries.conf", ""));
     }
     if (!host_.dockerd.empty()) {
-      DockerDaemonOptions options{host_.dockerd, dir() + "/d",
+      DockerDaemonOptions options{host_.dockerd, host_.reaper, dir() + "/d",
                                   "/" + std::string(runner::kCgroupParent) + "/" + area_->name(),
                                   host_.mount_namespace.get()};
       auto daemon = DockerDaemon::start(options);

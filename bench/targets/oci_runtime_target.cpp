@@ -141,7 +141,9 @@ std::vector<std::string> OciRuntimeTarget::notes() const {
           "a FIFO bound in at " + std::string(kStartFifoInside) + ", stamped on CLOCK_REALTIME (the sentry's "
           "CLOCK_MONOTONIC starts at the sandbox's boot), so its startup figure can move with a host clock step",
           "the eBPF probes (--probes) see runsc, its sentry and its gofer as host processes, never the workload's "
-          "own exec or system calls, which the sentry serves"};
+          "own exec or system calls, which the sentry serves",
+          "cpu misses part of the workload's own work: on the ptrace platform its code runs in stub processes that "
+          "outlive their parent and are reaped by the host's init, not by runsc (a CPU-bound workload reads low)"};
 }
 
 Invocation OciRuntimeTarget::run_invocation(const std::string& bundle, const std::string& run_id) const {

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,24 @@ std::vector<std::string> bench_daemons(const std::string& program) {
   return found;
 }
 
+/// containerd shims that the host's PID 1 adopted: what a dockerd without a subreaper above
+/// it leaves (the shim outlives its parent), with its container's CPU.
+int shims_adopted_by_init() {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    auto stat = read_file(entry.path().string() + "/stat");
+    if (!stat) continue;
+    const size_t open = stat->find('('), close = stat->rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(stat->substr(close + 2));
+    std::string state;
+    pid_t parent = 0;
+    rest >> state >> parent;
+    if (parent == 1 && stat->compare(open + 1, 15, "containerd-shim") == 0) ++count;
+  }
+  return count;
+}
+
 #define SKIP_UNLESS_INSTALLED(program, package) \
   if (find_program(program).empty()) GTEST_SKIP() << program << " is not installed (apt-get install " package ")"
 
@@ -129,8 +148,10 @@ TEST_F(BenchContainerManagers, LxcIsolatesLikeTheOtherContainers) {
 TEST_F(BenchContainerManagers, DockerRunsTheBuiltinWorkloadOnADaemonOfItsOwnWithAFifoHandshake) {
   SKIP_UNLESS_INSTALLED("dockerd", "docker.io");
   if (std::getenv("DOCKER_HOST")) GTEST_SKIP() << "DOCKER_HOST names a daemon of the user's";
+  const int adopted_before = shims_adopted_by_init();
   Json doc = bench("docker", {"--workloads", "noop", "--runs", "2", "--memory-runs", "1"});
   expect_every_run_ok_with_a_startup(doc, "docker");
+  EXPECT_EQ(shims_adopted_by_init(), adopted_before) << "a shim went to the host's init, its CPU lost";
   EXPECT_TRUE(bench_daemons("dockerd").empty()) << bench_daemons("dockerd")[0];
   EXPECT_TRUE(bench_daemons("containerd").empty()) << bench_daemons("containerd")[0];
   ASSERT_TRUE(doc.is_object());

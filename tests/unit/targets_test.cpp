@@ -400,7 +400,7 @@ TEST_F(Targets, RunscRunsTheSameBundleOnPtraceWithoutNetworkWithTheStartFifoBoun
   EXPECT_TRUE(has(env, std::string("ISOBENCH_START_PATH=") + kStartFifoInside));
   EXPECT_TRUE(has(env, "ISOBENCH_START_CLOCK=realtime"));
   const std::vector<std::string> notes = runsc->notes();
-  ASSERT_EQ(notes.size(), 3u);
+  ASSERT_EQ(notes.size(), 4u);
   EXPECT_NE(notes[1].find("CLOCK_REALTIME"), std::string::npos) << notes[1];
   EXPECT_NE(notes[2].find("never the workload's own exec"), std::string::npos) << notes[2];
 }
