@@ -208,10 +208,9 @@ Result<ScenarioSettings> load_scenario(const std::string& path) {
 namespace {
 
 /// --cmd as every target runs it: its program found in the image (see harness_options), run
-/// by the start stamper, which writes the handshake the command does not (bare chroots into
-/// the image for it, so no host path needs checking).
+/// by the start stamper, which writes the handshake the command does not.
 Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const std::string& image_root,
-                                      const std::string& path_variable) {
+                                      const std::string& path_variable, bool bare_runs_from_host) {
   std::vector<std::string> argv = settings.cmd;
   if (argv[0].empty()) return plain_error("--cmd: an empty command");
   if (image_root.empty()) return plain_error("--cmd: no image to find the program in");
@@ -221,6 +220,11 @@ Result<WorkloadCommand> image_command(const ScenarioSettings& settings, const st
   auto program = find_image_program(image_root, argv[0], path_variable);
   // The message says why; an errno would only repeat it ("...: No such file or directory").
   if (!program) return plain_error("--cmd: " + program.error().message);
+  const bool runs_bare = std::find(settings.targets.begin(), settings.targets.end(), "bare") != settings.targets.end();
+  if (runs_bare && bare_runs_from_host) {
+    auto host = host_path_of_image_program(image_root, *program);
+    if (!host) return plain_error("--cmd: " + host.error().message);
+  }
   auto stamper = find_image_program(image_root, kStartStamper, path_variable);
   if (!stamper)
     return plain_error("--cmd: the image has no start stamper " + std::string(kStartStamper) +
@@ -320,7 +324,8 @@ Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const T
   ISOBENCH_TRY(check_duration(settings.timeout, "--timeout", false));
   ISOBENCH_TRY(check_duration(settings.min_time, "--min-time", true));
   if (!settings.cmd.empty()) {
-    auto command = image_command(settings, context.rootfs, runner::path_variable(workload_environment(context)));
+    auto command = image_command(settings, context.rootfs, runner::path_variable(workload_environment(context)),
+                                 !context.image);
     if (!command && context.image) return plain_error("image " + context.image->name + ": " + command.error().message);
     if (!command) return command.error();
     options.workloads.push_back(std::move(*command));

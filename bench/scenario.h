@@ -57,8 +57,10 @@ Result<ScenarioSettings> load_scenario(const std::string& path);
 /// bare included, runs the image's file: it is looked up there (find_image_program, along
 /// the workload PATH for a bare name) and argv[0] becomes its absolute path in the image, the
 /// same for every target. It runs under the start stamper (kStartStamper, which the image
-/// must hold), so its startup is measured although it writes no handshake; bare chroots into
-/// the image for it, as it does for any image from the store.
+/// must hold), so its startup is measured although it writes no handshake. With "bare" among
+/// the targets, which runs the built-in image's programs from the host, a program that the
+/// host would reach only through a symlink out of the image is refused too
+/// (host_path_of_image_program).
 Result<HarnessOptions> harness_options(const ScenarioSettings& settings, const std::string& image_root);
 
 /// harness_options against the image the targets of `context` run: its root, found along

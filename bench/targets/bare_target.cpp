@@ -3,8 +3,7 @@
 // host has under that name. The built-in image's programs are static and run from the host
 // by their path in it. An image from the store holds dynamically linked programs and
 // scripts whose loader, libraries and interpreter must be the image's too, so bare chroots
-// into its merged view; so it does for a --cmd under the start stamper, whose command is a
-// path in the image even in the built-in one: one system call, and no namespace, cgroup limit or dropped
+// into its merged view: one system call, and no namespace, cgroup limit or dropped
 // privilege (chroot is no isolation; bare is the absence of it).
 #include "bench/image_program.h"
 #include "bench/targets/prepared_target.h"
@@ -36,14 +35,21 @@ Result<Invocation> BareTarget::invocation(const WorkloadCommand& workload, const
   Invocation invocation;
   invocation.argv = workload.argv;
   invocation.env = env;
-  if (context().image || runs_under_stamper(workload)) {
+  if (context().image) {
     invocation.root_directory = rootfs;
     invocation.argv[0] = *program;
     return invocation;
   }
-  auto host = host_path_of_image_program(rootfs, *program);
-  if (!host) return plain_error(host.error().message);
-  invocation.argv[0] = *host;
+  // The built-in image's static programs from the host, by their paths in it; under the
+  // stamper the command's too, since the stamper execs it as it is given.
+  const size_t programs = runs_under_stamper(workload) ? 2 : 1;
+  for (size_t i = 0; i < programs; ++i) {
+    auto in_image = i == 0 ? program : find_image_program(rootfs, workload.argv[i], runner::path_variable(env));
+    if (!in_image) return plain_error(in_image.error().message);
+    auto host = host_path_of_image_program(rootfs, *in_image);
+    if (!host) return plain_error(host.error().message);
+    invocation.argv[i] = *host;
+  }
   return invocation;
 }
 

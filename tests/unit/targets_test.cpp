@@ -260,9 +260,9 @@ TEST_F(BareTarget, RunsACustomCommandsProgramFromTheImageNotTheHost) {
   EXPECT_EQ(searched->argv, (Strings{image_ + "/bin/applet", "y"}));  // along PATH, the link's name kept
 }
 
-TEST_F(BareTarget, RunsACommandUnderTheStartStamperChrootedIntoTheImage) {
-  // The command is a path in the image, which the stamper execs: only a chroot makes that the
-  // image's file (the host has its own /bin/true).
+TEST_F(BareTarget, RunsACommandUnderTheStartStamperBothFromTheImage) {
+  // The stamper execs the command as it is given: a path in the image would be the host's
+  // file (the host has its own /bin/true), so both are given by their host paths.
   std::filesystem::create_directories(image_ + "/.isobench");
   ASSERT_TRUE(write_regular_file(image_ + kStartStamper, "#!/bin/true\n"));
   std::filesystem::permissions(image_ + kStartStamper, std::filesystem::perms::owner_all);
@@ -270,8 +270,10 @@ TEST_F(BareTarget, RunsACommandUnderTheStartStamperChrootedIntoTheImage) {
   ASSERT_NE(bare, nullptr);
   auto invocation = bare->invocation(custom_command({kStartStamper, "/bin/true", "x"}), "run-1");
   ASSERT_TRUE(invocation) << invocation.error().text();
-  EXPECT_EQ(invocation->argv, (Strings{kStartStamper, "/bin/true", "x"}));
-  EXPECT_EQ(invocation->root_directory, image_);
+  EXPECT_EQ(invocation->argv, (Strings{image_ + kStartStamper, image_ + "/bin/true", "x"}));
+  EXPECT_TRUE(invocation->root_directory.empty()) << "no chroot: the built-in image's programs are static";
+  // A command the image lacks is refused, whatever the host has.
+  EXPECT_FALSE(bare->invocation(custom_command({kStartStamper, "/bin/sh"}), "run-2"));
 }
 
 TEST_F(BareTarget, RefusesAProgramTheImageLacksEvenWhenTheHostHasIt) {
