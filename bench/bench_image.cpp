@@ -18,29 +18,25 @@ namespace {
 /// file of the image's would stamp the start.
 Result<std::string> make_start_layer(const std::vector<std::string>& layers, const std::string& stamper,
                                      const std::string& scratch) {
-  const std::filesystem::path inside = std::filesystem::path(kStartStamper).relative_path();
+  namespace fs = std::filesystem;
+  const fs::path root = scratch + "/start-layer";
+  const fs::path stamper_copy = root / fs::path(kStartStamper).relative_path();
+  const fs::path fifo_point = root / fs::path(kStartFifoInside).relative_path();
+  const std::string own_directory = fs::path(kStartStamper).parent_path().string();  // "/.isobench"
   struct stat info {};
   for (const std::string& layer : layers)
-    if (lstat((layer + "/" + inside.begin()->string()).c_str(), &info) == 0)
-      return plain_error("it has /" + inside.begin()->string() + ", where bench puts its start stamper");
-  const std::string layer = scratch + "/start-layer";
+    if (lstat((layer + own_directory).c_str(), &info) == 0)
+      return plain_error("it has " + own_directory + ", where bench puts its start stamper");
+  // 0755 whatever the umask: the layer's root is the view's.
+  for (const fs::path& dir : {root, stamper_copy.parent_path(), fifo_point.parent_path()})
+    if (mkdir(dir.c_str(), 0755) != 0 || chmod(dir.c_str(), 0755) != 0)
+      return errno_error("cannot make " + dir.string());
   std::error_code error;
-  std::filesystem::create_directories(std::filesystem::path(layer) / inside.parent_path(), error);
-  if (!error) std::filesystem::copy_file(stamper, std::filesystem::path(layer) / inside, error);
+  fs::copy_file(stamper, stamper_copy, error);
   if (error) return Error{error.value(), "cannot copy the start stamper " + stamper + ": " + error.message()};
-  for (std::filesystem::path dir = std::filesystem::path(layer) / inside.parent_path();; dir = dir.parent_path()) {
-    chmod(dir.c_str(), 0755);  // the view's root and /.isobench, whatever the umask made them
-    if (dir == std::filesystem::path(layer)) break;
-  }
-  chmod((std::filesystem::path(layer) / inside).c_str(), 0755);
-  const std::filesystem::path fifo =
-      std::filesystem::path(layer) / std::filesystem::path(kStartFifoInside).relative_path();
-  std::filesystem::create_directories(fifo.parent_path(), error);
-  if (!error && !write_regular_file(fifo.string(), ""))
-    return plain_error("cannot make the start FIFO's mount point " + fifo.string());
-  if (error) return Error{error.value(), "cannot make " + fifo.parent_path().string() + ": " + error.message()};
-  chmod(fifo.parent_path().c_str(), 0755);
-  return layer;
+  if (chmod(stamper_copy.c_str(), 0755) != 0) return errno_error("chmod " + stamper_copy.string());
+  ISOBENCH_TRY(write_regular_file(fifo_point.string(), ""));
+  return root.string();
 }
 
 }  // namespace
