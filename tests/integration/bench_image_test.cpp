@@ -5,6 +5,7 @@
 // refused after the view was mounted, or SIGKILLed (the workspace's guard unmounts it).
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -165,6 +166,25 @@ TEST_F(BenchImageTest, AnImageWithTheStampersDirectoryIsRefusedAndLeavesNothingB
   EXPECT_TRUE(contains(ran.err, "--image stamper-clash: it has /.isobench, where bench puts its start stamper")) << ran;
   EXPECT_EQ(image_views_mounted(), std::vector<std::string>{});
   EXPECT_EQ(isobench({"rmi", "stamper-clash"}).exit_code, 0);
+}
+
+TEST_F(BenchImageTest, AContainerCannotRewriteTheStampersCopyOrItsSource) {
+  // A hostile command overwrites what the harness put in its view. bare is left out: it is
+  // root on the host with no isolation at all.
+  targets_.erase(std::remove(targets_.begin(), targets_.end(), "bare"), targets_.end());
+  const std::string source = image_path() + "/.isobench/start";
+  auto before = read_file(source);
+  ASSERT_TRUE(before) << before.error().text();
+  ProcessResult ran = bench({"/bin/sh", "-c", "echo pwned > /.isobench/start; echo pwned > /run/isobench-start; true"});
+  ASSERT_EQ(ran.exit_code, 0) << ran;
+  auto after = read_file(source);
+  ASSERT_TRUE(after) << after.error().text();
+  EXPECT_TRUE(*after == *before) << "the built-in image's stamper was rewritten from a container";
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(store() + "/layers"))
+    if (entry.is_regular_file()) {
+      auto text = read_file(entry.path().string());
+      EXPECT_FALSE(text && text->find("pwned") != std::string::npos) << entry.path();
+    }
 }
 
 TEST_F(BenchImageTest, ABuiltInWorkloadTheImageLacksIsRefusedNamingBoth) {
